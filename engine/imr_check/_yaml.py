@@ -1,0 +1,195 @@
+"""YAML loading that remembers where every key was, so errors can name the line."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem
+
+
+class LineDict(dict):
+    """A mapping that knows the line of each of its keys (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list):
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            )
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[str(key)] = key_node.start_mark.line + 1
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml_text(text: str, source: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"not valid YAML: {error.problem or error.context}"
+        raise InputError.single(source, message, line) from None
+    except yaml.YAMLError as error:
+        raise InputError.single(source, f"not valid YAML: {error}") from None
+
+
+def load_yaml_file(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.single(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise InputError.single(str(path), "is a directory, expected a YAML file") from None
+    except OSError as error:
+        raise InputError.single(str(path), f"cannot be read: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError.single(
+            str(path), f"is not UTF-8 text (byte {error.start}): expected a YAML file"
+        ) from None
+    return load_yaml_text(text, str(path))
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest node of `loc` that exists in `data`."""
+    line = getattr(data, "line", None) or None
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(str(part), line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> type[BaseModel] | None:
+    """The pydantic model that owns the last element of `loc`, for did-you-mean hints."""
+    current: Any = model
+    node = data
+    for part in loc:
+        current = _unwrap(current, node)
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = _field(current, part)
+            if field is None:
+                return current
+            current = field.annotation
+            node = node.get(part) if isinstance(node, dict) else None
+        else:
+            return None
+    current = _unwrap(current, node)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _field(model: type[BaseModel], name: str) -> Any:
+    for field_name, field in model.model_fields.items():
+        if name in (field_name, field.alias):
+            return field
+    return None
+
+
+def _keys(model: type[BaseModel]) -> set[str]:
+    return {f.alias or n for n, f in model.model_fields.items()}
+
+
+def _unwrap(annotation: Any, node: Any = None) -> Any:
+    """Strip Optional/list/dict/Annotated wrappers down to the model they hold; in a union of
+    models, pick the one whose keys best match the data."""
+    for _ in range(8):
+        origin = typing.get_origin(annotation)
+        if origin is None:
+            return annotation
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if origin is typing.Annotated:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [_unwrap(a) for a in args]
+            models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+            if models and isinstance(node, dict):
+                annotation = max(models, key=lambda m: len(_keys(m) & set(node)))
+            else:
+                annotation = models[0] if models else args[0]
+        elif origin in (list, tuple, set, frozenset):
+            annotation = args[0]
+        elif origin is dict:
+            annotation = args[-1]
+        else:
+            return annotation
+    return annotation
+
+
+def validation_problems(
+    error: ValidationError, data: Any, source: str, model: type[BaseModel], loc_filter: Any = None
+) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = loc_filter(tuple(item["loc"])) if loc_filter else tuple(item["loc"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            owner = _model_at(model, loc[:-1], data)
+            key = str(item["loc"][-1])
+            allowed = sorted(_keys(owner)) if owner else []
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            message = f"unknown key {key!r}"
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+            if allowed:
+                message += f" Allowed here: {', '.join(allowed)}"
+        elif item["type"] in ("literal_error", "enum"):
+            message = f"{message} (got {item.get('input')!r})"
+        problems.append(Problem(source, line_of(data, loc), dotted(loc), message))
+    return problems

@@ -1,0 +1,242 @@
+"""Case facts: what one IMR case file says, validated strictly.
+
+A clinical fact has three states. `true` and `false` are what the record documents; a fact that is
+absent (or `null`) is *not documented*. Rules see the difference, and results name undocumented
+facts, because "not documented" is what a pre-screening user most needs to know.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ._yaml import load_yaml_file, load_yaml_text, validation_problems
+from .errors import InputError
+from .vocabulary import BodyRegion, topics
+
+Documented = Optional[bool]
+PainScore = Optional[float]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Reviewer(Strict):
+    specialty: Optional[str] = Field(None, description="The IMR reviewer's certification/specialty")
+    licensure_states: list[str] = Field(default_factory=list, description="States of licensure")
+
+
+class CaseInfo(Strict):
+    id: Optional[str] = Field(None, description="Case or file number, e.g. CM16-0213037")
+    injury_date: Optional[dt.date] = None
+    request_date: Optional[dt.date] = Field(
+        None, description="Date of the request for authorization; picks the guideline version"
+    )
+    ur_decision_date: Optional[dt.date] = Field(
+        None, description="Date of the utilization review decision; used when request_date is absent"
+    )
+    imr_decision_date: Optional[dt.date] = None
+    reviewer: Optional[Reviewer] = None
+    source: Optional[str] = Field(None, description="Where the facts came from (e.g. a letter's path)")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "CaseInfo":
+        if self.injury_date and self.request_date and self.request_date < self.injury_date:
+            raise ValueError("request_date is before injury_date")
+        return self
+
+
+class Patient(Strict):
+    age: Optional[int] = Field(None, ge=0, le=120, description="Age in years")
+    sex: Optional[Literal["female", "male"]] = None
+
+
+class PainScores(Strict):
+    """Pain on the 0-10 numeric scale, as the record gives it."""
+
+    current: PainScore = Field(None, ge=0, le=10)
+    average: PainScore = Field(None, ge=0, le=10)
+    least: PainScore = Field(None, ge=0, le=10)
+    worst: PainScore = Field(None, ge=0, le=10)
+    with_medication: PainScore = Field(None, ge=0, le=10)
+    without_medication: PainScore = Field(None, ge=0, le=10)
+
+
+class Clinical(Strict):
+    """Case-wide clinical findings the guidelines ask about."""
+
+    pain: PainScores = Field(default_factory=PainScores)
+    acute_flare_up: Documented = Field(None, description="An acute exacerbation of the chronic condition")
+    new_injury: Documented = Field(None, description="A new injury or re-injury")
+    red_flags: Documented = Field(None, description="Red-flag findings (fracture, tumor, infection, cauda equina, ...)")
+    neurological_deficit: Documented = Field(
+        None, description="Unequivocal objective neurological findings of specific nerve compromise"
+    )
+    failed_conservative_care: Documented = Field(None, description="Conservative care tried and failed")
+    surgery_considered: Documented = Field(None, description="Surgery is being considered or planned")
+    exercise_program: Documented = Field(
+        None, description="A concurrent exercise or home exercise program (massage and acupuncture adjunct)"
+    )
+    medication_not_tolerated: Documented = Field(
+        None, description="Pain medication is reduced or not tolerated (acupuncture indication)"
+    )
+    neuropathic_pain: Documented = None
+    osteoarthritis: Documented = None
+    first_line_neuropathic_trial: Documented = Field(
+        None, description="A trial of first-line therapy (antidepressant or anti-epilepsy drug) for neuropathic pain"
+    )
+    gi_risk_factors: Documented = Field(None, description="Gastrointestinal risk factors for NSAID use")
+    persistent_symptoms: Documented = Field(
+        None, description="Symptoms or findings persist despite treatment (office visit need)"
+    )
+    work_status: Optional[Literal["full_duty", "modified_duty", "off_work", "retired", "unknown"]] = None
+
+
+class FunctionalImprovement(Strict):
+    """8 CCR 9792.20(f): ADLs improved or work restrictions reduced, AND less dependence on treatment."""
+
+    demonstrated: Documented = Field(
+        None, description="Functional improvement as the MTUS defines it; derived from the parts when absent"
+    )
+    adl_improved: Documented = Field(None, description="Clinically significant improvement in activities of daily living")
+    work_restrictions_reduced: Documented = None
+    dependence_reduced: Documented = Field(None, description="Reduced dependence on continued medical treatment")
+
+
+class TreatmentHistory(Strict):
+    """What has already been done of the requested treatment."""
+
+    prior_treatment: Documented = Field(None, description="The patient has had this treatment before")
+    sessions_completed: Optional[int] = Field(None, ge=0, le=1000, description="Sessions or visits already completed")
+    start_date: Optional[dt.date] = Field(None, description="When the treatment (e.g. a drug) was started")
+    weeks_on_treatment: Optional[float] = Field(None, ge=0, le=2000, description="How long it has been taken, in weeks")
+    functional_improvement: FunctionalImprovement = Field(default_factory=FunctionalImprovement)
+
+
+class OpioidMonitoring(Strict):
+    """The '4 A's' and the rest of ongoing opioid management (CPMTG 2009 pp. 76-80, 94)."""
+
+    analgesia: Documented = None
+    activities_of_daily_living: Documented = None
+    adverse_effects: Documented = Field(None, description="Side effects assessed and documented")
+    aberrant_behavior: Documented = Field(None, description="Aberrant drug-taking behaviour assessed and documented")
+    pain_assessment: Documented = Field(
+        None, description="Current/least/average pain, pain after dose, time to relief, duration of relief"
+    )
+    urine_drug_screen: Documented = None
+    cures_report: Documented = None
+    opioid_agreement: Documented = None
+    morphine_equivalent_dose_mg: Optional[float] = Field(None, ge=0, le=5000, description="Daily oral morphine equivalents")
+
+
+class Drug(Strict):
+    name: str = Field(description="As written, e.g. 'Flexeril' or 'Percocet 10/325mg'")
+    strength: Optional[str] = Field(None, description="As written, e.g. '10/325mg'")
+    quantity: Optional[int] = Field(None, ge=0, le=10000, description="Units dispensed (#60)")
+    doses_per_day: Optional[float] = Field(None, gt=0, le=24)
+    days_supply: Optional[int] = Field(None, ge=0, le=3650)
+    route: Optional[Literal["oral", "topical", "transdermal", "injection", "other"]] = None
+    is_compounded: Documented = Field(None, description="A compounded topical product")
+    ingredients: Optional[list[str]] = Field(None, description="Active ingredients of a compound, generic names")
+
+
+class URDecision(Strict):
+    decision: Literal["non_certified", "modified", "certified"]
+    modified_to: Optional[int] = Field(None, ge=0, description="The quantity UR approved when it modified")
+    date: Optional[dt.date] = None
+
+
+class IMROutcome(Strict):
+    """The reviewer's decision: compared with the prediction, never an input to it."""
+
+    outcome: Literal["upheld", "overturned"]
+    guideline_cited: Optional[str] = None
+
+
+class Request(Strict):
+    id: Optional[str] = None
+    text: str = Field(min_length=1, description="The request as written")
+    topic: str = Field(description="The guideline topic (see `imr-check rules`)")
+    body_region: Optional[BodyRegion] = None
+    quantity: Optional[int] = Field(None, ge=0, le=10000)
+    sessions: Optional[int] = Field(None, ge=0, le=1000, description="Visits or sessions requested")
+    frequency_per_week: Optional[float] = Field(None, gt=0, le=21)
+    duration_weeks: Optional[float] = Field(None, gt=0, le=520)
+    drug: Optional[Drug] = None
+    history: TreatmentHistory = Field(default_factory=TreatmentHistory)
+    opioid_monitoring: OpioidMonitoring = Field(default_factory=OpioidMonitoring)
+    ur: Optional[URDecision] = None
+    imr: Optional[IMROutcome] = None
+
+    @field_validator("topic")
+    @classmethod
+    def _known_topic(cls, value: str) -> str:
+        known = topics()
+        if value not in known:
+            from .vocabulary import suggest
+
+            raise ValueError(f"unknown topic {value!r}{suggest(value, tuple(known))} Known topics: {', '.join(sorted(known))}")
+        return value
+
+
+class Evidence(Strict):
+    """Where a fact was read: the sentence and its character offset in the source text."""
+
+    sentence: str
+    offset: Optional[int] = Field(None, ge=0)
+    source: Optional[str] = None
+
+
+class Case(Strict):
+    case: CaseInfo = Field(default_factory=CaseInfo)
+    patient: Patient = Field(default_factory=Patient)
+    diagnoses: list[str] = Field(default_factory=list)
+    body_regions: list[BodyRegion] = Field(default_factory=list)
+    clinical: Clinical = Field(default_factory=Clinical)
+    requests: list[Request] = Field(min_length=1)
+    evidence: dict[str, list[Evidence]] = Field(
+        default_factory=dict, description="Evidence per fact path, e.g. 'requests[0].history.sessions_completed'"
+    )
+
+    @model_validator(mode="after")
+    def _unique_request_ids(self) -> "Case":
+        ids = [r.id for r in self.requests if r.id]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"request ids must be unique: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def has_outcomes(self) -> bool:
+        return any(r.imr is not None for r in self.requests)
+
+    def request_id(self, index: int) -> str:
+        return self.requests[index].id or f"r{index + 1}"
+
+
+def _validate(data: Any, source: str) -> Case:
+    if data is None:
+        raise InputError.single(source, "is empty: expected a case with at least 'requests:'")
+    if not isinstance(data, dict):
+        raise InputError.single(
+            source, f"expected a mapping with keys such as case, clinical, requests; got {type(data).__name__}",
+            getattr(data, "line", None),
+        )
+    try:
+        return Case.model_validate(data)
+    except ValidationError as error:
+        raise InputError(validation_problems(error, data, source, Case)) from None
+
+
+def load_case(path: Path | str) -> Case:
+    path = Path(path)
+    return _validate(load_yaml_file(path), str(path))
+
+
+def load_case_text(text: str, source: str = "<case>") -> Case:
+    return _validate(load_yaml_text(text, source), source)
+

@@ -1,0 +1,248 @@
+"""From case facts to a determination per request.
+
+durable-rules answers the questions (is this rule in force, is each condition true or false);
+this module combines the answers the way a reviewer reads the guideline:
+
+1. A rule applies when it is in force, its `when` holds and its `unless` exception does not.
+   An undocumented `when` leaves the rule *not documented*: we cannot tell if it applies.
+2. An applicable rule is *met* when its `require` holds, *not met* when it fails, and *not
+   documented* when the facts it needs are absent.
+3. Any rule not met (or not documented, when the burden is on the request) that does not support
+   the request makes it `non_certify`. Otherwise, rules that cap the quantity make it `modify` to
+   the smallest cap. Otherwise, if some rule was met, `certify`. If no rule applied, or a rule
+   that marks a judgement the facts cannot settle is not documented, `undetermined`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from typing import Any
+
+from ._durable import Firing, RuleEngine
+from .case import Case
+from .facts import case_date, fact_specs, request_facts
+from .knowledge import Knowledge, LoadedRule, facts_of, load_knowledge
+from .model import SupportsUpTo
+from .results import (
+    CaseResult,
+    CitedClause,
+    CriterionResult,
+    MissingFact,
+    RequestResult,
+    predicted_outcome,
+)
+from .vocabulary import topics
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+_BLOCKING = ("not_met", "not_documented")
+
+
+@cache
+def engine_for(knowledge: Knowledge) -> RuleEngine:
+    """One compiled ruleset per knowledge base: durable-rules keeps every ruleset's memory."""
+    return RuleEngine(knowledge.rules)
+
+
+def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date | None = None) -> CaseResult:
+    knowledge = knowledge or load_knowledge()
+    day = case_date(case)
+    basis = "request_date" if case.case.request_date else "ur_decision_date"
+    if day is None:
+        # A pre-screen of a request not yet made: the guideline in force today applies.
+        day, basis = today or dt.date.today(), "today"
+    facts = [request_facts(case, i, day) for i in range(len(case.requests))]
+    firings = engine_for(knowledge).evaluate(facts, [r.topic for r in case.requests], day)
+    results = [
+        _request_result(case, i, facts[i], firings[i], knowledge, day) for i in range(len(case.requests))
+    ]
+    return CaseResult(
+        case_id=case.case.id,
+        source=case.case.source,
+        evaluated_on=day,
+        date_basis=basis,
+        is_prescreen=not case.has_outcomes,
+        requests=results,
+    )
+
+
+def _status(rule: LoadedRule, fired: set[Firing]) -> tuple[str, list[str]]:
+    """The criterion's status and the parts whose facts were undocumented."""
+
+    def answer(part: str) -> bool | None:
+        if getattr(rule.rule, part) is None:
+            return None
+        if Firing(rule.id, part, True) in fired:
+            return True
+        if Firing(rule.id, part, False) in fired:
+            return False
+        return None
+
+    when = answer("when") if rule.rule.when is not None else True
+    if when is False:
+        return "not_applicable", []
+    unless = answer("unless")
+    if unless is True:
+        return "not_applicable", []
+    undocumented = ["unless"] if rule.rule.unless is not None and unless is None else []
+    if when is None:
+        return "not_documented", ["when", *undocumented]
+    require = answer("require")
+    if require is True:
+        return "met", []
+    if require is False:
+        return "not_met", undocumented
+    return "not_documented", ["require", *undocumented]
+
+
+def _render(template: str, rule: LoadedRule, facts: dict[str, Any]) -> str:
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name in rule.parameters:
+            found = rule.parameters[name].value
+            return ", ".join(map(str, found)) if isinstance(found, list) else _number(found)
+        if name in facts:
+            found = facts[name]
+            if isinstance(found, bool):
+                return "yes" if found else "no"
+            return ", ".join(map(str, found)) if isinstance(found, list) else _number(found)
+        return "not documented"
+
+    return _PLACEHOLDER.sub(value, template)
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _conclusion(rule: LoadedRule) -> str:
+    if isinstance(rule.rule.otherwise, SupportsUpTo):
+        name = rule.rule.otherwise.supports_up_to
+        return f"supports up to {_number(rule.parameters[name].value)} ({name})"
+    return "does not support"
+
+
+def _cap(rule: LoadedRule) -> float | None:
+    if isinstance(rule.rule.otherwise, SupportsUpTo):
+        return float(rule.parameters[rule.rule.otherwise.supports_up_to].value)
+    return None
+
+
+def _cited(clause_ids: list[str], knowledge: Knowledge) -> list[CitedClause]:
+    cited = []
+    for clause_id in dict.fromkeys(clause_ids):
+        loaded = knowledge.clauses[clause_id]
+        cited.append(CitedClause(
+            id=clause_id,
+            title=loaded.clause.title,
+            citation=loaded.clause.citation,
+            source=loaded.source.title,
+            is_mtus=loaded.source.is_mtus,
+        ))
+    return cited
+
+
+def _rule_clauses(rule: LoadedRule) -> list[str]:
+    ids = list(rule.rule.cites)
+    if isinstance(rule.rule.otherwise, SupportsUpTo):
+        ids += rule.parameters[rule.rule.otherwise.supports_up_to].cites
+    return ids
+
+
+def _requested_quantity(facts: dict[str, Any]) -> float | None:
+    for path in ("request.sessions", "request.quantity", "request.drug.quantity"):
+        if path in facts:
+            return float(facts[path])
+    return None
+
+
+def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Firing],
+                    knowledge: Knowledge, day: dt.date) -> RequestResult:
+    request = case.requests[index]
+    specs = fact_specs()
+    topic_rules = knowledge.rules_for(request.topic)
+    in_force = [r for r in topic_rules if Firing(r.id, "in_force", True) in fired]
+    criteria: list[CriterionResult] = []
+    statuses: dict[str, str] = {}
+    missing: dict[str, MissingFact] = {}
+    for rule in in_force:
+        status, undocumented_parts = _status(rule, fired)
+        statuses[rule.id] = status
+        rule_missing = []
+        for part in undocumented_parts:
+            for path in facts_of(getattr(rule.rule, part)):
+                if path not in facts:
+                    rule_missing.append(MissingFact(fact=path, description=specs[path].description or path))
+        if status in _BLOCKING:
+            for item in rule_missing:
+                missing.setdefault(item.fact, item)
+        used = {p: facts[p] for part in ("when", "unless", "require")
+                if getattr(rule.rule, part) is not None for p in facts_of(getattr(rule.rule, part)) if p in facts}
+        criteria.append(CriterionResult(
+            rule_id=rule.id,
+            title=rule.rule.title,
+            status=status,
+            conclusion=_conclusion(rule) if status in _BLOCKING else ("supports" if status == "met" else "-"),
+            facts_used=used,
+            missing=rule_missing,
+            cites=_rule_clauses(rule),
+            explanation=_render(rule.rule.explain, rule, facts),
+            guideline_version=rule.guideline_version,
+        ))
+
+    determination, reason, deciding, supported = _decide(request.topic, topic_rules, in_force, statuses, day)
+    requested = _requested_quantity(facts)
+    decided_rules = [knowledge.rule(r) for r in deciding]
+    clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]
+    predicted = predicted_outcome(determination)
+    actual = request.imr.outcome if request.imr else None
+    return RequestResult(
+        request_id=case.request_id(index),
+        text=request.text,
+        topic=request.topic,
+        determination=determination,
+        reason=reason,
+        requested_quantity=requested,
+        supported_quantity=supported,
+        deciding_rules=deciding,
+        clauses=_cited(clause_ids, knowledge),
+        criteria=criteria,
+        missing_documentation=list(missing.values()) if determination != "certify" else [],
+        guideline_versions=sorted({r.guideline_version for r in in_force}),
+        ur_decision=request.ur.decision if request.ur else None,
+        predicted_outcome=predicted,
+        actual_outcome=actual,
+        agrees=(predicted == actual) if predicted and actual else None,
+    )
+
+
+def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule], statuses: dict[str, str],
+            day: dt.date) -> tuple[str, str, list[str], float | None]:
+    title = topics()[topic].title
+    if not topic_rules:
+        return "undetermined", f"no rule covers {title} yet", [], None
+    if not in_force:
+        windows = "; ".join(sorted({f"{r.guideline_version} ({r.effective.label()})" for r in topic_rules}))
+        return "undetermined", f"no version of the {title} rules was in force on {day} (known: {windows})", [], None
+    judgement = [r for r in in_force if statuses[r.id] == "not_documented" and r.rule.if_not_documented == "undetermined"]
+    counted = [r for r in in_force if r not in judgement]
+    blocking = [r for r in counted if statuses[r.id] in _BLOCKING and _cap(r) is None]
+    if blocking:
+        undocumented = [r for r in blocking if statuses[r.id] == "not_documented"]
+        reason = "; ".join(r.rule.title for r in blocking)
+        if undocumented and len(undocumented) == len(blocking):
+            reason = f"not documented: {reason}"
+        return "non_certify", reason, [r.id for r in blocking], None
+    if judgement:
+        return "undetermined", "needs a judgement the facts do not settle: " + "; ".join(
+            r.rule.title for r in judgement), [r.id for r in judgement], None
+    capping = [r for r in counted if statuses[r.id] in _BLOCKING and _cap(r) is not None]
+    if capping:
+        cap = min(_cap(r) for r in capping)
+        tightest = [r for r in capping if _cap(r) == cap]
+        return "modify", "; ".join(r.rule.title for r in tightest), [r.id for r in tightest], cap
+    met = [r for r in counted if statuses[r.id] == "met"]
+    if met:
+        return "certify", "; ".join(r.rule.title for r in met), [r.id for r in met], None
+    return "undetermined", f"none of the {title} rules applies to this request", [], None

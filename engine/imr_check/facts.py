@@ -1,0 +1,171 @@
+"""The fact namespace rules are written against, and how a case becomes facts.
+
+Rules see one request at a time, as dotted paths: `request.*` (the request and its history),
+`clinical.*` and `patient.*` (the case), `case.*` (derived from the case's dates). The reviewer's
+outcome (`imr`) and the UR decision are deliberately not in the namespace: what the guideline says
+is the only input to a prediction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from .case import Case, Clinical, Patient, Request
+from .vocabulary import lookup_drug
+
+FactKind = Literal["bool", "number", "text", "list"]
+
+# Request fields that are not clinical facts: identity, free text, and the decisions being predicted.
+_NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr"}
+_DATE_FIELDS_REPLACED = {"request.history.start_date"}
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    path: str
+    kind: FactKind
+    description: str
+    derived: bool = False
+    choices: tuple[str, ...] = ()
+
+
+_DERIVED = [
+    FactSpec("request.drug.generic", "text", "Generic drug name, from the drug lexicon", True),
+    FactSpec("request.drug.drug_class", "text", "Drug class, from the drug lexicon", True),
+    FactSpec("case.weeks_since_injury", "number", "Weeks from the injury to the request", True),
+]
+
+
+def _kind_of(annotation: Any) -> tuple[FactKind | None, tuple[str, ...]]:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    base = args[0]
+    if base is bool:
+        return "bool", ()
+    if base in (int, float):
+        return "number", ()
+    if base is str:
+        return "text", ()
+    if typing.get_origin(base) is Literal:
+        return "text", tuple(str(a) for a in typing.get_args(base))
+    if typing.get_origin(base) is list:
+        return "list", ()
+    return None, ()
+
+
+def _walk(model: type[BaseModel], prefix: str) -> list[FactSpec]:
+    specs = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}.{name}"
+        if path in _NOT_FACTS or path in _DATE_FIELDS_REPLACED:
+            continue
+        annotation = field.annotation
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+        if isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
+            specs.extend(_walk(inner[0], path))
+            continue
+        kind, choices = _kind_of(annotation)
+        if kind is None:
+            continue
+        specs.append(FactSpec(path, kind, field.description or "", False, choices))
+    return specs
+
+
+@cache
+def fact_specs() -> dict[str, FactSpec]:
+    specs = _walk(Request, "request") + _walk(Clinical, "clinical") + _walk(Patient, "patient") + _DERIVED
+    return {spec.path: spec for spec in specs}
+
+
+def engine_key(path: str) -> str:
+    """Fact paths as flat property names: the engine matches flat facts fastest."""
+    return path.replace(".", "__")
+
+
+def _flatten(model: BaseModel, prefix: str, into: dict[str, Any]) -> None:
+    for name in type(model).model_fields:
+        path = f"{prefix}.{name}"
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            _flatten(value, path, into)
+        elif value is not None:
+            into[path] = value
+
+
+def _kleene_and(*values: bool | None) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _kleene_or(*values: bool | None) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def case_date(case: Case) -> dt.date | None:
+    """The date that picks the guideline version: the request's, else the UR decision's."""
+    return case.case.request_date or case.case.ur_decision_date
+
+
+def request_facts(case: Case, index: int, on_date: dt.date) -> dict[str, Any]:
+    """Every documented fact for one request, by dotted path, with the derived facts filled in."""
+    request = case.requests[index]
+    facts: dict[str, Any] = {}
+    _flatten(request, "request", facts)
+    _flatten(case.clinical, "clinical", facts)
+    _flatten(case.patient, "patient", facts)
+    for path in list(facts):
+        if path in _DATE_FIELDS_REPLACED or any(path == p or path.startswith(p + ".") for p in _NOT_FACTS):
+            del facts[path]
+    _derive(case, request, on_date, facts)
+    return facts
+
+
+def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
+    if "request.sessions" not in facts and request.frequency_per_week and request.duration_weeks:
+        total = request.frequency_per_week * request.duration_weeks
+        if total == int(total):
+            facts["request.sessions"] = int(total)
+    drug = request.drug
+    if drug is not None:
+        entry = lookup_drug(drug.name)
+        if entry is not None:
+            facts["request.drug.generic"] = entry.generic
+            facts["request.drug.drug_class"] = entry.drug_class
+        if drug.days_supply is None and drug.quantity is not None and drug.doses_per_day:
+            facts["request.drug.days_supply"] = int(drug.quantity / drug.doses_per_day)
+        if drug.ingredients is not None:
+            facts["request.drug.ingredients"] = _normalised_ingredients(drug.ingredients)
+    history = request.history
+    if history.weeks_on_treatment is None and history.start_date is not None and on_date >= history.start_date:
+        facts["request.history.weeks_on_treatment"] = round((on_date - history.start_date).days / 7, 1)
+    if history.prior_treatment is None:
+        if history.sessions_completed is not None:
+            facts["request.history.prior_treatment"] = history.sessions_completed > 0
+        elif facts.get("request.history.weeks_on_treatment", 0) > 0:
+            facts["request.history.prior_treatment"] = True
+    improvement = history.functional_improvement
+    if improvement.demonstrated is None:
+        derived = _kleene_and(
+            _kleene_or(improvement.adl_improved, improvement.work_restrictions_reduced),
+            improvement.dependence_reduced,
+        )
+        if derived is not None:
+            facts["request.history.functional_improvement.demonstrated"] = derived
+    if case.case.injury_date and on_date >= case.case.injury_date:
+        facts["case.weeks_since_injury"] = round((on_date - case.case.injury_date).days / 7, 1)
+
+
+def _normalised_ingredients(ingredients: list[str]) -> list[str]:
+    names = []
+    for text in ingredients:
+        entry = lookup_drug(text)
+        names.append(entry.generic if entry else text.lower().split()[0])
+    return names
