@@ -178,7 +178,7 @@ def validation_problems(
     problems = []
     for item in error.errors(include_url=False):
         loc = loc_filter(tuple(item["loc"])) if loc_filter else tuple(item["loc"])
-        message = item["msg"]
+        message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             owner = _model_at(model, loc[:-1], data)
             key = str(item["loc"][-1])

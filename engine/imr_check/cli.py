@@ -1,0 +1,146 @@
+"""The `imr-check` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .case import Case, load_case
+from .errors import EngineError, InputError
+from .evaluate import evaluate_case
+from .facts import fact_specs
+from .knowledge import load_knowledge
+from .report import render_text, to_json, to_yaml
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Re-check IMR determinations against the MTUS criteria. `imr-check CASE.yaml` evaluates a case file.",
+)
+_out = Console(highlight=False, soft_wrap=False)
+_err = Console(stderr=True, highlight=False)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+def _fail(error: Exception) -> None:
+    _err.print(f"[bold red]error:[/bold red] {error}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def check(
+    case_file: Path = typer.Argument(..., help="A case file (YAML); see `imr-check schema`", show_default=False),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or yaml"),
+) -> None:
+    """Evaluate a case file: a determination per request, the clauses behind it, what is missing."""
+    try:
+        knowledge = load_knowledge()
+        case = load_case(case_file)
+        result = evaluate_case(case, knowledge)
+    except InputError as error:
+        _fail(error)
+    except EngineError as error:
+        _err.print(f"[bold red]engine error:[/bold red] {error}")
+        raise typer.Exit(1)
+    if output_format is Format.json:
+        print(to_json(result))
+    elif output_format is Format.yaml:
+        print(to_yaml(result), end="")
+    else:
+        render_text(result, _out)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of case files (for editors to validate and complete them)."""
+    print(json.dumps(Case.model_json_schema(), indent=2))
+
+
+@app.command("rules")
+def list_rules(
+    topic: Optional[str] = typer.Option(None, help="Only this topic"),
+) -> None:
+    """List the rules: id, topic, guideline version, dates in force, clauses cited."""
+    try:
+        knowledge = load_knowledge()
+    except InputError as error:
+        _fail(error)
+    table = Table(title=f"{len(knowledge.rules)} rules")
+    for column in ("rule", "topic", "version", "in force", "cites"):
+        table.add_column(column)
+    for rule in knowledge.rules:
+        if topic and topic not in rule.topics:
+            continue
+        table.add_row(rule.id, ", ".join(rule.topics), rule.guideline_version, rule.effective.label(),
+                      ", ".join(rule.rule.cites))
+    _out.print(table)
+
+
+@app.command()
+def explain(rule_id: str = typer.Argument(..., help="A rule id, as `imr-check rules` lists them")) -> None:
+    """Show a rule beside the text of the clauses it cites."""
+    import yaml
+
+    from .vocabulary import suggest
+
+    try:
+        knowledge = load_knowledge()
+    except InputError as error:
+        _fail(error)
+    loaded = knowledge.rule(rule_id)
+    if loaded is None:
+        _fail(InputError.single("rules", f"no rule {rule_id!r}{suggest(rule_id, [r.id for r in knowledge.rules])}"))
+    rule = loaded.rule
+    _out.print(f"[bold]{rule.id}[/bold]: {rule.title}")
+    _out.print(f"[dim]{loaded.file}:{loaded.line} — {loaded.guideline_version}, in force {loaded.effective.label()}[/dim]")
+    body = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "cites"})
+    _out.print(yaml.safe_dump(body, sort_keys=False, width=100).rstrip())
+    parameters = {name: p for name, p in loaded.parameters.items() if name in yaml.safe_dump(body)}
+    if parameters:
+        _out.print("\n[bold]Parameters[/bold]")
+        for name, parameter in parameters.items():
+            unit = f" {parameter.unit}" if parameter.unit else ""
+            _out.print(f"  {name} = {parameter.value}{unit}  (cites {', '.join(parameter.cites)})")
+    _out.print("\n[bold]Cites[/bold]")
+    for clause_id in dict.fromkeys(rule.cites + [c for p in parameters.values() for c in p.cites]):
+        clause = knowledge.clauses[clause_id]
+        _out.print(f"  [bold]{clause_id}[/bold] — {clause.source.title}, {clause.clause.citation}")
+        _out.print(f"    {clause.clause.title}. {clause.clause.summary}")
+
+
+@app.command()
+def facts() -> None:
+    """List the fact paths rules can test, with their kind and meaning."""
+    table = Table(title="Fact paths")
+    for column in ("fact", "kind", "meaning"):
+        table.add_column(column)
+    for spec in fact_specs().values():
+        kind = spec.kind + (" (derived)" if spec.derived else "")
+        meaning = spec.description + (f" [{', '.join(spec.choices)}]" if spec.choices else "")
+        table.add_row(spec.path, kind, meaning)
+    _out.print(table)
+
+
+def main() -> None:
+    """`imr-check CASE.yaml` is short for `imr-check check CASE.yaml`."""
+    commands = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    args = sys.argv[1:]
+    if args and not args[0].startswith("-") and args[0] not in commands:
+        sys.argv.insert(1, "check")
+    app(prog_name="imr-check")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Rendering results for people (rich tables) and for programs (JSON, YAML)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .results import CaseResult, RequestResult
+
+_STATUS_STYLE = {"met": "green", "not_met": "red", "not_documented": "yellow", "not_applicable": "dim"}
+_DETERMINATION_STYLE = {"certify": "bold green", "modify": "bold yellow", "non_certify": "bold red",
+                        "undetermined": "bold magenta"}
+
+
+def to_data(result: CaseResult) -> dict[str, Any]:
+    data = result.model_dump(mode="json")
+    agreed, compared = result.agreement
+    data["summary"] = {"requests": len(result.requests), "compared": compared, "agree": agreed}
+    return data
+
+
+def to_json(result: CaseResult) -> str:
+    return json.dumps(to_data(result), indent=2)
+
+
+def to_yaml(result: CaseResult) -> str:
+    return yaml.safe_dump(to_data(result), sort_keys=False, allow_unicode=True)
+
+
+def _quantity(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
+    head = Text()
+    head.append(request.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[request.determination])
+    if request.determination == "modify":
+        head.append(f" to {_quantity(request.supported_quantity)} (requested {_quantity(request.requested_quantity)})")
+    head.append(f"  {request.reason}")
+    parts: list[Any] = [head]
+    if request.missing_documentation:
+        missing = Table(title="Missing documentation that would change the answer", title_justify="left",
+                        show_header=False, box=None, padding=(0, 1))
+        for item in request.missing_documentation:
+            missing.add_row("•", item.fact, Text(item.description, style="dim"))
+        parts.insert(1 if prescreen else len(parts), missing)
+    if request.criteria:
+        table = Table(show_lines=False, expand=True)
+        table.add_column("criterion", ratio=3)
+        table.add_column("result", ratio=1)
+        table.add_column("why", ratio=5)
+        table.add_column("clauses", ratio=2)
+        for criterion in request.criteria:
+            table.add_row(
+                criterion.title,
+                Text(criterion.status.replace("_", " "), style=_STATUS_STYLE[criterion.status]),
+                criterion.explanation,
+                "\n".join(criterion.cites),
+            )
+        parts.append(table)
+    if request.clauses:
+        cited = Table(title="Decided by", title_justify="left", show_header=False, box=None, padding=(0, 1))
+        for clause in request.clauses:
+            source = clause.source if clause.is_mtus else f"{clause.source} (not MTUS)"
+            cited.add_row(clause.id, clause.citation, Text(source, style="dim"))
+        parts.append(cited)
+    if request.actual_outcome:
+        verdict = Text(f"Predicted IMR outcome: {request.predicted_outcome or 'none (undetermined)'}; "
+                       f"reviewer: {request.actual_outcome}; ")
+        if request.agrees is None:
+            verdict.append("not compared", style="magenta")
+        else:
+            verdict.append("agree" if request.agrees else "DISAGREE", style="green" if request.agrees else "bold red")
+        parts.append(verdict)
+    title = f"{request.request_id}: {request.text}  [dim]({request.topic})[/dim]"
+    return Panel(Group(*parts), title=title, title_align="left")
+
+
+def render_text(result: CaseResult, console: Console) -> None:
+    kind = "Pre-screen" if result.is_prescreen else "IMR re-check"
+    console.print(f"[bold]{kind}[/bold] of case {result.case_id or '(no id)'}"
+                  f" — guideline versions in force on {result.evaluated_on} ({result.date_basis.replace('_', ' ')})")
+    if result.is_prescreen:
+        supportable = [r for r in result.requests if r.determination in ("certify", "modify")]
+        console.print(f"{len(supportable)} of {len(result.requests)} requests supportable now; "
+                      f"{sum(len(r.missing_documentation) for r in result.requests)} missing documentation items.")
+    for request in result.requests:
+        console.print(_request_panel(request, result.is_prescreen))
+    agreed, compared = result.agreement
+    if compared:
+        console.print(f"[bold]{agreed} of {compared} decided items agree with the reviewer.[/bold]")
