@@ -1,0 +1,115 @@
+"""Agreement statistics between predicted and actual IMR outcomes.
+
+Nearly nine IMR items in ten are upheld, so accuracy alone says little: a predictor that always
+says "upheld" scores ~89%. We report Cohen's kappa and recall/precision on overturned items, with
+the always-upheld baseline beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Iterable, Optional
+
+OUTCOMES = ("upheld", "overturned")
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """Counts of (predicted, actual) over items that have both."""
+
+    upheld_upheld: int = 0  # predicted upheld, actually upheld
+    upheld_overturned: int = 0  # predicted upheld, actually overturned
+    overturned_upheld: int = 0
+    overturned_overturned: int = 0
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> "Confusion":
+        counts = {f"{p}_{a}": 0 for p in OUTCOMES for a in OUTCOMES}
+        for predicted, actual in pairs:
+            if predicted not in OUTCOMES or actual not in OUTCOMES:
+                raise ValueError(f"outcomes must be upheld or overturned, got {predicted!r}, {actual!r}")
+            counts[f"{predicted}_{actual}"] += 1
+        return cls(**counts)
+
+    @property
+    def total(self) -> int:
+        return self.upheld_upheld + self.upheld_overturned + self.overturned_upheld + self.overturned_overturned
+
+    @property
+    def agreement(self) -> Optional[float]:
+        return (self.upheld_upheld + self.overturned_overturned) / self.total if self.total else None
+
+    @property
+    def kappa(self) -> Optional[float]:
+        """Cohen's kappa: agreement beyond what the two marginal distributions give by chance."""
+        n = self.total
+        if not n:
+            return None
+        observed = (self.upheld_upheld + self.overturned_overturned) / n
+        predicted_upheld = (self.upheld_upheld + self.upheld_overturned) / n
+        actual_upheld = (self.upheld_upheld + self.overturned_upheld) / n
+        expected = predicted_upheld * actual_upheld + (1 - predicted_upheld) * (1 - actual_upheld)
+        if expected == 1:
+            # Both raters used one label only: perfect agreement is 1 by convention, anything else 0.
+            return 1.0 if observed == 1 else 0.0
+        return (observed - expected) / (1 - expected)
+
+    @property
+    def recall_overturned(self) -> Optional[float]:
+        actual = self.overturned_overturned + self.upheld_overturned
+        return self.overturned_overturned / actual if actual else None
+
+    @property
+    def precision_overturned(self) -> Optional[float]:
+        predicted = self.overturned_overturned + self.overturned_upheld
+        return self.overturned_overturned / predicted if predicted else None
+
+    def matrix(self) -> dict[str, dict[str, int]]:
+        return {
+            "predicted_upheld": {"actual_upheld": self.upheld_upheld, "actual_overturned": self.upheld_overturned},
+            "predicted_overturned": {"actual_upheld": self.overturned_upheld,
+                                     "actual_overturned": self.overturned_overturned},
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    items: int
+    decided: int
+    compared: int
+    coverage: Optional[float]
+    agreement: Optional[float]
+    kappa: Optional[float]
+    recall_overturned: Optional[float]
+    precision_overturned: Optional[float]
+    confusion: dict[str, dict[str, int]]
+    baseline_agreement: Optional[float]
+    baseline_kappa: Optional[float]
+    baseline_recall_overturned: Optional[float]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarize(rows: Iterable[tuple[Optional[str], Optional[str]]]) -> Summary:
+    """Rows of (predicted outcome or None when undetermined, actual outcome or None)."""
+    rows = list(rows)
+    decided = [(p, a) for p, a in rows if p is not None]
+    compared = [(p, a) for p, a in decided if a is not None]
+    confusion = Confusion.of(compared)
+    # The baseline is scored on the same items the predictor was scored on.
+    baseline = Confusion.of(("upheld", a) for _, a in compared)
+    return Summary(
+        items=len(rows),
+        decided=len(decided),
+        compared=len(compared),
+        coverage=len(decided) / len(rows) if rows else None,
+        agreement=confusion.agreement,
+        kappa=confusion.kappa,
+        recall_overturned=confusion.recall_overturned,
+        precision_overturned=confusion.precision_overturned,
+        confusion=confusion.matrix(),
+        baseline_agreement=baseline.agreement,
+        baseline_kappa=baseline.kappa,
+        baseline_recall_overturned=baseline.recall_overturned,
+    )
