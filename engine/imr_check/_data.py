@@ -1,23 +1,21 @@
 """Where the bundled rules/ and guidelines/ live.
 
-An installed wheel carries them as the data packages `imr_check.rules` and
-`imr_check.guidelines`; an editable install of the checkout reads them from the top level.
+An installed wheel carries them inside the package (`imr_check/rules`, `imr_check/guidelines`,
+see pyproject.toml); an editable install of the checkout reads them from the top level.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parents[2]
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parents[1]
 
 
 def _data_dir(name: str) -> Path:
-    try:
-        return Path(str(resources.files(f"imr_check.{name}")))
-    except ModuleNotFoundError:
-        return _CHECKOUT / name
+    installed = _PACKAGE / name
+    return installed if installed.is_dir() else _CHECKOUT / name
 
 
 @cache
