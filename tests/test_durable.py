@@ -1,0 +1,155 @@
+"""The compiled durable-rules conditions answer exactly as three-valued (Kleene) logic would.
+
+A reference evaluator written here in plain Python is the oracle; hypothesis draws conditions and
+facts, and durable-rules must agree on every one: true, false, or neither (not documented).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imr_check._durable import RuleEngine, compile_rules
+from imr_check.errors import EngineError
+from imr_check.knowledge import LoadedRule
+from imr_check.model import AllOf, AnyOf, Compare, Effective, Not, Rule
+
+NUMBER_FACTS = ["request.sessions", "request.frequency_per_week", "clinical.pain.current"]
+BOOL_FACTS = ["clinical.acute_flare_up", "clinical.red_flags", "request.history.prior_treatment"]
+TEXT_FACTS = ["request.drug.generic"]
+LIST_FACTS = ["request.drug.ingredients"]
+WORDS = ["baclofen", "gabapentin", "lidocaine", "menthol"]
+DAY = dt.date(2015, 6, 1)
+
+
+def reference(condition, facts):
+    """Kleene logic: True, False, or None when the facts it needs are absent."""
+    if isinstance(condition, AllOf):
+        values = [reference(c, facts) for c in condition.all]
+        return False if False in values else (None if None in values else True)
+    if isinstance(condition, AnyOf):
+        values = [reference(c, facts) for c in condition.any]
+        return True if True in values else (None if None in values else False)
+    if isinstance(condition, Not):
+        value = reference(condition.not_, facts)
+        return None if value is None else not value
+    op, operand = condition.operator, condition.operand
+    if op == "documented":
+        return (condition.fact in facts) == operand
+    if condition.fact not in facts:
+        return None
+    value = facts[condition.fact]
+    return {
+        "is": lambda: value == operand,
+        "eq": lambda: value == operand,
+        "ne": lambda: value != operand,
+        "lt": lambda: value < operand,
+        "lte": lambda: value <= operand,
+        "gt": lambda: value > operand,
+        "gte": lambda: value >= operand,
+        "in": lambda: value in operand,
+        "contains_any": lambda: any(v in operand for v in value),
+    }[op]()
+
+
+numbers = st.integers(min_value=0, max_value=12)
+comparisons = st.one_of(
+    st.builds(lambda f, v: Compare(fact=f, **{"is": v}), st.sampled_from(BOOL_FACTS), st.booleans()),
+    st.builds(lambda f, op, v: Compare(fact=f, **{op: v}), st.sampled_from(NUMBER_FACTS),
+              st.sampled_from(["eq", "ne", "lt", "lte", "gt", "gte"]), numbers),
+    st.builds(lambda f, v: Compare(fact=f, **{"in": v}), st.sampled_from(NUMBER_FACTS),
+              st.lists(numbers, min_size=1, max_size=3)),
+    st.builds(lambda f, v: Compare(fact=f, **{"in": v}), st.sampled_from(TEXT_FACTS),
+              st.lists(st.sampled_from(WORDS), min_size=1, max_size=3)),
+    st.builds(lambda f, v: Compare(fact=f, contains_any=v), st.sampled_from(LIST_FACTS),
+              st.lists(st.sampled_from(WORDS), min_size=1, max_size=3)),
+    st.builds(lambda f, v: Compare(fact=f, documented=v),
+              st.sampled_from(NUMBER_FACTS + BOOL_FACTS + LIST_FACTS), st.booleans()),
+)
+conditions = st.recursive(
+    comparisons,
+    lambda inner: st.one_of(
+        st.builds(lambda cs: AllOf(all=cs), st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda cs: AnyOf(any=cs), st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda c: Not(**{"not": c}), inner),
+    ),
+    max_leaves=6,
+)
+fact_sets = st.fixed_dictionaries(
+    {},
+    optional={
+        **{f: numbers for f in NUMBER_FACTS},
+        **{f: st.booleans() for f in BOOL_FACTS},
+        **{f: st.sampled_from(WORDS) for f in TEXT_FACTS},
+        **{f: st.lists(st.sampled_from(WORDS + ["capsaicin"]), max_size=3) for f in LIST_FACTS},
+    },
+)
+
+
+def _loaded(rule_id: str, require, topic: str = "acupuncture") -> LoadedRule:
+    rule = Rule(id=rule_id, title="t", require=require, cites=["x.y"], explain="-")
+    return LoadedRule(rule, (topic,), "test", Effective(**{"from": dt.date(2009, 1, 1)}), {}, "test", None)
+
+
+def _answer(engine: RuleEngine, rule_id: str, facts: dict) -> bool | None:
+    fired = engine.evaluate([facts], ["acupuncture"], DAY)[0]
+    values = {f.value for f in fired if f.rule_id == rule_id and f.part == "require"}
+    assert len(values) <= 1, "a condition was proved both true and false"
+    return values.pop() if values else None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(conditions, min_size=1, max_size=4), st.lists(fact_sets, min_size=1, max_size=5))
+def test_compiled_conditions_agree_with_three_valued_logic(condition_list, fact_list):
+    engine = RuleEngine([_loaded(f"t.c{i}", c) for i, c in enumerate(condition_list)])
+    for facts in fact_list:
+        for i, condition in enumerate(condition_list):
+            assert _answer(engine, f"t.c{i}", facts) == reference(condition, facts), (condition, facts)
+
+
+def test_rules_out_of_force_or_topic_do_not_fire():
+    engine = RuleEngine([_loaded("t.any", Compare(fact="request.sessions", documented=True), topic="massage")])
+    assert engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY) == [set()]
+    assert engine.evaluate([{"request.sessions": 3}], ["massage"], dt.date(2008, 1, 1)) == [set()]
+    fired = engine.evaluate([{"request.sessions": 3}], ["massage"], DAY)[0]
+    assert {(f.part, f.value) for f in fired} == {("in_force", True), ("require", True)}
+
+
+def test_more_cases_than_the_session_limit_leak_no_session():
+    # durable-rules allows 1024 live sessions per ruleset; each case's session must be deleted.
+    engine = RuleEngine([_loaded("t.s", Compare(fact="request.sessions", lte=6))])
+    for _ in range(1100):
+        engine.evaluate([{"request.sessions": 3}, {"request.sessions": 9}], ["acupuncture"] * 2, DAY)
+
+
+def test_the_rule_dicts_given_to_durable_rules_are_not_mutated():
+    engine = RuleEngine([_loaded("t.m", Compare(fact="request.sessions", lte=6))])
+    before = copy.deepcopy(engine.definition)
+    engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY)
+    assert engine.definition == before
+    assert all("all" in rule for rule in before.values())
+
+
+def test_an_action_that_fails_is_raised_not_swallowed(monkeypatch):
+    engine = RuleEngine([_loaded("t.e", Compare(fact="request.sessions", lte=6))])
+
+    def broken(value):
+        raise ValueError("broken action")
+
+    # The recording action converts the request index with int(): make that fail inside durable-rules.
+    monkeypatch.setattr("imr_check._durable.int", broken, raising=False)
+    with pytest.raises(EngineError, match="rule action failed"):
+        engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY)
+    monkeypatch.undo()
+    # The engine stays usable after a failure: the failed case's session was deleted.
+    fired = engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY)[0]
+    assert any(f.part == "require" and f.value for f in fired)
+
+
+def test_compile_rules_gives_each_condition_a_true_and_a_false_rule():
+    compiled = compile_rules([_loaded("t.n", Compare(fact="request.sessions", lte=6))])
+    assert {"t.n|in_force|T", "t.n|require|T", "t.n|require|F", "seen"} == set(compiled)
