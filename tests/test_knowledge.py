@@ -1,0 +1,122 @@
+"""Loading guidelines/ and rules/: every broken reference is an error naming the file and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from imr_check.errors import RuleLoadError
+from imr_check.knowledge import load_knowledge_from
+
+GUIDELINE = """\
+source:
+  id: test_source
+  title: Test guideline
+  authority: nowhere
+  effective: {from: 2009-01-01}
+clauses:
+  - id: test.clause
+    title: A clause
+    citation: p. 1
+    summary: Says something.
+"""
+
+RULES = """\
+topic: acupuncture
+guideline_version: Test 2009
+effective: {from: 2009-01-01}
+parameters:
+  max_sessions: {value: 6, cites: [test.clause]}
+rules:
+  - id: acupuncture.test_rule
+    title: A rule
+    require: {fact: request.sessions, lte: {param: max_sessions}}
+    cites: [test.clause]
+    explain: "{max_sessions} at most; {request.sessions} asked"
+"""
+
+
+def _load(tmp_path: Path, rules: str, guideline: str = GUIDELINE):
+    (tmp_path / "g.yaml").write_text(textwrap.dedent(guideline))
+    (tmp_path / "r.yaml").write_text(textwrap.dedent(rules))
+    return load_knowledge_from([tmp_path / "g.yaml"], [tmp_path / "r.yaml"])
+
+
+def _problems(tmp_path: Path, rules: str, guideline: str = GUIDELINE) -> list[str]:
+    with pytest.raises(RuleLoadError) as caught:
+        _load(tmp_path, rules, guideline)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_valid_rule_file_loads(tmp_path):
+    knowledge = _load(tmp_path, RULES)
+    assert [r.id for r in knowledge.rules] == ["acupuncture.test_rule"]
+    assert knowledge.rules[0].line == 7
+
+
+def test_an_unknown_clause_id_names_file_line_and_a_suggestion(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("cites: [test.clause]\n    explain", "cites: [test.clauze]\n    explain"))
+    assert len(problems) == 1
+    assert "r.yaml:10" in problems[0] and "unknown clause id 'test.clauze'" in problems[0]
+    assert "did you mean 'test.clause'" in problems[0]
+
+
+def test_an_unknown_fact_path_is_an_error_with_a_suggestion(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("request.sessions, lte", "request.sesions, lte"))
+    assert any("r.yaml:9" in p and "unknown fact 'request.sesions'" in p and "did you mean 'request.sessions'" in p
+               for p in problems), problems
+
+
+def test_an_operator_that_does_not_fit_the_fact_kind_is_an_error(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("{fact: request.sessions, lte: {param: max_sessions}}",
+                                                 "{fact: clinical.red_flags, lte: 3}"))
+    assert any("operator 'lte' does not fit bool fact 'clinical.red_flags'" in p for p in problems), problems
+
+
+def test_a_malformed_condition_is_an_error_naming_the_line(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("{fact: request.sessions, lte: {param: max_sessions}}",
+                                                 "{every: [{fact: request.sessions, lte: 3}]}"))
+    assert any("r.yaml:9" in p and "a condition is one of" in p for p in problems), problems
+
+
+def test_a_comparison_with_two_operators_is_an_error(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("lte: {param: max_sessions}", "lte: 3, gte: 1"))
+    assert any("exactly one operator" in p for p in problems), problems
+
+
+def test_an_unknown_key_in_a_rule_gets_a_did_you_mean(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("    explain:", "    explian: x\n    explain:"))
+    assert any("unknown key 'explian'" in p and "did you mean 'explain'" in p for p in problems), problems
+
+
+def test_an_unknown_parameter_and_placeholder_are_errors(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("{param: max_sessions}}", "{param: max_session}}")
+                         .replace("{request.sessions} asked", "{request.sesions} asked"))
+    assert any("unknown parameter 'max_session'" in p for p in problems), problems
+    assert any("explain uses {request.sesions}" in p for p in problems), problems
+
+
+def test_a_duplicate_rule_id_is_an_error(tmp_path):
+    rule = RULES.split("rules:\n")[1]
+    problems = _problems(tmp_path, RULES + rule)
+    assert any("already used" in p for p in problems), problems
+
+
+def test_an_unknown_topic_is_an_error(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("topic: acupuncture", "topic: acupunture"))
+    assert any("unknown topic 'acupunture'" in p and "did you mean 'acupuncture'" in p for p in problems), problems
+
+
+def test_effective_windows_must_be_ordered(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("effective: {from: 2009-01-01}",
+                                                 "effective: {from: 2009-01-01, to: 2008-01-01}"))
+    assert any("'to' must be after 'from'" in p for p in problems), problems
+
+
+def test_the_bundled_knowledge_loads(knowledge):
+    assert knowledge.rules and knowledge.clauses
+    for rule in knowledge.rules:
+        for clause_id in rule.rule.cites:
+            assert clause_id in knowledge.clauses
