@@ -94,6 +94,16 @@ class Clinical(Strict):
         None, description="Symptoms or findings persist despite treatment (office visit need)"
     )
     work_status: Optional[Literal["full_duty", "modified_duty", "off_work", "retired", "unknown"]] = None
+    radiculopathy_on_exam: Documented = Field(
+        None, description="Radiculopathy on physical exam (dermatomal sensory loss, weakness, reflex change, positive SLR)"
+    )
+    radiculopathy_corroborated: Documented = Field(
+        None, description="Imaging or electrodiagnostic studies corroborate the radiculopathy"
+    )
+    significant_change_in_symptoms: Documented = Field(
+        None, description="A significant change in symptoms or findings since the last evaluation or study"
+    )
+    is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
 
 
 class FunctionalImprovement(Strict):
@@ -115,6 +125,10 @@ class TreatmentHistory(Strict):
     start_date: Optional[dt.date] = Field(None, description="When the treatment (e.g. a drug) was started")
     weeks_on_treatment: Optional[float] = Field(None, ge=0, le=2000, description="How long it has been taken, in weeks")
     functional_improvement: FunctionalImprovement = Field(default_factory=FunctionalImprovement)
+    pain_relief_percent: Optional[float] = Field(
+        None, ge=0, le=100, description="Pain relief from the earlier treatment (e.g. a prior injection), percent"
+    )
+    relief_weeks: Optional[float] = Field(None, ge=0, le=520, description="How long the earlier relief lasted, in weeks")
 
 
 class OpioidMonitoring(Strict):
@@ -169,6 +183,9 @@ class Request(Strict):
     drug: Optional[Drug] = None
     history: TreatmentHistory = Field(default_factory=TreatmentHistory)
     opioid_monitoring: OpioidMonitoring = Field(default_factory=OpioidMonitoring)
+    associated_with: Optional[str] = Field(
+        None, description="The id of the request (a surgery) this associated service belongs to"
+    )
     ur: Optional[URDecision] = None
     imr: Optional[IMROutcome] = None
 
@@ -208,6 +225,13 @@ class Case(Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"request ids must be unique: {', '.join(duplicates)}")
+        known = {self.request_id(i) for i in range(len(self.requests))}
+        for index, request in enumerate(self.requests):
+            if request.associated_with is not None and request.associated_with not in known - {self.request_id(index)}:
+                raise ValueError(
+                    f"requests[{index}].associated_with names {request.associated_with!r}, which is not another "
+                    f"request of this case (ids: {', '.join(sorted(known))})"
+                )
         return self
 
     @property

@@ -57,6 +57,7 @@ def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date
     results = [
         _request_result(case, i, facts[i], firings[i], knowledge, day) for i in range(len(case.requests))
     ]
+    results = _follow_associated_surgery(case, results)
     return CaseResult(
         case_id=case.case.id,
         source=case.case.source,
@@ -246,3 +247,32 @@ def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule
     if met:
         return "certify", "; ".join(r.rule.title for r in met), [r.id for r in met], None
     return "undetermined", f"none of the {title} rules applies to this request", [], None
+
+
+def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list[RequestResult]:
+    """An associated surgical service follows the surgery it belongs to: if the surgery is not
+    supported, neither is the service; if the surgery's own answer is unknown, so is the service's."""
+    by_id = {result.request_id: i for i, result in enumerate(results)}
+    followed = list(results)
+    for index, request in enumerate(case.requests):
+        parent_id = request.associated_with
+        if parent_id is None:
+            continue
+        parent = results[by_id[parent_id]]
+        if parent.determination not in ("non_certify", "undetermined"):
+            continue
+        own = results[index]
+        determination = parent.determination
+        predicted = predicted_outcome(determination)
+        followed[index] = own.model_copy(update={
+            "determination": determination,
+            "reason": f"follows the surgery it belongs to ({parent_id}: {parent.text}), which is "
+                      f"{determination.replace('_', '-')}: {parent.reason}",
+            "deciding_rules": parent.deciding_rules,
+            "clauses": parent.clauses,
+            "missing_documentation": parent.missing_documentation,
+            "supported_quantity": None,
+            "predicted_outcome": predicted,
+            "agrees": (predicted == own.actual_outcome) if predicted and own.actual_outcome else None,
+        })
+    return followed

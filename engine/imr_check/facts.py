@@ -22,7 +22,7 @@ from .vocabulary import lookup_drug
 FactKind = Literal["bool", "number", "text", "list"]
 
 # Request fields that are not clinical facts: identity, free text, and the decisions being predicted.
-_NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr"}
+_NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr", "request.associated_with"}
 _DATE_FIELDS_REPLACED = {"request.history.start_date"}
 
 
