@@ -61,6 +61,19 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    # PyYAML resolves anything shaped like a date, then raises a bare ValueError for 2015-13-45.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid date ({error})", node.start_mark
+        ) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def load_yaml_text(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
@@ -71,6 +84,8 @@ def load_yaml_text(text: str, source: str) -> Any:
         raise InputError.single(source, message, line) from None
     except yaml.YAMLError as error:
         raise InputError.single(source, f"not valid YAML: {error}") from None
+    except RecursionError:
+        raise InputError.single(source, "not valid YAML: nested too deeply") from None
 
 
 def load_yaml_file(path: Path) -> Any:
