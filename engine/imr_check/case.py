@@ -8,6 +8,8 @@ facts, because "not documented" is what a pre-screening user most needs to know.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import typing
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -40,6 +42,11 @@ class CaseInfo(Strict):
         None, description="Date of the utilization review decision; used when request_date is absent"
     )
     imr_decision_date: Optional[dt.date] = None
+    imr_assigned_date: Optional[dt.date] = Field(None, description="Date the IMR was assigned (letter header)")
+    application_received_date: Optional[dt.date] = Field(
+        None, description="Date the IMR application was received (letter header)"
+    )
+    priority: Optional[str] = Field(None, description="The IMR's priority, e.g. Standard (letter header)")
     reviewer: Optional[Reviewer] = None
     source: Optional[str] = Field(None, description="Where the facts came from (e.g. a letter's path)")
 
@@ -104,6 +111,10 @@ class Clinical(Strict):
         None, description="A significant change in symptoms or findings since the last evaluation or study"
     )
     is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
+    muscle_spasm: Documented = Field(None, description="Muscle spasm on examination (muscle relaxant indication)")
+    prior_imaging: Documented = Field(
+        None, description="Imaging (MRI, CT, x-ray) of the injured region was already done"
+    )
 
 
 class FunctionalImprovement(Strict):
@@ -164,11 +175,29 @@ class URDecision(Strict):
     date: Optional[dt.date] = None
 
 
+class GuidelineCitation(Strict):
+    """One guideline a decision was based on, as an IMR letter cites it."""
+
+    source: str = Field(description="e.g. 'MTUS Chronic Pain Medical Treatment 2016', 'ODG'")
+    is_mtus: bool
+    topic: Optional[str] = Field(None, description="The chapter or topic, e.g. 'Muscle relaxants'")
+    sections: list[str] = Field(default_factory=list, description="Section(s) as cited")
+    pages: Optional[str] = Field(None, description="Page(s) as cited, e.g. '76-78, 88-89'")
+
+
 class IMROutcome(Strict):
-    """The reviewer's decision: compared with the prediction, never an input to it."""
+    """The reviewer's decision: compared with the prediction, never an input to it.
+
+    The letter's own words (the item as named, the guidelines cited, the rationale) are outputs of
+    the letter kept for audit, never facts the rules see.
+    """
 
     outcome: Literal["upheld", "overturned"]
     guideline_cited: Optional[str] = None
+    item: Optional[str] = Field(None, description="The disputed item as the letter names it")
+    claims_administrator_guideline: Optional[str] = None
+    citations: list[GuidelineCitation] = Field(default_factory=list, description="The reviewer's citations, parsed")
+    rationale: Optional[str] = Field(None, description="The reviewer's decision rationale, as written")
 
 
 class Request(Strict):
@@ -232,6 +261,12 @@ class Case(Strict):
                     f"requests[{index}].associated_with names {request.associated_with!r}, which is not another "
                     f"request of this case (ids: {', '.join(sorted(known))})"
                 )
+        unknown = [path for path in self.evidence if not _is_case_path(self, path)]
+        if unknown:
+            raise ValueError(
+                f"evidence is keyed by the path of a field of this case (e.g. 'clinical.red_flags', "
+                f"'requests[0].history.sessions_completed'); unknown: {', '.join(unknown)}"
+            )
         return self
 
     @property
@@ -240,6 +275,33 @@ class Case(Strict):
 
     def request_id(self, index: int) -> str:
         return self.requests[index].id or f"r{index + 1}"
+
+
+_PATH_PART = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?$")
+
+
+def _is_case_path(case: "Case", path: str) -> bool:
+    """Whether `path` (dotted, with [i] for list items) names a field of this case."""
+    model: Any = Case
+    value: Any = case
+    for part in path.split("."):
+        match = _PATH_PART.match(part)
+        if match is None or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return False
+        name, index = match.group(1), match.group(2)
+        if name not in model.model_fields:
+            return False
+        annotation = model.model_fields[name].annotation
+        value = getattr(value, name, None)
+        if index is not None:
+            if not isinstance(value, list) or int(index) >= len(value):
+                return False
+            value = value[int(index)]
+            annotation = typing.get_args(annotation)[0]
+        # Optional[Model] -> Model, so the fields of an absent block can still be named.
+        members = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+        model = members[0]
+    return True
 
 
 def _validate(data: Any, source: str) -> Case:
