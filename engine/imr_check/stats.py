@@ -7,8 +7,9 @@ the always-upheld baseline beside them.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 OUTCOMES = ("upheld", "overturned")
 
@@ -86,6 +87,11 @@ class Summary:
     baseline_agreement: Optional[float]
     baseline_kappa: Optional[float]
     baseline_recall_overturned: Optional[float]
+    # Over every item with an actual outcome, decided or not: how often reviewers overturn.
+    outcomes: int = 0
+    overturned: int = 0
+    overturn_rate: Optional[float] = None
+    predicted_overturn_rate: Optional[float] = None  # over decided items
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -93,17 +99,25 @@ class Summary:
 
 def summarize(rows: Iterable[tuple[Optional[str], Optional[str]]]) -> Summary:
     """Rows of (predicted outcome or None when undetermined, actual outcome or None)."""
-    rows = list(rows)
-    decided = [(p, a) for p, a in rows if p is not None]
-    compared = [(p, a) for p, a in decided if a is not None]
-    confusion = Confusion.of(compared)
+    return summarize_counts(Counter(rows))
+
+
+def summarize_counts(counts: Mapping[tuple[Optional[str], Optional[str]], int]) -> Summary:
+    """The same from counts per (predicted, actual) pair: a stream keeps one counter, not its rows."""
+    items = sum(counts.values())
+    decided = sum(n for (p, _), n in counts.items() if p is not None)
+    compared = {(p, a): n for (p, a), n in counts.items() if p is not None and a is not None}
+    confusion = Confusion.of(pair for pair, n in compared.items() for _ in range(n))
     # The baseline is scored on the same items the predictor was scored on.
-    baseline = Confusion.of(("upheld", a) for _, a in compared)
+    baseline = Confusion.of(("upheld", a) for (_, a), n in compared.items() for _ in range(n))
+    outcomes = sum(n for (_, a), n in counts.items() if a is not None)
+    overturned = sum(n for (_, a), n in counts.items() if a == "overturned")
+    predicted_overturned = sum(n for (p, _), n in counts.items() if p == "overturned")
     return Summary(
-        items=len(rows),
-        decided=len(decided),
-        compared=len(compared),
-        coverage=len(decided) / len(rows) if rows else None,
+        items=items,
+        decided=decided,
+        compared=sum(compared.values()),
+        coverage=decided / items if items else None,
         agreement=confusion.agreement,
         kappa=confusion.kappa,
         recall_overturned=confusion.recall_overturned,
@@ -112,4 +126,8 @@ def summarize(rows: Iterable[tuple[Optional[str], Optional[str]]]) -> Summary:
         baseline_agreement=baseline.agreement,
         baseline_kappa=baseline.kappa,
         baseline_recall_overturned=baseline.recall_overturned,
+        outcomes=outcomes,
+        overturned=overturned,
+        overturn_rate=overturned / outcomes if outcomes else None,
+        predicted_overturn_rate=predicted_overturned / decided if decided else None,
     )

@@ -1,0 +1,123 @@
+"""Agreement statistics against values computed by hand, and their invariants (hypothesis)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from imr_check.stats import Confusion, summarize, summarize_counts
+
+U, O = "upheld", "overturned"
+
+
+def pairs(uu: int, uo: int, ou: int, oo: int) -> list[tuple[str, str]]:
+    """(predicted, actual) pairs: uu predicted upheld and upheld, uo predicted upheld but overturned..."""
+    return [(U, U)] * uu + [(U, O)] * uo + [(O, U)] * ou + [(O, O)] * oo
+
+
+def test_the_confusion_matrix_counts_each_pair_in_its_cell():
+    confusion = Confusion.of(pairs(20, 5, 10, 15))
+    assert confusion.matrix() == {
+        "predicted_upheld": {"actual_upheld": 20, "actual_overturned": 5},
+        "predicted_overturned": {"actual_upheld": 10, "actual_overturned": 15},
+    }
+    assert confusion.total == 50
+
+
+def test_kappa_recall_and_precision_match_the_hand_computation():
+    # observed 35/50 = 0.7; predicted upheld 25/50, actual upheld 30/50;
+    # chance 0.5*0.6 + 0.5*0.4 = 0.5; kappa (0.7-0.5)/(1-0.5) = 0.4.
+    confusion = Confusion.of(pairs(20, 5, 10, 15))
+    assert confusion.agreement == pytest.approx(0.7)
+    assert confusion.kappa == pytest.approx(0.4)
+    assert confusion.recall_overturned == pytest.approx(15 / 20)
+    assert confusion.precision_overturned == pytest.approx(15 / 25)
+
+
+def test_kappa_of_a_weak_rater_is_small_though_agreement_is_60_percent():
+    # observed 60/100; predicted upheld 0.6, actual upheld 0.7; chance 0.42 + 0.12 = 0.54;
+    # kappa 0.06 / 0.46.
+    confusion = Confusion.of(pairs(45, 15, 25, 15))
+    assert confusion.agreement == pytest.approx(0.6)
+    assert confusion.kappa == pytest.approx(0.06 / 0.46)
+
+
+def test_kappa_below_chance_is_negative():
+    # Always wrong: observed 0, predicted upheld 0.5, actual upheld 0.5, chance 0.5 -> kappa -1.
+    assert Confusion.of(pairs(0, 5, 5, 0)).kappa == pytest.approx(-1.0)
+
+
+def test_the_always_upheld_baseline_is_scored_on_the_compared_items_only():
+    rows = pairs(20, 5, 10, 15) + [(None, O)] * 7 + [(U, None)] * 3 + [(None, None)] * 2
+    summary = summarize(rows)
+    assert (summary.items, summary.decided, summary.compared) == (62, 53, 50)
+    assert summary.coverage == pytest.approx(53 / 62)
+    # Baseline: predicts upheld for all 50 compared items; 30 of them were upheld.
+    assert summary.baseline_agreement == pytest.approx(30 / 50)
+    assert summary.baseline_kappa == 0.0
+    assert summary.baseline_recall_overturned == 0.0
+    # Overturn rates: reviewers over every item with an outcome, predictions over decided items.
+    assert (summary.outcomes, summary.overturned) == (57, 27)
+    assert summary.overturn_rate == pytest.approx(27 / 57)
+    assert summary.predicted_overturn_rate == pytest.approx(25 / 53)
+
+
+def test_nothing_compared_gives_no_figures_not_zeros():
+    summary = summarize([(None, U), (None, O)])
+    assert summary.compared == 0
+    assert summary.agreement is None and summary.kappa is None and summary.baseline_agreement is None
+    assert summary.coverage == 0.0
+    assert summarize([]).coverage is None
+
+
+def test_an_outcome_that_is_not_upheld_or_overturned_is_refused():
+    with pytest.raises(ValueError, match="upheld or overturned"):
+        Confusion.of([("upheld", "denied")])
+
+
+outcome = st.sampled_from([U, O])
+maybe_outcome = st.one_of(st.none(), outcome)
+rows_strategy = st.lists(st.tuples(maybe_outcome, maybe_outcome), max_size=200)
+
+
+@given(st.lists(outcome, min_size=1, max_size=200))
+def test_kappa_of_identical_labels_is_one(labels):
+    assert Confusion.of(zip(labels, labels)).kappa == pytest.approx(1.0)
+
+
+@given(st.lists(st.tuples(outcome, outcome), max_size=200))
+def test_agreement_is_within_0_and_1_and_kappa_at_most_1(compared):
+    confusion = Confusion.of(compared)
+    if not compared:
+        assert confusion.agreement is None and confusion.kappa is None
+        return
+    assert 0.0 <= confusion.agreement <= 1.0
+    assert -1.0 <= confusion.kappa <= 1.0 + 1e-12
+
+
+@given(rows_strategy)
+def test_the_counts_add_up(rows):
+    summary = summarize(rows)
+    cells = [count for row in summary.confusion.values() for count in row.values()]
+    assert sum(cells) == summary.compared <= summary.decided <= summary.items == len(rows)
+    assert summary.decided == sum(1 for p, _ in rows if p is not None)
+    assert summary.compared == sum(1 for p, a in rows if p is not None and a is not None)
+    assert summary.overturned <= summary.outcomes == sum(1 for _, a in rows if a is not None)
+    for share in (summary.coverage, summary.agreement, summary.baseline_agreement, summary.recall_overturned,
+                  summary.precision_overturned, summary.overturn_rate, summary.predicted_overturn_rate):
+        assert share is None or 0.0 <= share <= 1.0
+
+
+@given(rows_strategy)
+def test_summarizing_counts_is_summarizing_the_rows(rows):
+    assert summarize_counts(Counter(rows)) == summarize(rows)
+
+
+@given(st.lists(st.tuples(outcome, outcome), min_size=1, max_size=200))
+def test_kappa_is_symmetric_in_the_two_raters(compared):
+    forward = Confusion.of(compared).kappa
+    backward = Confusion.of((a, p) for p, a in compared).kappa
+    assert forward == pytest.approx(backward)
