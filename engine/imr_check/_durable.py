@@ -223,4 +223,19 @@ def _engine_value(value: Any) -> Any:
         return [*value, _LIST_SENTINEL]
     if isinstance(value, dt.date):
         return value.toordinal()
+    if isinstance(value, float) and "e" in repr(value):
+        return _plain_float(value)
     return value
+
+
+# durable-rules' C parser segfaults on a number in exponent notation, and Python writes floats
+# below 1e-4 or from 1e16 up that way (1e-05). Such values are moved to the nearest float written
+# plainly, keeping their sign: no threshold a rule compares with lies in between.
+_SMALLEST_PLAIN, _LARGEST_PLAIN = 1e-4, 1e15
+
+
+def _plain_float(value: float) -> float:
+    if value == 0:
+        return 0.0
+    magnitude = min(max(abs(value), _SMALLEST_PLAIN), _LARGEST_PLAIN)
+    return magnitude if value > 0 else -magnitude
