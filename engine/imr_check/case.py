@@ -21,6 +21,7 @@ from .vocabulary import BodyRegion, topics
 
 Documented = Optional[bool]
 PainScore = Optional[float]
+DiagnosticStudy = Literal["x_ray", "mri", "ct", "bone_scan", "ultrasound", "emg", "ncs", "emg_ncs"]
 
 
 class Strict(BaseModel):
@@ -85,6 +86,12 @@ class Clinical(Strict):
     )
     failed_conservative_care: Documented = Field(None, description="Conservative care tried and failed")
     surgery_considered: Documented = Field(None, description="Surgery is being considered or planned")
+    invasive_procedure_planned: Documented = Field(
+        None, description="An invasive procedure (surgery or an injection) is planned for the region, needing its anatomy clarified"
+    )
+    nerve_entrapment_suspected: Documented = Field(
+        None, description="A peripheral nerve entrapment or neuropathy (e.g. carpal tunnel syndrome) is suspected on the findings"
+    )
     exercise_program: Documented = Field(
         None, description="A concurrent exercise or home exercise program (massage and acupuncture adjunct)"
     )
@@ -205,6 +212,9 @@ class Request(Strict):
     text: str = Field(min_length=1, description="The request as written")
     topic: str = Field(description="The guideline topic (see `imr-check rules`)")
     body_region: Optional[BodyRegion] = None
+    study: Optional[DiagnosticStudy] = Field(
+        None, description="The diagnostic study requested: an imaging modality, or EMG, NCS or both"
+    )
     quantity: Optional[int] = Field(None, ge=0, le=10000)
     sessions: Optional[int] = Field(None, ge=0, le=1000, description="Visits or sessions requested")
     frequency_per_week: Optional[float] = Field(None, gt=0, le=21)
