@@ -133,6 +133,27 @@ def facts() -> None:
     _out.print(table)
 
 
+class AuditFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def audit(
+    paths: list[str] = typer.Argument(
+        ..., help="Letters (.pdf, .txt), case files (.yaml), folders (searched recursively) or globs",
+        show_default=False),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes [default: all cores]"),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", file_okay=False, help="Write audit.json, items.csv, items.parquet and report.html here"),
+    output_format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text or json"),
+) -> None:
+    """Reviewer consistency over many letters: how often outcomes follow the guideline criteria."""
+    from .audit.command import audit_command
+
+    raise typer.Exit(audit_command(paths, jobs, out, output_format.value))
+
+
 def main() -> None:
     """`imr-check CASE.yaml` is short for `imr-check check CASE.yaml`."""
     commands = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}

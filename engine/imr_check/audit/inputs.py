@@ -1,0 +1,68 @@
+"""Which files an audit reads: files, folders (searched recursively) and globs, in the order given."""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+LETTER_SUFFIXES = (".pdf", ".txt")
+CASE_SUFFIXES = (".yaml", ".yml")
+SUFFIXES = LETTER_SUFFIXES + CASE_SUFFIXES
+_GLOB_CHARACTERS = set("*?[")
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file to audit, or an argument that names nothing auditable (`problem` says why)."""
+
+    path: str
+    problem: Optional[str] = None
+
+
+def _walk(folder: Path) -> Iterator[Input]:
+    """Every auditable file under a folder, sorted, hidden files and folders skipped."""
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                yield Input(os.path.join(root, name))
+
+
+def _one(argument: str) -> Iterator[Input]:
+    path = Path(argument)
+    if path.is_dir():
+        yield from _walk(path)
+    elif path.is_file():
+        if argument.lower().endswith(SUFFIXES):
+            yield Input(argument)
+        else:
+            yield Input(argument, f"not a letter or a case file: expected {', '.join(SUFFIXES)}")
+    elif _GLOB_CHARACTERS & set(argument):
+        matches = sorted(glob.glob(argument, recursive=True))
+        if not matches:
+            yield Input(argument, "no file matches this pattern")
+        for match in matches:
+            if os.path.isdir(match):
+                yield from _walk(Path(match))
+            elif match.lower().endswith(SUFFIXES):
+                yield Input(match)
+    elif path.exists():
+        yield Input(argument, "not a regular file or folder")
+    else:
+        yield Input(argument, "no such file or folder")
+
+
+def expand(arguments: Iterable[str | os.PathLike]) -> Iterator[Input]:
+    """The inputs named by the arguments, each file once, lazily: a huge folder is never listed whole."""
+    seen: set[str] = set()
+    for argument in arguments:
+        for found in _one(os.fspath(argument)):
+            if found.problem is None:
+                key = os.path.realpath(found.path)
+                if key in seen:
+                    continue
+                seen.add(key)
+            yield found

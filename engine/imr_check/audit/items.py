@@ -1,0 +1,166 @@
+"""One file -> its audit: an item row per disputed request, or the reason the file could not be read.
+
+This runs in the worker processes. Everything it returns is plain data (dicts, lists, strings) so
+it crosses the process boundary cheaply; the knowledge and the compiled rules are loaded once per
+process, in `init_worker`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any, Optional
+
+from ..case import Case, load_case
+from ..errors import EngineError, InputError
+from ..evaluate import engine_for, evaluate_case
+from ..knowledge import load_knowledge
+from ..results import RequestResult
+from ..vocabulary import drug_lexicon, topics
+from .inputs import CASE_SUFFIXES
+
+# Columns of an item row, in the order the CSV and Parquet files give them.
+COLUMNS = (
+    "case_id", "source", "request_id", "item", "topic", "determination", "predicted_outcome",
+    "actual_outcome", "agrees", "clauses", "deciding_rules", "reason", "missing_documentation",
+    "reviewer_specialty", "guideline_cited", "guidelines", "ur_decision", "requested_quantity", "supported_quantity",
+    "imr_decision_date",
+)
+LIST_COLUMNS = ("clauses", "deciding_rules", "missing_documentation", "guidelines")
+# The topic a reader gives a service no topic covers: in the audit that is "no topic recognised".
+_NO_TOPIC = "other"
+
+
+def load_project_data() -> None:
+    """The rules, the guidelines and the vocabularies, loaded and checked: raises if they are broken.
+
+    Run in the parent before any file is read, so broken project data stops the run with one
+    message instead of failing every letter.
+    """
+    load_knowledge()
+    topics()
+    drug_lexicon()
+
+
+def init_worker() -> None:
+    """Per worker process: Ctrl-C is the parent's to handle; compile the rules once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        engine_for(load_knowledge())
+    except Exception:  # noqa: BLE001 - an initializer that raises makes the pool respawn forever;
+        pass  # the first file then reports the failure instead
+
+
+def read(path: str) -> Case:
+    if path.lower().endswith(CASE_SUFFIXES):
+        return load_case(path)
+    try:
+        from ..reader import read_letter
+    except ImportError as error:
+        raise InputError.single(path, f"letters (.pdf, .txt) need the letter reader, which is unavailable: {error}")
+    return read_letter(Path(path))
+
+
+def problem_text(error: InputError, path: str) -> str:
+    """An InputError's problems without the file's name, which the error row gives."""
+    parts = []
+    for problem in error.problems:
+        if problem.path != path:
+            parts.append(str(problem))
+            continue
+        place = f"line {problem.line}" if problem.line else ""
+        if problem.location:
+            place = f"{place} at {problem.location}" if place else problem.location
+        parts.append(f"{place}: {problem.message}" if place else problem.message)
+    return "; ".join(parts) or "could not be read"
+
+
+def audit_file(path: str) -> dict[str, Any]:
+    """{'path', 'rows', 'details'} for a file that was read, {'path', 'error'} for one that was not.
+
+    Never raises: one bad file must not stop a batch of thousands.
+    """
+    try:
+        case = read(path)
+        result = evaluate_case(case, load_knowledge())
+    except InputError as error:
+        return {"path": path, "error": problem_text(error, path)}
+    except EngineError as error:
+        return {"path": path, "error": f"the rule engine failed on it: {error}"}
+    except Exception as error:  # noqa: BLE001 - a reader bug on one letter is reported, the run goes on
+        return {"path": path, "error": f"could not be read ({type(error).__name__}: {error})"}
+    case_id = case.case.id or os.path.basename(path)
+    rows, details = [], []
+    for index, request_result in enumerate(result.requests):
+        row = _row(case, index, request_result, case_id, path)
+        rows.append(row)
+        if row["agrees"] is False:
+            details.append(_detail(case, index, request_result, row))
+    return {"path": path, "rows": rows, "details": details}
+
+
+def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str) -> dict[str, Any]:
+    request = case.requests[index]
+    reviewer = case.case.reviewer
+    return {
+        "case_id": case_id,
+        "source": path,
+        "request_id": result.request_id,
+        "item": request.text,
+        "topic": None if request.topic == _NO_TOPIC else request.topic,
+        "determination": result.determination,
+        "predicted_outcome": result.predicted_outcome,
+        "actual_outcome": result.actual_outcome,
+        "agrees": result.agrees,
+        "clauses": [c.id for c in result.clauses],
+        "deciding_rules": list(result.deciding_rules),
+        "reason": result.reason,
+        "missing_documentation": [m.fact for m in result.missing_documentation],
+        "reviewer_specialty": reviewer.specialty if reviewer else None,
+        "guideline_cited": request.imr.guideline_cited if request.imr else None,
+        # The sources the reviewer cited, when the reader parsed the citation (e.g. "MTUS ...", "ODG").
+        "guidelines": list(dict.fromkeys(c.source for c in request.imr.citations)) if request.imr else [],
+        "ur_decision": result.ur_decision,
+        "requested_quantity": result.requested_quantity,
+        "supported_quantity": result.supported_quantity,
+        "imr_decision_date": case.case.imr_decision_date.isoformat() if case.case.imr_decision_date else None,
+    }
+
+
+def _evidence(case: Case, index: int, path: str) -> list[str]:
+    """The sentences a fact was read from; request facts are keyed by the request's position."""
+    keys = [path]
+    if path.startswith("request."):
+        keys.insert(0, f"requests[{index}]." + path[len("request."):])
+    for key in keys:
+        if key in case.evidence:
+            return [e.sentence for e in case.evidence[key]]
+    return []
+
+
+def _detail(case: Case, index: int, result: RequestResult, row: dict[str, Any]) -> dict[str, Any]:
+    """What the report shows of a disagreement: the facts, where they were read, the clauses."""
+    criteria = []
+    for criterion in result.criteria:
+        if criterion.status == "not_applicable":
+            continue
+        criteria.append({
+            "rule_id": criterion.rule_id,
+            "title": criterion.title,
+            "status": criterion.status,
+            "explanation": criterion.explanation,
+            "is_deciding": criterion.rule_id in result.deciding_rules,
+            "facts": [{"path": path, "value": value, "evidence": _evidence(case, index, path)}
+                      for path, value in criterion.facts_used.items()],
+            "missing": [m.fact for m in criterion.missing],
+        })
+    return {
+        **{key: row[key] for key in ("case_id", "source", "item", "topic", "determination", "predicted_outcome",
+                                     "actual_outcome", "reason", "reviewer_specialty", "guideline_cited")},
+        "clauses": [{"id": c.id, "title": c.title, "citation": c.citation, "source": c.source}
+                    for c in result.clauses],
+        "criteria": criteria,
+        "missing_documentation": [{"fact": m.fact, "description": m.description}
+                                  for m in result.missing_documentation],
+    }

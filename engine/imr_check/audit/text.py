@@ -1,0 +1,67 @@
+"""The audit's summary as tables in the terminal."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rich.console import Console
+from rich.table import Table
+
+from .html import kappa_text, share_text
+
+_BREAKDOWN_TITLES = {"by_topic": "topic", "by_reviewer_specialty": "reviewer specialty",
+                     "by_guideline_cited": "guideline cited"}
+
+
+def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], console: Console,
+                   written: Optional[list[str]] = None) -> None:
+    console.print(f"[bold]Audit[/bold]: {summary['files']} files, {summary['letters']} letters read, "
+                  f"{summary['errors']} not read; {summary['items']} disputed items")
+    overall = Table(title="Agreement with the reviewers' outcomes", title_justify="left")
+    overall.add_column("measure")
+    overall.add_column("imr-check", justify="right")
+    overall.add_column("always upheld", justify="right")
+    overall.add_row("items decided", f"{summary['decided']} of {summary['items']}", "")
+    overall.add_row("coverage", share_text(summary["coverage"]), "")
+    overall.add_row("compared (decided, with outcome)", str(summary["compared"]), "")
+    overall.add_row("agreement", share_text(summary["agreement"]), share_text(summary["baseline_agreement"]))
+    overall.add_row("Cohen's kappa", kappa_text(summary["kappa"]), kappa_text(summary["baseline_kappa"]))
+    overall.add_row("recall on overturned", share_text(summary["recall_overturned"]),
+                    share_text(summary["baseline_recall_overturned"]))
+    overall.add_row("precision on overturned", share_text(summary["precision_overturned"]), "n/a")
+    overall.add_row("overturned by reviewers", f"{summary['overturned']} of {summary['outcomes']}", "")
+    console.print(overall)
+
+    matrix = Table(title="Confusion matrix", title_justify="left")
+    matrix.add_column("")
+    matrix.add_column("reviewer upheld", justify="right")
+    matrix.add_column("reviewer overturned", justify="right")
+    for predicted in ("upheld", "overturned"):
+        row = summary["confusion"][f"predicted_{predicted}"]
+        matrix.add_row(f"predicted {predicted}", str(row["actual_upheld"]), str(row["actual_overturned"]))
+    console.print(matrix)
+
+    for key, name in _BREAKDOWN_TITLES.items():
+        table = Table(title=f"By {name}", title_justify="left",
+                      caption="agree: with the reviewers, beside the always-upheld baseline; recall and precision "
+                              "on overturned items", caption_justify="left")
+        table.add_column(name, overflow="fold", max_width=48)
+        for column in ("letters", "items", "decided", "agree", "baseline", "kappa", "overturned", "recall",
+                       "precision"):
+            table.add_column(column, justify="right")
+        for group, g in summary[key].items():
+            table.add_row(group, str(g["letters"]), str(g["items"]), str(g["decided"]), share_text(g["agreement"]),
+                          share_text(g["baseline_agreement"]), kappa_text(g["kappa"]),
+                          f"{g['overturned']}/{g['outcomes']}", share_text(g["recall_overturned"]),
+                          share_text(g["precision_overturned"]))
+        console.print(table)
+
+    if errors:
+        table = Table(title=f"Files not read ({len(errors)})", title_justify="left")
+        table.add_column("file", overflow="fold")
+        table.add_column("why", overflow="fold")
+        for error in errors:
+            table.add_row(error["path"], error["message"])
+        console.print(table)
+    if written:
+        console.print("Wrote " + ", ".join(written))
