@@ -154,6 +154,29 @@ def audit(
     raise typer.Exit(audit_command(paths, jobs, out, output_format.value))
 
 
+@app.command()
+def extract(
+    letter: Path = typer.Argument(..., help="An IMR determination letter (PDF or text)", show_default=False),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the case file here (else stdout)"),
+) -> None:
+    """Read an IMR letter into a case file: items, outcomes, citations, and the facts with their evidence."""
+    from .reader import read_letter
+    from .reader.export import case_yaml, write_atomically
+
+    try:
+        case = read_letter(letter)
+    except InputError as error:
+        _fail(error)
+    text = case_yaml(case)
+    if output is None:
+        print(text, end="")
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        _fail(InputError.single(str(output), f"cannot be written ({error.strerror or error})"))
+
+
 def main() -> None:
     """`imr-check CASE.yaml` is short for `imr-check check CASE.yaml`."""
     commands = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}

@@ -1,0 +1,33 @@
+"""The letter reader: IMR determination letters (PDF or text) to case files the engine evaluates.
+
+`read_letter(path)` and `read_letter_text(text, source)` return a `Case`: the letter's structure
+(case number, dates, reviewer, every disputed item with its outcome, guidelines and rationale), each
+request classified to a topic and parsed, and the clinical facts the rules use, each with the
+sentence it was read from. Facts are read blind to the decision: never from the outcome labels, nor
+from sentences that state a conclusion, quote the guideline, or give the utilization reviewer's
+reasons (see `sentences.py`). Anything that is not an IMR letter raises `InputError` naming the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..case import Case
+from ..errors import InputError
+from .build import build_case
+from .letter import EXPECTED, Letter, parse_letter
+from .pdf import letter_text
+
+__all__ = ["EXPECTED", "Letter", "letter_text", "parse_letter", "read_letter", "read_letter_text"]
+
+
+def read_letter(path: Path | str) -> Case:
+    """The case a letter file (PDF or text) describes; InputError naming the file if it is not an IMR letter."""
+    path = Path(path)
+    return read_letter_text(letter_text(path), str(path))
+
+
+def read_letter_text(text: str, source: str = "<letter>") -> Case:
+    if not isinstance(text, str) or not text.strip():
+        raise InputError.single(source, "is empty; expected an IMR determination letter")
+    return build_case(parse_letter(text, source))

@@ -1,0 +1,222 @@
+"""From a parsed letter to a Case: the requests, the facts and the evidence for each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..case import Case
+from ..errors import InputError
+from . import clinical
+from .citation import parse_citations
+from .classify import body_regions, parse_request
+from .clinical import Facts
+from .letter import Item, Letter
+from .sentences import fact_sentences
+from .text import Sentence, sentences
+
+_MORE = re.compile(r"\b(?:additional|continu\w*|more|further|another|extension|extended|repeat|renewal|refill|"
+                   r"ongoing|remaining)\b", re.I)
+_FIRST = re.compile(r"\b(?:initial|first|trial)\b", re.I)
+_DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
+                "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}
+
+
+def build_case(letter: Letter) -> Case:
+    source = letter.source
+    summary_all = sentences(letter.text, letter.summary_span.start, letter.summary_span.end, "summary")
+    summary = fact_sentences(summary_all, in_rationale=False)
+    rationales = [
+        fact_sentences(sentences(letter.text, item.rationale_span.start, item.rationale_span.end,
+                                 f"item {item.number} rationale"), in_rationale=True)
+        for item in letter.items
+    ]
+    headers = [Sentence(" ".join(item.header.split()), item.header_span.start, f"item {item.number} header")
+               for item in letter.items]
+    facts = Facts()
+
+    # Case-wide facts: the reviewer's statements of fact in any rationale outrank the summary.
+    tiered = [(1, s) for s in summary] + [(2, s) for r in rationales for s in r]
+    clinical.read_concepts(clinical.CASE_CONCEPTS, tiered, "", facts)
+    clinical.read_pain_and_work(summary + [s for r in rationales for s in r], facts)
+    clinical.read_patient(summary, facts)
+    clinical.read_dates(summary_all, letter.dates, facts)
+    diagnoses, diagnosis_evidence = clinical.read_diagnoses(summary)
+
+    parsed = [parse_request(item.original_request or item.name) for item in letter.items]
+    surgeries = [i for i, p in enumerate(parsed) if p.topic == "surgery"]
+    if surgeries:
+        facts.put("clinical.surgery_considered", True, [headers[surgeries[0]]])
+
+    info: dict[str, Any] = {"id": letter.case_number, "source": source}
+    for name, day in letter.dates.items():
+        info[name] = day
+        span = letter.date_spans[name]
+        facts.put(f"case.{name}", day, [Sentence(span.of(letter.text).replace("\n", " "), span.start, "header")])
+    for name in ("injury_date", "ur_decision_date", "request_date"):
+        if f"case.{name}" in facts.values and name not in info:
+            info[name] = facts.values[f"case.{name}"]
+    _drop_impossible_dates(info, facts)
+    if letter.priority:
+        info["priority"] = letter.priority
+    if letter.specialty or letter.licensure_states:
+        info["reviewer"] = {"specialty": letter.specialty, "licensure_states": letter.licensure_states}
+    on_date = info.get("request_date") or info.get("ur_decision_date")
+
+    requests = []
+    for index, item in enumerate(letter.items):
+        prefix = f"requests[{index}]."
+        requests.append(_request(letter, item, parsed[index], index, headers[index], rationales[index], summary,
+                                 facts, prefix, on_date, surgeries))
+
+    regions: list[str] = []
+    for request in requests:
+        region = request.get("body_region")
+        if region and region not in ("multiple", "other") and region not in regions:
+            regions.append(region)
+    for region in body_regions(" ".join(diagnoses)):
+        if region not in regions:
+            regions.append(region)
+
+    document: dict[str, Any] = {
+        "case": _without_none(info),
+        "patient": {},
+        "diagnoses": diagnoses,
+        "body_regions": regions,
+        "clinical": {},
+        "requests": requests,
+    }
+    if diagnosis_evidence:
+        facts.evidence["diagnoses"] = diagnosis_evidence
+    for path, value in facts.values.items():
+        if path.startswith(("clinical.", "patient.")):
+            _set(document, path, value)
+    document["evidence"] = {
+        path: [{"sentence": s.text, "offset": s.start, "source": f"{source}#{s.section.replace(' ', '-')}"}
+               for s in found]
+        for path, found in facts.evidence.items()
+        if found
+    }
+    return _validated(document, source)
+
+
+def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Sentence, rationale: list[Sentence],
+             summary: list[Sentence], facts: Facts, prefix: str, on_date: dt.date | None,
+             surgeries: list[int]) -> dict[str, Any]:
+    text = item.original_request or item.name
+    request: dict[str, Any] = {"id": f"item{item.number}", "text": text, "topic": parsed.topic}
+    for name in ("body_region", "study", "quantity", "sessions", "frequency_per_week", "duration_weeks"):
+        value = getattr(parsed, name)
+        if value is not None:
+            request[name] = value
+    if parsed.drug is not None:
+        request["drug"] = _without_none(vars(parsed.drug))
+    facts.evidence[prefix + "text"] = [header]
+    if item.is_associated_service and surgeries:
+        # The surgery this service belongs to: the nearest one named before it in the letter.
+        before = [i for i in surgeries if i < index] or surgeries
+        request["associated_with"] = f"item{letter.items[before[-1]].number}"
+
+    treatment = clinical.treatment_pattern(parsed.topic, text)
+    own = [(2, s) for s in rationale]
+    about = [(1, s) for s in summary if treatment is not None and treatment.search(s.text)]
+    scoped = own + about
+    if treatment is not None:
+        clinical.read_prior_treatment(treatment, scoped, facts, prefix)
+        clinical.read_sessions_completed(parsed.topic, treatment, scoped, facts, prefix)
+        if parsed.topic in _DRUG_TOPICS:
+            clinical.read_drug_history(treatment, scoped, facts, prefix, on_date)
+    # The request's own words: "additional" or "continued" treatment has been given before; "initial" has not.
+    if _MORE.search(text) or _MORE.search(item.name):
+        facts.put(prefix + "history.prior_treatment", True, [header])
+    elif _FIRST.search(text):
+        facts.put(prefix + "history.prior_treatment", False, [header])
+    clinical.read_concepts(clinical.IMPROVEMENT_CONCEPTS, own + (about if treatment is not None else []), prefix,
+                           facts)
+    if parsed.topic == "opioid":
+        clinical.read_concepts(clinical.OPIOID_CONCEPTS, own + about, prefix, facts)
+    clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
+    for path, value in facts.values.items():
+        if path.startswith(prefix):
+            _set(request, path[len(prefix):], value)
+
+    if item.original_request:
+        ur: dict[str, Any] = {"decision": "modified"}
+        authorized = parse_request(item.authorized, parsed.topic) if item.authorized else None
+        count = None
+        if authorized is not None:
+            count = authorized.drug.quantity if authorized.drug else authorized.sessions or authorized.quantity
+        if count is not None:
+            ur["modified_to"] = count
+        if letter.dates.get("ur_decision_date"):
+            ur["date"] = letter.dates["ur_decision_date"]
+        request["ur"] = ur
+    request["imr"] = {
+        "outcome": item.outcome,
+        "guideline_cited": item.maximus_guideline or None,
+        "item": item.header,
+        "claims_administrator_guideline": item.claims_administrator_guideline or None,
+        "citations": parse_citations(item.maximus_guideline),
+        "rationale": letter.rationale(item),
+    }
+    return request
+
+
+def _drop_impossible_dates(info: dict[str, Any], facts: Facts) -> None:
+    injury = info.get("injury_date")
+    for name in ("request_date", "ur_decision_date"):
+        day = info.get(name)
+        if day is not None and injury is not None and day < injury:
+            del info[name]
+            facts.values.pop(f"case.{name}", None)
+            facts.evidence.pop(f"case.{name}", None)
+
+
+def _set(into: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        into = into.setdefault(part, {})
+    into[parts[-1]] = value
+
+
+def _without_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _validated(document: dict[str, Any], source: str) -> Case:
+    """The case; a value the model rejects is dropped (with its evidence) rather than failing the letter."""
+    for _ in range(20):
+        try:
+            return Case.model_validate(document)
+        except ValidationError as error:
+            removed = False
+            for problem in error.errors():
+                location = [p for p in problem["loc"] if not isinstance(p, str) or not p.startswith(("function-", "literal"))]
+                if _remove(document, location):
+                    removed = True
+            if not removed:
+                raise InputError.single(source, f"could not be turned into a case: {error}") from None
+    raise InputError.single(source, "could not be turned into a case")
+
+
+def _remove(document: dict[str, Any], location: list[Any]) -> bool:
+    if not location or location[0] in ("requests", "evidence") and len(location) < 3:
+        return False
+    node: Any = document
+    for key in location[:-1]:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return False
+    key = location[-1]
+    try:
+        del node[key]
+    except (KeyError, IndexError, TypeError):
+        return False
+    path = ".".join(f"requests[{p}]" if i == 1 and location[0] == "requests" else str(p)
+                    for i, p in enumerate(location)).replace("requests.requests", "requests")
+    document.get("evidence", {}).pop(path, None)
+    return True

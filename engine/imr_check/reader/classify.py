@@ -1,0 +1,304 @@
+"""A disputed item's topic and its parts: quantity, sessions, frequency, duration, drug, body region.
+
+Topics follow rules/topics.yaml; the first pattern that matches wins, so the order below goes from
+the most specific service to the most general. Drugs are found through the drug lexicon
+(rules/drugs.yaml), whose classes name their topic. Anything else is `other` (undetermined).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..vocabulary import drug_class_topics, lookup_drug, topics
+
+_TOPIC_PATTERNS: list[tuple[str, str]] = [
+    ("surgical_associated_service",
+     r"\bpre-?op(?:erative)?\b|\bpost-?op(?:erative)?\b|assistant surgeon|surgical assistant|medical clearance|"
+     r"\blabs?\b|\bekg\b|\becg\b|\bcbc\b|chem(?:istry)? panel|\bpt/ptt\b|\bua\b|urinalysis|chest x-?ray"),
+    ("acupuncture", r"acupuncture|electro-?acupuncture"),
+    ("shockwave_therapy", r"shock ?wave|\beswt\b"),
+    ("tens", r"\btens\b|interferential|\bif unit\b"),
+    ("electrodiagnostic", r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra|electrodiagnostic"),
+    ("imaging", r"\bmri\b|magnetic resonance|\bx-?rays?\b|radiograph|\bct\b|ct scan|computed tomograph|bone scan|"
+                r"\bmra\b|arthrogram|myelogra|(?<!impedance )imaging|sonogra|diagnostic ultrasound"),
+    ("injection", r"injection|epidural|\besi\b|\bblock\b|platelet|\bprp\b|neurolytic|viscosupplement|cortisone|"
+                  r"synvisc|rhizotomy|ablation"),
+    ("office_visit", r"re-?exam|follow[- ]?up(?: visit)?|office visit|re-?evaluation|evaluation and management"),
+    ("massage", r"massage|myofascial release"),
+    ("chiropractic", r"chiropract|manipulation|manual therapy|\bcmt\b|spinal adjust"),
+    ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program"),
+    ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|biofeedback|counsel"),
+    ("surgery", r"arthroscop|repair|decompression|fusion|laminectomy|discectomy|neuroplasty|arthroplasty|"
+                r"replacement|surgery|acromioplasty|tenodesis|reconstruction|osteotomy|\w+ectomy\b|"
+                r"carpal tunnel release|trigger finger release|adhesiolysis"),
+    ("passive_modality", r"infrared|\bheat\b|\bice\b|cold pack|hot pack|ultrasound|electrical (?:muscle )?stimulation|"
+                         r"e-?stim|\bems\b|traction|spinolator|diathermy|paraffin|laser|\blllt\b|iontophoresis|"
+                         r"hyperstimulation|neurostimulation therapy"),
+    ("physical_therapy", r"physical therapy|physiotherapy|\bpt\b|\bot\b|pt/ot|occupational therapy|hand therapy|"
+                         r"therapeutic exercise|aquatic|work hardening|work conditioning|rehabilitation"),
+    ("urine_drug_test", r"urine|\buds\b|drug screen|drug test"),
+    ("consultation", r"consult|referral|refer to|evaluation with|specialist"),
+    ("topical_analgesic", r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|salonpas|lidoderm|"
+                          r"\bcompound"),
+    ("durable_medical_equipment",
+     r"brace|sling|scooter|wheelchair|walker|\bcane\b|crutch|\bbed\b|mattress|cushion|pillow|gloves?\b|wipes|"
+     r"cryotherapy|cold therapy|vascutherm|orthotic|splint|wraps?\b|\bpads?\b|\bunit\b|commode|supplies|kit\b"),
+]
+_COMPILED = [(topic, re.compile(pattern, re.I)) for topic, pattern in _TOPIC_PATTERNS]
+
+_REGIONS: list[tuple[str, str]] = [
+    ("cervical_spine", r"cervical|\bneck\b|\bc\d-c?\d\b"),
+    ("thoracic_spine", r"thoracic|upper back|mid[- ]back|\bt\d{1,2}-t?\d{1,2}\b"),
+    ("lumbar_spine", r"lumbar|low(?:er)? back|lumbosacral|\bl\d-[ls]?\d\b"),
+    ("sacroiliac", r"sacroiliac|\bsi joint"),
+    ("shoulder", r"shoulder|rotator cuff|labral|labrum|acromio|\bslap\b"),
+    ("elbow", r"elbow"),
+    ("forearm_wrist_hand", r"wrist|\bhands?\b|fingers?\b|thumb|forearm|carpal"),
+    ("hip_pelvis", r"\bhips?\b|pelvi"),
+    ("knee", r"\bknees?\b"),
+    ("ankle_foot", r"ankle|\bfoot\b|\bfeet\b|\btoes?\b|heel|plantar"),
+    ("upper_extremity", r"upper extremit|\barms?\b"),
+    ("lower_extremity", r"lower extremit|\blegs?\b"),
+    ("head", r"\bhead\b|\bbrain\b|skull"),
+    ("chest", r"\bchest\b"),
+]
+_REGION_RE = [(region, re.compile(pattern, re.I)) for region, pattern in _REGIONS]
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18,
+    "twenty": 20, "twenty-four": 24, "once": 1, "twice": 2, "thrice": 3, "single": 1,
+}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_RANGE = _NUM + r"(?:\s*(?:-|to|or)\s*" + _NUM + r")?"
+
+
+def number(text: Optional[str]) -> Optional[float]:
+    if text is None:
+        return None
+    text = text.lower()
+    if text in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[text])
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _upper(match: re.Match[str], first: int = 1) -> Optional[float]:
+    """The upper end of a range ('2-3 times a week' -> 3): the request as written allows that many."""
+    low, high = number(match.group(first)), number(match.group(first + 1))
+    return high if high is not None else low
+
+
+@dataclass
+class ParsedDrug:
+    name: str
+    strength: Optional[str] = None
+    quantity: Optional[int] = None
+    doses_per_day: Optional[float] = None
+    days_supply: Optional[int] = None
+    route: Optional[str] = None
+    is_compounded: Optional[bool] = None
+    ingredients: Optional[list[str]] = None
+
+
+@dataclass
+class ParsedRequest:
+    topic: str
+    body_region: Optional[str] = None
+    quantity: Optional[int] = None
+    sessions: Optional[int] = None
+    frequency_per_week: Optional[float] = None
+    duration_weeks: Optional[float] = None
+    drug: Optional[ParsedDrug] = None
+    regions: list[str] = field(default_factory=list)
+    study: Optional[str] = None
+
+
+_STUDIES = [
+    ("mri", re.compile(r"\bmri\b|magnetic resonance", re.I)),
+    ("ct", re.compile(r"\bct\b|computed tomograph", re.I)),
+    ("bone_scan", re.compile(r"bone scan", re.I)),
+    ("x_ray", re.compile(r"x-?rays?\b|radiograph", re.I)),
+    ("ultrasound", re.compile(r"ultrasound|sonogra", re.I)),
+]
+
+
+def diagnostic_study(text: str, topic: str) -> Optional[str]:
+    if topic == "electrodiagnostic":
+        emg = re.search(r"\bemg\b|electromyogra", text, re.I)
+        ncs = re.search(r"\bnc[vs]\b|nerve conduction", text, re.I)
+        return "emg_ncs" if emg and ncs else "emg" if emg else "ncs" if ncs else None
+    if topic == "imaging":
+        for study, pattern in _STUDIES:
+            if pattern.search(text):
+                return study
+    return None
+
+
+def classify_topic(text: str) -> str:
+    lowered = text.lower()
+    for topic, pattern in _COMPILED:
+        if pattern.search(lowered):
+            if topic in ("topical_analgesic", "surgical_associated_service", "durable_medical_equipment"):
+                drug_topic = _drug_topic(text)
+                if topic == "topical_analgesic" or drug_topic is None:
+                    return topic if topic in topics() else "other"
+                return drug_topic
+            return topic
+    drug_topic = _drug_topic(text)
+    if drug_topic:
+        return drug_topic
+    return "other"
+
+
+def _drug_topic(text: str) -> Optional[str]:
+    entry = lookup_drug(text)
+    if entry is None:
+        return None
+    topic = drug_class_topics().get(entry.drug_class)
+    return topic if topic in topics() else None
+
+
+def body_regions(text: str) -> list[str]:
+    found = []
+    for region, pattern in _REGION_RE:
+        if pattern.search(text) and region not in found:
+            found.append(region)
+    # "upper extremity" is implied by a named part of it; keep the most specific.
+    if "upper_extremity" in found and any(r in found for r in ("shoulder", "elbow", "forearm_wrist_hand")):
+        found.remove("upper_extremity")
+    if "lower_extremity" in found and any(r in found for r in ("hip_pelvis", "knee", "ankle_foot")):
+        found.remove("lower_extremity")
+    return found
+
+
+_FREQUENCY = [
+    re.compile(_RANGE + r"\s*(?:times|x|visits?|sessions?)?\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I),
+    re.compile(_RANGE + r"\s*(?:times\s+)?weekly\b", re.I),
+    re.compile(_RANGE + r"\s*x\s*/?\s*(?:a\s+)?(?:week|wk)s?\b", re.I),
+    re.compile(r"\b(once|twice|thrice)()\s+(?:a|per)\s+week", re.I),
+]
+_DURATION = re.compile(r"(?:for|times|x)\s*" + _RANGE + r"\s*(?:weeks?|wks?)\b", re.I)
+_DURATION_MONTHS = re.compile(r"(?:for|times|x)\s*" + _RANGE + r"\s*months?\b", re.I)
+_SESSIONS = [
+    re.compile(r"\(\s*" + _NUM + r"\s*\)\s*(?:sessions?|visits?|treatments?)", re.I),
+    re.compile(r"#?\s*\b" + _RANGE + r"\s+(?:\w+\s+){0,3}?(?:sessions?|visits?|treatments?)\b"
+               r"(?!\s*(?:per|a|/|each)\s*(?:week|wk))", re.I),
+    re.compile(r"(?:sessions?|visits?|treatments?)\s*,?\s*(?:#|x|times)?\s*" + _RANGE + r"\b(?!\s*(?:times|x|weeks?|/))", re.I),
+    re.compile(r"\btimes\s+" + _NUM + r"\s*$", re.I),
+    re.compile(r"\b(?:x|#)\s*" + _NUM + r"\s*(?:sessions?|visits?)?\s*$", re.I),
+]
+_A_BY_B = re.compile(r"\b(\d+)\s*x\s*(\d+)\b(?!\s*(?:mg|ml|%))", re.I)
+_STRENGTH = re.compile(r"(?<![#\d.])(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?\s*(?:mg/ml|mg|mcg|g|ml|%)(?:\s*/\s*(?:ml|hr|hour))?)",
+                       re.I)
+_QUANTITY = re.compile(r"#\s*(\d+)")
+_DAYS_SUPPLY = re.compile(r"day supply:?\s*(\d+)|(?<!#)\b(\d+)[- ]days?[- ]supply", re.I)
+_DOSES = [
+    (re.compile(r"\b(?:one|1)?\s*(?:tab(?:let)?s?\s+)?(?:by mouth\s+|orally\s+|po\s+)?(once|twice|two|three|four|\d)\s+"
+                r"times?\s+(?:a|per)\s+day", re.I), None),
+    (re.compile(r"\b(?:once|one time) (?:a|per) day|\bdaily\b|\bqd\b|\bqhs\b|at bedtime", re.I), 1.0),
+    (re.compile(r"\btwice (?:a|per) day|\bbid\b", re.I), 2.0),
+    (re.compile(r"\btid\b", re.I), 3.0),
+    (re.compile(r"\bqid\b", re.I), 4.0),
+]
+_EVERY_HOURS = re.compile(r"every\s+" + _RANGE + r"\s*(?:hours?|hrs?)", re.I)
+_TOPICAL = re.compile(r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|\bpads?\b|salonpas|lidoderm", re.I)
+_INGREDIENT = re.compile(r"([A-Za-z][A-Za-z \-]+?)\s+\d+(?:\.\d+)?\s*%")
+
+_DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
+                "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}
+
+
+def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
+    topic = topic or classify_topic(text)
+    parsed = ParsedRequest(topic=topic)
+    parsed.regions = body_regions(text)
+    if len(parsed.regions) == 1:
+        parsed.body_region = parsed.regions[0]
+    elif len(parsed.regions) > 1:
+        parsed.body_region = "multiple"
+    parsed.study = diagnostic_study(text, topic)
+    if topic in _DRUG_TOPICS or (lookup_drug(text) and topic == "other"):
+        parsed.drug = parse_drug(text, topic)
+        return parsed
+    quantity = _QUANTITY.search(text)
+    if quantity and not re.search(r"#\s*\d+\s*(?:sessions?|visits?)", text, re.I):
+        parsed.quantity = int(quantity.group(1))
+    for pattern in _FREQUENCY:
+        match = pattern.search(text)
+        if match:
+            parsed.frequency_per_week = _upper(match)
+            break
+    duration = _DURATION.search(text)
+    if duration:
+        parsed.duration_weeks = _upper(duration)
+    else:
+        months = _DURATION_MONTHS.search(text)
+        if months and _upper(months):
+            parsed.duration_weeks = round(_upper(months) * 52 / 12, 1)
+    if parsed.frequency_per_week is None and parsed.duration_weeks is None:
+        by = _A_BY_B.search(text)
+        if by:
+            # "Acupuncture 1 x 3": a prescription's times-a-week by weeks.
+            parsed.frequency_per_week, parsed.duration_weeks = float(by.group(1)), float(by.group(2))
+    for pattern in _SESSIONS:
+        match = pattern.search(text)
+        if match:
+            count = _upper(match) if match.re.groups >= 2 else number(match.group(1))
+            if count is not None and count == int(count) and 0 < count <= 100:
+                parsed.sessions = int(count)
+                break
+    if parsed.sessions is None and parsed.frequency_per_week and parsed.duration_weeks:
+        total = parsed.frequency_per_week * parsed.duration_weeks
+        if total == int(total):
+            parsed.sessions = int(total)
+    for name in ("frequency_per_week", "duration_weeks"):
+        value = getattr(parsed, name)
+        if value is not None and not (0 < value <= (21 if name == "frequency_per_week" else 520)):
+            setattr(parsed, name, None)
+    return parsed
+
+
+def parse_drug(text: str, topic: str) -> ParsedDrug:
+    bare = re.sub(r"(?i)^\d+\s+(?:prescriptions?\s+of\s+)?", "", text.strip())
+    name = re.split(r"(?i)\s+\d|\s*#|,|\(|\s+(?:apply|take|one by mouth|by mouth|orally)\b", bare, maxsplit=1)[0].strip()
+    text = bare
+    drug = ParsedDrug(name=text.strip() if len(name) < 3 else name)
+    entry = lookup_drug(text)
+    if entry is not None and len(name) < 3:
+        drug.name = entry.generic
+    strength = _STRENGTH.search(text)
+    if strength:
+        drug.strength = strength.group(1).replace(" ", "")
+    quantity = _QUANTITY.search(text)
+    if quantity:
+        drug.quantity = int(quantity.group(1))
+    supply = _DAYS_SUPPLY.search(text)
+    if supply:
+        drug.days_supply = int(supply.group(1) or supply.group(2))
+    for pattern, fixed in _DOSES:
+        match = pattern.search(text)
+        if match:
+            drug.doses_per_day = fixed if fixed is not None else number(match.group(1))
+            break
+    if drug.doses_per_day is None:
+        every = _EVERY_HOURS.search(text)
+        if every:
+            low = number(every.group(1))
+            if low:
+                drug.doses_per_day = round(24 / low, 1)
+    if _TOPICAL.search(text) or topic == "topical_analgesic":
+        drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"
+    elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or topic != "other":
+        drug.route = "oral"
+    ingredients = [" ".join(m.group(1).split()) for m in _INGREDIENT.finditer(text)]
+    ingredients = [i for i in ingredients if not re.fullmatch(r"(?i)cream|gel|base|in", i)]
+    if len(ingredients) >= 2 or re.search(r"compound", text, re.I):
+        drug.is_compounded = True
+        drug.ingredients = ingredients or None
+        drug.name = ", ".join(ingredients) if ingredients else drug.name
+    return drug

@@ -1,0 +1,510 @@
+"""The clinical facts rules use, read from a letter's fact sentences, each with its evidence.
+
+A concept is a set of target phrases for one fact. Each mention is assessed with ConText
+(`context.assess`): affirmed, negated (and whether the *record* is what is said to be lacking), or
+uncertain (ignored). Mentions in the item's own rationale outrank the case summary, which is what
+the reviewer re-read; within a tier the majority decides and a tie leaves the fact undocumented.
+
+Two modes: a *presence* fact is false when negated ("no red flags"); an *assessment* fact (the
+opioid "4 A's", UDS, CURES) records that something was assessed, so "denies side effects" documents
+it (true) and only a missing-record negation ("no discussion of side effects") makes it false.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ..vocabulary import drug_lexicon, lookup_drug
+from .context import AFFIRMED, NEGATED, assess
+from .letter import DATE, parse_date
+from .text import Sentence
+
+PRESENCE, ASSESSMENT = "presence", "assessment"
+
+
+@dataclass(frozen=True)
+class Concept:
+    path: str  # relative to the case ("clinical.red_flags") or to a request ("history.prior_treatment")
+    pattern: re.Pattern[str]
+    mode: str = PRESENCE
+    value_if_present: bool = True
+    sentence_needs: Optional[re.Pattern[str]] = None
+    sentence_excludes: Optional[re.Pattern[str]] = None
+
+
+def _c(path: str, pattern: str, mode: str = PRESENCE, value: bool = True, needs: str | None = None,
+       excludes: str | None = None) -> Concept:
+    return Concept(path, re.compile(pattern, re.I), mode, value,
+                   re.compile(needs, re.I) if needs else None, re.compile(excludes, re.I) if excludes else None)
+
+
+_PLAN = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bprescrib|\border(?:ed)?\b|\bunder consideration|\bwill\b"
+
+CASE_CONCEPTS: list[Concept] = [
+    _c("clinical.acute_flare_up", r"flare[- ]?ups?\b|acute exacerbation|exacerbation of (?:\w+ ){0,3}pain"
+                                  r"|acute (?:worsening|flare)"),
+    _c("clinical.new_injury", r"new (?:injury|trauma|accident|fall)|re-?injur(?:y|ed)|recent (?:acute )?injury"
+                              r"|new (?:industrial )?injury"),
+    _c("clinical.red_flags", r"red[- ]flags?|cauda equina|serious (?:spinal |underlying )?(?:pathology|condition)"
+                             r"|progressive neurologic(?:al)? (?:deficit|decline|abnormalit)"),
+    _c("clinical.neurological_deficit",
+       r"(?:specific )?nerve (?:root )?(?:compromise|impingement|dysfunction)|neurologic(?:al)? (?:deficits?|compromise|"
+       r"dysfunction|abnormalit\w+)|dermatomal (?:sensory|numbness|distribution)|myotomal|(?:decreased|diminished|"
+       r"reduced|absent|altered) (?:\w+ ){0,2}(?:sensation|reflexes?)|motor (?:deficits?|weakness)|sensory (?:deficits?|"
+       r"loss|changes)|(?:motor|muscle) strength (?:of )?[0-4][+-]?/5|\b[0-4][+-]?/5\b"),
+    _c("clinical.neurological_deficit",
+       r"neuro(?:logical)?(?:ly)? (?:exam(?:ination)? )?(?:was |is |were )?(?:intact|normal|unremarkable|grossly intact)"
+       r"|normal (?:strength|sensation|reflexes)|(?:sensation|strength|reflexes) (?:was |were |is |are )?(?:intact|normal"
+       r"|symmetric)", value=False),
+    _c("clinical.radiculopathy_on_exam",
+       r"radicular (?:signs|findings|symptoms|pain)|radiculopathy on (?:physical )?exam|positive (?:straight leg raise|"
+       r"SLR|Spurling)|(?:pain|numbness|tingling) (?:that )?radiat\w+ (?:to|into|down)|dermatomal"),
+    _c("clinical.radiculopathy_corroborated",
+       r"(?:MRI|EMG|electrodiagnostic|imaging|nerve conduction|NCV|NCS)\b[^.;]{0,80}?\b(?:show\w*|reveal\w*|demonstrat\w*|"
+       r"confirm\w*|consistent with|evidence of)\b[^.;]{0,60}?(?:radiculopathy|nerve root (?:impingement|compression|"
+       r"involvement)|neural foraminal (?:stenosis|narrowing)|foraminal (?:stenosis|narrowing)|neuropathy)"),
+    _c("clinical.failed_conservative_care",
+       r"(?:trialed and )?fail(?:ed|ure of|ure with)? (?:\w+ ){0,3}(?:conservative|physical therapy|medications?|"
+       r"treatment|therapy|care)|(?:conservative (?:care|treatment|management|measures|therapy)|physical therapy|"
+       r"medications?|treatment) (?:has |have )?(?:failed|not helped|did not help|provided no relief)|unresponsive to|"
+       r"refractory to|did not respond|not responded|no (?:relief|improvement|benefit) (?:with|from)|"
+       r"persist\w* despite|despite (?:\w+ ){0,3}(?:conservative|therapy|treatment|medications?)"),
+    _c("clinical.surgery_considered",
+       r"(?:consider\w*|contemplat\w*|candida\w*|plann\w*|schedul\w*|willing\w*|pending|awaiting|referr\w* for)\W+"
+       r"(?:\w+\W+){0,6}?(?:surg\w+|operat\w+)|surgical candidate|candidate for surgery|(?:plan|planning) for surgery"
+       r"|(?:surgery|surgical intervention|operative treatment) (?:is|was|has been) (?:being )?(?:considered|planned|"
+       r"scheduled|contemplated)|surgical consult\w*"),
+    _c("clinical.exercise_program", r"home exercises?(?: program)?|\bHEP\b|exercise program|walking program|"
+                                    r"self-directed (?:home )?(?:exercise|physical medicine)|independent exercise"),
+    _c("clinical.medication_not_tolerated",
+       r"(?:not|poorly) tolerat\w*|intoleran\w*|unable to (?:take|tolerate|swallow)|medications? (?:is|are|was|were) "
+       r"(?:being )?(?:reduced|decreased)|(?:pain )?medication is being reduced"),
+    _c("clinical.muscle_spasm", r"(?<!anti)spasms?\b|spasticity|muscle guarding"),
+    _c("clinical.prior_imaging",
+       r"(?:MRI|x-?rays?|radiographs?|CT(?: scan)?|imaging|bone scan|EMG)\b[^.;]{0,60}?\b(?:on \d|dated|from \d|"
+       r"showed|shows|revealed|reveals|demonstrated|was (?:normal|unremarkable|negative|done|performed|obtained)|"
+       r"were (?:normal|unremarkable|negative|done|performed|obtained))|(?:prior|previous|recent) (?:MRI|imaging|x-?rays?"
+       r"|CT|radiographs?)|diagnostic imaging",
+       excludes=r"\brequest|\bauthoriz|\bplan\b|\brecommend|\border(?:ed)?\b|\bto rule out\b"),
+    _c("clinical.neuropathic_pain", r"neuropathic pain|neuropathy|neuralgia|\bCRPS\b|complex regional pain|"
+                                    r"reflex sympathetic"),
+    _c("clinical.osteoarthritis", r"osteoarthritis|degenerative joint disease|\bDJD\b|arthrosis"),
+    _c("clinical.gi_risk_factors",
+       r"(?:gastrointestinal|\bGI\b) (?:risk|events?|symptoms?|complaints?|upset|bleed\w*|distress|issues?|"
+       r"problems?|side effects?)|peptic ulcer|\bGERD\b|gastritis|dyspepsia|reflux|stomach (?:upset|pain|issues)"),
+    _c("clinical.persistent_symptoms",
+       r"continu\w* (?:to )?(?:complain|report|have|experience|treat)|persistent (?:pain|symptoms|complaints)|ongoing "
+       r"(?:pain|symptoms|complaints)|continued (?:complaints|pain|symptoms)|chronic (?:ongoing )?(?:pain|symptoms)"),
+    _c("clinical.significant_change_in_symptoms",
+       r"(?:significant |substantial |interval )?change in (?:the (?:patient|injured worker|claimant)'s )?"
+       r"(?:condition|symptoms|findings|clinical (?:status|picture|presentation)|neurologic\w* status)|"
+       r"(?:pain|symptoms) (?:has |have )?(?:worsened|increased|progressed)|worsening (?:of )?(?:pain|symptoms)"
+       r"|progressive (?:symptoms|weakness|numbness)|new (?:symptoms|findings|complaints)"),
+]
+
+OPIOID_CONCEPTS: list[Concept] = [
+    _c("opioid_monitoring.analgesia",
+       r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesi[ac]|\d+(?:\.\d+)?\s*/\s*10 "
+       r"with(?:out)? (?:the )?(?:use of )?(?:medications?|opioids?)|with(?:out)? (?:the )?medications?,? "
+       r"(?:the )?pain", mode=ASSESSMENT),
+    _c("opioid_monitoring.activities_of_daily_living",
+       r"activities of daily living|\bADLs?\b|(?:improve\w*|increase\w*) (?:in )?function|functional (?:improvement|"
+       r"benefit|gains?|status)|objective (?:improvement|increase) in function", mode=ASSESSMENT),
+    _c("opioid_monitoring.adverse_effects", r"(?:adverse|side)[- ]effects?", mode=ASSESSMENT),
+    _c("opioid_monitoring.aberrant_behavior",
+       r"aberrant|drug[- ]seeking|(?:drug )?misuse|diversion|addiction|\babuse\b", mode=ASSESSMENT),
+    _c("opioid_monitoring.pain_assessment",
+       r"(?:current|least|average|worst) pain|intensity of pain after|how long (?:it takes|pain relief lasts)|time "
+       r"(?:it takes )?for (?:the )?(?:medication|pain relief)|duration of (?:pain )?relief|pain assessments?",
+       mode=ASSESSMENT),
+    _c("opioid_monitoring.urine_drug_screen",
+       r"urine (?:drug )?(?:screens?|tests?|toxicology|testing)|\bUDS\b|\bUDT\b|drug screen(?:ing)?|urine drug",
+       mode=ASSESSMENT),
+    _c("opioid_monitoring.cures_report", r"\bCURES\b|prescription (?:drug )?monitoring|\bPDMP\b|\bPMP\b|\bPAR\b report",
+       mode=ASSESSMENT),
+    _c("opioid_monitoring.opioid_agreement",
+       r"(?:opioid|pain|narcotic|medication|treatment) (?:agreement|contract)s?|pain contracts?|signed agreement",
+       mode=ASSESSMENT),
+]
+
+IMPROVEMENT_CONCEPTS: list[Concept] = [
+    _c("history.functional_improvement.demonstrated",
+       r"functional (?:improvement|gains?|benefit|restoration|response)|improve\w* (?:in |of )?(?:overall )?"
+       r"(?:function|functionality|functional (?:status|capacity))|(?:increase|improvement) in (?:\w+ )?function"),
+    _c("history.functional_improvement.adl_improved",
+       r"(?:improve\w*|better|easier|increase\w*)\W+(?:\w+\W+){0,5}?(?:activities of daily living|\bADLs?\b|housework"
+       r"|walk\w*|sleep)|(?:activities of daily living|\bADLs?\b)\W+(?:\w+\W+){0,3}?(?:improv\w*|easier|better)"),
+    _c("history.functional_improvement.work_restrictions_reduced",
+       r"return(?:ed)? to (?:full |regular |usual |modified )?(?:work|duty)|(?:reduc\w*|decreas\w*|less|fewer|"
+       r"lift\w*) (?:in )?work restrictions|work restrictions (?:were |have been )?(?:reduced|lifted|decreased)"),
+    _c("history.functional_improvement.dependence_reduced",
+       r"(?:reduc\w*|decreas\w*|less|lower\w*)\s+(?:\w+\s+){0,3}?(?:medications?|analgesics?|opioids?|dependen\w+|"
+       r"reliance|medical treatment|use of)|(?:medications?|opioids?|analgesics?) (?:use |intake )?(?:was |were |has been |"
+       r"have been )?(?:reduced|decreased|tapered)"),
+]
+
+# What a request's own treatment is called, to find its history in the summary.
+_TREATMENT_WORDS = {
+    "acupuncture": r"acupuncture",
+    "physical_therapy": r"physical therapy|\bPT\b|physiotherapy|occupational therapy|\bOT\b|hand therapy|"
+                        r"therapeutic exercise",
+    "chiropractic": r"chiropractic|chiropractor|manipulation|\bCMT\b",
+    "massage": r"massage",
+    "psychological_treatment": r"psychotherapy|biofeedback|\bCBT\b|cognitive behavio",
+    "injection": r"injections?|epidural|\bESIs?\b|blocks?",
+    "tens": r"\bTENS\b",
+    "passive_modality": r"modalit\w+|electrical stimulation|\bEMS\b|ultrasound|infrared|traction",
+    "shockwave_therapy": r"shock ?wave|\bESWT\b",
+    "office_visit": r"follow[- ]?up|office visits?|re-?exam",
+}
+_COMPLETED = re.compile(r"to date|complet\w+|attend\w+|\bhas had\b|\bhad\b|receiv\w+|undergone|underwent|finish\w+|"
+                        r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed",
+                        re.I)
+_NUMBER = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|eighteen|twenty|" \
+          r"twenty-four|thirty)"
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24,
+          "thirty": 30}
+
+
+def _int(text: str) -> int:
+    return _WORDS.get(text.lower()) or int(text)
+
+
+@dataclass
+class Finding:
+    value: Any
+    sentence: Sentence
+    tier: int
+
+
+@dataclass
+class Facts:
+    """Fact path -> chosen value, with the sentences that decided it."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, list[Sentence]] = field(default_factory=dict)
+
+    def put(self, path: str, value: Any, sentences: list[Sentence]) -> None:
+        self.values[path] = value
+        self.evidence[path] = sentences
+
+
+def _mentions(concept: Concept, sentence: Sentence) -> list[bool]:
+    text = sentence.text
+    if concept.sentence_needs and not concept.sentence_needs.search(text):
+        return []
+    if concept.sentence_excludes and concept.sentence_excludes.search(text):
+        return []
+    values = []
+    for match in concept.pattern.finditer(text):
+        mention = assess(text, match.start(), match.end())
+        if mention.status == AFFIRMED:
+            values.append(concept.value_if_present if concept.mode == PRESENCE else True)
+        elif mention.status == NEGATED:
+            if concept.mode == ASSESSMENT:
+                values.append(not mention.documentation_negated)
+            else:
+                values.append(not concept.value_if_present)
+    return values
+
+
+def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
+    """The highest tier's majority value and its sentences; None when absent or tied."""
+    if not findings:
+        return None
+    top = max(f.tier for f in findings)
+    tier = [f for f in findings if f.tier == top]
+    counts: dict[Any, int] = {}
+    for finding in tier:
+        counts[finding.value] = counts.get(finding.value, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    value = ranked[0][0]
+    sentences = []
+    for finding in tier:
+        if finding.value == value and finding.sentence not in sentences:
+            sentences.append(finding.sentence)
+    return value, sentences
+
+
+def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], prefix: str, into: Facts) -> None:
+    by_path: dict[str, list[Finding]] = {}
+    for concept in concepts:
+        for tier, sentence in tiered:
+            for value in _mentions(concept, sentence):
+                by_path.setdefault(concept.path, []).append(Finding(value, sentence, tier))
+    for path, findings in by_path.items():
+        chosen = resolve(findings)
+        if chosen is not None:
+            into.put(prefix + path, chosen[0], chosen[1])
+
+
+# --- numbers and named values ------------------------------------------------------------------
+
+_AGE_SEX = re.compile(r"\b(\d{1,3})[- ]year[- ]old(?: (female|male|woman|man|gentleman|lady))?", re.I)
+_SEX = re.compile(r"\b(?:is an? |this )(?:\d+[- ]year[- ]old )?(female|male|woman|man)\b", re.I)
+_DIAGNOSES = re.compile(r"\bdiagnos(?:es|is|ed)\b(?: (?:include|included|including|of|were|was|are|is|as|with|for))+:?"
+                        r"\s*(.+?)(?:\.\s|\.$|$)", re.I)
+_INJURY = re.compile(r"(?:injur(?:y|ed)|date of injury|\bDOI\b)(?: (?:on|of|is|was|occurred on|dated))?:?\s*(" + DATE + ")",
+                     re.I)
+_UR_DATE = re.compile(DATE, re.I)
+_RFA = re.compile(r"(?:request for authori[sz]ation|\bRFA\b)[^.]{0,40}?(?:dated|signed|submitted|received|is|was|of)"
+                  r"(?: on)?:?\s*(" + DATE + ")", re.I)
+_PAIN_WITH = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*/\s*10 (with|without)(?: the)?(?: use of)? "
+                        r"(?:medications?|meds|opioids?)", re.I)
+_PAIN_BOTH = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*/\s*10 without and (\d+(?:\.\d+)?)"
+                        r"(?:\s*-\s*(\d+(?:\.\d+)?))?\s*/\s*10 with (?:the )?(?:medications?|meds|opioids?)", re.I)
+_PAIN_RATED = re.compile(r"pain\b[^.]{0,40}?\b(?:rated|reported|scored|level|is|was|of|at)\b[^.\d]{0,12}(\d+(?:\.\d+)?)"
+                         r"(?:\s*-\s*(\d+(?:\.\d+)?))?\s*(?:/\s*10|out of 10|on a (?:0-)?10)", re.I)
+_WORK = [
+    ("off_work", re.compile(r"temporarily totally disabled|temporary total disability|\bTTD\b|off (?:of )?work|not "
+                            r"(?:currently )?working|totally disabled", re.I)),
+    ("modified_duty", re.compile(r"modified (?:work|duty|activit)|light duty|work restrictions|restricted duty", re.I)),
+    ("full_duty", re.compile(r"full duty|regular duty|usual (?:and customary )?(?:work|duty)|without restrictions", re.I)),
+    ("retired", re.compile(r"\bretired\b", re.I)),
+]
+_MED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:mg\s*)?(?:MED|MME|morphine (?:milligram )?equivalents?)", re.I)
+_RELIEF = re.compile(r"(\d{1,3})\s*%\s*(?:pain )?(?:relief|improvement|reduction|decrease)", re.I)
+_SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
+                    r"\s+(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
+                    r"(?:19|20)\d\d)\b", re.I)
+_FOR_DURATION = re.compile(r"\b(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?"
+                           r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+"
+                           r"(weeks?|months?|years?)\b", re.I)
+_ON_DRUG = re.compile(r"\b(?:taking|using|been on|on this|prescribed|used|utiliz\w+|maintained on|continu\w+)\b", re.I)
+_MONTH_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{4})|(\d{1,2})/(\d{4})|((?:19|20)\d\d)")
+
+
+def read_patient(summary: list[Sentence], into: Facts) -> None:
+    for sentence in summary:
+        match = _AGE_SEX.search(sentence.text)
+        if match and "patient.age" not in into.values and 0 < int(match.group(1)) <= 120:
+            into.put("patient.age", int(match.group(1)), [sentence])
+            if match.group(2) and "patient.sex" not in into.values:
+                into.put("patient.sex", "female" if match.group(2).lower() in ("female", "woman", "lady") else "male",
+                         [sentence])
+        sex = _SEX.search(sentence.text)
+        if sex and "patient.sex" not in into.values:
+            into.put("patient.sex", "female" if sex.group(1).lower() in ("female", "woman") else "male", [sentence])
+
+
+def read_diagnoses(summary: list[Sentence]) -> tuple[list[str], list[Sentence]]:
+    for sentence in summary:
+        match = _DIAGNOSES.search(sentence.text)
+        if match:
+            parts = re.split(r",|;|\band\b", match.group(1))
+            names = [" ".join(p.split()).strip(" .:") for p in parts]
+            names = [n for n in names if 2 < len(n) <= 120]
+            if names:
+                return names[:12], [sentence]
+    return [], []
+
+
+def read_dates(summary: list[Sentence], known: dict[str, dt.date], into: Facts) -> None:
+    """Dates the header did not give (the older letters have none): injury, UR decision, request."""
+    if "injury_date" not in known:
+        for sentence in summary:
+            match = _INJURY.search(sentence.text)
+            day = parse_date(match.group(1)) if match else None
+            if day:
+                into.put("case.injury_date", day, [sentence])
+                break
+    if "ur_decision_date" not in known:
+        for sentence in summary:
+            if re.search(r"utilization review|\bUR\b", sentence.text, re.I) and re.search(
+                    r"denied|modified|non-?certif|determination|review(?:ed)?|certified", sentence.text, re.I):
+                days = [parse_date(m.group()) for m in _UR_DATE.finditer(sentence.text)]
+                days = [d for d in days if d]
+                if days:
+                    into.put("case.ur_decision_date", max(days), [sentence])
+                    break
+    for sentence in summary:
+        match = _RFA.search(sentence.text)
+        day = parse_date(match.group(1)) if match else None
+        if day:
+            into.put("case.request_date", day, [sentence])
+            break
+
+
+def read_pain_and_work(sentences: list[Sentence], into: Facts) -> None:
+    for sentence in sentences:
+        for match in _PAIN_WITH.finditer(sentence.text):
+            low, high = float(match.group(1)), float(match.group(2) or match.group(1))
+            if not (0 <= low <= 10 and 0 <= high <= 10):
+                continue
+            # A range is read conservatively: without medication its lower end, with medication its upper end,
+            # so the relief is never overstated.
+            if match.group(3).lower() == "without":
+                into.put("clinical.pain.without_medication", low, [sentence])
+            else:
+                into.put("clinical.pain.with_medication", high, [sentence])
+        both = _PAIN_BOTH.search(sentence.text)
+        if both:
+            without, with_ = float(both.group(1)), float(both.group(4) or both.group(3))
+            if 0 <= without <= 10 and 0 <= with_ <= 10:
+                into.put("clinical.pain.without_medication", without, [sentence])
+                into.put("clinical.pain.with_medication", with_, [sentence])
+        rated = _PAIN_RATED.search(sentence.text)
+        if rated and not rated.group(2) and "/10 with" not in sentence.text:
+            value = float(rated.group(1))
+            if 0 <= value <= 10:
+                into.put("clinical.pain.current", value, [sentence])
+        for status, pattern in _WORK:
+            if pattern.search(sentence.text) and assess(sentence.text, *pattern.search(sentence.text).span()).status \
+                    == AFFIRMED:
+                into.put("clinical.work_status", status, [sentence])
+                break
+
+
+def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]]:
+    """A pattern for the request's own treatment, as the summary would name it."""
+    entry = lookup_drug(request_text)
+    if entry is not None:
+        names = {n for n, e in drug_lexicon().items() if e.generic == entry.generic}
+        return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) +
+                          r")(?![a-z])", re.I)
+    words = _TREATMENT_WORDS.get(topic)
+    return re.compile(words, re.I) if words else None
+
+
+def read_sessions_completed(topic: str, treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]],
+                            into: Facts, prefix: str) -> None:
+    if topic not in ("acupuncture", "physical_therapy", "chiropractic", "massage", "psychological_treatment",
+                     "passive_modality"):
+        return
+    unit = r"(?:sessions?|visits?|treatments?)"
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        if not treatment.search(text):
+            continue
+        if re.search(_PLAN, text, re.I) and not _COMPLETED.search(text):
+            continue
+        for name in treatment.finditer(text):
+            window_start = max(0, name.start() - 70)
+            before = text[window_start:name.start()]
+            after = text[name.end():name.end() + 40]
+            number = None
+            m = re.search(_NUMBER + r"\s+(?:prior |previous |completed |authorized |initial |additional )?(?:" + unit +
+                          r"\s+of\s+(?:prior |previous )?)?(?:\w+\s+){0,2}$", before, re.I)
+            if m and (re.search(unit, before[m.start():], re.I) or re.search(r"^\s*" + unit, after, re.I)):
+                number = _int(m.group(1))
+            if number is None:
+                m = re.search(r"^\s*(?:x|times|for)\s*" + _NUMBER + r"\s*" + unit + "?", after, re.I)
+                if m:
+                    number = _int(m.group(1))
+            if number is None:
+                continue
+            clause = text[max(0, name.start() - 90):name.end() + 40]
+            if re.search(r"additional|more|further|another|requested|request for", clause, re.I) and not \
+                    _COMPLETED.search(clause):
+                continue
+            if 0 < number <= 200 and _COMPLETED.search(text):
+                findings.append(Finding(number, sentence, tier))
+    if findings:
+        top = max(f.tier for f in findings)
+        best = max((f for f in findings if f.tier == top), key=lambda f: f.value)
+        into.put(prefix + "history.sessions_completed", best.value, [best.sentence])
+
+
+_PRIOR_POSITIVE = re.compile(r"to date|has had|had (?:\w+ ){0,3}(?:sessions?|visits?|treatments?)|received|undergone|"
+                             r"underwent|completed|attended|tried|trialed|prior|previous\w*|history of|has been "
+                             r"(?:taking|using|on|treated with)|continu\w+ (?:to take|taking|with|on)|currently "
+                             r"(?:taking|using|on)|includ\w+|benefit\w* from|since", re.I)
+
+
+# A treatment the record shows starting now: a first prescription, no earlier reports of it.
+_PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first (?:prescribed|prescription|documentation|time)|newly "
+                             r"prescribed|new prescription|initial prescription|(?:do|does|did) not show (?:a|any) "
+                             r"(?:prescription|history|reports?)|not (?:been )?previously (?:prescribed|tried|used)|"
+                             r"no (?:prior|previous|history of) (?:\w+ ){0,2}(?:use|trial|treatment|sessions?|therapy)",
+                             re.I)
+
+
+def read_prior_treatment(treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]], into: Facts,
+                         prefix: str) -> None:
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        if treatment.search(text) and _PRIOR_NEGATIVE.search(text):
+            findings.append(Finding(False, sentence, tier))
+            continue
+        for name in treatment.finditer(text):
+            if not _PRIOR_POSITIVE.search(text):
+                continue
+            if re.search(_PLAN, text, re.I) and not re.search(r"to date|previous|prior|has had|history of|completed|"
+                                                               r"continu", text, re.I):
+                continue
+            mention = assess(text, name.start(), name.end())
+            if mention.status == AFFIRMED:
+                findings.append(Finding(True, sentence, tier))
+            elif mention.status == NEGATED:
+                findings.append(Finding(False, sentence, tier))
+            break
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
+
+
+def read_drug_history(treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]], into: Facts, prefix: str,
+                      on_date: Optional[dt.date]) -> None:
+    for tier, sentence in sorted(tiered, key=lambda ts: -ts[0]):
+        text = sentence.text
+        if not treatment.search(text) or not _ON_DRUG.search(text):
+            continue
+        since = _SINCE.search(text)
+        if since:
+            day = _loose_date(since.group(1))
+            if day and (on_date is None or day <= on_date):
+                into.put(prefix + "history.start_date", day, [sentence])
+                return
+        duration = _FOR_DURATION.search(text)
+        if duration and not re.search(r"supply|refill", text, re.I):
+            count = 3 if duration.group(1).lower() == "several" else _int(duration.group(1))
+            unit = duration.group(2).lower()
+            weeks = count * (1 if unit.startswith("week") else 52 / 12 if unit.startswith("month") else 52)
+            into.put(prefix + "history.weeks_on_treatment", round(weeks, 1), [sentence])
+            return
+
+
+def _loose_date(text: str) -> Optional[dt.date]:
+    exact = parse_date(text)
+    if exact:
+        return exact
+    match = _MONTH_YEAR.fullmatch(text.strip())
+    if not match:
+        return None
+    from .letter import _MONTHS
+
+    try:
+        if match.group(1):
+            month = _MONTHS.get(match.group(1).lower()[:3]) if match.group(1).lower() not in _MONTHS else \
+                _MONTHS[match.group(1).lower()]
+            return dt.date(int(match.group(2)), month, 1) if month else None
+        if match.group(3):
+            return dt.date(int(match.group(4)), int(match.group(3)), 1)
+        return dt.date(int(match.group(5)), 1, 1)
+    except ValueError:
+        return None
+
+
+def read_numbers(tiered: list[tuple[int, Sentence]], into: Facts, prefix: str, topic: str,
+                 treatment: Optional[re.Pattern[str]]) -> None:
+    for tier, sentence in sorted(tiered, key=lambda ts: -ts[0]):
+        if topic == "opioid":
+            med = _MED.search(sentence.text)
+            if med and 0 <= float(med.group(1)) <= 5000 and prefix + "opioid_monitoring.morphine_equivalent_dose_mg" \
+                    not in into.values:
+                into.put(prefix + "opioid_monitoring.morphine_equivalent_dose_mg", float(med.group(1)), [sentence])
+        if topic == "injection" and treatment is not None and treatment.search(sentence.text):
+            relief = _RELIEF.search(sentence.text)
+            if relief and 0 <= int(relief.group(1)) <= 100 and prefix + "history.pain_relief_percent" not in into.values:
+                into.put(prefix + "history.pain_relief_percent", float(relief.group(1)), [sentence])
+
+
+Reader = Callable[..., None]

@@ -1,0 +1,138 @@
+"""Negation and uncertainty of a mention in its sentence: the ConText algorithm, as rules.
+
+ConText (Harkema et al., 2009; the algorithm medspaCy implements) decides whether a target phrase
+is negated, uncertain or hypothetical from trigger phrases around it: a trigger governs the words
+after it (forward) or before it (backward) up to a terminator ("but", "however", ";") or the end
+of the sentence. The triggers here are ConText's core lexicon plus the phrasing IMR reviewers use
+for absent documentation ("there is no documentation of", "a lack of", "was not provided").
+`bench/negation.py` compares this with medspaCy's ConText on a hand-labelled sample.
+
+Reviewers state two kinds of absence that rules must tell apart: "no side effects" documents an
+assessment (side effects were asked about, and there are none), while "no documentation of side
+effects" says the assessment is missing. `Mention.documentation_negated` marks the second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+AFFIRMED, NEGATED, UNCERTAIN = "affirmed", "negated", "uncertain"
+
+# Triggers that say the *record* lacks something (documentation negations).
+_DOC_NEGATION = (
+    r"(?:there (?:is|was|are|were) )?(?:no|little|not any|not a|without) (?:clear |specific |objective |"
+    r"adequate |sufficient |any |further |recent |current |formal |significant )*(?:documentation|documented evidence|"
+    r"evidence|indication|mention|discussion|report|record|notation|description|objective evidence|clinical evidence|"
+    r"information|quantification|details?|assessment|clear rationale|rationale)(?: (?:of|that|to|regarding|"
+    r"about|for|as to|in the records?|noted|provided|submitted|documented))*"
+    r"|(?:a |the )?(?:lack|absence|paucity) of (?:\w+ ){0,3}?(?:documentation|documented evidence|evidence|"
+    r"indication|mention|discussion|information)(?: (?:of|that|to|regarding|about|for|as to))*"
+    r"|(?:did|does|do) not (?:document|provide|indicate|mention|discuss|describe|demonstrate|show|report|note|address"
+    r"|establish|include|identify|reflect|support)"
+    r"|(?:fail(?:ed|s)?|failure) to (?:document|provide|indicate|mention|discuss|describe|demonstrate|show|report|note"
+    r"|address|establish|identify)"
+    r"|not (?:been )?(?:documented|provided|indicated|mentioned|discussed|described|demonstrated|established"
+    r"|identified|reported|noted|addressed|submitted) (?:that|of|regarding)?"
+    r"|(?:it is )?(?:unclear|not clear|unknown|not known) (?:if|whether|that)"
+)
+_FORWARD_NEGATION = (
+    r"\bno\b|\bnot\b|\bnor\b|\bneither\b|\bwithout\b|\bdenie[sd]\b|\bdeny(?:ing)?\b|\bnegative for\b|\babsence of\b"
+    r"|\black(?:ed|s|ing)? of\b|\black(?:ed|s|ing)?\b|\bfree of\b|\bruled out\b|\bnone\b|\bnever\b|\bresolved\b"
+    r"|\bunable to (?:identify|find)\b|\bfails? to\b|\bfailed to\b|\bhas not\b|\bhave not\b|\bhad not\b"
+    r"|\bdid not\b|\bdoes not\b|\bwas not\b|\bwere not\b|\bis not\b|\bare not\b|\bcannot\b|\bcan't\b"
+)
+_BACKWARD_NEGATION = (
+    r"\b(?:was|were|is|are|has been|have been|had been)? ?(?:not|never) (?:\w+ )?(?:documented|noted|provided|"
+    r"indicated|evident|present|seen|found|reported|described|demonstrated|identified|established|included|mentioned|"
+    r"discussed|addressed|appreciated|elicited|observed|submitted|available)\b"
+    r"|\b(?:was|were|is|are) (?:negative|absent|unremarkable|normal|intact|denied|lacking|missing|ruled out)\b"
+    r"|\b(?:was|were|is|are|remains?) (?:un)?(?:known|documented)\b(?<=unknown)"
+    r"|\bnot (?:documented|noted|provided|evident|reported)\b"
+)
+_DOC_BACKWARD = (
+    r"\b(?:was|were|is|are|has been|have been|had been)? ?not (?:clearly |specifically |objectively )?(?:documented|"
+    r"provided|indicated|mentioned|discussed|described|demonstrated|established|reported|noted|addressed|submitted|"
+    r"quantified|specified|available)\b|\b(?:was|were|is|are) (?:unknown|unclear|not known|not clear)\b"
+)
+_UNCERTAIN = (
+    r"\bpossibl[ey]\b|\bprobabl[ey]\b|\bmay\b|\bmight\b|\bcould\b|\bquestionable\b|\bsuspect(?:ed)?\b"
+    r"|\brule out\b|\bto rule out\b|\br/o\b|\bconcern for\b|\bif\b|\bwhether\b|\bshould\b|\bwould\b|\bunless\b"
+    r"|\bin the event\b|\bin order to\b|\bto (?:assess|evaluate|determine|check)\b|\bpending\b"
+)
+_PSEUDO = r"\bnot only\b|\bnot necessarily\b|\bno further\b|\bno longer\b|\bnot certain if\b|\bwhether or not\b"
+_TERMINATORS = re.compile(
+    r"\b(?:but|however|although|though|except|apart from|aside from|yet|whereas|which|while|despite|who|"
+    r"and (?:she|he|the patient|the injured worker|there)|as well as)\b|;|:|\.\s", re.I)
+
+_DOC_NEG_RE = re.compile(r"(?:" + _DOC_NEGATION + r")$", re.I)
+_DOC_NEG_ANY = re.compile(_DOC_NEGATION, re.I)
+_FWD_RE = re.compile(_FORWARD_NEGATION, re.I)
+_BWD_RE = re.compile(_BACKWARD_NEGATION, re.I)
+_DOC_BWD_RE = re.compile(_DOC_BACKWARD, re.I)
+_UNC_RE = re.compile(_UNCERTAIN, re.I)
+_PSEUDO_RE = re.compile(_PSEUDO, re.I)
+_WORD = re.compile(r"\w+")
+
+FORWARD_WORDS = 14  # how far a forward trigger reaches, in words, before a terminator stops it
+BACKWARD_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Mention:
+    status: str  # affirmed | negated | uncertain
+    documentation_negated: bool  # the negation says the record lacks it ("no documentation of ...")
+    trigger: str = ""
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _window_before(sentence: str, start: int) -> str:
+    """The clause before the target: back to the last terminator."""
+    before = sentence[:start]
+    last = None
+    for last in _TERMINATORS.finditer(before):
+        pass
+    return before[last.end():] if last else before
+
+
+def _window_after(sentence: str, end: int) -> str:
+    after = sentence[end:]
+    stop = _TERMINATORS.search(after)
+    return after[: stop.start()] if stop else after
+
+
+def assess(sentence: str, start: int, end: int) -> Mention:
+    """Whether the target sentence[start:end] is affirmed, negated or uncertain."""
+    before = _window_before(sentence, start)
+    before_clean = _PSEUDO_RE.sub(lambda m: "_" * len(m.group()), before)
+    after = _window_after(sentence, end)
+    negation = None
+    for match in _FWD_RE.finditer(before_clean):
+        if _words(before_clean[match.end():]) <= FORWARD_WORDS:
+            negation = match
+    doc = None
+    for match in _DOC_NEG_ANY.finditer(before_clean):
+        if _words(before_clean[match.end():]) <= FORWARD_WORDS + 4:
+            doc = match
+    backward = _BWD_RE.search(after)
+    if backward and _words(after[: backward.start()]) > BACKWARD_WORDS:
+        backward = None
+    doc_backward = _DOC_BWD_RE.search(after)
+    if doc_backward and _words(after[: doc_backward.start()]) > BACKWARD_WORDS:
+        doc_backward = None
+    if doc is not None or doc_backward is not None:
+        trigger = (doc or doc_backward).group()
+        # "unclear if" is uncertainty about the record, which is absence of documentation too.
+        return Mention(NEGATED, True, trigger)
+    if negation is not None or backward is not None:
+        return Mention(NEGATED, False, (negation or backward).group())
+    uncertain = None
+    for match in _UNC_RE.finditer(before):
+        if _words(before[match.end():]) <= FORWARD_WORDS:
+            uncertain = match
+    if uncertain is not None:
+        return Mention(UNCERTAIN, False, uncertain.group())
+    return Mention(AFFIRMED, False)

@@ -1,0 +1,49 @@
+"""A case as a YAML case file that `load_case` reads back."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..case import Case
+
+_HEADER = ("# Read from an IMR determination letter by `imr-check extract`. Each fact's evidence (the sentence\n"
+           "# and its offset in the letter's normalised text) is under `evidence:`. The `imr:` blocks are the\n"
+           "# reviewer's decisions: compared with the prediction, never an input to it.\n")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def case_yaml(case: Case) -> str:
+    data = case.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data.setdefault("requests", [])
+    return _HEADER + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

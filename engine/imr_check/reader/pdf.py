@@ -1,0 +1,67 @@
+"""A letter's text, from a PDF or a text file.
+
+The state posts its letters as PDFs encrypted with an empty password; pypdfium2 opens them without
+asking. It read the 59 dev letters about 15x faster than pypdf here (0.7 s against 10.8 s with the
+AES decryption pypdf needs), so it is the only PDF library the reader uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+
+_EXPECTED = "expected an IMR determination letter (a PDF or its text)"
+
+
+def letter_text(path: Path) -> str:
+    """The raw text of a letter file: PDF text extracted page by page, or a text file decoded."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError.single(str(path), f"is a directory; {_EXPECTED}") from None
+    except OSError as error:
+        raise InputError.single(str(path), f"cannot be read ({error.strerror or error}); {_EXPECTED}") from None
+    if not data.strip():
+        raise InputError.single(str(path), f"is empty; {_EXPECTED}")
+    if data.lstrip()[:5] == b"%PDF-":
+        return pdf_text(data, str(path))
+    return decode_text(data, str(path))
+
+
+def pdf_text(data: bytes, source: str) -> str:
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data, password="")
+    except Exception as error:  # pdfium raises PdfiumError, or OSError-like errors, on broken files
+        raise InputError.single(source, f"is not a readable PDF ({error}); {_EXPECTED}") from None
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    except Exception as error:
+        raise InputError.single(source, f"is a PDF whose text cannot be read ({error}); {_EXPECTED}") from None
+    finally:
+        document.close()
+    text = "\n".join(pages)
+    if not text.strip():
+        raise InputError.single(source, f"is a PDF with no text layer (a scan?); {_EXPECTED}")
+    return text
+
+
+def decode_text(data: bytes, source: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise InputError.single(source, f"is binary data, not text or PDF; {_EXPECTED}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > 8:
+        raise InputError.single(source, f"is binary data, not text or PDF; {_EXPECTED}")
+    return text

@@ -1,0 +1,105 @@
+"""Which sentences of a letter may feed facts: blind to the decision.
+
+A letter states the reviewer's conclusion ("the request is not medically necessary", "Upheld"),
+quotes the guideline ("MTUS recommends 3 to 6 treatments"), and repeats the utilization
+reviewer's reasons. None of these are facts about the patient: conclusions would leak the outcome
+into the prediction, guideline text is about patients in general, and UR's reasons are one side of
+the dispute. They are dropped before any fact is read. What remains is the clinical case summary
+and the rationale's statements of fact.
+
+The conclusion patterns are polarity-blind (they match "is" and "is not", "supported" and "not
+supported" alike), so swapping a conclusion's polarity cannot change which sentences are read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import Sentence
+
+FACT, CONCLUSION, GUIDELINE, UTILIZATION_REVIEW, BOILERPLATE = "fact", "conclusion", "guideline", "ur", "boilerplate"
+
+_CONCLUSION = re.compile(
+    r"medically (?:necessary|indicated|appropriate|reasonable|warranted|supported)|medical necessity"
+    r"|\b(?:upheld|overturned|overturn|uphold)\b|\bnon-?certif\w*|\bcertif(?:y|ied|ication)\b"
+    r"|\b(?:is|are|be|been|was|were)\s+(?:not\s+|neither\s+|also\s+not\s+)?(?:clinically\s+)?(?:supported|"
+    r"warranted|appropriate|indicated|necessary|justified|reasonable|approved|authorized|recommended|"
+    r"substantiated|established|medically)\b"
+    r"|(?:supports?|support for|warrants?|justif(?:y|ies)|substantiates?)\s+(?:the|this|a|an|ongoing|continued|"
+    r"further|additional)\b"
+    r"|\b(?:exceeds?|exceeding|within|outside(?: of)?|in excess of|consistent with|in accordance with|in keeping with"
+    r"|meets?|satisfy|satisfies|fulfills?)\s+(?:the\s+|these\s+|guideline\s+)?(?:\w+\s+){0,2}?(?:guidelines?|"
+    r"recommendations?|criteria|mtus|odg|acoem)"
+    r"|^(?:therefore|thus|hence|as such|given the above|in conclusion|based on the above|consequently|accordingly"
+    r"|in summary|in light of|with this in mind)\b"
+    r"|\b(?:not )?(?:a )?(?:reasonable|appropriate|necessary) (?:option|choice|request|treatment)\b",
+    re.I,
+)
+_UTILIZATION_REVIEW = re.compile(
+    r"\butilization review\b|\bUR\b|\bclaims administrator\b|\bprevious(?:ly)? (?:review|reviewer|denied|modified"
+    r"|non-?certified|certified|authorized|approved)|\bprior (?:review|determination|reviewer|UR)\b|\bpeer review"
+    r"|\b(?:was|were|been) (?:denied|modified|non-?certified|authorized|approved|certified)\b|\bdenial\b"
+    r"|\bcit(?:ing|ed) (?:the )?(?:MTUS|ODG|ACOEM|guidelines)",
+    re.I,
+)
+_GUIDELINE_SUBJECT = re.compile(
+    r"^(?:\(|(?:the |per |according to |as per |in |under |also |additionally,? |furthermore,? |moreover,? |"
+    r"referring to |regarding |with regard to |20\d\d |california |ca |cal |/)*(?:mtus|acoem|odg|official "
+    r"disability guidelines|(?:evidence[- ]based |the |these |current |above |\w+ )?guidelines?|chronic pain "
+    r"(?:medical treatment )?guidelines|american college|aanem|cms)\b)",
+    re.I,
+)
+_GUIDELINE_VERB = re.compile(
+    r"\b(?:guidelines?|mtus|acoem|odg|criteria)\b[^.]{0,120}?\b(?:state|states|stated|recommend|recommends|note|notes"
+    r"|indicate|indicates|support|supports|require|requires|allow|allows|suggest|suggests|specify|specifies"
+    r"|consider|considers|address|addresses|define|defines|outline|outlines|describe|describes|list|lists"
+    r"|advise|advises|limit|limits|do not|does not|mention|mentions|go on to)\b",
+    re.I,
+)
+_GENERIC_SUBJECT = re.compile(
+    r"^(?:patients|in patients|for patients|most patients|individuals|an? (?:initial |short )?(?:trial|course|"
+    r"set) of|time to produce|frequency:|optimum duration|treatment (?:may|should|is|can)|(?:\w+ )?(?:is|are) "
+    r"(?:not )?recommended|(?:\w+ ){1,4}(?:is|are) (?:used|an option|the first|considered|generally))",
+    re.I,
+)
+_QUOTE_START = re.compile(r"^[\"']|^page\b|^pg\b|^p\.\s*\d", re.I)
+_BOILERPLATE = re.compile(
+    r"^(?:the expert reviewer|maximus|he/she|the final determination|this decision addresses|this medical "
+    r"necessity decision|the treating physician and the patient are advised|regarding the most appropriate)",
+    re.I,
+)
+
+
+# A rationale sentence about this patient or this record names them; one that names neither is the
+# guideline speaking about patients in general ("Indiscriminate imaging will result in ...").
+_ANCHOR = re.compile(
+    r"\b(?:the|this|our) (?:patient|claimant|applicant|injured worker|employee|worker|individual)\b|\bpatient's\b"
+    r"|\b(?:in this|in the present|in the current) case\b|\bthe (?:submitted |provided |available |clinical |medical )*"
+    r"(?:records?|documentation|documents|notes?|reports?|file|exam(?:ination)?|findings|history)\b"
+    r"|\b(?:he|she|his|her|hers|him)\b|\bthe (?:treating|requesting|primary|attending) \w+|\btreater|\btreatment plan"
+    r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were) (?:no|a lack|lack"
+    r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated)|\bprior\b|\bprevious"
+    r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
+    r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
+    r"|\bdiagnos[ie]s (?:include|are|were)|\b(?:has|have) included\b|\bthere (?:are|were) (?:several|multiple)",
+    re.I,
+)
+
+
+def kind(sentence: Sentence, in_rationale: bool) -> str:
+    text = sentence.text
+    if _CONCLUSION.search(text):
+        return CONCLUSION
+    if _BOILERPLATE.search(text):
+        return BOILERPLATE
+    if _UTILIZATION_REVIEW.search(text):
+        return UTILIZATION_REVIEW
+    if _GUIDELINE_SUBJECT.search(text) or _GUIDELINE_VERB.search(text) or _QUOTE_START.search(text):
+        return GUIDELINE
+    if in_rationale and (_GENERIC_SUBJECT.search(text) or not _ANCHOR.search(text)):
+        return GUIDELINE
+    return FACT
+
+
+def fact_sentences(sentences: list[Sentence], in_rationale: bool) -> list[Sentence]:
+    return [s for s in sentences if kind(s, in_rationale) == FACT]
