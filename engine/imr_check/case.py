@@ -107,6 +107,9 @@ class Clinical(Strict):
     persistent_symptoms: Documented = Field(
         None, description="Symptoms or findings persist despite treatment (office visit need)"
     )
+    medications_need_monitoring: Documented = Field(
+        None, description="Takes medication that needs clinical monitoring, e.g. opioids (office visit need)"
+    )
     work_status: Optional[Literal["full_duty", "modified_duty", "off_work", "retired", "unknown"]] = None
     radiculopathy_on_exam: Documented = Field(
         None, description="Radiculopathy on physical exam (dermatomal sensory loss, weakness, reflex change, positive SLR)"
@@ -162,6 +165,12 @@ class OpioidMonitoring(Strict):
     urine_drug_screen: Documented = None
     cures_report: Documented = None
     opioid_agreement: Documented = None
+    non_opioid_analgesics_failed: Documented = Field(
+        None, description="Non-opioid analgesics were tried and failed or were not tolerated before opioids"
+    )
+    misuse_risk_screening: Documented = Field(
+        None, description="The patient was screened for risk of opioid misuse/addiction or adverse events"
+    )
     morphine_equivalent_dose_mg: Optional[float] = Field(None, ge=0, le=5000, description="Daily oral morphine equivalents")
 
 
@@ -170,8 +179,13 @@ class Drug(Strict):
     strength: Optional[str] = Field(None, description="As written, e.g. '10/325mg'")
     quantity: Optional[int] = Field(None, ge=0, le=10000, description="Units dispensed (#60)")
     doses_per_day: Optional[float] = Field(None, gt=0, le=24)
-    days_supply: Optional[int] = Field(None, ge=0, le=3650)
+    days_supply: Optional[int] = Field(
+        None, ge=0, le=3650, description="Days the supply lasts (derived from quantity and doses_per_day when absent)"
+    )
     route: Optional[Literal["oral", "topical", "transdermal", "injection", "other"]] = None
+    dosage_form: Optional[
+        Literal["tablet", "capsule", "liquid", "cream", "gel", "ointment", "lotion", "patch", "spray", "other"]
+    ] = Field(None, description="As dispensed; tells a lidocaine patch from a lidocaine cream")
     is_compounded: Documented = Field(None, description="A compounded topical product")
     ingredients: Optional[list[str]] = Field(None, description="Active ingredients of a compound, generic names")
 

@@ -39,6 +39,10 @@ _DERIVED = [
     FactSpec("request.drug.generic", "text", "Generic drug name, from the drug lexicon", True),
     FactSpec("request.drug.drug_class", "text", "Drug class, from the drug lexicon", True),
     FactSpec("case.weeks_since_injury", "number", "Weeks from the injury to the request", True),
+    FactSpec("request.total_sessions", "number",
+             "Sessions already completed plus those requested (the whole course if this request is granted)", True),
+    FactSpec("request.drug.total_weeks_of_use", "number",
+             "Weeks of use when the requested supply runs out: weeks already taken plus the days supplied", True),
 ]
 
 
@@ -133,6 +137,11 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
         total = request.frequency_per_week * request.duration_weeks
         if total == int(total):
             facts["request.sessions"] = int(total)
+    if "request.sessions" in facts:
+        if request.history.sessions_completed is not None:
+            facts["request.total_sessions"] = request.history.sessions_completed + facts["request.sessions"]
+        elif request.history.prior_treatment is False:
+            facts["request.total_sessions"] = facts["request.sessions"]
     drug = request.drug
     if drug is not None:
         entry = lookup_drug(drug.name)
@@ -151,6 +160,12 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
             facts["request.history.prior_treatment"] = history.sessions_completed > 0
         elif facts.get("request.history.weeks_on_treatment", 0) > 0:
             facts["request.history.prior_treatment"] = True
+    if "request.drug.days_supply" in facts:
+        taken = facts.get("request.history.weeks_on_treatment")
+        if taken is None and facts.get("request.history.prior_treatment") is False:
+            taken = 0
+        if taken is not None:
+            facts["request.drug.total_weeks_of_use"] = round(taken + facts["request.drug.days_supply"] / 7, 1)
     improvement = history.functional_improvement
     if improvement.demonstrated is None:
         derived = _kleene_and(
