@@ -316,7 +316,8 @@ def read_dates(summary: list[Sentence], known: dict[str, dt.date], into: Facts) 
                 break
     if "ur_decision_date" not in known:
         for sentence in summary:
-            if re.search(r"utilization review|\bUR\b", sentence.text, re.I) and re.search(
+            if re.search(r"utilization review|\bUR\b|(?:non-?certified|denied|modified) (?:on|dated) \d",
+                         sentence.text, re.I) and re.search(
                     r"denied|modified|non-?certif|determination|review(?:ed)?|certified", sentence.text, re.I):
                 days = [parse_date(m.group()) for m in _UR_DATE.finditer(sentence.text)]
                 days = [d for d in days if d]

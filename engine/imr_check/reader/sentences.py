@@ -22,7 +22,8 @@ FACT, CONCLUSION, GUIDELINE, UTILIZATION_REVIEW, BOILERPLATE = "fact", "conclusi
 _CONCLUSION = re.compile(
     r"medically (?:necessary|indicated|appropriate|reasonable|warranted|supported)|medical necessity"
     r"|\b(?:upheld|overturned|overturn|uphold)\b|\bnon-?certif\w*|\bcertif(?:y|ied|ication)\b"
-    r"|\b(?:is|are|be|been|was|were)\s+(?:not\s+|neither\s+|also\s+not\s+)?(?:clinically\s+)?(?:supported|"
+    r"|\b(?:is|are|be|been|was|were)\s+(?:not\s+|neither\s+|also\s+not\s+)?(?:\w+ly\s+|also\s+|still\s+)?"
+    r"(?:not\s+)?(?:supported|"
     r"warranted|appropriate|indicated|necessary|justified|reasonable|approved|authorized|recommended|"
     r"substantiated|established|medically)\b"
     r"|(?:supports?|support for|warrants?|justif(?:y|ies)|substantiates?)\s+(?:the|this|a|an|ongoing|continued|"

@@ -1,0 +1,87 @@
+"""Read the dev letters and the seeds, evaluate them, and print how well the reader and rules do.
+
+    /tmp/venv/bin/python bench/reader.py [--shared ../shared]
+
+Prints: letters read, items found against 'Decision rationale:' blocks, outcomes read right
+(against the header's own Upheld/Overturned words, counted independently of the parser), items with
+a topic, items the rules decide, agreement with the reviewers, Cohen's kappa, recall on overturned
+items beside the always-upheld baseline, and letters per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+from imr_check import evaluate_case, load_knowledge
+from imr_check.reader import letter_text, read_letter_text
+from imr_check.reader.text import normalise
+from imr_check.stats import summarize
+
+_OUTCOME_LINE = re.compile(r"(Upheld|Overturned)\s*\n\s*Claims Administrator guideline:", re.I)
+
+
+def letters(shared: Path) -> list[Path]:
+    return sorted((shared / "corpus" / "dev").glob("*.pdf")) + sorted((shared / "seeds").glob("*.txt"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    args = parser.parse_args(argv)
+    paths = letters(args.shared)
+    if not paths:
+        print(f"no letters under {args.shared}", file=sys.stderr)
+        return 2
+    knowledge = load_knowledge()
+    started = time.perf_counter()
+    texts = {path: letter_text(path) for path in paths}
+    extracted = time.perf_counter()
+    cases = {path: read_letter_text(text, str(path)) for path, text in texts.items()}
+    read = time.perf_counter()
+    results = {path: evaluate_case(case, knowledge) for path, case in cases.items()}
+    evaluated = time.perf_counter()
+
+    blocks = outcomes_expected = items = outcomes_right = with_topic = 0
+    rows = []
+    for path, case in cases.items():
+        text = normalise(texts[path])
+        blocks += len(re.findall(r"^Decision rationale:", text, re.M))
+        expected = [m.group(1).lower() for m in _OUTCOME_LINE.finditer(text)]
+        outcomes_expected += len(expected)
+        got = [r.imr.outcome for r in case.requests if r.imr]
+        items += len(case.requests)
+        outcomes_right += sum(1 for a, b in zip(expected, got) if a == b) if len(expected) == len(got) else 0
+        with_topic += sum(1 for r in case.requests if r.topic != "other")
+        for request in results[path].requests:
+            rows.append((request.predicted_outcome, request.actual_outcome))
+    summary = summarize(rows)
+    total = evaluated - started
+
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1%}"
+
+    def num(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    print(f"letters read                 {len(cases)} ({len(list(args.shared.glob('corpus/dev/*.pdf')))} dev PDFs + seeds)")
+    print(f"items found / rationale blocks  {items} / {blocks}")
+    print(f"outcomes read right          {outcomes_right} / {outcomes_expected}")
+    print(f"items with a topic           {with_topic} / {items} ({pct(with_topic / items)})")
+    print(f"items the rules decide       {summary.decided} / {items} ({pct(summary.coverage)})")
+    print(f"agreement with reviewers     {pct(summary.agreement)}   (always upheld: {pct(summary.baseline_agreement)})")
+    print(f"Cohen's kappa                {num(summary.kappa)}   (always upheld: {num(summary.baseline_kappa)})")
+    print(f"recall on overturned         {pct(summary.recall_overturned)}   "
+          f"(always upheld: {pct(summary.baseline_recall_overturned)})")
+    print(f"precision on overturned      {pct(summary.precision_overturned)}")
+    print(f"confusion (predicted x actual) {summary.confusion}")
+    print(f"time: text {extracted - started:.2f} s, read {read - extracted:.2f} s, evaluate {evaluated - read:.2f} s; "
+          f"{len(cases) / total:.1f} letters/s end to end")
+    return 0 if items == blocks and outcomes_right == outcomes_expected == items else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""Shared fixtures for the reader tests: the letters in ../shared, extracted once per session."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEV = SHARED / "corpus" / "dev"
+SEEDS = SHARED / "seeds"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def require_shared() -> None:
+    if not DEV.is_dir() or not SEEDS.is_dir():
+        pytest.skip(f"the shared letters are not at {SHARED} (CI has them): reader tests on real letters skipped")
+
+
+def letter_paths() -> list[Path]:
+    return sorted(DEV.glob("*.pdf")) + sorted(SEEDS.glob("*.txt"))
+
+
+@cache
+def texts() -> dict[Path, str]:
+    from imr_check.reader import letter_text
+
+    return {path: letter_text(path) for path in letter_paths()}
+
+
+@cache
+def cases() -> dict:
+    from imr_check.reader import read_letter_text
+
+    return {path: read_letter_text(text, str(path)) for path, text in texts().items()}
+
+
+_FLIP = {"upheld": "overturned", "overturned": "upheld", "Upheld": "Overturned", "Overturned": "Upheld",
+         "UPHELD": "OVERTURNED", "OVERTURNED": "UPHELD"}
+# A conclusion: a copula, an optional "not", an optional adverb, and a verdict word.
+_CONCLUSION = re.compile(
+    r"\b(is|are|was|were|be|been|IS|ARE)\s+(?:(not|NOT)\s+)?((?:\w+ly\s+)?(?:medically\s+|MEDICALLY\s+)?(?:necessary|"
+    r"supported|recommended|indicated|warranted|certified|established|appropriate|NECESSARY))\b")
+
+
+def _toggle(match: re.Match[str]) -> str:
+    copula, negation, verdict = match.groups()
+    return f"{copula} {verdict}" if negation else f"{copula} {'NOT' if copula.isupper() else 'not'} {verdict}"
+
+
+def swap_decision(text: str) -> str:
+    """The letter with every outcome and conclusion reversed: a reader blind to the decision reads the same facts."""
+    text = re.sub(r"\b(?:upheld|overturned)\b", lambda m: _FLIP[m.group()], text, flags=re.I)
+    text = re.sub(r"\bnon-certif", "certif", text)
+    return _CONCLUSION.sub(_toggle, text)
+
+
+def facts_only(case) -> dict:
+    """Everything the rules can see: the case without the reviewer's outcomes and without evidence text."""
+    data = case.model_dump(mode="json", exclude={"evidence"})
+    for request in data["requests"]:
+        request.pop("imr", None)
+    data["evidence_paths"] = sorted(case.evidence)
+    return data
