@@ -137,7 +137,8 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     clinical.read_concepts(clinical.IMPROVEMENT_CONCEPTS, own + (about if treatment is not None else []), prefix,
                            facts)
     if parsed.topic == "opioid":
-        clinical.read_concepts(clinical.OPIOID_CONCEPTS, own + about, prefix, facts)
+        # The "4 A's" concern the medication regimen, which the summary describes without always naming the drug.
+        clinical.read_concepts(clinical.OPIOID_CONCEPTS, own + [(1, s) for s in summary], prefix, facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
     for path, value in facts.values.items():
         if path.startswith(prefix):

@@ -82,6 +82,7 @@ _ANCHOR = re.compile(
     r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
+    r"|\bon file\b|\bin place\b|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
     r"|\bdiagnos[ie]s (?:include|are|were)|\b(?:has|have) included\b|\bthere (?:are|were) (?:several|multiple)",
     re.I,
 )

@@ -1,0 +1,297 @@
+"""The reader on letters written for these tests: structure, facts with negation, bad input, fuzzing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from imr_check import InputError, evaluate_case, load_case
+from imr_check.cli import app
+from imr_check.reader import read_letter, read_letter_text
+from imr_check.reader.classify import parse_request
+
+HEADER = """Case Number: CM99-0000001
+Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
+Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
+Priority: Standard Application
+Received:
+02/20/2017
+HOW THE IMR FINAL DETERMINATION WAS MADE
+MAXIMUS Federal Services sent the complete case file to an expert reviewer.
+The Expert Reviewer has the following credentials:
+State(s) of Licensure: California, Oregon
+Certification(s)/Specialty: Internal Medicine, Pain
+Management
+CLINICAL CASE SUMMARY
+The expert reviewer developed the following clinical case summary based on a review of the
+case file, including all medical records:
+The injured worker is a 44 year old female who sustained an industrial injury on 05-04-2015.
+Diagnoses include lumbar strain and right knee sprain. She has completed 8 sessions of
+physical therapy. She has been taking Norco since January 2016. She denies side effects. There
+is no evidence of red flags. The neurological examination was intact. She is on modified duty.
+Pain was rated 6/10 with medication and 9/10 without medication. A urine drug screen from
+12/01/2016 was consistent. On 02-10-2017, utilization review denied the requests.
+IMR ISSUES, DECISIONS AND RATIONALES
+The Final Determination was based on decisions for the disputed items/services set forth below:
+Physical therapy for the lumbar spine 2 times a week for 6 weeks: Upheld
+Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016,
+Section(s): Physical medicine treatment.
+MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s):
+Physical medicine treatment.
+Decision rationale: The MTUS guidelines recommend up to 10 visits for myalgia. The patient has
+attended prior physical therapy. There is no documentation of objective functional improvement
+from the prior sessions. Therefore, the request is not medically necessary.
+Norco 10/325mg #90 was the original request. Norco 10/325mg #60 was authorized by the Claims
+Administrator. The remaining IMR eligible portion of the original request, Norco 10/325mg #30
+is: Overturned
+Claims Administrator guideline: The Claims Administrator did not cite any medical evidence
+for its decision.
+MAXIMUS guideline: The Expert Reviewer based their decision on recommendation(s) outside
+of the MTUS Guidelines. Decision based on Non-MTUS Citation Official Disability Guidelines
+(ODG) Pain Chapter, Opioids.
+Decision rationale: The treating physician documents pain relief with Norco and improved
+ability to do housework. There was no discussion of aberrant behavior. A signed opioid
+agreement is on file. The request is medically necessary.
+Right knee arthroscopy: Upheld
+Claims Administrator guideline: Decision based on MTUS Knee Complaints 2004.
+MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004, Section(s): Surgical
+Considerations.
+Decision rationale: There is no evidence of mechanical symptoms. The request is not supported.
+Associated surgical service: Knee brace: Upheld
+Claims Administrator guideline: Decision based on MTUS Knee Complaints 2004.
+MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004, Section(s): Initial Care.
+Decision rationale: As the surgery is not medically necessary, the brace is not either.
+"""
+
+OLD_LAYOUT = """ HOW THE IMR FINAL DETERMINATION WAS MADE
+
+MAXIMUS Federal Services sent the complete case file to an expert reviewer. The expert
+
+reviewer is Board Certified in Family Medicine and is licensed to practice in Nevada and
+
+California. He/she has been in active clinical practice for more than five years.
+
+CLINICAL CASE SUMMARY
+
+The injured worker is a 60 year old male who sustained an injury on 3/2/11. He has had
+
+acupuncture in the past with no lasting benefit. On 4/1/14, Utilization Review non-certified the
+
+request for 10 sessions of acupuncture.
+
+IMR ISSUES, DECISIONS AND RATIONALES
+
+The Final Determination was based on decisions for the disputed items/services set forth below:
+
+10 sessions of acupuncture:  Upheld
+
+Claims Administrator guideline: Decision based on MTUS Acupuncture Treatment Guidelines.
+
+MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Acupuncture Medical
+
+Treatment Guidelines Page(s): 8-9.
+
+Decision rationale: The patient has had prior acupuncture without documented functional
+
+improvement. The request is not medically necessary and appropriate.
+"""
+
+
+@pytest.fixture(scope="module")
+def case():
+    return read_letter_text(HEADER, "synthetic.txt")
+
+
+def test_the_header_block_is_read(case):
+    info = case.case
+    assert info.id == "CM99-0000001"
+    assert (str(info.injury_date), str(info.ur_decision_date), str(info.imr_decision_date)) == (
+        "2015-05-04", "2017-02-10", "2017-03-20")
+    assert str(info.imr_assigned_date) == "2017-03-01" and str(info.application_received_date) == "2017-02-20"
+    assert info.priority == "Standard"
+    assert info.reviewer.licensure_states == ["CA", "OR"]
+    assert info.reviewer.specialty == "Internal Medicine, Pain Management"
+
+
+def test_every_item_in_order_with_outcome_and_citations(case):
+    assert [(r.topic, r.imr.outcome) for r in case.requests] == [
+        ("physical_therapy", "upheld"), ("opioid", "overturned"), ("surgery", "upheld"),
+        ("durable_medical_equipment", "upheld")]
+    norco = case.requests[1]
+    assert norco.text == "Norco 10/325mg #90"
+    assert norco.ur.decision == "modified" and norco.ur.modified_to == 60
+    assert norco.imr.claims_administrator_guideline.startswith("The Claims Administrator did not cite")
+    assert [(c.source, c.is_mtus, c.topic) for c in norco.imr.citations] == [("ODG", False, "Pain Chapter, Opioids")]
+    therapy = case.requests[0].imr.citations[0]
+    assert (therapy.source, therapy.sections) == ("MTUS Chronic Pain Medical Treatment 2016", ["Physical medicine treatment"])
+    assert case.requests[3].associated_with == case.requests[2].id
+
+
+def test_request_parts(case):
+    therapy = case.requests[0]
+    assert (therapy.body_region, therapy.frequency_per_week, therapy.duration_weeks, therapy.sessions) == (
+        "lumbar_spine", 2, 6, 12)
+    assert (case.requests[1].drug.name, case.requests[1].drug.strength, case.requests[1].drug.quantity) == (
+        "Norco", "10/325mg", 90)
+
+
+def test_clinical_facts_with_negation_and_evidence(case):
+    clinical = case.clinical
+    assert clinical.red_flags is False
+    assert clinical.neurological_deficit is False
+    assert clinical.work_status == "modified_duty"
+    assert (clinical.pain.with_medication, clinical.pain.without_medication) == (6, 9)
+    assert case.patient.age == 44 and case.patient.sex == "female"
+    evidence = case.evidence["clinical.red_flags"][0]
+    assert evidence.sentence == "There is no evidence of red flags."
+    assert HEADER.replace("\n", " ").find("There is no evidence") > 0 and evidence.source == "synthetic.txt#summary"
+
+
+def test_request_history_and_opioid_monitoring(case):
+    therapy, norco = case.requests[0].history, case.requests[1]
+    assert therapy.sessions_completed == 8 and therapy.prior_treatment is True
+    assert therapy.functional_improvement.demonstrated is False
+    assert str(norco.history.start_date) == "2016-01-01"
+    monitoring = norco.opioid_monitoring
+    assert monitoring.adverse_effects is True  # "denies side effects": assessed, and none
+    assert monitoring.aberrant_behavior is False  # "no discussion of aberrant behavior": not assessed
+    assert monitoring.opioid_agreement is True and monitoring.analgesia is True
+    assert monitoring.urine_drug_screen is True
+    assert norco.history.functional_improvement.adl_improved is True
+    assert "requests[1].opioid_monitoring.aberrant_behavior" in case.evidence
+
+
+def test_conclusions_feed_no_fact(case):
+    conclusions = ("medically necessary", "not supported", "is not either")
+    for found in case.evidence.values():
+        for evidence in found:
+            assert not any(c in evidence.sentence for c in conclusions), evidence.sentence
+
+
+def test_the_older_layout(tmp_path):
+    path = tmp_path / "old.txt"
+    path.write_text(OLD_LAYOUT)
+    case = read_letter(path)
+    assert case.case.reviewer.specialty == "Family Medicine"
+    assert case.case.reviewer.licensure_states == ["NV", "CA"]
+    assert str(case.case.injury_date) == "2011-03-02" and str(case.case.ur_decision_date) == "2014-04-01"
+    (request,) = case.requests
+    assert (request.topic, request.sessions, request.imr.outcome) == ("acupuncture", 10, "upheld")
+    assert request.imr.citations[0].pages == "8-9"
+    assert request.history.prior_treatment is True
+    assert request.history.functional_improvement.demonstrated is False
+    assert evaluate_case(case).requests[0].determination in ("modify", "non_certify")
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("MRI of the left shoulder without contrast", "imaging"),
+    ("EMG/NCV of the bilateral lower extremities", "electrodiagnostic"),
+    ("Acupuncture 2 times a week for 3 weeks", "acupuncture"),
+    ("Soma 350mg #60", "muscle_relaxant"),
+    ("Lidoderm 5% patch #30", "topical_analgesic"),
+    ("Lumbar epidural steroid injection at L4-5", "injection"),
+    ("Chiropractic manipulation 6 visits", "chiropractic"),
+    ("Follow-up visit with the pain specialist", "office_visit"),
+    ("Something nobody has heard of", "other"),
+])
+def test_topics(text, topic):
+    assert parse_request(text).topic == topic
+
+
+def _pdf_bytes_without_text() -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument.new()
+    document.new_page(200, 200)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.pdf", b"", "is empty"),
+    ("random.bin", bytes(range(256)) * 8, "binary data"),
+    ("broken.pdf", b"%PDF-1.7\n" + b"x" * 500, "not a readable PDF"),
+    ("blank.pdf", None, "no text layer"),
+    ("novel.txt", b"It was a dark and stormy night. " * 20, "not an IMR determination letter"),
+    ("half.txt", HEADER[: HEADER.index("attended prior")].encode(), "cut off"),
+    ("summary-only.txt", HEADER[: HEADER.index("IMR ISSUES")].encode(), "no disputed items"),
+])
+def test_what_is_not_a_letter_is_an_input_error_naming_the_file(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(_pdf_bytes_without_text() if content is None else content)
+    with pytest.raises(InputError) as error:
+        read_letter(path)
+    assert str(path) in str(error.value) and message in str(error.value)
+    result = CliRunner().invoke(app, ["extract", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_a_directory_or_missing_file_is_an_input_error(tmp_path):
+    for path in (tmp_path, tmp_path / "missing.pdf"):
+        with pytest.raises(InputError):
+            read_letter(path)
+
+
+def test_extract_writes_a_case_file_that_loads_and_evaluates(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text(HEADER)
+    out = tmp_path / "case.yaml"
+    result = CliRunner().invoke(app, ["extract", str(letter), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    loaded = load_case(out)
+    assert loaded == read_letter(letter)
+    assert len(evaluate_case(loaded).requests) == 4
+    printed = CliRunner().invoke(app, ["extract", str(letter)])
+    assert printed.exit_code == 0 and printed.stdout == out.read_text()
+
+
+def test_extract_as_a_process_exits_2_on_bad_input(tmp_path):
+    path = tmp_path / "not-a-letter.pdf"
+    path.write_bytes(b"\x00\x01\x02garbage")
+    done = subprocess.run([sys.executable, "-m", "imr_check.cli", "extract", str(path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and str(path) in done.stderr.replace("\n", "")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=3000))
+def test_arbitrary_text_never_crashes_the_reader(text):
+    try:
+        read_letter_text(text, "fuzz.txt")
+    except InputError as error:
+        assert "fuzz.txt" in str(error)
+
+
+_LINES = HEADER.splitlines()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_LINES), max_size=60), st.text(max_size=200))
+def test_shuffled_or_mangled_letters_never_crash_the_reader(lines, noise):
+    text = "\n".join(lines) + noise
+    try:
+        case = read_letter_text(text, "fuzz.txt")
+    except InputError as error:
+        assert "fuzz.txt" in str(error)
+    else:
+        evaluate_case(case)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=len(HEADER)), st.text(max_size=80))
+def test_text_inserted_anywhere_never_crashes_the_reader(position, noise):
+    text = HEADER[:position] + noise + HEADER[position:]
+    try:
+        case = read_letter_text(text, "fuzz.txt")
+    except InputError as error:
+        assert "fuzz.txt" in str(error)
+    else:
+        evaluate_case(case)
