@@ -261,7 +261,7 @@ def test_extract_as_a_process_exits_2_on_bad_input(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr and str(path) in done.stderr.replace("\n", "")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=3000))
 def test_arbitrary_text_never_crashes_the_reader(text):
     try:
@@ -273,7 +273,7 @@ def test_arbitrary_text_never_crashes_the_reader(text):
 _LINES = HEADER.splitlines()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_LINES), max_size=60), st.text(max_size=200))
 def test_shuffled_or_mangled_letters_never_crash_the_reader(lines, noise):
     text = "\n".join(lines) + noise
