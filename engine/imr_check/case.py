@@ -80,6 +80,9 @@ class Clinical(Strict):
     pain: PainScores = Field(default_factory=PainScores)
     acute_flare_up: Documented = Field(None, description="An acute exacerbation of the chronic condition")
     new_injury: Documented = Field(None, description="A new injury or re-injury")
+    severe_acute_injury: Documented = Field(
+        None, description="A severe acute injury: fracture, crush injury, major trauma, large burn or other significant tissue damage"
+    )
     red_flags: Documented = Field(None, description="Red-flag findings (fracture, tumor, infection, cauda equina, ...)")
     neurological_deficit: Documented = Field(
         None, description="Unequivocal objective neurological findings of specific nerve compromise"
