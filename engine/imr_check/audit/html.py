@@ -20,7 +20,7 @@ h3{font-size:15px;margin:20px 0 8px}.meta{color:#5b6472;margin:0 0 18px}
 table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums}
 th,td{padding:4px 10px;border-bottom:1px solid #e6e8eb;text-align:right;vertical-align:top}
 th{background:#f1f3f5;font-weight:600}th:first-child,td:first-child{text-align:left}
-td.text{text-align:left}.wide{width:100%}
+td.text{text-align:left}.wide{width:100%}table.prose th,table.prose td{text-align:left}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:10px 0 6px}
 .card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 14px;min-width:130px}
 .card b{display:block;font-size:22px}.card span{color:#5b6472;font-size:12px}
@@ -98,9 +98,9 @@ def _cards(summary: dict[str, Any]) -> str:
 
 
 def bar_chart(title: str, rows: list[tuple[str, list[tuple[Optional[float], str, str]]]],
-              legend: list[tuple[str, str]]) -> str:
+              legend: list[tuple[str, str]], empty: str = "no data") -> str:
     """Horizontal bars on a 0-100% scale: per row a label and one bar per (value, css class, caption)."""
-    label_width, bar_width, bar_height, gap = 210, 330, 11, 10
+    label_width, bar_width, bar_height, gap = 200, 260, 11, 10
     bars_per_row = max((len(bars) for _, bars in rows), default=1)
     row_height = bars_per_row * (bar_height + 2) + gap
     height = 24 + len(rows) * row_height + 4
@@ -113,10 +113,13 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[Optional[float], str,
         parts.append(f'<text x="{x:.1f}" y="12" text-anchor="middle" class="muted">{int(tick * 100)}%</text>')
     for number, (label, bars) in enumerate(rows):
         top = 24 + number * row_height
-        shown = label if len(label) <= 32 else label[:31] + "…"
+        shown = label if len(label) <= 27 else label[:26] + "…"
         middle = top + (bars_per_row * (bar_height + 2)) / 2 + 4
         parts.append(f'<text x="{label_width - 8}" y="{middle:.1f}" text-anchor="end">'
                      f'<title>{escape(label)}</title>{escape(shown)}</text>')
+        if all(value is None for value, _, _ in bars):
+            parts.append(f'<text x="{label_width + 4}" y="{middle:.1f}" class="muted">{escape(empty)}</text>')
+            continue
         for index, (value, css, caption) in enumerate(bars):
             y = top + index * (bar_height + 2)
             if value is None:
@@ -147,12 +150,14 @@ def _charts(name: str, groups: dict[str, dict[str, Any]]) -> str:
         [(f"{key} (n={g['compared']})", [(g["agreement"], "engine", "imr-check"),
                                           (g["baseline_agreement"], "baseline", "always upheld")]) for key, g in shown],
         [("engine", "imr-check"), ("baseline", "always “upheld”")],
+        "no decided item with the reviewer's outcome",
     )
     overturn = bar_chart(
         f"Overturn rate, by {name}",
         [(f"{key} (n={g['outcomes']})", [(g["overturn_rate"], "actual", "reviewers"),
                                           (g["predicted_overturn_rate"], "predicted", "imr-check")]) for key, g in shown],
         [("actual", "reviewers overturned"), ("predicted", "imr-check predicts overturned")],
+        "no outcome and no item decided",
     )
     more = len(groups) - len(shown)
     note = f'<p class="note">The {len(shown)} largest groups; {more} more in the table below.</p>' if more > 0 else ""
@@ -210,7 +215,7 @@ def disagreement(detail: dict[str, Any], number: int) -> str:
                 f'<td class="text {criterion["status"]}">{escape(criterion["status"].replace("_", " "))}{mark}</td>'
                 f'<td class="text">{escape(criterion["explanation"])}</td>'
                 f'<td class="text">{"<br>".join(facts) or "–"}</td></tr>')
-        parts.append('<table class="wide"><tr><th>criterion</th><th>result</th><th>why</th><th>facts and where they '
+        parts.append('<table class="wide prose"><tr><th>criterion</th><th>result</th><th>why</th><th>facts and where they '
                      "were read</th></tr>" + "".join(rows) + "</table>")
     if detail["clauses"]:
         parts.append("<p><b>Clauses behind the prediction</b></p><ul>" + "".join(
@@ -250,7 +255,7 @@ def write_report(out: IO[str], title: str, summary: dict[str, Any], errors: list
         out.write('<p class="note">None.</p>')
     out.write(f"<h2>Files not read ({len(errors)})</h2>")
     if errors:
-        out.write('<table class="wide"><tr><th>file</th><th>why</th></tr>' + "".join(
+        out.write('<table class="wide prose"><tr><th>file</th><th>why</th></tr>' + "".join(
             f'<tr><td class="text"><code>{escape(e["path"])}</code></td><td class="text">{escape(e["message"])}</td></tr>'
             for e in errors) + "</table>")
     else:

@@ -61,7 +61,8 @@ def expand(arguments: Iterable[str | os.PathLike]) -> Iterator[Input]:
     for argument in arguments:
         for found in _one(os.fspath(argument)):
             if found.problem is None:
-                key = os.path.realpath(found.path)
+                # By path, not by target: arguments that overlap list a file once (no syscall per file).
+                key = os.path.abspath(found.path)
                 if key in seen:
                     continue
                 seen.add(key)

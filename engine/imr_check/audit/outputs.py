@@ -1,8 +1,8 @@
 """The audit's output files, written as the items stream past and published only when complete.
 
-Every file is written under a temporary name beside its final one and renamed at the end
-(`os.replace` is atomic): an interrupted run leaves the previous complete files, or none, never a
-half-written one.
+Every file is written into a hidden staging folder beside its final place and moved there at the
+end (`os.replace` is atomic): an interrupted run leaves the previous complete files, or none, never
+a half-written one, and its staging folder is removed.
 """
 
 from __future__ import annotations
@@ -19,42 +19,8 @@ from . import html
 from .items import COLUMNS, LIST_COLUMNS
 
 JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME = "audit.json", "items.csv", "items.parquet", "report.html"
+_DISAGREEMENTS = "disagreements.html"  # rendered as they come; the report is assembled around them
 _PARQUET_BATCH = 2000
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-class _Pending:
-    """A file being written under a temporary name; `publish` renames it, `discard` removes it."""
-
-    def __init__(self, final: Optional[Path], mode: str = "w") -> None:
-        self.final = final
-        if final is None:
-            handle, name = tempfile.mkstemp(prefix="imr-check-audit-")
-        else:
-            handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent)
-            # mkstemp makes the file private; a published report gets the usual permissions.
-            os.chmod(name, 0o666 & ~_umask())
-        os.close(handle)
-        self.path = Path(name)
-        self.stream: IO[Any] = open(self.path, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {}))
-
-    def close(self) -> None:
-        if not self.stream.closed:
-            self.stream.close()
-
-    def publish(self) -> None:
-        self.close()
-        assert self.final is not None
-        os.replace(self.path, self.final)
-
-    def discard(self) -> None:
-        self.close()
-        self.path.unlink(missing_ok=True)
 
 
 def _csv_value(value: Any) -> Any:
@@ -81,44 +47,52 @@ class AuditOutputs:
 
     def __init__(self, out_dir: Optional[Path], keep_json: bool) -> None:
         self.out_dir = out_dir
-        self.pending: list[_Pending] = []
-        self.json: Optional[_Pending] = None
+        self.staging: Optional[Path] = None
+        self.streams: dict[str, IO[Any]] = {}
+        self.parquet = None
         self.errors: list[dict[str, str]] = []
         self.items = 0
         self.disagreements = 0
-        if out_dir is None and not keep_json:
+        self.has_json = keep_json or out_dir is not None
+        if not self.has_json:
             return
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        self.json = self._open(out_dir / JSON_NAME if out_dir else None)
-        self.json.stream.write('{"items": [')
-        if out_dir is None:
+        try:
+            self._open_all()
+        except BaseException:
+            self.discard()
+            raise
+
+    def _open_all(self) -> None:
+        if self.out_dir is not None:
+            import pyarrow.parquet as pq  # before any file exists: the import is the slow part
+
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=".audit-", suffix=".partial", dir=self.out_dir))
+        else:
+            self.staging = Path(tempfile.mkdtemp(prefix="imr-check-audit-"))
+        self._open(JSON_NAME).write('{"items": [')
+        if self.out_dir is None:
             return
-        self.csv_file = self._open(out_dir / CSV_NAME)
-        self.csv = csv.writer(self.csv_file.stream)
+        self.csv = csv.writer(self._open(CSV_NAME))
         self.csv.writerow(COLUMNS)
-        import pyarrow.parquet as pq
-
-        self.parquet_file = self._open(out_dir / PARQUET_NAME, "wb")
         self.parquet_schema = _parquet_schema()
-        self.parquet = pq.ParquetWriter(self.parquet_file.stream, self.parquet_schema)
+        self.parquet = pq.ParquetWriter(self._open(PARQUET_NAME, "wb"), self.parquet_schema)
         self.parquet_rows: list[dict[str, Any]] = []
-        # Disagreements are rendered as they come and the report is assembled around them at the end.
-        self.disagreement_file = self._open(None)
-        self.html_file = self._open(out_dir / HTML_NAME)
+        self._open(_DISAGREEMENTS)
 
-    def _open(self, final: Optional[Path], mode: str = "w") -> _Pending:
-        pending = _Pending(final, mode)
-        self.pending.append(pending)
-        return pending
+    def _open(self, name: str, mode: str = "w") -> IO[Any]:
+        assert self.staging is not None
+        text = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        self.streams[name] = open(self.staging / name, mode, **text)
+        return self.streams[name]
 
     def add(self, audited: dict[str, Any]) -> None:
         if "error" in audited:
             self.errors.append({"path": audited["path"], "message": audited["error"]})
             return
         for row in audited["rows"]:
-            if self.json is not None:
-                self.json.stream.write(("\n  " if self.items == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+            if self.has_json:
+                self.streams[JSON_NAME].write(("\n  " if self.items == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
             if self.out_dir is not None:
                 self.csv.writerow([_csv_value(row[column]) for column in COLUMNS])
                 self.parquet_rows.append(row)
@@ -129,7 +103,7 @@ class AuditOutputs:
             self._flush_parquet()
         for detail in audited["details"]:
             self.disagreements += 1
-            self.disagreement_file.stream.write(html.disagreement(detail, self.disagreements))
+            self.streams[_DISAGREEMENTS].write(html.disagreement(detail, self.disagreements))
 
     def _flush_parquet(self) -> None:
         import pyarrow as pa
@@ -139,38 +113,45 @@ class AuditOutputs:
             self.parquet_rows = []
 
     def finish(self, summary: dict[str, Any], title: str) -> None:
-        """Complete every file and publish those that go to the output folder."""
-        if self.json is not None:
-            stream = self.json.stream
-            stream.write("\n],\n" if self.items else "],\n")
-            stream.write('"errors": ' + json.dumps(self.errors, indent=2, ensure_ascii=False) + ",\n")
-            stream.write('"summary": ' + json.dumps(summary, indent=2, ensure_ascii=False) + "\n}\n")
-            self.json.close()
-        if self.out_dir is not None:
-            self._flush_parquet()
-            self.parquet.close()
-            self.disagreement_file.close()
-            with open(self.disagreement_file.path, encoding="utf-8") as fragments:
-                html.write_report(self.html_file.stream, title, summary, self.errors, fragments, self.disagreements)
-            self.disagreement_file.discard()
-            for pending in self.pending:
-                if pending.final is not None:
-                    pending.publish()
+        """Complete every file and move those of the output folder into place."""
+        if not self.has_json:
+            return
+        stream = self.streams[JSON_NAME]
+        stream.write("\n],\n" if self.items else "],\n")
+        stream.write('"errors": ' + json.dumps(self.errors, indent=2, ensure_ascii=False) + ",\n")
+        stream.write('"summary": ' + json.dumps(summary, indent=2, ensure_ascii=False) + "\n}\n")
+        if self.out_dir is None:
+            self._close()
+            return
+        self._flush_parquet()
+        self.parquet.close()
+        self.streams[_DISAGREEMENTS].close()
+        with open(self.staging / _DISAGREEMENTS, encoding="utf-8") as fragments:
+            html.write_report(self._open(HTML_NAME), title, summary, self.errors, fragments, self.disagreements)
+        self._close()
+        for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME):
+            os.replace(self.staging / name, self.out_dir / name)
+        self.discard()
+
+    def _close(self) -> None:
+        for stream in self.streams.values():
+            if not stream.closed:
+                stream.close()
 
     def copy_json(self, target: IO[str]) -> None:
         """The JSON document to a stream (stdout), from the completed file."""
-        assert self.json is not None
-        source = self.json.final if self.json.final is not None else self.json.path
+        source = self.out_dir / JSON_NAME if self.out_dir is not None else self.staging / JSON_NAME
         with open(source, encoding="utf-8") as stream:
             shutil.copyfileobj(stream, target)
 
     def discard(self) -> None:
-        """Remove every temporary file: after an interruption, or once stdout has the JSON."""
-        if getattr(self, "parquet", None) is not None:
+        """Remove the staging folder: after an interruption, or once stdout has the JSON."""
+        if self.parquet is not None:
             try:
                 self.parquet.close()
             except Exception:  # noqa: BLE001 - the file is being thrown away
                 pass
-        for pending in self.pending:
-            if pending.path.exists():
-                pending.discard()
+        self._close()
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None

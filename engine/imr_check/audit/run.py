@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections import deque
 from dataclasses import dataclass
 from itertools import islice
@@ -49,6 +51,17 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
+def _pool(jobs: int):
+    """Worker processes that ignore Ctrl-C from birth: the parent alone handles it, and cleans up."""
+    if threading.current_thread() is not threading.main_thread():
+        return _context().Pool(jobs, initializer=init_worker)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the forked workers
+    try:
+        return _context().Pool(jobs, initializer=init_worker)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def audited(arguments: Iterable[str | os.PathLike], jobs: int) -> Iterator[dict[str, Any]]:
     """Each input's audit, in input order: {'path', 'rows', 'details'} or {'path', 'error'}."""
     if jobs <= 1:
@@ -56,7 +69,7 @@ def audited(arguments: Iterable[str | os.PathLike], jobs: int) -> Iterator[dict[
         for found in expand(arguments):
             yield audit_input(found)
         return
-    with _context().Pool(jobs, initializer=init_worker) as pool:
+    with _pool(jobs) as pool:
         window: deque = deque()
         for chunk in _chunks(expand(arguments), CHUNK_FILES):
             window.append(pool.apply_async(_audit_chunk, (chunk,)))
@@ -97,7 +110,7 @@ def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optiona
     jobs = max(1, min(jobs or os.cpu_count() or 1, total))
     load_project_data()  # broken rules stop the run here, once; forked workers inherit what it loaded
     tally = Tally()
-    outputs = AuditOutputs(out_dir, keep_json)
+    outputs = AuditOutputs(out_dir, keep_json)  # removes what it made if interrupted while opening
     try:
         for result in audited(arguments, jobs):
             tally.add(result)
