@@ -18,9 +18,9 @@ main{max-width:1100px;margin:0 auto;padding:24px 28px 60px;background:#fff}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:34px 0 10px;border-bottom:2px solid #e3e6ea;padding-bottom:4px}
 h3{font-size:15px;margin:20px 0 8px}.meta{color:#5b6472;margin:0 0 18px}
 table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums}
-th,td{padding:4px 10px;border-bottom:1px solid #e6e8eb;text-align:right;vertical-align:top}
+th,td{padding:4px 7px;border-bottom:1px solid #e6e8eb;text-align:right;vertical-align:top}
 th{background:#f1f3f5;font-weight:600}th:first-child,td:first-child{text-align:left}
-td.text{text-align:left}.wide{width:100%}table.prose th,table.prose td{text-align:left}
+td.text{text-align:left}.wide{width:100%}.scroll{overflow-x:auto}.scroll td.text{max-width:300px}table.prose th,table.prose td{text-align:left}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:10px 0 6px}
 .card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 14px;min-width:130px}
 .card b{display:block;font-size:22px}.card span{color:#5b6472;font-size:12px}
@@ -113,10 +113,12 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[Optional[float], str,
         parts.append(f'<text x="{x:.1f}" y="12" text-anchor="middle" class="muted">{int(tick * 100)}%</text>')
     for number, (label, bars) in enumerate(rows):
         top = 24 + number * row_height
-        shown = label if len(label) <= 27 else label[:26] + "…"
         middle = top + (bars_per_row * (bar_height + 2)) / 2 + 4
-        parts.append(f'<text x="{label_width - 8}" y="{middle:.1f}" text-anchor="end">'
-                     f'<title>{escape(label)}</title>{escape(shown)}</text>')
+        lines = _label_lines(label)
+        first = middle - 7 * (len(lines) - 1)
+        spans = "".join(f'<tspan x="{label_width - 8}" y="{first + 14 * n:.1f}">{escape(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end"><title>{escape(label)}</title>{spans}</text>')
         if all(value is None for value, _, _ in bars):
             parts.append(f'<text x="{label_width + 4}" y="{middle:.1f}" class="muted">{escape(empty)}</text>')
             continue
@@ -132,6 +134,16 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple[Optional[float], str,
                          f'{share_text(value)}</text>')
     parts.append("</svg>")
     return f'<div class="chart"><h3>{escape(title)}</h3><div class="legend">{_legend(legend)}</div>{"".join(parts)}</div>'
+
+
+def _label_lines(label: str, width: int = 28) -> list[str]:
+    """A chart label on at most two lines, broken between words; the full label is its tooltip."""
+    if len(label) <= width:
+        return [label]
+    cut = label.rfind(" ", 0, width + 1)
+    cut = cut if cut > width // 2 else width
+    rest = label[cut:].strip()
+    return [label[:cut].rstrip(), rest if len(rest) <= width else rest[:width - 1] + "…"]
 
 
 _LEGEND_COLOURS = {"engine": "#2f6fb3", "baseline": "#b9c2cc", "actual": "#c8553d", "predicted": "#e9a38f"}
@@ -176,7 +188,7 @@ def _breakdown(name: str, groups: dict[str, dict[str, Any]]) -> str:
             f'<td>{share_text(g["agreement"])}</td><td>{share_text(g["baseline_agreement"])}</td><td>{kappa_text(g["kappa"])}</td>'
             f'<td>{g["overturned"]}/{g["outcomes"]}</td><td>{share_text(g["recall_overturned"])}</td>'
             f'<td>{share_text(g["precision_overturned"])}</td></tr>')
-    return '<table class="wide">' + head + "".join(rows) + "</table>"
+    return '<div class="scroll"><table class="wide">' + head + "".join(rows) + "</table></div>"
 
 
 def _value(value: Any) -> str:

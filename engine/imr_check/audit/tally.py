@@ -18,6 +18,7 @@ BREAKDOWNS = {
     "by_guideline_cited": "guideline_cited",
 }
 NOT_STATED = "(not stated)"
+NOT_RECOGNISED = "(no topic recognised)"
 
 _PAGES = re.compile(r"[\s,;:.(]*\b(?:pages?\s*(?:\(s\))?\s*:?|pp?\.)\s*\d.*$", re.IGNORECASE)
 _DECISION_BASED_ON = re.compile(r"^\s*decision\s+based\s+on\s+", re.IGNORECASE)
@@ -40,7 +41,9 @@ def group_key(breakdown: str, row: dict[str, Any]) -> str:
     if breakdown == "by_guideline_cited":
         # The parsed sources when the letter reader gave them, else the citation without its pages.
         return "; ".join(row["guidelines"]) if row["guidelines"] else guideline_group(value)
-    return " ".join(value.split()) if value else NOT_STATED
+    if not value:
+        return NOT_RECOGNISED if breakdown == "by_topic" else NOT_STATED
+    return " ".join(value.split())
 
 
 class Tally:
