@@ -7,7 +7,8 @@ it needs are absent. So a condition compiles twice, once to the expression that 
 and once to the expression that proves it false (De Morgan, with a missing fact matching neither).
 
 durable-rules pitfalls handled here (see ../shared/reference/durable-rules.md):
-- one Host per process, rulesets registered once (it keeps their memory and forbids re-use);
+- one Host per process, rulesets registered once (it keeps their memory and forbids re-use), and
+  no background dispatch threads (they would race the synchronous evaluation);
 - it mutates the ruleset dicts it is given: we hand it deep copies;
 - at most 1024 live sessions per ruleset: every case gets its own session, deleted in `finally`;
 - exceptions raised in actions are swallowed into the session state: the action never raises, it
@@ -143,6 +144,14 @@ def _rule(expression: dict | None) -> dict:
 
 class _Host(durable_engine.Host):
     """Each compiled rule's action is named after the rule; it records that the rule fired."""
+
+    def _run(self) -> None:
+        # durable-rules' Host starts two background threads that poll every ruleset for pending
+        # actions and timers. We use neither: every action runs synchronously inside
+        # assert_facts. Left running, the poller can take a case's pending action on its own
+        # thread (recording a firing after evaluate() has read them) or touch a session just
+        # deleted ("error code 307", ERR_NODE_DELETED). So the host starts no threads.
+        return
 
     def get_action(self, action_name: str):
         ruleset, rule_name = action_name.split("/", 1)
