@@ -74,7 +74,7 @@ def _number(kind: type, metadata: list) -> st.SearchStrategy:
     if kind is int:
         return st.one_of(st.integers(start, small_high), st.integers(start, int(high)))
     halves = st.integers(int(start * 2), int(small_high * 2)).map(lambda n: n / 2)
-    return st.one_of(halves.filter(lambda v: v > low or not exclusive_low),
+    return st.one_of(halves.filter(lambda v: v > low if exclusive_low else v >= low),
                      st.floats(low, high, exclude_min=exclusive_low, allow_nan=False, allow_infinity=False))
 
 
@@ -411,7 +411,7 @@ def test_a_tiny_float_does_not_crash_the_rule_engine(value: str, workdir: Path):
     path = workdir / "tiny.yaml"
     path.write_text("case: {request_date: 2015-01-20}\nrequests:\n"
                     f"  - {{text: Acupuncture, topic: acupuncture, frequency_per_week: {value}, duration_weeks: {value}}}\n"
-                    f"  - {{text: Valium, topic: benzodiazepine, drug: {{name: Valium, doses_per_day: {value}}}}}\n")
+                    f"  - {{text: Valium, topic: benzodiazepine, drug: {{name: Valium}}, history: {{weeks_on_treatment: {value}}}}}\n")
     process = subprocess.run([sys.executable, "-m", "imr_check.cli", "check", str(path), "--format", "json"],
                              capture_output=True, text=True, timeout=120)
     assert process.returncode == 0, (process.returncode, process.stderr[-2000:])
