@@ -181,7 +181,7 @@ class Drug(Strict):
     name: str = Field(description="As written, e.g. 'Flexeril' or 'Percocet 10/325mg'")
     strength: Optional[str] = Field(None, description="As written, e.g. '10/325mg'")
     quantity: Optional[int] = Field(None, ge=0, le=10000, description="Units dispensed (#60)")
-    doses_per_day: Optional[float] = Field(None, gt=0, le=24)
+    doses_per_day: Optional[float] = Field(None, ge=0.01, le=24, description="Doses a day (1/7 for weekly)")
     days_supply: Optional[int] = Field(
         None, ge=0, le=3650, description="Days the supply lasts (derived from quantity and doses_per_day when absent)"
     )
