@@ -78,8 +78,9 @@ def list_rules(
     except InputError as error:
         _fail(error)
     table = Table(title=f"{len(knowledge.rules)} rules")
-    for column in ("rule", "topic", "version", "in force", "cites"):
-        table.add_column(column)
+    table.add_column("rule", no_wrap=True)
+    for column in ("topic", "version", "in force", "cites"):
+        table.add_column(column, overflow="fold")
     for rule in knowledge.rules:
         if topic and topic not in rule.topics:
             continue

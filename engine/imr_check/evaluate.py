@@ -211,6 +211,9 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         criteria=criteria,
         missing_documentation=list(missing.values()) if determination != "certify" else [],
         guideline_versions=sorted({r.guideline_version for r in in_force}),
+        # What the rule files deliberately leave out explains an undetermined answer.
+        not_encoded=[f"{what}: {why}" for what, why in knowledge.not_encoded.get(request.topic, [])]
+        if determination == "undetermined" else [],
         ur_decision=request.ur.decision if request.ur else None,
         predicted_outcome=predicted,
         actual_outcome=actual,

@@ -52,6 +52,12 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         for item in request.missing_documentation:
             missing.add_row("•", item.fact, Text(item.description, style="dim"))
         parts.insert(1 if prescreen else len(parts), missing)
+    if request.not_encoded:
+        notes = Table(title="Deliberately not encoded for this topic", title_justify="left",
+                      show_header=False, box=None, padding=(0, 1))
+        for note in request.not_encoded:
+            notes.add_row("•", Text(note, style="dim"))
+        parts.append(notes)
     if request.criteria:
         table = Table(show_lines=False, expand=True)
         table.add_column("criterion", ratio=3)

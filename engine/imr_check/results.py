@@ -54,6 +54,7 @@ class RequestResult(Result):
     criteria: list[CriterionResult]
     missing_documentation: list[MissingFact]
     guideline_versions: list[str]
+    not_encoded: list[str] = []
     ur_decision: Optional[str]
     predicted_outcome: Optional[Outcome]
     actual_outcome: Optional[Outcome]
