@@ -124,6 +124,16 @@ class Clinical(Strict):
         None, description="A significant change in symptoms or findings since the last evaluation or study"
     )
     is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
+    pain_condition: Optional[
+        Literal["myalgia_myositis", "neuralgia_neuritis_radiculitis", "crps", "arthritis", "other"]
+    ] = Field(
+        None,
+        description="The condition physical medicine treats, in the CPMTG's visit-count groups: myalgia/myositis "
+        "(strains, sprains, myofascial pain), neuralgia/neuritis/radiculitis, CRPS, arthritis, or other (e.g. a fracture)",
+    )
+    cognitive_behavioral_therapy: Documented = Field(
+        None, description="Cognitive behavioral therapy is under way or was given (biofeedback is an adjunct to it)"
+    )
     muscle_spasm: Documented = Field(None, description="Muscle spasm on examination (muscle relaxant indication)")
     prior_imaging: Documented = Field(
         None, description="Imaging (MRI, CT, x-ray) of the injured region was already done"
@@ -231,6 +241,14 @@ class Request(Strict):
     body_region: Optional[BodyRegion] = None
     study: Optional[DiagnosticStudy] = Field(
         None, description="The diagnostic study requested: an imaging modality, or EMG, NCS or both"
+    )
+    modality: Optional[
+        Literal["heat_cold", "ultrasound", "electrical_stimulation", "laser", "traction", "biofeedback"]
+    ] = Field(
+        None,
+        description="The passive modality requested: heat or cold (incl. infrared heat lamps), therapeutic "
+        "ultrasound, electrical stimulation in the clinic (EMS, e-stim), low-level or infrared laser, traction, "
+        "or biofeedback; absent for any other (the rules then cannot decide it)",
     )
     quantity: Optional[int] = Field(None, ge=0, le=10000)
     sessions: Optional[int] = Field(None, ge=0, le=1000, description="Visits or sessions requested")

@@ -39,6 +39,7 @@ _DERIVED = [
     FactSpec("request.drug.generic", "text", "Generic drug name, from the drug lexicon", True),
     FactSpec("request.drug.drug_class", "text", "Drug class, from the drug lexicon", True),
     FactSpec("case.weeks_since_injury", "number", "Weeks from the injury to the request", True),
+    FactSpec("case.injury_year", "number", "Calendar year of the injury (statutes apply by injury date)", True),
     FactSpec("request.total_sessions", "number",
              "Sessions already completed plus those requested (the whole course if this request is granted)", True),
     FactSpec("request.drug.total_weeks_of_use", "number",
@@ -176,6 +177,8 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
             facts["request.history.functional_improvement.demonstrated"] = derived
     if case.case.injury_date and on_date >= case.case.injury_date:
         facts["case.weeks_since_injury"] = round((on_date - case.case.injury_date).days / 7, 1)
+    if case.case.injury_date:
+        facts["case.injury_year"] = case.case.injury_date.year
 
 
 def _normalised_ingredients(ingredients: list[str]) -> list[str]:
