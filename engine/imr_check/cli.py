@@ -71,12 +71,20 @@ def schema() -> None:
 @app.command("rules")
 def list_rules(
     topic: Optional[str] = typer.Option(None, help="Only this topic"),
+    coverage: bool = typer.Option(False, "--coverage", help="Which clauses have rules, which rules have test "
+                                  "cases, and which topics of a corpus (--corpus) have no rules yet"),
+    tests: Path = typer.Option(Path("tests/rules"), help="Rule test cases, for --coverage"),
+    corpus: Optional[list[Path]] = typer.Option(None, help="Letters or case files to count topics in, for --coverage"),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text or json (with --coverage)"),
 ) -> None:
     """List the rules: id, topic, guideline version, dates in force, clauses cited."""
     try:
         knowledge = load_knowledge()
     except InputError as error:
         _fail(error)
+    if coverage:
+        _print_coverage(knowledge, tests, corpus, output_format)
+        return
     table = Table(title=f"{len(knowledge.rules)} rules")
     table.add_column("rule", no_wrap=True)
     for column in ("topic", "version", "in force", "cites"):
@@ -87,6 +95,37 @@ def list_rules(
         table.add_row(rule.id, ", ".join(rule.topics), rule.guideline_version, rule.effective.label(),
                       ", ".join(rule.rule.cites))
     _out.print(table)
+
+
+def _print_coverage(knowledge, tests: Path, corpus: Optional[list[Path]], output_format: Format) -> None:
+    from .coverage import measure
+
+    tests_dir = tests if tests.is_dir() else None
+    result = measure(knowledge, tests_dir, corpus)
+    if output_format is Format.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return
+    with_rules = len(result.rules_by_clause) - len(result.clauses_without_rules)
+    _out.print(f"[bold]Clauses[/bold]: {with_rules} of {len(result.rules_by_clause)} are cited by a rule.")
+    for clause_id in result.clauses_without_rules:
+        _out.print(f"  no rule cites {clause_id}")
+    if result.cases_by_rule is None:
+        _out.print(f"[bold]Rules[/bold]: no test cases at {tests} (pass --tests DIR)")
+    else:
+        tested = len(result.cases_by_rule) - len(result.rules_without_cases)
+        _out.print(f"[bold]Rules[/bold]: {tested} of {len(result.cases_by_rule)} have test cases in {tests}.")
+        for rule_id in result.rules_without_cases:
+            _out.print(f"  no test case names {rule_id}")
+    if result.corpus_topics is not None:
+        table = Table(title="Topics in the corpus")
+        for column in ("topic", "items", "decided", "undetermined", "has rules"):
+            table.add_column(column)
+        for count in result.corpus_topics:
+            table.add_row(count.topic, str(count.items), str(count.decided), str(count.items - count.decided),
+                          "yes" if count.has_rules else "[bold red]no[/bold red]")
+        _out.print(table)
+        for error in result.corpus_errors:
+            _err.print(f"[yellow]skipped:[/yellow] {error}")
 
 
 @app.command()

@@ -1,0 +1,110 @@
+"""What the rules cover: clauses with and without rules, rules with and without test cases, and
+the topics of a corpus of letters that no rule decides yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from .knowledge import Knowledge
+from .model import SupportsUpTo
+
+
+@dataclass
+class TopicCount:
+    topic: str
+    items: int = 0
+    decided: int = 0
+    has_rules: bool = False
+
+
+@dataclass
+class Coverage:
+    rules_by_clause: dict[str, list[str]]
+    cases_by_rule: dict[str, int] | None
+    corpus_topics: list[TopicCount] | None = None
+    corpus_errors: list[str] = field(default_factory=list)
+
+    @property
+    def clauses_without_rules(self) -> list[str]:
+        return sorted(c for c, rules in self.rules_by_clause.items() if not rules)
+
+    @property
+    def rules_without_cases(self) -> list[str]:
+        return sorted(r for r, n in (self.cases_by_rule or {}).items() if n == 0)
+
+    def as_dict(self) -> dict:
+        return {
+            "clauses": {"total": len(self.rules_by_clause), "with_rules": len(self.rules_by_clause) - len(
+                self.clauses_without_rules), "without_rules": self.clauses_without_rules},
+            "rules": None if self.cases_by_rule is None else {
+                "total": len(self.cases_by_rule), "cases": self.cases_by_rule, "without_cases": self.rules_without_cases},
+            "corpus_topics": None if self.corpus_topics is None else [t.__dict__ for t in self.corpus_topics],
+            "corpus_errors": self.corpus_errors,
+        }
+
+
+def rules_by_clause(knowledge: Knowledge) -> dict[str, list[str]]:
+    cited: dict[str, list[str]] = {clause_id: [] for clause_id in knowledge.clauses}
+    for rule in knowledge.rules:
+        clause_ids = list(rule.rule.cites)
+        if isinstance(rule.rule.otherwise, SupportsUpTo):
+            clause_ids += rule.parameters[rule.rule.otherwise.supports_up_to].cites
+        for clause_id in dict.fromkeys(clause_ids):
+            cited[clause_id].append(rule.id)
+    return cited
+
+
+def cases_by_rule(knowledge: Knowledge, tests_dir: Path) -> dict[str, int]:
+    """How many data cases in tests_dir name each rule (as a deciding rule or a criterion)."""
+    counts = {rule.id: 0 for rule in knowledge.rules}
+    for path in sorted(tests_dir.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text()) or []:
+            expect = case.get("expect") or {}
+            named = set(expect.get("rules", [])) | set((expect.get("criteria") or {}).keys())
+            for rule_id in named:
+                if rule_id in counts:
+                    counts[rule_id] += 1
+    return counts
+
+
+def corpus_topics(knowledge: Knowledge, paths: Iterable[Path]) -> tuple[list[TopicCount], list[str]]:
+    """Read every letter or case file and count its items per topic, decided or not."""
+    from .audit.inputs import expand  # the audit's discovery: files, folders, globs
+    from .audit.items import read  # a letter (.pdf/.txt) through the reader, a case file directly
+    from .errors import InputError
+    from .evaluate import evaluate_case
+
+    counts: dict[str, TopicCount] = {}
+    errors = []
+    for found in expand(paths):
+        if found.problem is not None:
+            errors.append(f"{found.path}: {found.problem}")
+            continue
+        try:
+            case = read(found.path)
+        except InputError as error:
+            errors.append(str(error))
+            continue
+        for request in evaluate_case(case, knowledge).requests:
+            count = counts.setdefault(request.topic, TopicCount(request.topic))
+            count.items += 1
+            count.decided += request.determination != "undetermined"
+    covered = knowledge.covered_topics
+    for count in counts.values():
+        count.has_rules = count.topic in covered
+    ranked = sorted(counts.values(), key=lambda c: (-(c.items - c.decided), -c.items, c.topic))
+    return ranked, errors
+
+
+def measure(knowledge: Knowledge, tests_dir: Path | None, corpus: list[Path] | None) -> Coverage:
+    coverage = Coverage(
+        rules_by_clause=rules_by_clause(knowledge),
+        cases_by_rule=cases_by_rule(knowledge, tests_dir) if tests_dir is not None else None,
+    )
+    if corpus:
+        coverage.corpus_topics, coverage.corpus_errors = corpus_topics(knowledge, corpus)
+    return coverage
