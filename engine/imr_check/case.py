@@ -138,6 +138,15 @@ class Clinical(Strict):
     prior_imaging: Documented = Field(
         None, description="Imaging (MRI, CT, x-ray) of the injured region was already done"
     )
+    surgical_lesion_on_imaging: Documented = Field(
+        None,
+        description="Imaging (or, for nerve lesions, electrodiagnostic study) shows a lesion that surgery is known to "
+        "help, consistent with the exam findings (e.g. a rotator cuff tear, a disc herniation compressing the "
+        "symptomatic root); the official report counts, not only the requesting surgeon's reading",
+    )
+    activity_limitation: Documented = Field(
+        None, description="The symptoms limit activities of daily living or work (not mild symptoms without limitation)"
+    )
 
 
 class FunctionalImprovement(Strict):
@@ -257,6 +266,40 @@ class Request(Strict):
     drug: Optional[Drug] = None
     history: TreatmentHistory = Field(default_factory=TreatmentHistory)
     opioid_monitoring: OpioidMonitoring = Field(default_factory=OpioidMonitoring)
+    procedure: Optional[
+        Literal[
+            "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "lumbar_decompression",
+            "lumbar_fusion", "epidural_adhesiolysis", "knee_meniscectomy", "carpal_tunnel_release", "other",
+        ]
+    ] = Field(
+        None,
+        description="The surgery requested, or for an associated service the surgery it belongs to: rotator cuff "
+        "repair, subacromial decompression/acromioplasty, SLAP (labral) repair, lumbar discectomy/laminectomy, lumbar "
+        "fusion, percutaneous epidural adhesiolysis (neuroplasty, lysis of adhesions), knee meniscectomy, carpal "
+        "tunnel release, or other",
+    )
+    equipment: Optional[
+        Literal[
+            "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",
+            "walking_aid", "disposable_supply", "other",
+        ]
+    ] = Field(
+        None,
+        description="The equipment requested: a cold (continuous-flow cryotherapy) unit, a unit combining cold and "
+        "compression (e.g. Vascutherm, Game Ready), a hospital bed, a brace or splint, a sling, a scooter, a cane, "
+        "walker or crutches, a disposable supply (gloves, wipes, pads, dressings), or other",
+    )
+    stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "other"]]] = Field(
+        None,
+        description="The kinds of stimulation a stimulator unit gives: TENS, interferential current, neuromuscular "
+        "electrical stimulation (NMES, EMS), H-wave; a combination unit lists each",
+    )
+    is_purchase: Documented = Field(
+        None, description="The equipment is to be bought, rather than rented or tried"
+    )
+    treatment_plan_with_goals: Documented = Field(
+        None, description="A treatment plan with specific short- and long-term goals for the requested treatment is submitted"
+    )
     associated_with: Optional[str] = Field(
         None, description="The id of the request (a surgery) this associated service belongs to"
     )
