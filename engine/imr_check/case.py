@@ -138,6 +138,32 @@ class Clinical(Strict):
     prior_imaging: Documented = Field(
         None, description="Imaging (MRI, CT, x-ray) of the injured region was already done"
     )
+    trigger_points_on_exam: Documented = Field(
+        None, description="Circumscribed trigger points with a twitch response and referred pain on palpation"
+    )
+    nsaid_use: Documented = Field(
+        None, description="Takes an oral NSAID (what a proton pump inhibitor or H2 blocker is given with)"
+    )
+    nsaid_dyspepsia: Documented = Field(
+        None, description="Dyspepsia or other gastrointestinal symptoms attributed to NSAID use"
+    )
+    opioid_use: Documented = Field(
+        None, description="Takes opioid medication or is starting it (urine drug testing is for these patients)"
+    )
+    opioid_misuse_risk: Optional[Literal["low", "moderate", "high"]] = Field(
+        None, description="Risk of opioid misuse or addiction as assessed by the treating physician (sets how often to test urine)"
+    )
+    calcifying_tendinitis: Documented = Field(
+        None, description="Calcifying (calcific) tendinitis of the shoulder: calcium deposits in the rotator cuff"
+    )
+    chronic_tendinopathy: Documented = Field(
+        None, description="Chronic tendinopathy (tendinosis) of the treated region, e.g. patellar tendinosis"
+    )
+    failed_corticosteroid_injection: Documented = Field(
+        None, description="A corticosteroid injection of the treated joint or region was given without adequate response"
+    )
+    insomnia: Documented = Field(None, description="Insomnia documented by history or examination (sleep aid indication)")
+    depression: Documented = Field(None, description="Depression diagnosed (an antidepressant indication besides pain)")
     surgical_lesion_on_imaging: Documented = Field(
         None,
         description="Imaging (or, for nerve lesions, electrodiagnostic study) shows a lesion that surgery is known to "
@@ -172,6 +198,9 @@ class TreatmentHistory(Strict):
         None, ge=0, le=100, description="Pain relief from the earlier treatment (e.g. a prior injection), percent"
     )
     relief_weeks: Optional[float] = Field(None, ge=0, le=520, description="How long the earlier relief lasted, in weeks")
+    weeks_since_last: Optional[float] = Field(
+        None, ge=0, le=2000, description="Weeks since this treatment or test was last given (e.g. the last injection or drug test)"
+    )
 
 
 class OpioidMonitoring(Strict):
@@ -258,6 +287,24 @@ class Request(Strict):
         description="The passive modality requested: heat or cold (incl. infrared heat lamps), therapeutic "
         "ultrasound, electrical stimulation in the clinic (EMS, e-stim), low-level or infrared laser, traction, "
         "or biofeedback; absent for any other (the rules then cannot decide it)",
+    )
+    injection_type: Optional[
+        Literal[
+            "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
+            "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue",
+        ]
+    ] = Field(
+        None,
+        description="The injection requested: epidural steroid, trigger point, platelet-rich plasma, intra-articular "
+        "facet joint, medial branch block, facet (radiofrequency) neurotomy, percutaneous epidural adhesiolysis "
+        "(neuroplasty, incl. its neurolytic injection), or a corticosteroid and/or local anesthetic injection of a "
+        "joint, bursa or soft tissue; absent for any other (the rules then cannot decide it)",
+    )
+    spinal_levels: Optional[int] = Field(
+        None, ge=1, le=10, description="Spinal levels to be injected (nerve root levels, or facet joint levels)"
+    )
+    injection_approach: Optional[Literal["transforaminal", "interlaminar", "caudal"]] = Field(
+        None, description="The route of an epidural steroid injection"
     )
     quantity: Optional[int] = Field(None, ge=0, le=10000)
     sessions: Optional[int] = Field(None, ge=0, le=1000, description="Visits or sessions requested")
