@@ -1,11 +1,13 @@
 """Read the dev letters and the seeds, evaluate them, and print how well the reader and rules do.
 
-    /tmp/venv/bin/python bench/reader.py [--shared ../shared]
+    /tmp/venv/bin/python bench/reader.py [--shared ../shared] [--facts]
 
 Prints: letters read, items found against 'Decision rationale:' blocks, outcomes read right
 (against the header's own Upheld/Overturned words, counted independently of the parser), items with
 a topic, items the rules decide, agreement with the reviewers, Cohen's kappa, recall on overturned
-items beside the always-upheld baseline, and letters per second.
+items beside the always-upheld baseline, and letters per second. `--facts` also prints, for every
+fact path, how many cases (clinical.*, patient.*) or requests (request.*) the reader filled, and the
+true/false split of the boolean ones.
 """
 
 from __future__ import annotations
@@ -28,9 +30,49 @@ def letters(shared: Path) -> list[Path]:
     return sorted((shared / "corpus" / "dev").glob("*.pdf")) + sorted((shared / "seeds").glob("*.txt"))
 
 
+def _flat(value: object, prefix: str, into: dict[str, object]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flat(inner, f"{prefix}.{key}" if prefix else key, into)
+    elif value is not None and value != []:
+        into[prefix] = value
+
+
+def print_fill_counts(cases: list) -> None:
+    """Per fact path: in how many cases (or requests) the reader filled it, and booleans' true/false split."""
+    from imr_check.facts import fact_specs
+
+    filled: dict[str, list[object]] = {}
+    for case in cases:
+        data = case.model_dump(mode="json", exclude={"evidence"})
+        found: dict[str, object] = {}
+        for part in ("clinical", "patient"):
+            _flat(data[part], part, found)
+        for path, value in found.items():
+            filled.setdefault(path, []).append(value)
+        for request in data["requests"]:
+            request.pop("imr", None)
+            request.pop("ur", None)
+            found = {}
+            _flat(request, "request", found)
+            for path, value in found.items():
+                filled.setdefault(path, []).append(value)
+    requests = sum(len(c.requests) for c in cases)
+    print(f"\nfacts filled ({len(cases)} cases, {requests} requests; derived facts not counted)")
+    for path in sorted(set(fact_specs()) | set(filled)):
+        if path in ("request.id", "request.text", "request.topic") or path.startswith(("request.imr", "request.ur")):
+            continue
+        values = filled.get(path, [])
+        split = ""
+        if values and all(isinstance(v, bool) for v in values):
+            split = f"  (true {sum(1 for v in values if v)}, false {sum(1 for v in values if not v)})"
+        print(f"  {path:58} {len(values):4}{split}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    parser.add_argument("--facts", action="store_true", help="print how often the reader fills each fact")
     args = parser.parse_args(argv)
     paths = letters(args.shared)
     if not paths:
@@ -80,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"confusion (predicted x actual) {summary.confusion}")
     print(f"time: text {extracted - started:.2f} s, read {read - extracted:.2f} s, evaluate {evaluated - read:.2f} s; "
           f"{len(cases) / total:.1f} letters/s end to end")
+    if args.facts:
+        print_fill_counts(list(cases.values()))
     return 0 if items == blocks and outcomes_right == outcomes_expected == items else 1
 
 

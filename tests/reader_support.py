@@ -62,5 +62,8 @@ def facts_only(case) -> dict:
     data = case.model_dump(mode="json", exclude={"evidence"})
     for request in data["requests"]:
         request.pop("imr", None)
-    data["evidence_paths"] = sorted(case.evidence)
+        # The utilization reviewer's decision is not a fact rules see (imr_check.facts leaves request.ur out), and
+        # swap_decision rewrites UR's own "non-certified" too; test_ur_decisions_ignore_the_imr_outcome covers it.
+        request.pop("ur", None)
+    data["evidence_paths"] = sorted(path for path in case.evidence if not path.endswith(".ur"))
     return data

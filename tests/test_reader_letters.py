@@ -83,11 +83,32 @@ def test_most_items_have_a_topic_and_all_topics_are_known():
 
 
 def test_original_request_items_keep_the_original_and_what_ur_authorized():
-    modified = [r for case in cases().values() for r in case.requests if r.ur is not None]
+    modified = [r for case in cases().values() for r in case.requests if r.imr and "original request" in r.imr.item]
     assert len(modified) >= 10
     for request in modified:
-        assert request.ur.decision == "modified"
-        assert "original request" in request.imr.item
+        assert request.ur is not None and request.ur.decision == "modified"
+
+
+def test_ur_decisions_from_the_summary_have_evidence():
+    """Other UR decisions come from the summary's own statement, kept as the evidence."""
+    placed = [(case, i) for case in cases().values() for i, r in enumerate(case.requests)
+              if r.ur is not None and "original request" not in r.imr.item]
+    assert len(placed) >= 15
+    for case, index in placed:
+        evidence = case.evidence[f"requests[{index}].ur"]
+        assert any(word in evidence[0].sentence.lower() for word in ("denied", "certif", "modified", "approved"))
+
+
+def test_ur_decisions_ignore_the_imr_outcome():
+    """Swapping only the items' Upheld/Overturned labels changes no UR decision read."""
+    from imr_check.reader import read_letter_text
+
+    for path, text in texts().items():
+        swapped = re.sub(r"\b(Upheld|Overturned)\s*\n(?=\s*Claims Administrator guideline:)",
+                         lambda m: ("Overturned" if m.group(1) == "Upheld" else "Upheld") + "\n", text)
+        before = [r.ur for r in cases()[path].requests]
+        after = [r.ur for r in read_letter_text(swapped, str(path)).requests]
+        assert before == after, path.name
 
 
 def test_associated_services_point_to_their_surgery():

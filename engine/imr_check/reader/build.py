@@ -45,11 +45,18 @@ def build_case(letter: Letter) -> Case:
     clinical.read_patient(summary, facts)
     clinical.read_dates(summary_all, letter.dates, facts)
     diagnoses, diagnosis_evidence = clinical.read_diagnoses(summary)
+    clinical.read_pain_condition(diagnoses, diagnosis_evidence, facts)
+    clinical.read_medications_need_monitoring(tiered, facts)
 
     parsed = [parse_request(item.original_request or item.name) for item in letter.items]
     surgeries = [i for i, p in enumerate(parsed) if p.topic == "surgery"]
     if surgeries:
         facts.put("clinical.surgery_considered", True, [headers[surgeries[0]]])
+    # A surgery or an injection requested in this letter is an invasive procedure planned.
+    procedures = [i for i, p in enumerate(parsed) if p.topic in ("surgery", "injection")]
+    if procedures:
+        facts.put("clinical.invasive_procedure_planned", True, [headers[procedures[0]]])
+    ur_statements = clinical.read_ur_statements(summary_all)
 
     info: dict[str, Any] = {"id": letter.case_number, "source": source}
     for name, day in letter.dates.items():
@@ -71,6 +78,7 @@ def build_case(letter: Letter) -> Case:
         prefix = f"requests[{index}]."
         requests.append(_request(letter, item, parsed[index], index, headers[index], rationales[index], summary,
                                  facts, prefix, on_date, surgeries))
+    _place_ur_statements(ur_statements, parsed, requests, letter, facts)
 
     regions: list[str] = []
     for request in requests:
@@ -108,7 +116,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
              surgeries: list[int]) -> dict[str, Any]:
     text = item.original_request or item.name
     request: dict[str, Any] = {"id": f"item{item.number}", "text": text, "topic": parsed.topic}
-    for name in ("body_region", "study", "quantity", "sessions", "frequency_per_week", "duration_weeks"):
+    for name in ("body_region", "study", "modality", "quantity", "sessions", "frequency_per_week", "duration_weeks"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value
@@ -140,6 +148,9 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         # The "4 A's" concern the medication regimen, which the summary describes without always naming the drug.
         clinical.read_concepts(clinical.OPIOID_CONCEPTS, own + [(1, s) for s in summary], prefix, facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
+    if parsed.topic in ("imaging", "electrodiagnostic") and parsed.study and parsed.body_region and \
+            prefix + "history.prior_treatment" not in facts.values:
+        clinical.read_prior_study(parsed.study, parsed.body_region, own + [(1, s) for s in summary], facts, prefix)
     for path, value in facts.values.items():
         if path.startswith(prefix):
             _set(request, path[len(prefix):], value)
@@ -164,6 +175,44 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         "rationale": letter.rationale(item),
     }
     return request
+
+
+def _place_ur_statements(statements: list[clinical.URStatement], parsed: list[Any], requests: list[dict[str, Any]],
+                         letter: Letter, facts: Facts) -> None:
+    """Put the summary's 'UR non-certified the request for X' on the one request it names.
+
+    Placed only when safe: the statement names a request whose topic (and study and body region, when both
+    sides give them) matches exactly one item without a UR decision from its header, or it names nothing
+    and the letter has a single item. A request given two different decisions keeps none.
+    """
+    placed: dict[int, tuple[dict[str, Any], Sentence]] = {}
+    conflicted: set[int] = set()
+    for statement in statements:
+        if statement.object_text:
+            named = parse_request(statement.object_text)
+            if named.topic == "other":
+                continue
+            matches = [i for i, p in enumerate(parsed) if p.topic == named.topic
+                       and (not named.study or not p.study or named.study == p.study)
+                       and (not named.body_region or not p.body_region or named.body_region == p.body_region)]
+        else:
+            matches = [0] if len(parsed) == 1 else []
+        if len(matches) != 1 or "ur" in requests[matches[0]]:
+            continue
+        index = matches[0]
+        ur: dict[str, Any] = {"decision": statement.decision}
+        if statement.modified_to is not None:
+            ur["modified_to"] = statement.modified_to
+        if index in placed and placed[index][0] != ur:
+            conflicted.add(index)
+        placed.setdefault(index, (ur, statement.sentence))
+    for index, (ur, sentence) in placed.items():
+        if index in conflicted:
+            continue
+        if letter.dates.get("ur_decision_date"):
+            ur["date"] = letter.dates["ur_decision_date"]
+        requests[index]["ur"] = ur
+        facts.evidence[f"requests[{index}].ur"] = [sentence]
 
 
 def _drop_impossible_dates(info: dict[str, Any], facts: Facts) -> None:

@@ -29,7 +29,10 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("massage", r"massage|myofascial release"),
     ("chiropractic", r"chiropract|manipulation|manual therapy|\bcmt\b|spinal adjust"),
     ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program"),
-    ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|biofeedback|counsel"),
+    # Biofeedback is read as a passive modality: the CPMTG treats it beside the other modalities, as an adjunct
+    # to cognitive behavioral therapy (request.modality: biofeedback).
+    ("passive_modality", r"biofeedback"),
+    ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|counsel"),
     ("surgery", r"arthroscop|repair|decompression|fusion|laminectomy|discectomy|neuroplasty|arthroplasty|"
                 r"replacement|surgery|acromioplasty|tenodesis|reconstruction|osteotomy|\w+ectomy\b|"
                 r"carpal tunnel release|trigger finger release|adhesiolysis"),
@@ -103,6 +106,7 @@ class ParsedDrug:
     route: Optional[str] = None
     is_compounded: Optional[bool] = None
     ingredients: Optional[list[str]] = None
+    dosage_form: Optional[str] = None
 
 
 @dataclass
@@ -116,6 +120,7 @@ class ParsedRequest:
     drug: Optional[ParsedDrug] = None
     regions: list[str] = field(default_factory=list)
     study: Optional[str] = None
+    modality: Optional[str] = None
 
 
 _STUDIES = [
@@ -125,6 +130,32 @@ _STUDIES = [
     ("x_ray", re.compile(r"x-?rays?\b|radiograph", re.I)),
     ("ultrasound", re.compile(r"ultrasound|sonogra", re.I)),
 ]
+
+
+# The passive modality a request names, in the groups the guidelines treat one by one. Laser comes before
+# infrared heat ("infrared laser" is a laser); a request naming two modalities is left without one.
+_MODALITIES = [
+    ("laser", re.compile(r"laser|\blllt\b", re.I)),
+    ("ultrasound", re.compile(r"ultrasound|ultra-sound", re.I)),
+    ("electrical_stimulation", re.compile(r"electrical (?:muscle |nerve )?stimulation|e-?stim\b|\bems\b|"
+                                          r"electro-?stimulation", re.I)),
+    ("traction", re.compile(r"traction|spinolator", re.I)),
+    ("biofeedback", re.compile(r"biofeedback", re.I)),
+    ("heat_cold", re.compile(r"\bheat\b|\bice\b|\bcold (?:packs?|therapy)|\bhot (?:packs?|/cold)|hot/cold|"
+                             r"infrared|cryotherapy|heating pads?", re.I)),
+]
+
+
+def passive_modality(text: str, topic: str) -> Optional[str]:
+    if topic != "passive_modality":
+        return None
+    found = []
+    for modality, pattern in _MODALITIES:
+        if pattern.search(text):
+            found.append(modality)
+            if modality == "laser":  # "infrared laser" names one modality
+                break
+    return found[0] if len(found) == 1 else None
 
 
 def diagnostic_study(text: str, topic: str) -> Optional[str]:
@@ -222,6 +253,7 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
     elif len(parsed.regions) > 1:
         parsed.body_region = "multiple"
     parsed.study = diagnostic_study(text, topic)
+    parsed.modality = passive_modality(text, topic)
     if topic in _DRUG_TOPICS or (lookup_drug(text) and topic == "other"):
         parsed.drug = parse_drug(text, topic)
         return parsed
@@ -263,6 +295,26 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
     return parsed
 
 
+# The dosage form as the request writes it (a brand that is one form, e.g. Lidoderm, is read as that form).
+_FORMS = [
+    ("patch", re.compile(r"\bpatch(?:es)?\b|\blidoderm\b|\bsalonpas\b|\btransdermal\b|\bpads?\b", re.I)),
+    ("cream", re.compile(r"\bcream\b", re.I)),
+    ("gel", re.compile(r"\bgel\b", re.I)),
+    ("ointment", re.compile(r"\bointment\b", re.I)),
+    ("lotion", re.compile(r"\blotion\b", re.I)),
+    ("spray", re.compile(r"\bspray\b", re.I)),
+    ("liquid", re.compile(r"\bliquid\b|\bsolution\b|\bsuspension\b|\belixir\b|\bsyrup\b|\boral (?:solution|liquid)", re.I)),
+    ("capsule", re.compile(r"\bcap(?:sule)?s?\b", re.I)),
+    ("tablet", re.compile(r"\btab(?:let)?s?\b", re.I)),
+]
+
+
+def dosage_form(text: str) -> Optional[str]:
+    """The one dosage form the request names; none when it names none, or two."""
+    found = [form for form, pattern in _FORMS if pattern.search(text)]
+    return found[0] if len(found) == 1 else None
+
+
 def parse_drug(text: str, topic: str) -> ParsedDrug:
     bare = re.sub(r"(?i)^\d+\s+(?:prescriptions?\s+of\s+)?", "", text.strip())
     name = re.split(r"(?i)\s+\d|\s*#|,|\(|\s+(?:apply|take|one by mouth|by mouth|orally)\b", bare, maxsplit=1)[0].strip()
@@ -291,6 +343,7 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
             low = number(every.group(1))
             if low:
                 drug.doses_per_day = round(24 / low, 1)
+    drug.dosage_form = dosage_form(text)
     if _TOPICAL.search(text) or topic == "topical_analgesic":
         drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"
     elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or topic != "other":

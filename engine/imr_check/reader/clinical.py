@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ..vocabulary import drug_lexicon, lookup_drug
-from .context import AFFIRMED, NEGATED, assess
+from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess
 from .letter import DATE, parse_date
 from .text import Sentence
 
@@ -33,12 +33,16 @@ class Concept:
     value_if_present: bool = True
     sentence_needs: Optional[re.Pattern[str]] = None
     sentence_excludes: Optional[re.Pattern[str]] = None
+    # A fact that is itself a suspicion ("carpal tunnel syndrome is suspected") reads an uncertain mention
+    # ("rule out carpal tunnel syndrome") as present.
+    uncertain_is_present: bool = False
 
 
 def _c(path: str, pattern: str, mode: str = PRESENCE, value: bool = True, needs: str | None = None,
-       excludes: str | None = None) -> Concept:
+       excludes: str | None = None, uncertain_is_present: bool = False) -> Concept:
     return Concept(path, re.compile(pattern, re.I), mode, value,
-                   re.compile(needs, re.I) if needs else None, re.compile(excludes, re.I) if excludes else None)
+                   re.compile(needs, re.I) if needs else None, re.compile(excludes, re.I) if excludes else None,
+                   uncertain_is_present)
 
 
 _PLAN = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bprescrib|\border(?:ed)?\b|\bunder consideration|\bwill\b"
@@ -105,6 +109,43 @@ CASE_CONCEPTS: list[Concept] = [
        r"|progressive (?:symptoms|weakness|numbness)|new (?:symptoms|findings|complaints)"),
 ]
 
+# Surgical procedures as letters name them, for "underwent ..." and "status post ...".
+_PROCEDURE = (r"(?:surgery|surgical \w+|operation|repair|fusion|release|\w+ectomy|\w+otomy|\w+plasty|\w+odesis|"
+              r"arthroscop\w*|reconstruction|ORIF|open reduction|internal fixation|fixation|excision|decompression|"
+              r"replacement|pinning)")
+# A request or a plan names what has not happened yet.
+_NOT_YET = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bwill\b|\bscheduled|\bpending|\bawaiting"
+
+CASE_CONCEPTS += [
+    _c("clinical.severe_acute_injury",
+       r"\bfractures?\b(?! (?:boot|brace))|\bfractured\b|crush(?:ing)? injur\w+|\bamputation|major trauma|polytrauma|"
+       r"multiple trauma|(?:second|third)[- ]degree burns?|\bburn injur\w+|\bdislocation|degloving|open wound"),
+    _c("clinical.is_post_surgical",
+       r"status[- ]post (?:\w+\W+){0,5}?" + _PROCEDURE + r"|\bs/p (?:\w+\W+){0,5}?" + _PROCEDURE +
+       r"|\b(?:underwent|had undergone|has undergone) (?:\w+\W+){0,6}?" + _PROCEDURE +
+       r"|post-?operative(?:ly)?\b(?! changes)|post-?surgical(?:ly)?|(?:after|following) (?:his|her|the|this) "
+       r"(?:\w+ ){0,3}(?:surgery|operation)",
+       excludes=_NOT_YET),
+    _c("clinical.invasive_procedure_planned",
+       r"(?:consider\w*|contemplat\w*|candidate for|plann\w*|schedul\w*|recommend\w*|pending|awaiting|referr\w* "
+       r"for|prior to)\W+(?:\w+\W+){0,5}?(?:injections?|epidurals?|\bESIs?\b|(?:nerve|facet|medial branch) blocks?|"
+       r"radiofrequency|ablation|rhizotomy|arthroscop\w*|surgery|surgical (?:intervention|treatment|repair)|"
+       r"procedure)|(?:injection|epidural|surgery|procedure) (?:is|was|has been) (?:being )?(?:considered|planned|"
+       r"contemplated|scheduled)|surgical candidate"),
+    _c("clinical.nerve_entrapment_suspected",
+       r"(?:carpal|cubital|tarsal|radial) tunnel (?:syndrome|symptoms|signs)|\bCTS\b|nerve "
+       r"entrapment|entrapment neuropath\w+|(?:median|ulnar|peroneal|radial|tibial) (?:nerve )?(?:neuropathy|"
+       r"compression|entrapment|neuritis)|peripheral (?:neuropathy|nerve (?:compression|entrapment))|(?:positive|\+) "
+       r"(?:Tinel|Phalen|Durkan)\w*|(?:Tinel|Phalen|Durkan)'?s?(?: sign| test)? (?:is |was |were )?positive",
+       uncertain_is_present=True),
+    _c("clinical.nerve_entrapment_suspected",
+       r"(?:negative|\-) (?:Tinel|Phalen|Durkan)\w*|(?:Tinel|Phalen|Durkan)'?s?(?: sign| test)? (?:is |was |were )?"
+       r"negative", value=False),
+    _c("clinical.cognitive_behavioral_therapy",
+       r"cognitive[- ]behavio\w*(?: (?:therapy|treatment|psychotherapy|program|sessions?|approach))?|\bCBT\b",
+       excludes=r"\brequest|\bauthoriz|\brecommend|\bwill\b"),
+]
+
 OPIOID_CONCEPTS: list[Concept] = [
     _c("opioid_monitoring.analgesia",
        r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesi[ac]|\d+(?:\.\d+)?\s*/\s*10 "
@@ -128,6 +169,19 @@ OPIOID_CONCEPTS: list[Concept] = [
     _c("opioid_monitoring.opioid_agreement",
        r"(?:opioid|pain|narcotic|medication|treatment) (?:agreement|contract)s?|pain contracts?|signed agreement",
        mode=ASSESSMENT),
+    _c("opioid_monitoring.non_opioid_analgesics_failed",
+       r"(?:fail\w*|not tolerat\w*|intoleran\w*|ineffective\w*|inadequate\w*|no (?:relief|benefit|improvement) "
+       r"(?:with|from)|did not (?:help|respond to|tolerate))\W+(?:\w+\W+){0,5}?(?:non-?opioid|NSAIDs?|non-?steroidal|"
+       r"anti-?inflammator\w*|acetaminophen|Tylenol(?! #?\d| No)|first[- ]line)"
+       r"|(?:non-?opioid (?:analgesics?|medications?|treatment|therapy)|NSAIDs?|anti-?inflammator\w+(?: medications?| "
+       r"drugs?)?|acetaminophen|Tylenol(?! #?\d| No))\W+(?:\w+\W+){0,4}?(?:failed|(?:was|were) ineffective|did not "
+       r"(?:help|provide \w+ relief|relieve)|(?:was|were) not tolerated|provided (?:no|little|inadequate|minimal) relief|"
+       r"without (?:relief|benefit|improvement))"),
+    _c("opioid_monitoring.misuse_risk_screening",
+       r"(?:screen\w*|assess\w*|evaluat\w*|questionnaire|tool)\W+(?:\w+\W+){0,3}?(?:for |of )?(?:the )?risks? (?:of|for) "
+       r"(?:opioid )?(?:misuse|abuse|addiction|aberrant|dependence|adverse)|risk (?:of|for) (?:opioid )?(?:misuse|abuse|"
+       r"addiction) (?:was |were |has been )?(?:screened|assessed|evaluated)|opioid risk tool|\bORT\b|\bSOAPP(?:-R)?\b|"
+       r"\bCOMM\b|\bDIRE\b|(?:addiction|abuse|misuse) (?:risk )?(?:screen\w*|assessment|questionnaire)", mode=ASSESSMENT),
 ]
 
 IMPROVEMENT_CONCEPTS: list[Concept] = [
@@ -204,6 +258,8 @@ def _mentions(concept: Concept, sentence: Sentence) -> list[bool]:
         mention = assess(text, match.start(), match.end())
         if mention.status == AFFIRMED:
             values.append(concept.value_if_present if concept.mode == PRESENCE else True)
+        elif mention.status == UNCERTAIN and concept.uncertain_is_present:
+            values.append(concept.value_if_present)
         elif mention.status == NEGATED:
             if concept.mode == ASSESSMENT:
                 values.append(not mention.documentation_negated)
@@ -269,7 +325,14 @@ _WORK = [
     ("retired", re.compile(r"\bretired\b", re.I)),
 ]
 _MED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:mg\s*)?(?:MED|MME|morphine (?:milligram )?equivalents?)", re.I)
-_RELIEF = re.compile(r"(\d{1,3})\s*%\s*(?:pain )?(?:relief|improvement|reduction|decrease)", re.I)
+# "50% pain relief", "50-60% improvement", "relief of 50 percent", "improved by 50%": a range is read at its lower end.
+_RELIEF = re.compile(r"(\d{1,3})\s*(?:-\s*\d{1,3}\s*)?(?:%|percent)\s*(?:pain )?(?:relief|improvement|reduction|"
+                     r"decrease|better)|(?:relief|improvement|reduction|decrease|improved|reduced|decreased) (?:in pain )?"
+                     r"(?:of|by) (?:about |approximately |over |greater than )?(\d{1,3})\s*(?:-\s*\d{1,3}\s*)?"
+                     r"(?:%|percent)", re.I)
+_RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximately |at least |over )?" + r"(\d{1,3}|one|"
+                         r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:-\s*\d{1,3}\s*)?"
+                         r"(days?|weeks?|months?)", re.I)
 _SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
                     r"\s+(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
                     r"(?:19|20)\d\d)\b", re.I)
@@ -504,8 +567,183 @@ def read_numbers(tiered: list[tuple[int, Sentence]], into: Facts, prefix: str, t
                 into.put(prefix + "opioid_monitoring.morphine_equivalent_dose_mg", float(med.group(1)), [sentence])
         if topic == "injection" and treatment is not None and treatment.search(sentence.text):
             relief = _RELIEF.search(sentence.text)
-            if relief and 0 <= int(relief.group(1)) <= 100 and prefix + "history.pain_relief_percent" not in into.values:
-                into.put(prefix + "history.pain_relief_percent", float(relief.group(1)), [sentence])
+            if relief is None or prefix + "history.pain_relief_percent" in into.values or \
+                    re.search(_PLAN, sentence.text, re.I) and not _COMPLETED.search(sentence.text):
+                continue
+            percent = int(relief.group(1) or relief.group(2))
+            if 0 <= percent <= 100 and assess(sentence.text, *relief.span()).status == AFFIRMED:
+                into.put(prefix + "history.pain_relief_percent", float(percent), [sentence])
+                lasting = _RELIEF_FOR.search(sentence.text, relief.start())
+                if lasting:
+                    count, unit = _int(lasting.group(1)), lasting.group(2).lower()
+                    weeks = count / 7 if unit.startswith("day") else count * 52 / 12 if unit.startswith("month") \
+                        else count
+                    into.put(prefix + "history.relief_weeks", round(weeks, 1), [sentence])
 
 
 Reader = Callable[..., None]
+
+
+# --- the condition physical medicine treats, from the diagnoses ---------------------------------
+
+# The CPMTG's visit-count groups. A diagnosis may name several; CRPS has its own, longer course and
+# decides when present; otherwise the diagnoses must agree on one group, or the fact stays undocumented.
+_CONDITION_GROUPS: list[tuple[str, re.Pattern[str]]] = [
+    ("crps", re.compile(r"\bCRPS\b|complex regional pain|reflex sympathetic dystrophy|\bRSD\b|causalgia", re.I)),
+    ("neuralgia_neuritis_radiculitis", re.compile(r"radicul\w+|neuralgia|neuritis|sciatica|nerve root|radiating", re.I)),
+    ("arthritis", re.compile(r"arthritis|arthrosis|osteoarthr\w+|degenerative joint|\bDJD\b|arthropathy", re.I)),
+    ("myalgia_myositis", re.compile(r"strain|sprain|myalgia|myositis|myofascial|muscle spasm|fibromyalgia|"
+                                    r"musculoligamentous", re.I)),
+    ("other", re.compile(r"fracture|dislocation|tear\b|rupture|amputation|laceration|open wound", re.I)),
+]
+
+
+def read_pain_condition(diagnoses: list[str], evidence: list[Sentence], into: Facts) -> None:
+    groups = []
+    for diagnosis in diagnoses:
+        for group, pattern in _CONDITION_GROUPS:
+            if pattern.search(diagnosis):
+                groups.append(group)
+                break
+    if not groups or not evidence:
+        return
+    if "crps" in groups:
+        into.put("clinical.pain_condition", "crps", evidence)
+        return
+    if len(set(groups)) == 1:
+        into.put("clinical.pain_condition", groups[0], evidence)
+
+
+# --- medication the record shows needs monitoring ------------------------------------------------
+
+_MONITORED_CLASSES = {"opioid", "benzodiazepine"}
+_TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:is|was|remains|been) on|prescribed|maintained on|dependent on|medications? (?:include|included|"
+                     r"consist\w*|are|were|list)|medication regimen|current medications?|continu\w+|refill\w*|"
+                     r"utiliz\w+|treated with)\b", re.I)
+_NO_MEDICATION = re.compile(r"\b(?:not (?:currently )?taking any|takes no|no (?:current )?) (?:\w+ )?medications?\b",
+                            re.I)
+
+
+def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
+    """Whether the patient takes medication that needs clinical monitoring (opioids, benzodiazepines)."""
+    lexicon = drug_lexicon()
+    names = sorted((n for n, e in lexicon.items() if e.drug_class in _MONITORED_CLASSES), key=len, reverse=True)
+    if not names:
+        return
+    pattern = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        if _NO_MEDICATION.search(text):
+            findings.append(Finding(False, sentence, tier))
+            continue
+        if not _TAKING.search(text) or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using",
+                                                                                           text, re.I):
+            continue
+        for match in pattern.finditer(text):
+            mention = assess(text, match.start(), match.end())
+            if mention.status == AFFIRMED and not re.search(r"discontinu|stopp|weaned off|tapered off", text, re.I):
+                findings.append(Finding(True, sentence, tier))
+                break
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put("clinical.medications_need_monitoring", chosen[0], chosen[1])
+
+
+# --- an earlier study of the same kind and region ------------------------------------------------
+
+_STUDY_WORDS = {
+    "mri": r"\bMRI\b|magnetic resonance",
+    "ct": r"\bCT\b|computed tomograph|\bCAT scan",
+    "x_ray": r"x-?rays?\b|radiographs?\b|radiographic",
+    "bone_scan": r"bone scan",
+    "ultrasound": r"ultrasound|sonogra",
+    "emg": r"\bEMG\b|electromyogra|electrodiagnostic",
+    "ncs": r"\bNC[SV]\b|nerve conduction|electrodiagnostic",
+    "emg_ncs": r"\bEMG\b|electromyogra|\bNC[SV]\b|nerve conduction|electrodiagnostic",
+}
+# Words that place a study in the past: its date, its findings, or "prior".
+_DONE = re.compile(r"\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates|noted|documented|dated|on \d|from \d|"
+                   r"of \d{1,2}[/-]|performed|obtained|done|completed|prior|previous(?:ly)?|earlier|in (?:19|20)\d\d|"
+                   r"findings|results?|impression|was (?:normal|unremarkable|negative|positive)|were (?:normal|"
+                   r"unremarkable|negative|positive)|has had|had (?:an?|the) |underwent|undergone)\b", re.I)
+
+
+def read_prior_study(study: str, region: str, tiered: list[tuple[int, Sentence]], into: Facts, prefix: str) -> None:
+    """history.prior_treatment for a study: the same study of the same body region was done before."""
+    from .classify import body_regions
+
+    words = _STUDY_WORDS.get(study)
+    if words is None or region in ("multiple", "other"):
+        return
+    pattern = re.compile(words, re.I)
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        if region not in body_regions(text):
+            continue
+        for match in pattern.finditer(text):
+            mention = assess(text, match.start(), match.end())
+            if mention.status == NEGATED and re.search(r"normal|unremarkable|negative|intact", mention.trigger, re.I):
+                mention = Mention(AFFIRMED, False)  # "the MRI was normal": a study done, with normal findings
+            if mention.status == NEGATED:
+                # "has not had an MRI of the lumbar spine", "no prior imaging"
+                findings.append(Finding(False, sentence, tier))
+                break
+            if mention.status != AFFIRMED or not _DONE.search(text):
+                continue
+            if re.search(_NOT_YET, text, re.I) and not re.search(r"\bprior\b|\bprevious|\bearlier\b|\bdated\b|"
+                                                                  r"\bshowed\b|\brevealed\b", text, re.I):
+                continue
+            findings.append(Finding(True, sentence, tier))
+            break
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
+
+
+# --- the utilization reviewer's decision, as the summary states it -------------------------------
+
+_UR_SUBJECT = re.compile(r"utilization review|\bUR\b|prior (?:review|determination)|previous (?:review|determination)"
+                         r"|claims administrator|peer review", re.I)
+_UR_VERB = re.compile(r"\b(non-?certif\w*|denied|den(?:y|ies)|modified|partially (?:approved|certified|authorized)|"
+                      r"(?:approved|certified|authorized))\b", re.I)
+_MODIFIED_TO = re.compile(r"modified\b[^.;]{0,80}?\bto (?:allow |authorize |approve |certify )?(?:an? )?" + _NUMBER +
+                          r"\s*(?:sessions?|visits?|treatments?|tablets?|capsules?|units?|\b)|(?:approved|certified|"
+                          r"authorized) (?:only )?" + _NUMBER + r"\s*(?:sessions?|visits?|treatments?)", re.I)
+
+
+@dataclass
+class URStatement:
+    decision: str  # non_certified | modified | certified
+    modified_to: Optional[int]
+    object_text: str  # what the sentence says was decided ("" when it names nothing)
+    sentence: Sentence
+
+
+def read_ur_statements(summary_all: list[Sentence]) -> list[URStatement]:
+    """'Utilization Review non-certified the request for X': one statement per decision verb that UR is the subject of."""
+    found = []
+    for sentence in summary_all:
+        text = sentence.text
+        if not _UR_SUBJECT.search(text) and not re.search(r"\bthe request (?:for .{3,120}? )?(?:was|were) "
+                                                           r"(?:non-?certified|denied|modified)", text, re.I):
+            continue
+        verbs = list(_UR_VERB.finditer(text))
+        kinds = set()
+        for verb in verbs:
+            word = verb.group(1).lower()
+            kinds.add("non_certified" if word.startswith(("non", "den")) else "modified" if word.startswith(
+                ("modif", "partial")) else "certified")
+        if len(kinds) != 1 or re.search(r"\bIMR\b|independent medical review|appeal", text, re.I):
+            continue  # several decisions in one sentence, or about a different review: not safe to place
+        decision = kinds.pop()
+        modified_to = None
+        if decision == "modified":
+            to = _MODIFIED_TO.search(text)
+            if to:
+                modified_to = _int(to.group(1) or to.group(2))
+        obj = re.search(r"\brequests? (?:for|of) (.+?)(?:,? (?:was|were|due|because|as|based|citing|stating|noting|"
+                        r"which|to \d|to allow|to authorize)\b|\.?$)", text, re.I)
+        found.append(URStatement(decision, modified_to, obj.group(1) if obj else "", sentence))
+    return found

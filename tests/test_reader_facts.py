@@ -1,0 +1,206 @@
+"""The reader's clinical facts, one synthetic sentence per phrasing: present, negated, and absent.
+
+Each pattern the reader uses for these facts has a sentence here written for the project (not taken
+from any letter), so a pattern that stops matching, or matches too much, fails a test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from imr_check.reader import read_letter_text
+from imr_check.reader.classify import dosage_form, parse_request, passive_modality
+
+_HEAD = """Case Number: CM99-0000002
+Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
+Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
+Priority: Standard
+CLINICAL CASE SUMMARY
+The injured worker is a 50 year old male who sustained an industrial injury on 05-04-2015.
+"""
+
+
+def letter(summary: str, items: list[tuple[str, str]]) -> str:
+    parts = [_HEAD, summary.strip(), "\nIMR ISSUES, DECISIONS AND RATIONALES\n"]
+    for header, rationale in items:
+        parts.append(f"{header}: Upheld\nClaims Administrator guideline: Decision based on MTUS.\n"
+                     f"MAXIMUS guideline: Decision based on MTUS.\nDecision rationale: {rationale.strip()} "
+                     f"The patient was seen on 02/01/2017.\n")
+    return "\n".join(parts)
+
+
+def read(summary: str, items: list[tuple[str, str]] | None = None):
+    return read_letter_text(letter(summary, items or [("Physical therapy 2 times a week for 3 weeks",
+                                                       "The patient has low back pain.")]), "<test>")
+
+
+def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None) -> Any:
+    return getattr(read(summary, items).clinical, name)
+
+
+@pytest.mark.parametrize("name, sentence, expected", [
+    # severe acute injury
+    ("severe_acute_injury", "An x-ray showed a displaced fracture of the distal radius.", True),
+    ("severe_acute_injury", "She sustained a crush injury to the left hand.", True),
+    ("severe_acute_injury", "X-rays of the wrist showed no fracture.", False),
+    ("severe_acute_injury", "He was issued a fracture boot for comfort.", None),
+    # post-surgical
+    ("is_post_surgical", "He underwent a right shoulder arthroscopic rotator cuff repair on 10/01/2016.", True),
+    ("is_post_surgical", "The patient is status post lumbar fusion.", True),
+    ("is_post_surgical", "She continues postoperative rehabilitation of the knee.", True),
+    ("is_post_surgical", "An x-ray showed postoperative changes at L5-S1.", None),
+    ("is_post_surgical", "The physician requested authorization for postoperative physical therapy.", None),
+    # an invasive procedure in view
+    ("invasive_procedure_planned", "The physician is considering a cervical epidural steroid injection.", True),
+    ("invasive_procedure_planned", "A subacromial injection is planned after the imaging.", True),
+    ("invasive_procedure_planned", "There is no indication the patient is a candidate for surgery.", False),
+    # a suspected nerve entrapment: suspicion counts
+    ("nerve_entrapment_suspected", "The diagnoses include rule out carpal tunnel syndrome.", True),
+    ("nerve_entrapment_suspected", "Examination showed a positive Tinel's sign at the elbow.", True),
+    ("nerve_entrapment_suspected", "Phalen's test was negative bilaterally.", False),
+    ("nerve_entrapment_suspected", "There was tenderness over the carpal tunnel region.", None),
+    # cognitive behavioral therapy under way or given
+    ("cognitive_behavioral_therapy", "She has attended six sessions of cognitive behavioral therapy.", True),
+    ("cognitive_behavioral_therapy", "He has not had cognitive behavioral therapy.", False),
+    ("cognitive_behavioral_therapy", "The physician recommended cognitive behavioral therapy.", None),
+    # medication needing monitoring
+    ("medications_need_monitoring", "Current medications include Norco and naproxen.", True),
+    ("medications_need_monitoring", "She has been taking Xanax at night.", True),
+    ("medications_need_monitoring", "Current medications include naproxen.", None),
+    ("medications_need_monitoring", "He is not currently taking any medications.", False),
+    ("medications_need_monitoring", "On 01/05/2017 the physician requested Norco 10/325 #60.", None),
+])
+def test_case_fact_phrasings(name: str, sentence: str, expected: Any) -> None:
+    assert clinical(sentence, name) is expected
+
+
+@pytest.mark.parametrize("diagnoses, expected", [
+    ("Diagnoses include lumbar strain and cervical sprain.", "myalgia_myositis"),
+    ("Diagnoses include lumbar radiculopathy.", "neuralgia_neuritis_radiculitis"),
+    ("Diagnoses include complex regional pain syndrome of the right arm and wrist sprain.", "crps"),
+    ("Diagnoses include osteoarthritis of the right knee.", "arthritis"),
+    ("Diagnoses include fracture of the left fifth metatarsal.", "other"),
+    # two groups that disagree leave the condition undocumented
+    ("Diagnoses include lumbar strain and osteoarthritis of the knee.", None),
+])
+def test_pain_condition_from_diagnoses(diagnoses: str, expected: str | None) -> None:
+    assert clinical(diagnoses, "pain_condition") == expected
+
+
+def test_invasive_procedure_planned_from_an_injection_request() -> None:
+    case = read("She has neck pain.", [("Cervical epidural steroid injection at C5-C6", "She has neck pain.")])
+    assert case.clinical.invasive_procedure_planned is True
+    assert "clinical.invasive_procedure_planned" in case.evidence
+
+
+OPIOID_ITEM = "Tramadol 50mg #60"
+
+
+@pytest.mark.parametrize("sentence, name, expected", [
+    ("She failed a trial of NSAIDs and acetaminophen.", "non_opioid_analgesics_failed", True),
+    ("Naproxen and other anti-inflammatory medications provided no relief.", "non_opioid_analgesics_failed", True),
+    ("Anti-inflammatory medications were not tolerated due to gastritis.", "non_opioid_analgesics_failed", True),
+    ("There is no documentation that the patient failed non-opioid analgesics.", "non_opioid_analgesics_failed",
+     False),
+    ("The Opioid Risk Tool was administered and showed low risk.", "misuse_risk_screening", True),
+    ("The patient was screened for the risk of addiction.", "misuse_risk_screening", True),
+    ("There is no documentation of a screening for risk of opioid misuse.", "misuse_risk_screening", False),
+])
+def test_opioid_initiation_facts(sentence: str, name: str, expected: bool | None) -> None:
+    case = read(sentence, [(OPIOID_ITEM, "The patient has knee pain.")])
+    assert getattr(case.requests[0].opioid_monitoring, name) is expected
+
+
+@pytest.mark.parametrize("summary, expected", [
+    ("An MRI of the lumbar spine dated 06/01/2016 showed a disc protrusion at L4-L5.", True),
+    ("A prior MRI of the lumbar spine was normal.", True),
+    ("He has not had an MRI of the lumbar spine.", False),
+    # another region, another study, or the request itself are not the same study done before
+    ("An MRI of the cervical spine dated 06/01/2016 showed a disc protrusion.", None),
+    ("X-rays of the lumbar spine dated 06/01/2016 were normal.", None),
+    ("The physician requested an MRI of the lumbar spine.", None),
+])
+def test_prior_study_of_the_same_region(summary: str, expected: bool | None) -> None:
+    case = read(summary, [("MRI of the lumbar spine without contrast", "The patient has low back pain.")])
+    assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("summary, percent, weeks", [
+    ("A prior lumbar epidural steroid injection gave 60% pain relief for 8 weeks.", 60, 8),
+    ("After the previous epidural injection her pain improved by 50-70 percent.", 50, None),
+    ("She had an epidural injection with relief of 40% lasting 3 months.", 40, 13),
+    ("An epidural injection is requested to obtain 50% relief.", None, None),
+])
+def test_relief_from_a_prior_injection(summary: str, percent: float | None, weeks: float | None) -> None:
+    case = read(summary, [("Lumbar epidural steroid injection at L4-L5", "The patient has low back pain.")])
+    history = case.requests[0].history
+    assert history.pain_relief_percent == percent
+    assert history.relief_weeks == weeks
+
+
+@pytest.mark.parametrize("summary, expected", [
+    ("He has completed 12 sessions of physical therapy for the low back.", 12),
+    ("She has attended physical therapy x 8 visits to date.", 8),
+    ("Physical therapy 2 times a week for 3 weeks was requested.", None),
+])
+def test_sessions_completed(summary: str, expected: int | None) -> None:
+    assert read(summary).requests[0].history.sessions_completed == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Infrared heat to the low back 2 times a week", "heat_cold"),
+    ("Hot/cold packs x6", "heat_cold"),
+    ("Infrared laser therapy x12", "laser"),
+    ("Pulsed ultrasound 2 times a week for 4 weeks", "ultrasound"),
+    ("Electrical muscle stimulation x6", "electrical_stimulation"),
+    ("Mechanical traction for the neck x8", "traction"),
+    ("Biofeedback 6 sessions", "biofeedback"),
+    ("Ultrasound and electrical stimulation x6", None),  # two modalities: not one to judge
+    ("Paraffin bath x6", None),
+])
+def test_modality(text: str, expected: str | None) -> None:
+    parsed = parse_request(text)
+    assert parsed.topic == "passive_modality"
+    assert parsed.modality == expected
+    assert passive_modality(text, "imaging") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Lidocaine 5% patch #30", "patch"),
+    ("Lidoderm #30", "patch"),
+    ("Diclofenac 1% gel 100 g", "gel"),
+    ("Ketoprofen 10%, lidocaine 5% in cream base 120 g", "cream"),
+    ("Cyclobenzaprine 7.5mg tablets #60", "tablet"),
+    ("Gabapentin 300mg capsules #90", "capsule"),
+    ("Tramadol 50mg #60", None),
+])
+def test_dosage_form(text: str, expected: str | None) -> None:
+    assert dosage_form(text) == expected
+
+
+@pytest.mark.parametrize("sentence, items, expected", [
+    ("On 02/10/2017 utilization review non-certified the request for the MRI of the lumbar spine.",
+     [("MRI of the lumbar spine", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
+     [{"decision": "non_certified"}, None]),
+    ("The utilization review modified the request for physical therapy to 6 sessions.",
+     [("Physical therapy for 12 sessions", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
+     [{"decision": "modified", "modified_to": 6}, None]),
+    ("Utilization review denied the request.", [("Norco 10/325mg #60", "Knee pain.")],
+     [{"decision": "non_certified"}]),
+    # two items of the topic named: not safe to place
+    ("Utilization review denied the request for an injection.",
+     [("Lumbar epidural steroid injection", "Low back pain."), ("Knee cortisone injection", "Knee pain.")],
+     [None, None]),
+    # one sentence, two decisions: not safe to place
+    ("Utilization review modified the request for physical therapy and denied the request for Norco.",
+     [("Physical therapy for 12 sessions", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
+     [None, None]),
+])
+def test_ur_decision_from_the_summary(sentence: str, items: list[tuple[str, str]],
+                                      expected: list[dict[str, Any] | None]) -> None:
+    case = read(sentence, items)
+    for request, want in zip(case.requests, expected):
+        got = None if request.ur is None else request.ur.model_dump(exclude_none=True, exclude={"date"})
+        assert got == want
