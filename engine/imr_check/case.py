@@ -313,6 +313,17 @@ class Request(Strict):
     drug: Optional[Drug] = None
     history: TreatmentHistory = Field(default_factory=TreatmentHistory)
     opioid_monitoring: OpioidMonitoring = Field(default_factory=OpioidMonitoring)
+    associated_service: Optional[
+        Literal[
+            "preoperative_clearance", "preoperative_test", "assistant_surgeon", "post_operative_therapy",
+            "post_operative_equipment", "post_operative_medication", "other",
+        ]
+    ] = Field(
+        None,
+        description="For a service tied to a surgery: pre-operative medical clearance, a pre-operative test (EKG, "
+        "labs, chest x-ray), an assistant surgeon, post-operative physical or occupational therapy, post-operative "
+        "equipment, post-operative medication, or other",
+    )
     procedure: Optional[
         Literal[
             "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "lumbar_decompression",
