@@ -204,3 +204,40 @@ def test_ur_decision_from_the_summary(sentence: str, items: list[tuple[str, str]
     for request, want in zip(case.requests, expected):
         got = None if request.ur is None else request.ur.model_dump(exclude_none=True, exclude={"date"})
         assert got == want
+
+
+@pytest.mark.parametrize("name, sentence, expected", [
+    ("trigger_points_on_exam", "Palpation revealed trigger points with a twitch response in the trapezius.", True),
+    ("trigger_points_on_exam", "There were no trigger points on examination.", False),
+    ("trigger_points_on_exam", "Trigger point injections were requested.", None),
+    ("failed_corticosteroid_injection", "A cortisone injection to the knee provided only temporary relief.", True),
+    ("failed_corticosteroid_injection", "She failed a prior corticosteroid injection of the shoulder.", True),
+    ("failed_corticosteroid_injection", "A steroid injection to the shoulder is recommended.", None),
+    ("chronic_tendinopathy", "An MRI showed patellar tendinosis.", True),
+])
+def test_more_case_facts(name: str, sentence: str, expected: Any) -> None:
+    assert clinical(sentence, name) is expected
+
+
+@pytest.mark.parametrize("text, field, expected", [
+    ("Right L5-S1 epidural steroid injection", "injection_type", "epidural_steroid"),
+    ("Right L5-S1 epidural steroid injection", "spinal_levels", 1),
+    ("Bilateral L4-L5, L5-S1 transforaminal epidural steroid injection", "spinal_levels", 2),
+    ("Bilateral L4-L5, L5-S1 transforaminal epidural steroid injection", "injection_approach", "transforaminal"),
+    ("Lumbar facet injection L3-S1", "injection_type", "facet_joint"),
+    ("Lumbar facet injection L3-S1", "spinal_levels", 3),
+    ("Lumbar medial branch block L4-L5", "injection_type", "medial_branch_block"),
+    ("Trigger point injections x4 to the trapezius", "injection_type", "trigger_point"),
+    ("Platelet-rich plasma injection to the knee", "injection_type", "platelet_rich_plasma"),
+    ("Cortisone injection to the right shoulder", "injection_type", "corticosteroid_joint_or_soft_tissue"),
+    ("Right shoulder arthroscopy with rotator cuff repair", "procedure", "rotator_cuff_repair"),
+    ("L4-L5 laminectomy and discectomy", "procedure", "lumbar_decompression"),
+    ("Right knee arthroscopy with partial meniscectomy", "procedure", "knee_meniscectomy"),
+    ("Right ankle arthrodesis", "procedure", "other"),
+    ("TENS unit purchase", "is_purchase", True),
+    ("Interferential unit 30 day rental", "is_purchase", False),
+    ("Interferential unit 30 day rental", "stimulator_types", ["interferential"]),
+    ("EMS/TENS combination unit", "stimulator_types", ["tens", "neuromuscular"]),
+])
+def test_request_parts(text: str, field: str, expected: Any) -> None:
+    assert getattr(parse_request(text), field) == expected

@@ -116,7 +116,8 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
              surgeries: list[int]) -> dict[str, Any]:
     text = item.original_request or item.name
     request: dict[str, Any] = {"id": f"item{item.number}", "text": text, "topic": parsed.topic}
-    for name in ("body_region", "study", "modality", "quantity", "sessions", "frequency_per_week", "duration_weeks"):
+    for name in ("body_region", "study", "modality", "injection_type", "injection_approach", "spinal_levels",
+                 "procedure", "stimulator_types", "is_purchase", "quantity", "sessions", "frequency_per_week", "duration_weeks"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value

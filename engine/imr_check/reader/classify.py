@@ -34,7 +34,7 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("passive_modality", r"biofeedback"),
     ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|counsel"),
     ("surgery", r"arthroscop|repair|decompression|fusion|laminectomy|discectomy|neuroplasty|arthroplasty|"
-                r"replacement|surgery|acromioplasty|tenodesis|reconstruction|osteotomy|\w+ectomy\b|"
+                r"replacement|surgery|acromioplasty|tenodesis|arthrodesis|reconstruction|osteotomy|\w+ectomy\b|"
                 r"carpal tunnel release|trigger finger release|adhesiolysis"),
     ("passive_modality", r"infrared|\bheat\b|\bice\b|cold pack|hot pack|ultrasound|electrical (?:muscle )?stimulation|"
                          r"e-?stim|\bems\b|traction|spinolator|diathermy|paraffin|laser|\blllt\b|iontophoresis|"
@@ -121,6 +121,12 @@ class ParsedRequest:
     regions: list[str] = field(default_factory=list)
     study: Optional[str] = None
     modality: Optional[str] = None
+    injection_type: Optional[str] = None
+    injection_approach: Optional[str] = None
+    spinal_levels: Optional[int] = None
+    procedure: Optional[str] = None
+    stimulator_types: Optional[list[str]] = None
+    is_purchase: Optional[bool] = None
 
 
 _STUDIES = [
@@ -156,6 +162,71 @@ def passive_modality(text: str, topic: str) -> Optional[str]:
             if modality == "laser":  # "infrared laser" names one modality
                 break
     return found[0] if len(found) == 1 else None
+
+
+# Injections, first match wins: the most specific name first.
+_INJECTION_TYPES = [
+    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|racz|neuroplasty|lysis of adhesions", re.I)),
+    ("facet_neurotomy", re.compile(r"radiofrequency|neurotomy|rhizotomy|ablation", re.I)),
+    ("medial_branch_block", re.compile(r"medial branch", re.I)),
+    ("facet_joint", re.compile(r"\bfacet", re.I)),
+    ("epidural_steroid", re.compile(r"epidural|\besi\b|transforaminal|interlaminar|caudal", re.I)),
+    ("trigger_point", re.compile(r"trigger point|\btpi\b", re.I)),
+    ("platelet_rich_plasma", re.compile(r"platelet|\bprp\b", re.I)),
+    ("corticosteroid_joint_or_soft_tissue", re.compile(r"cortisone|corticosteroid|steroid|kenalog|depo-?medrol|"
+                                                       r"dexamethasone|triamcinolone|betamethasone", re.I)),
+]
+_APPROACHES = [("transforaminal", re.compile(r"transforaminal|\btfesi\b", re.I)),
+               ("interlaminar", re.compile(r"interlaminar|translaminar|\bilesi\b", re.I)),
+               ("caudal", re.compile(r"\bcaudal\b", re.I))]
+_LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*-\s*([CTLS])?(\d)\b", re.I)
+_PROCEDURES = [
+    ("carpal_tunnel_release", re.compile(r"carpal tunnel release", re.I)),
+    ("slap_repair", re.compile(r"\bslap\b|superior labral", re.I)),
+    ("rotator_cuff_repair", re.compile(r"rotator cuff repair", re.I)),
+    ("subacromial_decompression", re.compile(r"subacromial decompression|acromioplasty", re.I)),
+    ("lumbar_fusion", re.compile(r"(?:lumbar|\bl\d).{0,40}fusion|fusion.{0,40}(?:lumbar|\bl\d)", re.I)),
+    ("lumbar_decompression", re.compile(r"(?:lumbar|\bl\d).{0,40}(?:laminectomy|laminotomy|discectomy|microdiscectomy|"
+                                        r"decompression|foraminotomy)|(?:laminectomy|laminotomy|discectomy|"
+                                        r"microdiscectomy|foraminotomy).{0,40}(?:lumbar|\bl\d)", re.I)),
+    ("knee_meniscectomy", re.compile(r"menisc\w*ectomy|meniscus (?:repair|debridement)", re.I)),
+    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|lysis of adhesions", re.I)),
+]
+_STIMULATORS = [("tens", re.compile(r"\btens\b|transcutaneous electrical nerve", re.I)),
+                ("interferential", re.compile(r"interferential|\bif unit|\bifc\b", re.I)),
+                ("neuromuscular", re.compile(r"\bnmes\b|\bems\b|neuromuscular|electrical muscle stim", re.I)),
+                ("h_wave", re.compile(r"h-?wave", re.I))]
+
+
+def injection_type(text: str) -> Optional[str]:
+    for name, pattern in _INJECTION_TYPES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def spinal_levels(text: str) -> Optional[int]:
+    """Levels named as 'L4-L5, L5-S1' (two levels) or a range 'L3-S1' (three); none named, none read."""
+    levels = set()
+    for match in _LEVEL.finditer(text):
+        region, first, last = match.group(1).upper(), int(match.group(2)), int(match.group(4))
+        other = (match.group(3) or region).upper()
+        if other == region and last > first:
+            span = last - first
+        elif region == "L" and other == "S":
+            span = 6 - first  # L5-S1 is one level
+        else:
+            continue
+        if 1 <= span <= 4:
+            levels.update((region, first + i) for i in range(span))
+    return len(levels) or None
+
+
+def procedure(text: str) -> str:
+    for name, pattern in _PROCEDURES:
+        if pattern.search(text):
+            return name
+    return "other"
 
 
 def diagnostic_study(text: str, topic: str) -> Optional[str]:
@@ -254,6 +325,22 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.body_region = "multiple"
     parsed.study = diagnostic_study(text, topic)
     parsed.modality = passive_modality(text, topic)
+    if topic == "injection":
+        parsed.injection_type = injection_type(text)
+        if parsed.injection_type == "epidural_steroid":
+            approaches = [name for name, pattern in _APPROACHES if pattern.search(text)]
+            parsed.injection_approach = approaches[0] if len(approaches) == 1 else None
+        if parsed.injection_type in ("epidural_steroid", "facet_joint", "medial_branch_block", "facet_neurotomy"):
+            parsed.spinal_levels = spinal_levels(text)
+    if topic == "surgery":
+        parsed.procedure = procedure(text)
+    if topic in ("tens", "durable_medical_equipment"):
+        kinds = [name for name, pattern in _STIMULATORS if pattern.search(text)]
+        parsed.stimulator_types = kinds or None
+        if re.search(r"\bpurchase\b|\bbuy\b", text, re.I):
+            parsed.is_purchase = True
+        elif re.search(r"\brental\b|\brent\b|\btrial\b|\bloan\b", text, re.I):
+            parsed.is_purchase = False
     if topic in _DRUG_TOPICS or (lookup_drug(text) and topic == "other"):
         parsed.drug = parse_drug(text, topic)
         return parsed

@@ -146,6 +146,17 @@ CASE_CONCEPTS += [
        excludes=r"\brequest|\bauthoriz|\brecommend|\bwill\b"),
 ]
 
+CASE_CONCEPTS += [
+    _c("clinical.trigger_points_on_exam",
+       r"trigger points?\b(?! injections?)|twitch response|taut bands?"),
+    _c("clinical.failed_corticosteroid_injection",
+       r"(?:cortisone|corticosteroid|steroid) injections?\W+(?:\w+\W+){0,6}?(?:without (?:\w+ )?(?:relief|benefit|"
+       r"improvement)|(?:provided|gave|with) (?:no|little|minimal|temporary|short-term|only temporary) (?:\w+ )?"
+       r"(?:relief|benefit|improvement)|did not (?:help|provide)|failed)|fail\w* (?:\w+ ){0,3}(?:cortisone|"
+       r"corticosteroid|steroid) injections?", excludes=_NOT_YET),
+    _c("clinical.chronic_tendinopathy", r"tendinosis|tendinopathy|chronic tendinitis|chronic tendonitis"),
+]
+
 OPIOID_CONCEPTS: list[Concept] = [
     _c("opioid_monitoring.analgesia",
        r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesi[ac]|\d+(?:\.\d+)?\s*/\s*10 "
