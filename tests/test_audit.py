@@ -219,6 +219,35 @@ def test_bad_files_are_reported_and_the_rest_audited(cases: Path):
     assert run.summary["items"] == len(expected_rows(good))
 
 
+def test_an_unexpected_failure_on_one_file_is_reported_and_the_run_goes_on(cases: Path, monkeypatch):
+    from imr_check.audit import items
+
+    real_read = items.read
+
+    def read(path: str):
+        if path.endswith("b.yaml"):
+            raise RuntimeError("a bug met on this letter")
+        return real_read(path)
+
+    monkeypatch.setattr(items, "read", read)
+    run = run_audit([str(cases)], jobs=1)
+    assert run.errors == [{"path": str(cases / "b.yaml"),
+                           "message": "could not be audited (RuntimeError: a bug met on this letter)"}]
+    assert run.summary["letters"] == 5
+
+
+def test_broken_project_data_stops_the_run_before_any_file_is_written(cases: Path, tmp_path: Path, monkeypatch):
+    from imr_check.audit import run as run_module
+
+    def broken() -> None:
+        raise InputError.single("rules/drugs.yaml", "not valid YAML", 37)
+
+    monkeypatch.setattr(run_module, "load_project_data", broken)
+    with pytest.raises(InputError, match="drugs.yaml:37"):
+        run_audit([str(cases)], jobs=2, out_dir=tmp_path / "report")
+    assert not (tmp_path / "report").exists()
+
+
 def test_nothing_to_audit_is_an_input_error(tmp_path: Path):
     with pytest.raises(InputError, match="no letter or case file found"):
         run_audit([str(tmp_path)], jobs=1)

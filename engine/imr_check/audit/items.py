@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from ..case import Case, load_case
 from ..errors import EngineError, InputError
@@ -88,8 +88,8 @@ def audit_file(path: str) -> dict[str, Any]:
         return {"path": path, "error": problem_text(error, path)}
     except EngineError as error:
         return {"path": path, "error": f"the rule engine failed on it: {error}"}
-    except Exception as error:  # noqa: BLE001 - a reader bug on one letter is reported, the run goes on
-        return {"path": path, "error": f"could not be read ({type(error).__name__}: {error})"}
+    except Exception as error:  # noqa: BLE001 - a bug met on one letter is reported, the run goes on
+        return {"path": path, "error": f"could not be audited ({type(error).__name__}: {error})"}
     case_id = case.case.id or os.path.basename(path)
     rows, details = [], []
     for index, request_result in enumerate(result.requests):
