@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imr_check._durable import RuleEngine, compile_rules
+from imr_check._durable import Firing, RuleEngine, RuleTooComplex, compile_rules
 from imr_check.errors import EngineError
 from imr_check.knowledge import LoadedRule
 from imr_check.model import AllOf, AnyOf, Compare, Effective, Not, Rule
@@ -151,5 +151,56 @@ def test_an_action_that_fails_is_raised_not_swallowed(monkeypatch):
 
 
 def test_compile_rules_gives_each_condition_a_true_and_a_false_rule():
-    compiled = compile_rules([_loaded("t.n", Compare(fact="request.sessions", lte=6))])
-    assert {"t.n|in_force|T", "t.n|require|T", "t.n|require|F", "seen"} == set(compiled)
+    compiled, shards = compile_rules([_loaded("t.n", Compare(fact="request.sessions", lte=6))])
+    assert shards == {"acupuncture": ["acupuncture#0"]}
+    assert {"acupuncture#0~t.n|in_force|T", "acupuncture#0~t.n|require|T", "acupuncture#0~t.n|require|F",
+            "seen"} == set(compiled)
+
+
+def test_many_rules_matching_one_fact_do_not_overflow_the_match_stack():
+    # durable-rules pushes every matching alpha node on a 64-entry stack; 200 rules that all match
+    # one fact would overflow it (error 303, then heap corruption) without sharding.
+    rules = [_loaded(f"t.r{i}", Compare(fact="request.sessions", lt=1000 + i)) for i in range(200)]
+    engine = RuleEngine(rules)
+    assert len(engine.shards["acupuncture"]) > 1
+    fired = engine.evaluate([{"request.sessions": 3}, {}], ["acupuncture"] * 2, DAY)
+    assert {f.rule_id for f in fired[0] if f.part == "require" and f.value} == {r.id for r in rules}
+    assert {f.rule_id for f in fired[1] if f.part == "in_force"} == {r.id for r in rules}
+    assert not any(f.part == "require" for f in fired[1])
+
+
+def test_a_rule_serving_two_topics_answers_for_each():
+    rule = Rule(id="t.both", title="t", require=Compare(fact="request.sessions", lte=6), cites=["x.y"], explain="-")
+    loaded = LoadedRule(rule, ("acupuncture", "massage"), "test", Effective(**{"from": dt.date(2009, 1, 1)}), {},
+                        "test", None)
+    engine = RuleEngine([loaded] * 1 + [_loaded(f"t.m{i}", Compare(fact="request.sessions", documented=True),
+                                                 topic="massage") for i in range(12)])
+    fired = engine.evaluate([{"request.sessions": 3}, {"request.sessions": 9}], ["acupuncture", "massage"], DAY)
+    assert Firing("t.both", "require", True) in fired[0]
+    assert Firing("t.both", "require", False) in fired[1]
+
+
+def _wide(width: int, offset: int = 0):
+    """An `any` whose branches are all true at once for a fact with sessions 3 and red flags."""
+    return AnyOf(any=[AllOf(all=[Compare(fact="request.sessions", lt=100 + offset + i),
+                                 Compare(fact="clinical.red_flags", **{"is": True})]) for i in range(width)])
+
+
+def test_wide_disjunctions_in_many_rules_do_not_overflow_the_match_stack():
+    # Each rule alone is within the engine's limits; together, unsharded, they would leave more
+    # than 64 matches pending on one fact.
+    rules = [_loaded(f"t.w{i}", _wide(10, i)) for i in range(12)]
+    engine = RuleEngine(rules)
+    fired = engine.evaluate([{"request.sessions": 3, "clinical.red_flags": True}], ["acupuncture"], DAY)[0]
+    assert {f.rule_id for f in fired if f.part == "require" and f.value} == {r.id for r in rules}
+
+
+def test_a_rule_too_complex_for_the_match_stack_is_refused():
+    with pytest.raises(RuleTooComplex, match="split its conditions"):
+        RuleEngine([_loaded("t.big", _wide(70))])
+
+
+def test_a_rule_durable_rules_refuses_is_named():
+    # durable-rules keeps at most 32 expressions per rule (MAX_SEQUENCE_EXPRESSIONS).
+    with pytest.raises(RuleTooComplex, match=r"refused the rules .*: t\.long \("):
+        RuleEngine([_loaded("t.fine", Compare(fact="request.sessions", lt=3)), _loaded("t.long", _wide(15))])

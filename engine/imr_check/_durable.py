@@ -21,10 +21,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import json
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+import durable_rules_engine
 from durable import engine as durable_engine
 
 from .errors import EngineError
@@ -107,35 +109,104 @@ def _or(parts: list[dict | None]) -> dict | None:
     return present[0] if len(present) == 1 else {"$or": present}
 
 
-def _scope(rule: LoadedRule) -> list[dict]:
-    """The expressions every compiled rule shares: its topics and its dates in force."""
-    scope = [_or([{"topic": t} for t in rule.topics])]
-    scope.append({"$gte": {"day": rule.effective.from_.toordinal()}})
+# durable-rules walks its alpha network depth first with a fixed stack of 64 entries
+# (MAX_STACK_SIZE in events.c): a node pushes every child the fact matches. A fact that leaves more
+# than 64 entries pending at once fails with error 303 and corrupts the heap ("free(): invalid
+# pointer"). A chain of tests holds one entry at a time; entries pile up only where a node has
+# several matching children: the shared scope node (one child per compiled rule) and each
+# disjunction. So rules are grouped into shards whose pending entries can never exceed
+# _SHARD_BUDGET, and a request's facts are asserted once per shard of its topic.
+_STACK_SIZE = 64
+_SHARD_BUDGET = _STACK_SIZE - 8  # room for the root's shard and catch-all nodes and the scope chain
+_SHARD = "shard"
+
+
+class RuleTooComplex(ValueError):
+    """A rule whose compiled conditions alone could overflow durable-rules' match stack."""
+
+
+def _extra_pending(expression: dict) -> int:
+    """The most stack entries an expression can leave pending beyond its own chain.
+
+    A disjunction pushes every matching branch at once (but of equalities on one property, only
+    one can match); a conjunction keeps what its earlier parts left pending.
+    """
+    if len(expression) == 1:
+        operator, operands = next(iter(expression.items()))
+        if operator == "$and":
+            return sum(_extra_pending(o) for o in operands)
+        if operator == "$or":
+            keys = [next(iter(o)) for o in operands]
+            if all(len(o) == 1 and not key.startswith("$") for o, key in zip(operands, keys)) and len(set(keys)) == 1:
+                return 0
+            return len(operands) - 1 + max(_extra_pending(o) for o in operands)
+    return 0  # a comparison, an existence test, an array test ($iany/$iall: one node)
+
+
+def _window(rule: LoadedRule) -> list[dict]:
+    window = [{"$gte": {"day": rule.effective.from_.toordinal()}}]
     if rule.effective.to is not None:
-        scope.append({"$lt": {"day": rule.effective.to.toordinal()}})
-    return scope
+        window.append({"$lt": {"day": rule.effective.to.toordinal()}})
+    return window
 
 
 def _name(rule_id: str, part: str, value: bool) -> str:
     return f"{rule_id}|{part}|{'T' if value else 'F'}"
 
 
-def compile_rules(rules: Iterable[LoadedRule]) -> dict[str, dict]:
-    """The durable-rules dict form for a set of loaded rules: one ruleset."""
+def _compiled_parts(rule: LoadedRule) -> list[tuple[str, dict]]:
+    """(name, expression) for the rule's in-force test and each condition's true and false forms."""
+    parts = [(_name(rule.id, "in_force", True), {})]
+    for part in PARTS:
+        condition = getattr(rule.rule, part)
+        if condition is None:
+            continue
+        holds, fails = compile_condition(condition, rule.parameters)
+        for value, expression in ((True, holds), (False, fails)):
+            if expression is not None:
+                parts.append((_name(rule.id, part, value), expression))
+    return parts
+
+
+def _cost(parts: list[tuple[str, dict]]) -> int:
+    """Stack entries the rule's compiled parts can hold pending at once: one per part and its disjunctions."""
+    return sum(1 + (_extra_pending(expression) if expression else 0) for _, expression in parts)
+
+
+def compile_rules(rules: Iterable[LoadedRule]) -> tuple[dict[str, dict], dict[str, list[str]]]:
+    """The durable-rules dict form for a set of loaded rules (one ruleset), and each topic's shards.
+
+    A rule that serves several topics is compiled once per topic, so that no compiled rule starts
+    with a disjunction over topics.
+    """
     compiled: dict[str, dict] = {}
+    shards: dict[str, list[str]] = {}
+    loads: dict[str, tuple[int, set]] = {}
     for rule in rules:
-        scope = _scope(rule)
-        compiled[_name(rule.id, "in_force", True)] = _rule(_and(scope))
-        for part in PARTS:
-            condition = getattr(rule.rule, part)
-            if condition is None:
-                continue
-            holds, fails = compile_condition(condition, rule.parameters)
-            for value, expression in ((True, holds), (False, fails)):
-                if expression is not None:
-                    compiled[_name(rule.id, part, value)] = _rule(_and(scope + [expression]))
+        parts = _compiled_parts(rule)
+        window = _window(rule)
+        cost = _cost(parts) + 1
+        if cost > _SHARD_BUDGET:
+            raise RuleTooComplex(
+                f"rule {rule.id} ({rule.file}:{rule.line}) could leave {cost} matches pending at once in "
+                f"durable-rules, whose match stack holds {_STACK_SIZE}: split its conditions into several rules"
+            )
+        for topic in rule.topics:
+            topic_shards = shards.setdefault(topic, [f"{topic}#0"])
+            shard = topic_shards[-1]
+            load, windows = loads.get(shard, (0, set()))
+            window_key = (rule.effective.from_, rule.effective.to)
+            added = cost - (1 if window_key in windows else 0)
+            if load + added > _SHARD_BUDGET:
+                shard = f"{topic}#{len(topic_shards)}"
+                topic_shards.append(shard)
+                load, windows, added = 0, set(), cost
+            loads[shard] = (load + added, windows | {window_key})
+            scope = [{_SHARD: shard}, *window]
+            for name, expression in parts:
+                compiled[f"{shard}~{name}"] = _rule(_and(scope + ([expression] if expression else [])))
     compiled["seen"] = _rule({"$ex": {_INDEX: 1}})
-    return compiled
+    return compiled, shards
 
 
 def _rule(expression: dict | None) -> dict:
@@ -184,7 +255,7 @@ class RuleEngine:
     """Evaluates request facts against one compiled ruleset, one session per case."""
 
     def __init__(self, rules: list[LoadedRule]) -> None:
-        self.definition = compile_rules(rules)
+        self.definition, self.shards = compile_rules(rules)
         self.firings: list[tuple[int, str]] = []
         self.errors: list[str] = []
         self._sessions = itertools.count()
@@ -195,7 +266,10 @@ class RuleEngine:
                 name: {**rule, "run": f"{self.ruleset}/{name}"} for name, rule in copy.deepcopy(self.definition).items()
             }
             _ENGINES[self.ruleset] = self
-            _host().set_rulesets({self.ruleset: named})
+            try:
+                _host().set_rulesets({self.ruleset: named})
+            except durable_rules_engine.error as error:
+                raise RuleTooComplex(f"durable-rules refused the rules ({error}): {_refused_rules(named)}") from None
 
     def evaluate(self, facts_per_request: list[dict[str, Any]], topics: list[str], day: dt.date) -> list[set[Firing]]:
         """The firings for each request of one case."""
@@ -207,8 +281,9 @@ class RuleEngine:
             messages = []
             for index, (facts, topic) in enumerate(zip(facts_per_request, topics)):
                 message = {engine_key(path): _engine_value(value) for path, value in facts.items()}
-                message.update({"sid": sid, _INDEX: index, "topic": topic, "day": day.toordinal()})
-                messages.append(message)
+                message.update({"sid": sid, _INDEX: index, "day": day.toordinal()})
+                for shard in self.shards.get(topic, [f"{topic}#none"]):
+                    messages.append({**message, _SHARD: shard})
             self.firings, self.errors = [], []
             try:
                 _host().assert_facts(self.ruleset, messages)
@@ -222,9 +297,20 @@ class RuleEngine:
         for index, name in fired:
             if name == "seen":
                 continue
-            rule_id, part, value = name.split("|")
+            rule_id, part, value = name.split("~", 1)[1].split("|")
             results[index].add(Firing(rule_id, part, value == "T"))
         return results
+
+
+def _refused_rules(named: dict[str, dict]) -> str:
+    """Which compiled rules durable-rules refuses on their own (e.g. more than 32 expressions)."""
+    refused = []
+    for name, rule in named.items():
+        try:
+            durable_rules_engine.create_ruleset(f"probe_{next(_RULESET_NAMES)}", json.dumps({"probe": {"all": rule["all"]}}))
+        except durable_rules_engine.error as error:
+            refused.append(f"{name.split('~', 1)[-1].split('|')[0]} ({error})")
+    return "; ".join(dict.fromkeys(refused)) or "no single rule is refused on its own"
 
 
 def _engine_value(value: Any) -> Any:

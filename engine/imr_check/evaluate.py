@@ -20,8 +20,9 @@ import re
 from functools import cache
 from typing import Any
 
-from ._durable import Firing, RuleEngine
+from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
+from .errors import RuleLoadError
 from .facts import case_date, fact_specs, request_facts
 from .knowledge import Knowledge, LoadedRule, facts_of, load_knowledge
 from .model import SupportsUpTo
@@ -42,7 +43,10 @@ _BLOCKING = ("not_met", "not_documented")
 @cache
 def engine_for(knowledge: Knowledge) -> RuleEngine:
     """One compiled ruleset per knowledge base: durable-rules keeps every ruleset's memory."""
-    return RuleEngine(knowledge.rules)
+    try:
+        return RuleEngine(knowledge.rules)
+    except RuleTooComplex as error:
+        raise RuleLoadError.single("rules", str(error)) from None
 
 
 def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date | None = None) -> CaseResult:
