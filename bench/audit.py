@@ -4,7 +4,8 @@
 
 Runs `imr-check audit CORPUS --out TMP --format json` as a user would (process start-up, reading,
 evaluating, writing JSON, CSV, Parquet and HTML included) and samples the resident memory of the
-command and all its worker processes every 20 ms. `--repeat N` also audits a folder of N symbolic
+command and all its worker processes every 20 ms (PSS, which splits the pages the forked workers
+share with the parent, and the plain sum of RSS, which counts them once per process). `--repeat N` also audits a folder of N symbolic
 links to each letter (N x 59 letters; nothing copied) to show that memory stays flat as the run
 grows. Ends with the dev corpus's summary figures.
 """
@@ -25,21 +26,26 @@ from pathlib import Path
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: pages shared with the forked workers are split among them, not summed."""
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process and all its descendants, from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/statm") as statm:
-                rss[int(entry)] = int(statm.read().split()[1]) * PAGE_KB
+                parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        parents[int(entry)] = int(fields[1])
     tree, frontier = {root}, [root]
     while frontier:
         parent = frontier.pop()
@@ -47,23 +53,32 @@ def _tree_rss_kb(root: int) -> int:
             if ppid == parent and pid not in tree:
                 tree.add(pid)
                 frontier.append(pid)
-    return sum(rss.get(pid, 0) for pid in tree)
+    rss = pss = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                rss += int(statm.read().split()[1]) * PAGE_KB
+            pss += _pss_kb(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    return rss, pss
 
 
 def run(corpus: Path, jobs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="imr-audit-bench-") as out:
         command = [sys.executable, "-m", "imr_check.cli", "audit", str(corpus), "--out", out, "--format", "json",
                    "--jobs", str(jobs)]
-        peak = 0
+        peak_rss = peak_pss = 0
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak_rss, peak_pss
             while not done.is_set():
-                peak = max(peak, _tree_rss_kb(process.pid))
+                rss, pss = _tree_memory_kb(process.pid)
+                peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
                 time.sleep(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -80,7 +95,7 @@ def run(corpus: Path, jobs: int) -> dict:
         sizes = {name: os.path.getsize(os.path.join(out, name)) for name in sorted(os.listdir(out))}
     return {"jobs": jobs, "files": summary["files"], "seconds": elapsed, "letters_per_second": summary["files"] / elapsed,
             "cpu_seconds": cpu,
-            "peak_rss_mb": peak / 1024, "summary": summary, "output_bytes": sizes}
+            "peak_rss_mb": peak_rss / 1024, "peak_pss_mb": peak_pss / 1024, "summary": summary, "output_bytes": sizes}
 
 
 def repeated(corpus: Path, times: int, into: Path) -> Path:
@@ -115,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"  {r['files']:6d} letters, {r['jobs']} job(s): {r['seconds']:6.2f} s, "
               f"{r['letters_per_second']:6.1f} letters/s, CPU {r['cpu_seconds']:6.2f} s "
-              f"({1000 * r['cpu_seconds'] / r['files']:.0f} ms a letter), peak RSS (parent + workers) "
-              f"{r['peak_rss_mb']:.0f} MB")
+              f"({1000 * r['cpu_seconds'] / r['files']:.0f} ms a letter), peak memory of parent + workers: "
+              f"PSS {r['peak_pss_mb']:.0f} MB (RSS summed {r['peak_rss_mb']:.0f} MB)")
     s = results[0]["summary"]
     print(f"summary: {s['letters']} letters read, {s['errors']} not read; {s['items']} items, {s['decided']} decided "
           f"(coverage {_share(s['coverage'])}); compared {s['compared']}")
