@@ -183,7 +183,7 @@ def audit(
     paths: list[str] = typer.Argument(
         ..., help="Letters (.pdf, .txt), case files (.yaml), folders (searched recursively) or globs",
         show_default=False),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes [default: all cores]"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)"),
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", file_okay=False, help="Write audit.json, items.csv, items.parquet and report.html here"),
     output_format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text or json"),
