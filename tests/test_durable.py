@@ -134,20 +134,22 @@ def test_the_rule_dicts_given_to_durable_rules_are_not_mutated():
     assert all("all" in rule for rule in before.values())
 
 
-def test_an_action_that_fails_is_raised_not_swallowed(monkeypatch):
+def test_an_engine_failure_is_raised_and_the_session_is_still_deleted(monkeypatch):
+    import durable_rules_engine
+
     engine = RuleEngine([_loaded("t.e", Compare(fact="request.sessions", lte=6))])
 
-    def broken(value):
-        raise ValueError("broken action")
+    def broken(handle, state):
+        raise durable_rules_engine.error("Could not complete and start action, error code: 999")
 
-    # The recording action converts the request index with int(): make that fail inside durable-rules.
-    monkeypatch.setattr("imr_check._durable.int", broken, raising=False)
-    with pytest.raises(EngineError, match="rule action failed"):
+    monkeypatch.setattr(durable_rules_engine, "complete_and_start_action", broken)
+    with pytest.raises(EngineError, match="error code: 999"):
         engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY)
     monkeypatch.undo()
-    # The engine stays usable after a failure: the failed case's session was deleted.
-    fired = engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY)[0]
-    assert any(f.part == "require" and f.value for f in fired)
+    # The failed case's session was deleted: the engine stays usable, past the session limit too.
+    for _ in range(1100):
+        fired = engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY)[0]
+    assert Firing("t.e", "require", True) in fired
 
 
 def test_compile_rules_gives_each_condition_a_true_and_a_false_rule():

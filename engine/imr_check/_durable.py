@@ -214,33 +214,26 @@ def _rule(expression: dict | None) -> dict:
 
 
 class _Host(durable_engine.Host):
-    """Each compiled rule's action is named after the rule; it records that the rule fired."""
+    """Holds the compiled rulesets. Their matches are read by RuleEngine.evaluate directly from
+    the engine's C interface, so no Python action ever runs (nor can fail and be swallowed)."""
 
     def _run(self) -> None:
         # durable-rules' Host starts two background threads that poll every ruleset for pending
-        # actions and timers. We use neither: every action runs synchronously inside
-        # assert_facts. Left running, the poller can take a case's pending action on its own
-        # thread (recording a firing after evaluate() has read them) or touch a session just
-        # deleted ("error code 307", ERR_NODE_DELETED). So the host starts no threads.
+        # actions and timers. We use neither, and left running the poller could take a case's
+        # pending match on its own thread, or touch a session just deleted ("error code 307",
+        # ERR_NODE_DELETED). So the host starts no threads.
         return
 
     def get_action(self, action_name: str):
-        ruleset, rule_name = action_name.split("/", 1)
+        def never_run(c: Any) -> None:
+            raise EngineError(f"durable-rules ran the action of {action_name}, which imr-check reads itself")
 
-        def record(c: Any) -> None:
-            # Never raise from an action: durable-rules would swallow the error into the state.
-            try:
-                _ENGINES[ruleset].firings.append((int(c.m[_INDEX]), rule_name))
-            except Exception as error:  # noqa: BLE001 - re-raised by RuleEngine.evaluate
-                _ENGINES[ruleset].errors.append(f"{rule_name}: {error!r}")
-
-        return record
+        return never_run
 
 
 _HOST: _Host | None = None
 # durable-rules keeps one host per process and its C calls hold the GIL: evaluations are serial.
 _LOCK = threading.RLock()
-_ENGINES: dict[str, "RuleEngine"] = {}
 _RULESET_NAMES = itertools.count()
 
 
@@ -256,20 +249,16 @@ class RuleEngine:
 
     def __init__(self, rules: list[LoadedRule]) -> None:
         self.definition, self.shards = compile_rules(rules)
-        self.firings: list[tuple[int, str]] = []
-        self.errors: list[str] = []
         self._sessions = itertools.count()
         with _LOCK:
             # A ruleset name can be registered once per host: each engine takes a fresh one.
             self.ruleset = f"imr_check_{next(_RULESET_NAMES)}"
-            named = {
-                name: {**rule, "run": f"{self.ruleset}/{name}"} for name, rule in copy.deepcopy(self.definition).items()
-            }
-            _ENGINES[self.ruleset] = self
+            named = {name: {**rule, "run": name} for name, rule in copy.deepcopy(self.definition).items()}
             try:
                 _host().set_rulesets({self.ruleset: named})
             except durable_rules_engine.error as error:
                 raise RuleTooComplex(f"durable-rules refused the rules ({error}): {_refused_rules(named)}") from None
+            self._handle = _host().get_ruleset(self.ruleset)._handle
 
     def evaluate(self, facts_per_request: list[dict[str, Any]], topics: list[str], day: dt.date) -> list[set[Firing]]:
         """The firings for each request of one case."""
@@ -284,22 +273,37 @@ class RuleEngine:
                 message.update({"sid": sid, _INDEX: index, "day": day.toordinal()})
                 for shard in self.shards.get(topic, [f"{topic}#none"]):
                     messages.append({**message, _SHARD: shard})
-            self.firings, self.errors = [], []
             try:
-                _host().assert_facts(self.ruleset, messages)
-                state = _host().get_state(self.ruleset, sid)
-                if self.errors or (state and state.get("exception")):
-                    raise EngineError(f"a rule action failed: {self.errors or state['exception']}")
-                fired = self.firings
+                fired = self._matches(sid, messages)
+            except durable_rules_engine.error as error:
+                raise EngineError(f"durable-rules failed on case session {sid}: {error}") from None
             finally:
-                self.firings = []
-                _host().delete_state(self.ruleset, sid)
+                durable_rules_engine.delete_state(self._handle, sid)
         for index, name in fired:
             if name == "seen":
                 continue
             rule_id, part, value = name.split("~", 1)[1].split("|")
             results[index].add(Firing(rule_id, part, value == "T"))
         return results
+
+    def _matches(self, sid: str, messages: list[dict[str, Any]]) -> list[tuple[int, str]]:
+        """Assert the facts and read every match, as (request index, compiled rule name).
+
+        This is what durable-rules' Python host does before running an action (start an action,
+        read its match, complete it, start the next), without building a closure, serialising the
+        session state and calling back into Python for each match: four times faster here.
+        """
+        code, state_handle = durable_rules_engine.assert_facts(self._handle, json.dumps(messages, ensure_ascii=False))
+        if code not in (0, 3):  # 1: no rule matched (the catch-all always does), 2: already seen
+            raise EngineError(f"durable-rules did not take the facts of session {sid} (result {code})")
+        fired = []
+        started = durable_rules_engine.start_action_for_state(self._handle, state_handle)
+        match = started[1] if started else None
+        while match is not None:
+            for name, matched in json.loads(match).items():
+                fired.append((int(matched["m"][_INDEX]) if "m" in matched else int(matched[_INDEX]), name))
+            match = durable_rules_engine.complete_and_start_action(self._handle, state_handle)
+        return fired
 
 
 def _refused_rules(named: dict[str, dict]) -> str:

@@ -24,7 +24,7 @@ from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
 from .errors import RuleLoadError
 from .facts import case_date, fact_specs, request_facts
-from .knowledge import Knowledge, LoadedRule, facts_of, load_knowledge
+from .knowledge import Knowledge, LoadedRule, load_knowledge
 from .model import SupportsUpTo
 from .results import (
     CaseResult,
@@ -176,14 +176,13 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         statuses[rule.id] = status
         rule_missing = []
         for part in undocumented_parts:
-            for path in facts_of(getattr(rule.rule, part)):
+            for path in rule.facts_by_part[part]:
                 if path not in facts:
                     rule_missing.append(MissingFact(fact=path, description=specs[path].description or path))
         if status in _BLOCKING:
             for item in rule_missing:
                 missing.setdefault(item.fact, item)
-        used = {p: facts[p] for part in ("when", "unless", "require")
-                if getattr(rule.rule, part) is not None for p in facts_of(getattr(rule.rule, part)) if p in facts}
+        used = {p: facts[p] for paths in rule.facts_by_part.values() for p in paths if p in facts}
         criteria.append(CriterionResult(
             rule_id=rule.id,
             title=rule.rule.title,

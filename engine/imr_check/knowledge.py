@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -76,6 +76,12 @@ class LoadedRule:
     def id(self) -> str:
         return self.rule.id
 
+    @cached_property
+    def facts_by_part(self) -> dict[str, list[str]]:
+        """The fact paths each of `when`, `unless` and `require` tests (computed once per rule)."""
+        return {part: facts_of(getattr(self.rule, part)) for part in ("when", "unless", "require")
+                if getattr(self.rule, part) is not None}
+
 
 @dataclass(eq=False)  # identity-hashed: the compiled engine is cached per Knowledge
 class Knowledge:
@@ -84,10 +90,22 @@ class Knowledge:
     not_encoded: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def rules_for(self, topic: str) -> list[LoadedRule]:
-        return [r for r in self.rules if topic in r.topics]
+        return self._rules_by_topic.get(topic, [])
+
+    @cached_property
+    def _rules_by_topic(self) -> dict[str, list[LoadedRule]]:
+        by_topic: dict[str, list[LoadedRule]] = {}
+        for rule in self.rules:
+            for topic in rule.topics:
+                by_topic.setdefault(topic, []).append(rule)
+        return by_topic
 
     def rule(self, rule_id: str) -> LoadedRule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self._rules_by_id.get(rule_id)
+
+    @cached_property
+    def _rules_by_id(self) -> dict[str, LoadedRule]:
+        return {rule.id: rule for rule in self.rules}
 
     @property
     def covered_topics(self) -> set[str]:
