@@ -184,8 +184,13 @@ def test_dosage_form(text: str, expected: str | None) -> None:
     ("On 02/10/2017 utilization review non-certified the request for the MRI of the lumbar spine.",
      [("MRI of the lumbar spine", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
      [{"decision": "non_certified"}, None]),
+    # the item is the whole original request: the authorized visits are inside its count, not added to it
     ("The utilization review modified the request for physical therapy to 6 sessions.",
      [("Physical therapy for 12 sessions", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
+     [{"decision": "modified"}, None]),
+    # the item is what remains of 12 after 6 authorized: the course total counts both
+    ("The utilization review modified the request for 12 sessions of physical therapy to 6 sessions.",
+     [("Physical therapy for 6 sessions", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
      [{"decision": "modified", "modified_to": 6}, None]),
     ("Utilization review denied the request.", [("Norco 10/325mg #60", "Knee pain.")],
      [{"decision": "non_certified"}]),
@@ -241,3 +246,68 @@ def test_more_case_facts(name: str, sentence: str, expected: Any) -> None:
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected
+
+
+_REMAINING = ("Physical therapy for the lumbar spine 2 times a week for 6 weeks (12 sessions) was the original request. "
+              "Physical therapy for 6 sessions was authorized by the Claims Administrator. The remaining IMR eligible "
+              "portion of the original request, physical therapy for 6 sessions")
+
+
+def test_remaining_portion_counts_the_authorized_visits_in_the_course() -> None:
+    from imr_check.facts import request_facts
+
+    case = read("She has completed 8 sessions of physical therapy.", [(_REMAINING, "Low back pain.")])
+    request = case.requests[0]
+    assert request.sessions == 6 and request.ur.decision == "modified" and request.ur.modified_to == 6
+    assert request.duration_weeks is None  # the original's six weeks describe the whole, not the remainder
+    facts = request_facts(case, 0, case.case.ur_decision_date)
+    assert facts["request.total_sessions"] == 8 + 6 + 6
+
+
+def test_course_total_without_a_ur_modification() -> None:
+    from imr_check.facts import request_facts
+
+    case = read("She has completed 8 sessions of physical therapy.",
+                [("Physical therapy for 6 sessions", "Low back pain.")])
+    assert request_facts(case, 0, case.case.ur_decision_date)["request.total_sessions"] == 14
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Game Ready cold compression unit, 14 day rental", "cold_compression_unit"),
+    ("Continuous-flow cryotherapy unit for 7 days", "cold_therapy_unit"),
+    ("Hospital bed, rental", "hospital_bed"),
+    ("Abduction sling for the right shoulder", "sling"),
+    ("Wrist splint", "brace"),
+    ("Front-wheeled walker", "walking_aid"),
+    ("Knee scooter", "walking_aid"),
+    ("Power scooter", "mobility_scooter"),
+    ("Box of disposable gloves", "disposable_supply"),
+    ("Shower chair", "other"),
+])
+def test_equipment_kind(text: str, expected: str) -> None:
+    assert parse_request(text, "durable_medical_equipment").equipment == expected
+
+
+_SURGERY = ("Left knee arthroscopic partial meniscectomy", "The patient has a torn meniscus.")
+
+
+@pytest.mark.parametrize("header, service, topic", [
+    ("Pre-operative medical clearance", "preoperative_clearance", "surgical_associated_service"),
+    ("Assistant surgeon", "assistant_surgeon", "surgical_associated_service"),
+    ("Post-operative physical therapy 12 sessions", "post_operative_therapy", "surgical_associated_service"),
+    ("Associated surgical service: Pre-operative labs - PT/PTT", "preoperative_test", "surgical_associated_service"),
+    ("Associated surgical service: Physical therapy 2 times a week for 6 weeks", "post_operative_therapy",
+     "surgical_associated_service"),
+    ("Associated surgical service: Cold therapy unit, 7 day rental", "post_operative_equipment",
+     "durable_medical_equipment"),
+])
+def test_associated_service_follows_the_surgery(header: str, service: str, topic: str) -> None:
+    case = read("Knee pain.", [_SURGERY, (header, "The request is for care around the surgery.")])
+    request = case.requests[1]
+    assert (request.associated_service, request.topic, request.associated_with, request.procedure) == (
+        service, topic, "item1", "knee_meniscectomy")
+
+
+def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
+    case = read("Knee pain.", [("Physical therapy 2 times a week for 6 weeks", "Knee pain.")])
+    assert case.requests[0].associated_with is None and case.requests[0].associated_service is None

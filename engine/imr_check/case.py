@@ -243,7 +243,10 @@ class Drug(Strict):
 
 class URDecision(Strict):
     decision: Literal["non_certified", "modified", "certified"]
-    modified_to: Optional[int] = Field(None, ge=0, description="The quantity UR approved when it modified")
+    modified_to: Optional[int] = Field(
+        None, ge=0, description="The quantity UR approved when it modified; the request's sessions are then the "
+        "remaining portion, and the course total counts both"
+    )
     date: Optional[dt.date] = None
 
 

@@ -41,7 +41,8 @@ _DERIVED = [
     FactSpec("case.weeks_since_injury", "number", "Weeks from the injury to the request", True),
     FactSpec("case.injury_year", "number", "Calendar year of the injury (statutes apply by injury date)", True),
     FactSpec("request.total_sessions", "number",
-             "Sessions already completed plus those requested (the whole course if this request is granted)", True),
+             "Sessions already completed, plus those UR authorized of this request, plus those requested (the whole "
+             "course if this request is granted)", True),
     FactSpec("request.drug.total_weeks_of_use", "number",
              "Weeks of use when the requested supply runs out: weeks already taken plus the days supplied", True),
 ]
@@ -139,10 +140,14 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
         if total == int(total):
             facts["request.sessions"] = int(total)
     if "request.sessions" in facts:
+        # Visits UR authorized of this same request (the item is then the remaining portion) are part of the
+        # course the guideline caps: a fact of the record, not the reviewer's conclusion.
+        authorized = request.ur.modified_to if request.ur and request.ur.decision == "modified" else None
         if request.history.sessions_completed is not None:
-            facts["request.total_sessions"] = request.history.sessions_completed + facts["request.sessions"]
+            facts["request.total_sessions"] = request.history.sessions_completed + facts["request.sessions"] + (
+                authorized or 0)
         elif request.history.prior_treatment is False:
-            facts["request.total_sessions"] = facts["request.sessions"]
+            facts["request.total_sessions"] = facts["request.sessions"] + (authorized or 0)
     drug = request.drug
     if drug is not None:
         entry = lookup_drug(drug.name)

@@ -12,7 +12,7 @@ from ..case import Case
 from ..errors import InputError
 from . import clinical
 from .citation import parse_citations
-from .classify import body_regions, parse_request
+from .classify import associated_service, body_regions, names_peri_operative_service, parse_request
 from .clinical import Facts
 from .letter import Item, Letter
 from .sentences import fact_sentences
@@ -50,6 +50,7 @@ def build_case(letter: Letter) -> Case:
 
     parsed = [parse_request(item.original_request or item.name) for item in letter.items]
     surgeries = [i for i, p in enumerate(parsed) if p.topic == "surgery"]
+    associated = _associated_services(letter, parsed, surgeries)
     if surgeries:
         facts.put("clinical.surgery_considered", True, [headers[surgeries[0]]])
     # A surgery or an injection requested in this letter is an invasive procedure planned.
@@ -77,7 +78,7 @@ def build_case(letter: Letter) -> Case:
     for index, item in enumerate(letter.items):
         prefix = f"requests[{index}]."
         requests.append(_request(letter, item, parsed[index], index, headers[index], rationales[index], summary,
-                                 facts, prefix, on_date, surgeries))
+                                 facts, prefix, on_date, associated.get(index)))
     _place_ur_statements(ur_statements, parsed, requests, letter, facts)
 
     regions: list[str] = []
@@ -111,23 +112,49 @@ def build_case(letter: Letter) -> Case:
     return _validated(document, source)
 
 
+def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]) -> dict[int, int]:
+    """Item index -> the surgery item it belongs to: the nearest surgery named before it (else the first after).
+
+    A service belongs to a surgery when the letter files it as an "Associated surgical service", or when the
+    service itself is one that only an operation has (pre-operative, post-operative, an assistant surgeon).
+    Post-operative therapy is read under the post-surgical topic (rules/surgical_associated_service.yaml).
+    """
+    found: dict[int, int] = {}
+    if not surgeries:
+        return found
+    for index, item in enumerate(letter.items):
+        if index in surgeries:
+            continue
+        if not (item.is_associated_service or names_peri_operative_service(item.name)):
+            continue
+        before = [i for i in surgeries if i < index] or surgeries
+        found[index] = before[-1]
+        service = associated_service(item.original_request or item.name, parsed[index].topic)
+        if service == "post_operative_therapy" and parsed[index].topic != "surgical_associated_service":
+            parsed[index] = parse_request(item.original_request or item.name, "surgical_associated_service")
+        parsed[index].associated_service = service
+        parsed[index].procedure = parsed[before[-1]].procedure
+    return found
+
+
 def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Sentence, rationale: list[Sentence],
              summary: list[Sentence], facts: Facts, prefix: str, on_date: dt.date | None,
-             surgeries: list[int]) -> dict[str, Any]:
+             surgery: int | None) -> dict[str, Any]:
     text = item.original_request or item.name
     request: dict[str, Any] = {"id": f"item{item.number}", "text": text, "topic": parsed.topic}
     for name in ("body_region", "study", "modality", "injection_type", "injection_approach", "spinal_levels",
-                 "procedure", "stimulator_types", "is_purchase", "quantity", "sessions", "frequency_per_week", "duration_weeks"):
+                 "procedure", "stimulator_types", "is_purchase", "equipment", "associated_service", "quantity",
+                 "sessions", "frequency_per_week", "duration_weeks"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value
     if parsed.drug is not None:
         request["drug"] = _without_none(vars(parsed.drug))
     facts.evidence[prefix + "text"] = [header]
-    if item.is_associated_service and surgeries:
-        # The surgery this service belongs to: the nearest one named before it in the letter.
-        before = [i for i in surgeries if i < index] or surgeries
-        request["associated_with"] = f"item{letter.items[before[-1]].number}"
+    if item.original_request and parsed.sessions is not None:
+        _remaining_portion(item, parsed, request)
+    if surgery is not None:
+        request["associated_with"] = f"item{letter.items[surgery].number}"
 
     treatment = clinical.treatment_pattern(parsed.topic, text)
     own = [(2, s) for s in rationale]
@@ -178,6 +205,27 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     return request
 
 
+def _remaining_portion(item: Item, parsed: Any, request: dict[str, Any]) -> None:
+    """The sessions under review when UR authorized part of the request: the remaining portion, as the header names it.
+
+    The authorized visits are recorded as the UR decision's modified_to, and the course total counts both
+    (imr_check.facts); the original request's frequency and duration describe the whole, so they give way to the
+    remaining portion's own, or to none.
+    """
+    remaining = parse_request(item.name, parsed.topic)
+    authorized = parse_request(item.authorized, parsed.topic) if item.authorized else None
+    count = remaining.sessions
+    if count is None and authorized is not None and authorized.sessions is not None:
+        count = parsed.sessions - authorized.sessions if parsed.sessions > authorized.sessions else None
+    if count is None:
+        return
+    request["sessions"] = count
+    for name in ("frequency_per_week", "duration_weeks"):
+        request.pop(name, None)
+        if getattr(remaining, name) is not None:
+            request[name] = getattr(remaining, name)
+
+
 def _place_ur_statements(statements: list[clinical.URStatement], parsed: list[Any], requests: list[dict[str, Any]],
                          letter: Letter, facts: Facts) -> None:
     """Put the summary's 'UR non-certified the request for X' on the one request it names.
@@ -202,7 +250,8 @@ def _place_ur_statements(statements: list[clinical.URStatement], parsed: list[An
             continue
         index = matches[0]
         ur: dict[str, Any] = {"decision": statement.decision}
-        if statement.modified_to is not None:
+        if statement.modified_to is not None and _is_remaining_portion(named if statement.object_text else None,
+                                                                        requests[index], statement.modified_to):
             ur["modified_to"] = statement.modified_to
         if index in placed and placed[index][0] != ur:
             conflicted.add(index)
@@ -214,6 +263,19 @@ def _place_ur_statements(statements: list[clinical.URStatement], parsed: list[An
             ur["date"] = letter.dates["ur_decision_date"]
         requests[index]["ur"] = ur
         facts.evidence[f"requests[{index}].ur"] = [sentence]
+
+
+def _is_remaining_portion(named: Any, request: dict[str, Any], authorized: int) -> bool:
+    """Whether the item under review is what is left after UR's authorized part, so the two add up to the course.
+
+    A drug's quantity is recorded as it stands. For visits, the item must be the original count (as the summary
+    names it) less the authorized visits; an item that is the whole original request already holds them.
+    """
+    sessions = request.get("sessions")
+    if sessions is None or "drug" in request:
+        return True
+    original = named.sessions if named is not None else None
+    return original is not None and original - authorized == sessions
 
 
 def _drop_impossible_dates(info: dict[str, Any], facts: Facts) -> None:

@@ -127,6 +127,8 @@ class ParsedRequest:
     procedure: Optional[str] = None
     stimulator_types: Optional[list[str]] = None
     is_purchase: Optional[bool] = None
+    equipment: Optional[str] = None
+    associated_service: Optional[str] = None
 
 
 _STUDIES = [
@@ -196,6 +198,69 @@ _STIMULATORS = [("tens", re.compile(r"\btens\b|transcutaneous electrical nerve",
                 ("interferential", re.compile(r"interferential|\bif unit|\bifc\b", re.I)),
                 ("neuromuscular", re.compile(r"\bnmes\b|\bems\b|neuromuscular|electrical muscle stim", re.I)),
                 ("h_wave", re.compile(r"h-?wave", re.I))]
+
+
+# Equipment, first match wins: a unit combining cold and compression before a cold unit, a knee walker (a
+# crutch's stand-in) before a scooter.
+_EQUIPMENT = [
+    ("cold_compression_unit", re.compile(r"vascutherm|game ?ready|cold (?:and |/|& )?compression|compression (?:and |/|"
+                                         r"& )?cold|cryo-?compression|thermo-?compression", re.I)),
+    ("cold_therapy_unit", re.compile(r"cryotherapy|cryo-?cuff|cold therapy|cold (?:unit|machine)|ice (?:unit|machine)|"
+                                     r"polar ?care|continuous[- ]flow", re.I)),
+    ("hospital_bed", re.compile(r"hospital bed", re.I)),
+    ("sling", re.compile(r"sling\b", re.I)),
+    ("brace", re.compile(r"brace|splint|orthosis|immobiliz", re.I)),
+    ("walking_aid", re.compile(r"\bcanes?\b|walker|crutch|knee scooter", re.I)),
+    ("mobility_scooter", re.compile(r"scooter|power (?:wheel)?chair|wheelchair", re.I)),
+    ("disposable_supply", re.compile(r"gloves?\b|wipes\b|\bpads?\b|dressings?\b|bandages?\b|diapers?\b|"
+                                     r"\bgauze\b|electrodes?\b", re.I)),
+]
+
+
+def equipment(text: str) -> str:
+    """The kind of equipment a request names; `other` when it names none of the kinds the rules tell apart."""
+    for name, pattern in _EQUIPMENT:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+# A service tied to a surgery, by what it is. Therapy and equipment are read from the request's topic.
+_PERI_OPERATIVE = re.compile(r"\bpre-?op(?:erative)?\b|\bpost-?op(?:erative)?\b|assistant surgeon|surgical assistant|"
+                             r"co-?surgeon|medical clearance|surgical clearance", re.I)
+_ASSOCIATED = [
+    ("assistant_surgeon", re.compile(r"assistant surgeon|surgical assistant|co-?surgeon|\bassistant\b", re.I)),
+    ("preoperative_clearance", re.compile(r"clearance|pre-?op(?:erative)? (?:medical )?(?:evaluation|consult\w*|visit|"
+                                          r"exam\w*|history)|history and physical|\bH&P\b", re.I)),
+    ("post_operative_therapy", re.compile(r"physical therapy|occupational therapy|physiotherapy|\bpt\b(?!\s*/\s*ptt)|\bot\b|"
+                                          r"hand therapy|rehab\w*|therapy (?:sessions?|visits?)", re.I)),
+    ("preoperative_test", re.compile(r"\blabs?\b|laborator|\bekg\b|\becg\b|electrocardiogra|\bcbc\b|chem(?:istry)? "
+                                     r"panel|\bbmp\b|\bcmp\b|pt/ptt|\bptt\b|\binr\b|\bua\b|urinalysis|"
+                                     r"chest x-?ray|chest radiograph", re.I)),
+]
+_THERAPY_TOPICS = {"physical_therapy"}
+_EQUIPMENT_TOPICS = {"durable_medical_equipment", "tens"}
+
+
+def names_peri_operative_service(text: str) -> bool:
+    """The request names a service that belongs to an operation (pre-op, post-op, an assistant surgeon)."""
+    return bool(_PERI_OPERATIVE.search(text))
+
+
+def associated_service(text: str, topic: str) -> str:
+    """What a service tied to a surgery is: clearance, a pre-operative test, an assistant, therapy, equipment, ..."""
+    if topic in _THERAPY_TOPICS:
+        return "post_operative_therapy"
+    if topic in _EQUIPMENT_TOPICS:
+        return "post_operative_equipment"
+    if topic in _DRUG_TOPICS:
+        return "post_operative_medication"
+    for name, pattern in _ASSOCIATED:
+        if pattern.search(text):
+            return name
+    if lookup_drug(text) is not None:
+        return "post_operative_medication"
+    return "other"
 
 
 def injection_type(text: str) -> Optional[str]:
@@ -334,6 +399,10 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
             parsed.spinal_levels = spinal_levels(text)
     if topic == "surgery":
         parsed.procedure = procedure(text)
+    if topic == "durable_medical_equipment":
+        parsed.equipment = equipment(text)
+    if topic == "surgical_associated_service":
+        parsed.associated_service = associated_service(text, topic)
     if topic in ("tens", "durable_medical_equipment"):
         kinds = [name for name, pattern in _STIMULATORS if pattern.search(text)]
         parsed.stimulator_types = kinds or None
