@@ -311,3 +311,46 @@ def test_associated_service_follows_the_surgery(header: str, service: str, topic
 def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     case = read("Knee pain.", [("Physical therapy 2 times a week for 6 weeks", "Knee pain.")])
     assert case.requests[0].associated_with is None and case.requests[0].associated_service is None
+
+
+@pytest.mark.parametrize("name, sentence, expected", [
+    ("insomnia", "She reports difficulty falling asleep because of the pain.", True),
+    ("insomnia", "He denies sleep disturbance.", False),
+    ("insomnia", "Sleep hygiene was discussed.", None),
+    ("depression", "He was diagnosed with major depressive disorder.", True),
+    ("depression", "She denies depression.", False),
+    ("depression", "Shoulder depression test was positive.", None),
+    ("depression", "She takes an antidepressant for pain.", None),
+    ("calcifying_tendinitis", "An x-ray showed calcific tendinitis of the supraspinatus.", True),
+    ("calcifying_tendinitis", "Radiographs showed no calcium deposits in the rotator cuff.", False),
+    ("activity_limitation", "The pain limits her ability to perform household chores.", True),
+    ("activity_limitation", "He has difficulty with activities of daily living.", True),
+    ("activity_limitation", "There is limited range of motion of the knee.", None),
+    ("surgical_lesion_on_imaging", "An MRI of the right shoulder showed a full-thickness rotator cuff tear.", True),
+    ("surgical_lesion_on_imaging", "The lumbar MRI revealed a disc herniation at L5-S1 compressing the S1 root.", True),
+    ("surgical_lesion_on_imaging", "The MRI revealed no evidence of a labral tear.", False),
+    ("surgical_lesion_on_imaging", "The cervical MRI showed an annular tear at C5-C6.", None),
+    ("surgical_lesion_on_imaging", "An MRI is requested to rule out a meniscal tear.", None),
+    ("nsaid_use", "Current medications include naproxen and omeprazole.", True),
+    ("nsaid_use", "She is not taking any NSAIDs.", False),
+    ("nsaid_use", "He uses a topical diclofenac gel.", None),
+    ("nsaid_use", "She stopped taking ibuprofen last year.", False),
+    ("nsaid_dyspepsia", "She reports dyspepsia with naproxen.", True),
+    ("nsaid_dyspepsia", "He denies gastrointestinal upset with ibuprofen.", False),
+    ("nsaid_dyspepsia", "She has heartburn.", None),
+    ("opioid_use", "Her current medications included Norco.", True),
+    ("opioid_use", "There is no documentation that the patient is taking opioid medications.", False),
+    ("opioid_misuse_risk", "The patient was assessed as low risk for opioid misuse.", "low"),
+    ("opioid_misuse_risk", "The opioid risk tool placed him at high risk.", "high"),
+    ("opioid_misuse_risk", "She is at high risk of falls.", None),
+    ("first_line_neuropathic_trial", "She has tried gabapentin and amitriptyline without relief.", True),
+    ("first_line_neuropathic_trial", "There is no documentation of a trial of first-line therapy.", False),
+    ("first_line_neuropathic_trial", "He uses a cream with gabapentin 10%.", None),
+])
+def test_medication_and_condition_phrasings(name: str, sentence: str, expected: Any) -> None:
+    assert clinical(sentence, name) == expected
+
+
+def test_an_opioid_requested_is_opioid_use() -> None:
+    case = read("Low back pain.", [("Urine drug screen", "Low back pain."), ("Norco 10/325mg #60", "Back pain.")])
+    assert case.clinical.opioid_use is True

@@ -47,6 +47,11 @@ def build_case(letter: Letter) -> Case:
     diagnoses, diagnosis_evidence = clinical.read_diagnoses(summary)
     clinical.read_pain_condition(diagnoses, diagnosis_evidence, facts)
     clinical.read_medications_need_monitoring(tiered, facts)
+    clinical.read_class_use("nsaid", "clinical.nsaid_use", tiered, facts)
+    clinical.read_class_use("opioid", "clinical.opioid_use", tiered, facts)
+    clinical.read_nsaid_dyspepsia(tiered, facts)
+    clinical.read_opioid_misuse_risk(tiered, facts)
+    clinical.read_first_line_neuropathic_trial(tiered, facts)
 
     parsed = [parse_request(item.original_request or item.name) for item in letter.items]
     surgeries = [i for i, p in enumerate(parsed) if p.topic == "surgery"]
@@ -58,6 +63,13 @@ def build_case(letter: Letter) -> Case:
     if procedures:
         facts.put("clinical.invasive_procedure_planned", True, [headers[procedures[0]]])
     ur_statements = clinical.read_ur_statements(summary_all)
+    # A drug of the class requested in this letter is taken or being started (the fact's own definition), unless
+    # the record says otherwise.
+    for drug_class, path in (("opioid", "clinical.opioid_use"), ("nsaid", "clinical.nsaid_use")):
+        asked = [i for i, p in enumerate(parsed) if p.topic == drug_class and p.drug is not None
+                 and p.drug.route in (None, "oral")]
+        if asked and path not in facts.values:
+            facts.put(path, True, [headers[asked[0]]])
 
     info: dict[str, Any] = {"id": letter.case_number, "source": source}
     for name, day in letter.dates.items():

@@ -157,6 +157,38 @@ CASE_CONCEPTS += [
     _c("clinical.chronic_tendinopathy", r"tendinosis|tendinopathy|chronic tendinitis|chronic tendonitis"),
 ]
 
+# Lesions surgery is known to help, as imaging or an electrodiagnostic study shows them. A disc bulge or protrusion
+# counts only where it presses on a nerve; an annular tear is not a surgical lesion.
+_SURGICAL_LESION = (r"(?<!annular )(?:full[- ]thickness |partial[- ]thickness |complete |retracted |labral |meniscal |"
+                    r"SLAP )?tears?\b|(?:herniat|extru|protru|bulg)\w*[^.;]{0,60}?(?:compress|imping|abut|effac|"
+                    r"displac|contact)\w*|(?:spinal |central |foraminal |canal )?stenosis|(?:nerve |root |cord )"
+                    r"compression|impingement|instability|spondylolisthesis|(?:carpal|cubital) tunnel syndrome|"
+                    r"(?:median|ulnar) (?:nerve )?(?:neuropathy|entrapment)")
+_STUDY_SHOWS = (r"(?:MRI|MR arthrogram|arthrogram|CT(?: scan)?|imaging|x-?rays?|radiographs?|ultrasound|EMG|NCS|NCV|"
+                r"nerve conduction|electrodiagnostic)\b[^.;]{0,80}?\b(?:show\w*|reveal\w*|demonstrat\w*|confirm\w*|"
+                r"consistent with|evidence|significant for|notable for|noted)\b")
+
+CASE_CONCEPTS += [
+    _c("clinical.insomnia",
+       r"insomnia|sleep (?:disturbances?|disorder|difficult\w*|problems?|issues?|deprivation|impairment)|(?:difficulty|"
+       r"trouble|problems?) (?:with )?(?:falling |staying )?(?:sleep\w*|asleep)|(?:poor|disturbed|interrupted|"
+       r"disrupted) sleep|unable to sleep|(?:cannot|can't) sleep|wakes? (?:up )?(?:frequently|often|several times)"),
+    _c("clinical.depression",
+       r"(?<!anti)(?<!anti-)(?<!shoulder )(?<!scapular )(?<!scapula )depression(?! test)|"
+       r"(?<!anti)(?<!anti-)depressive (?:disorder|symptoms|episode)|depressed mood|"
+       r"dysthymi\w*", excludes=r"\bto rule out\b|\br/o\b"),
+    _c("clinical.calcifying_tendinitis",
+       r"calcific\w* (?:tendinitis|tendonitis|tendinopathy|tendinosis)|calcium deposits?|calcific deposits?|"
+       r"calcifications? (?:\w+ ){0,3}(?:rotator cuff|supraspinatus|infraspinatus|tendon)"),
+    _c("clinical.activity_limitation",
+       r"(?:difficult\w*|trouble|unable|inability|limit\w*|restrict\w*|interfer\w*|impair\w*|impact\w*|affect\w*)"
+       r"\W+(?:\w+\W+){0,5}?(?:activities of daily living|\bADLs?\b|daily activities|(?:usual|normal|household|"
+       r"work|recreational) activities|self-care|housework|household chores|(?:her|his) (?:job|work))|"
+       r"functional (?:limitations?|deficits?|impairment)|limitations? (?:in|with|of) (?:function|activit\w+)"),
+    _c("clinical.surgical_lesion_on_imaging", _SURGICAL_LESION, needs=_STUDY_SHOWS,
+       excludes=_PLAN + r"|\bto rule out\b"),
+]
+
 OPIOID_CONCEPTS: list[Concept] = [
     _c("opioid_monitoring.analgesia",
        r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesi[ac]|\d+(?:\.\d+)?\s*/\s*10 "
@@ -659,6 +691,132 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
     chosen = resolve(findings)
     if chosen is not None:
         into.put("clinical.medications_need_monitoring", chosen[0], chosen[1])
+
+
+# --- drug classes the patient takes: NSAIDs (gastric protection), opioids (drug testing) ---------
+
+_CLASS_WORDS = {
+    "nsaid": r"NSAIDs?|non-?steroidal anti-?inflammator\w*|anti-?inflammator(?:y|ies) (?:medications?|drugs?)|"
+             r"anti-?inflammatories",
+    "opioid": r"opioids?|opiates?|narcotics?",
+}
+_GI_SYMPTOM = re.compile(r"dyspepsia|heartburn|gastritis|reflux|\bGERD\b|(?:gastrointestinal|\bGI\b|stomach|gastric) "
+                         r"(?:upset|irritation|distress|complaints?|symptoms?|side effects?|discomfort|pain|issues?|"
+                         r"problems?)|upset stomach|epigastric (?:pain|discomfort)", re.I)
+_CAUSED_BY = re.compile(r"\b(?:from|with|due to|secondary to|caused by|induced|related to|associated with|"
+                        r"attributed to|while (?:taking|on)|after (?:taking|starting))\b", re.I)
+
+
+def class_pattern(drug_class: str) -> re.Pattern[str]:
+    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class == drug_class), key=len, reverse=True)
+    words = [re.escape(n) for n in names] + ([_CLASS_WORDS[drug_class]] if drug_class in _CLASS_WORDS else [])
+    return re.compile(r"(?<![a-z])(?:" + "|".join(words) + r")(?![a-z])", re.I)
+
+
+def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]], into: Facts) -> None:
+    """Whether the patient takes a drug of the class: a medication list or 'taking X', negated or not."""
+    pattern = class_pattern(drug_class)
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        if not pattern.search(text):
+            continue
+        if _NO_MEDICATION.search(text):
+            findings.append(Finding(False, sentence, tier))
+            continue
+        if not _TAKING.search(text) or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using",
+                                                                                           text, re.I):
+            continue
+        if re.search(r"\b(?:topical|cream|gel|patch|ointment|lotion|compound\w*)\b", text, re.I):
+            continue  # a topical product is not the oral drug a PPI is given with
+        for match in pattern.finditer(text):
+            mention = assess(text, match.start(), match.end())
+            if mention.status == UNCERTAIN:
+                continue
+            stopped = re.search(r"discontinu|stopp|weaned off|tapered off|no longer", text, re.I)
+            findings.append(Finding(mention.status == AFFIRMED and not stopped, sentence, tier))
+            break
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put(path, chosen[0], chosen[1])
+
+
+def read_nsaid_dyspepsia(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
+    """Gastrointestinal symptoms the record ties to an NSAID ('dyspepsia with naproxen', 'NSAID-induced gastritis')."""
+    nsaid = class_pattern("nsaid")
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        symptom = _GI_SYMPTOM.search(text)
+        if symptom is None or not nsaid.search(text) or not _CAUSED_BY.search(text):
+            continue
+        mention = assess(text, symptom.start(), symptom.end())
+        if mention.status != UNCERTAIN:
+            findings.append(Finding(mention.status == AFFIRMED, sentence, tier))
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put("clinical.nsaid_dyspepsia", chosen[0], chosen[1])
+
+
+# The treating physician's assessment of the risk of opioid misuse: "low risk for aberrant behavior", "ORT score of
+# 8 (high risk)".
+_RISK_LEVEL = re.compile(r"\b(low|moderate|medium|intermediate|high)(?:[- ]to[- ](?:moderate|high))?[- ]risk\b|"
+                         r"\brisk (?:level |category )?(?:is |was |of |as )?(low|moderate|medium|intermediate|high)\b",
+                         re.I)
+_RISK_OF_WHAT = re.compile(r"misuse|abuse|addiction|aberran\w*|diversion|opioid risk|\bORT\b|\bSOAPP|\bCOMM\b|"
+                           r"\bDIRE\b|dependen\w*", re.I)
+
+
+def read_opioid_misuse_risk(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        if not _RISK_OF_WHAT.search(text):
+            continue
+        for match in _RISK_LEVEL.finditer(text):
+            if assess(text, match.start(), match.end()).status != AFFIRMED:
+                continue
+            level = (match.group(1) or match.group(2)).lower()
+            level = {"medium": "moderate", "intermediate": "moderate"}.get(level, level)
+            if re.search(r"to[- ](?:moderate|high)", match.group(), re.I):
+                level = "high" if "high" in match.group().lower() else "moderate"  # a range is read at its upper end
+            findings.append(Finding(level, sentence, tier))
+            break
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put("clinical.opioid_misuse_risk", chosen[0], chosen[1])
+
+
+# A trial of first-line therapy for neuropathic pain: an antidepressant or an anti-epilepsy drug taken or tried.
+_TRIED = re.compile(r"\b(?:tried|trialed|trial of|failed|taking|takes|took|using|used|been on|was on|prescribed|"
+                    r"treated with|history of|includ\w+|consist\w*|current medications?|medications? (?:are|were|list)|"
+                    r"continu\w+|utiliz\w+|did not (?:help|tolerate))\b", re.I)
+_FIRST_LINE_WORDS = r"first[- ]line (?:therapy|treatment|medications?|agents?|drugs?)|anti-?depressants?|" \
+                    r"anti-?convulsants?|anti-?epilep\w+ (?:drugs?|medications?)|\bAEDs?\b"
+
+
+def read_first_line_neuropathic_trial(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
+    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class in ("antidepressant", "anticonvulsant")),
+                   key=len, reverse=True)
+    pattern = re.compile(r"(?<![a-z])(?:" + "|".join([re.escape(n) for n in names] + [_FIRST_LINE_WORDS]) +
+                         r")(?![a-z])", re.I)
+    findings: list[Finding] = []
+    for tier, sentence in tiered:
+        text = sentence.text
+        if not pattern.search(text) or not _TRIED.search(text):
+            continue
+        if re.search(r"\d\s*%|\b(?:topical|cream|gel|ointment|compound\w*)\b", text, re.I):
+            continue  # a compounded topical with gabapentin is not an oral trial
+        if re.search(_NOT_YET, text, re.I) and not re.search(r"tried|trialed|failed|taking|prior|previous", text, re.I):
+            continue
+        for match in pattern.finditer(text):
+            mention = assess(text, match.start(), match.end())
+            if mention.status != UNCERTAIN:
+                findings.append(Finding(mention.status == AFFIRMED, sentence, tier))
+                break
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put("clinical.first_line_neuropathic_trial", chosen[0], chosen[1])
 
 
 # --- an earlier study of the same kind and region ------------------------------------------------

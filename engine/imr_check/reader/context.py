@@ -63,7 +63,8 @@ _UNCERTAIN = (
 _PSEUDO = r"\bnot only\b|\bnot necessarily\b|\bno further\b|\bno longer\b|\bnot certain if\b|\bwhether or not\b"
 _TERMINATORS = re.compile(
     r"\b(?:but|however|although|though|except|apart from|aside from|yet|whereas|which|while|despite|who|"
-    r"and (?:she|he|the patient|the injured worker|there)|as well as)\b|;|:|\.\s", re.I)
+    r"and (?:she|he|the patient|the injured worker|there)|as well as|because|as (?:she|he|the patient|the injured "
+    r"worker) (?:had|has|was|is))\b|;|:|\.\s", re.I)
 
 _DOC_NEG_RE = re.compile(r"(?:" + _DOC_NEGATION + r")$", re.I)
 _DOC_NEG_ANY = re.compile(_DOC_NEGATION, re.I)

@@ -54,7 +54,8 @@ _GUIDELINE_VERB = re.compile(
     r"\b(?:guidelines?|mtus|acoem|odg|criteria)\b[^.]{0,120}?\b(?:state|states|stated|recommend|recommends|note|notes"
     r"|indicate|indicates|support|supports|require|requires|allow|allows|suggest|suggests|specify|specifies"
     r"|consider|considers|address|addresses|define|defines|outline|outlines|describe|describes|list|lists"
-    r"|advise|advises|limit|limits|do not|does not|mention|mentions|go on to)\b",
+    r"|advise|advises|limit|limits|do not|does not|mention|mentions|go on to|acknowledge|acknowledges|recognize"
+    r"|recognizes)\b",
     re.I,
 )
 _GENERIC_SUBJECT = re.compile(
