@@ -354,3 +354,25 @@ def test_medication_and_condition_phrasings(name: str, sentence: str, expected: 
 def test_an_opioid_requested_is_opioid_use() -> None:
     case = read("Low back pain.", [("Urine drug screen", "Low back pain."), ("Norco 10/325mg #60", "Back pain.")])
     assert case.clinical.opioid_use is True
+
+
+@pytest.mark.parametrize("summary, expected", [
+    ("He has been taking cyclobenzaprine since March 2016.", True),
+    ("She is currently taking cyclobenzaprine at night.", True),
+    ("Cyclobenzaprine was prescribed on 10/01/2016 for spasm.", True),
+    ("Cyclobenzaprine was first prescribed at this visit.", False),
+    ("The physician recommended cyclobenzaprine.", None),
+])
+def test_first_prescription_or_continuing_use(summary: str, expected: bool | None) -> None:
+    case = read(summary, [("Cyclobenzaprine 7.5mg #60", "The patient has neck spasm.")])
+    assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The treatment plan set short- and long-term goals for the TENS unit.", True),
+    ("There is no treatment plan with specific short and long-term goals for the TENS unit.", False),
+    ("The patient has used a TENS unit at home.", None),
+])
+def test_treatment_plan_with_goals(sentence: str, expected: bool | None) -> None:
+    case = read("Low back pain.", [("TENS unit, one month trial", sentence)])
+    assert case.requests[0].treatment_plan_with_goals is expected

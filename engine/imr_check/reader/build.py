@@ -184,6 +184,8 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         facts.put(prefix + "history.prior_treatment", False, [header])
     clinical.read_concepts(clinical.IMPROVEMENT_CONCEPTS, own + (about if treatment is not None else []), prefix,
                            facts)
+    if parsed.topic == "tens":
+        clinical.read_concepts(clinical.PLAN_GOALS_CONCEPTS, own + about, prefix, facts)
     if parsed.topic == "opioid":
         # The "4 A's" concern the medication regimen, which the summary describes without always naming the drug.
         clinical.read_concepts(clinical.OPIOID_CONCEPTS, own + [(1, s) for s in summary], prefix, facts)

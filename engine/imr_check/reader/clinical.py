@@ -243,6 +243,14 @@ IMPROVEMENT_CONCEPTS: list[Concept] = [
        r"have been )?(?:reduced|decreased|tapered)"),
 ]
 
+# A plan for the requested treatment that sets its short- and long-term goals (TENS criteria).
+PLAN_GOALS_CONCEPTS: list[Concept] = [
+    _c("treatment_plan_with_goals",
+       r"(?:short|long)[- ]term (?:and (?:short|long)[- ]term )?(?:functional |treatment )?goals|"
+       r"(?:specific |functional |measurable )?goals (?:of|for) (?:the )?(?:treatment|therapy|unit|use)|"
+       r"(?:specific|measurable) (?:functional )?goals"),
+]
+
 # What a request's own treatment is called, to find its history in the summary.
 _TREATMENT_WORDS = {
     "acupuncture": r"acupuncture",
@@ -519,7 +527,7 @@ def read_sessions_completed(topic: str, treatment: re.Pattern[str], tiered: list
         into.put(prefix + "history.sessions_completed", best.value, [best.sentence])
 
 
-_PRIOR_POSITIVE = re.compile(r"to date|has had|had (?:\w+ ){0,3}(?:sessions?|visits?|treatments?)|received|undergone|"
+_PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) \d|to date|has had|had (?:\w+ ){0,3}(?:sessions?|visits?|treatments?)|received|undergone|"
                              r"underwent|completed|attended|tried|trialed|prior|previous\w*|history of|has been "
                              r"(?:taking|using|on|treated with)|continu\w+ (?:to take|taking|with|on)|currently "
                              r"(?:taking|using|on)|includ\w+|benefit\w* from|since", re.I)
@@ -545,7 +553,9 @@ def read_prior_treatment(treatment: re.Pattern[str], tiered: list[tuple[int, Sen
             if not _PRIOR_POSITIVE.search(text):
                 continue
             if re.search(_PLAN, text, re.I) and not re.search(r"to date|previous|prior|has had|history of|completed|"
-                                                               r"continu", text, re.I):
+                                                               r"continu|since|currently|has been (?:taking|using|on)|"
+                                                               r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) "
+                                                               r"\d", text, re.I):
                 continue
             mention = assess(text, name.start(), name.end())
             if mention.status == AFFIRMED:
