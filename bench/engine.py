@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     print(f"{0:>9,} {'':>8} {'':>10} {'':>12} {rss_now_mb():>7.1f} {rss_peak_mb():>11.1f} "
-          f"{(tracemalloc.get_traced_memory()[0] / 2**20 if tracemalloc.is_tracing() else 0):>10.2f} {'':>10}")
+          f"{(f'{tracemalloc.get_traced_memory()[0] / 2**20:.2f}' if tracemalloc.is_tracing() else '-'):>10} {'':>10}")
 
     totals = {"cases": 0, "requests": 0, "wall": 0.0, "evaluate": 0.0}
     block = {"cases": 0, "requests": 0, "start": time.perf_counter(), "evaluate": 0.0}
@@ -175,10 +175,13 @@ def main(argv: list[str] | None = None) -> int:
             decisions[request.determination] = decisions.get(request.determination, 0) + 1
         if number % args.every == 0 or number == args.cases:
             wall = time.perf_counter() - block["start"]
-            heap, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (0, 0)
+            if tracemalloc.is_tracing():
+                heap, peak = (f"{v / 2**20:>10.2f}" for v in tracemalloc.get_traced_memory())
+            else:
+                heap = peak = f"{'-':>10}"
             print(f"{number:>9,} {block['cases'] / wall:>8.0f} {block['requests'] / wall:>10.0f} "
                   f"{1000 * block['evaluate'] / block['cases']:>12.2f} {rss_now_mb():>7.1f} {rss_peak_mb():>11.1f} "
-                  f"{heap / 2**20:>10.2f} {peak / 2**20:>10.2f}", flush=True)
+                  f"{heap} {peak}", flush=True)
             totals["cases"] += block["cases"]
             totals["requests"] += block["requests"]
             totals["wall"] += wall
