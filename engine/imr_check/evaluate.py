@@ -152,7 +152,7 @@ def _rule_clauses(rule: LoadedRule) -> list[str]:
     ids = list(rule.rule.cites)
     if isinstance(rule.rule.otherwise, SupportsUpTo):
         ids += rule.parameters[rule.rule.otherwise.supports_up_to].cites
-    return ids
+    return list(dict.fromkeys(ids))
 
 
 def _requested_quantity(facts: dict[str, Any]) -> float | None:

@@ -49,8 +49,13 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
     if request.missing_documentation:
         missing = Table(title="Missing documentation that would change the answer", title_justify="left",
                         show_header=False, box=None, padding=(0, 1))
+        missing.add_column(no_wrap=True)
+        missing.add_column(overflow="fold")
         for item in request.missing_documentation:
-            missing.add_row("•", item.fact, Text(item.description, style="dim"))
+            line = Text(item.fact)
+            if item.description and item.description != item.fact:
+                line.append(f" — {item.description}", style="dim")
+            missing.add_row("•", line)
         parts.insert(1 if prescreen else len(parts), missing)
     if request.not_encoded:
         notes = Table(title="Deliberately not encoded for this topic", title_justify="left",
@@ -60,23 +65,27 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         parts.append(notes)
     if request.criteria:
         table = Table(show_lines=False, expand=True)
-        table.add_column("criterion", ratio=3)
-        table.add_column("result", ratio=1)
+        table.add_column("criterion (clauses)", ratio=4, overflow="fold")
+        table.add_column("result", min_width=14, no_wrap=True)
         table.add_column("why", ratio=5)
-        table.add_column("clauses", ratio=2)
         for criterion in request.criteria:
+            title = Text(criterion.title)
+            title.append("\n" + "\n".join(criterion.cites), style="dim")
             table.add_row(
-                criterion.title,
+                title,
                 Text(criterion.status.replace("_", " "), style=_STATUS_STYLE[criterion.status]),
                 criterion.explanation,
-                "\n".join(criterion.cites),
             )
         parts.append(table)
     if request.clauses:
         cited = Table(title="Decided by", title_justify="left", show_header=False, box=None, padding=(0, 1))
+        cited.add_column(overflow="fold")
         for clause in request.clauses:
             source = clause.source if clause.is_mtus else f"{clause.source} (not MTUS)"
-            cited.add_row(clause.id, clause.citation, Text(source, style="dim"))
+            line = Text(clause.id, style="bold")
+            line.append(f"  {clause.citation}")
+            line.append(f"  {source}", style="dim")
+            cited.add_row(line)
         parts.append(cited)
     if request.actual_outcome:
         verdict = Text(f"Predicted IMR outcome: {request.predicted_outcome or 'none (undetermined)'}; "
