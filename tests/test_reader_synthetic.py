@@ -22,14 +22,13 @@ Priority: Standard Application
 Received:
 02/20/2017
 HOW THE IMR FINAL DETERMINATION WAS MADE
-MAXIMUS Federal Services sent the complete case file to an expert reviewer.
+A reviewer with no tie to the parties reviewed the file.
 The Expert Reviewer has the following credentials:
 State(s) of Licensure: California, Oregon
 Certification(s)/Specialty: Internal Medicine, Pain
 Management
 CLINICAL CASE SUMMARY
-The expert reviewer developed the following clinical case summary based on a review of the
-case file, including all medical records:
+Summary of the records, prepared by the reviewer:
 The injured worker is a 44 year old female who sustained an industrial injury on 05-04-2015.
 Diagnoses include lumbar strain and right knee sprain. She has completed 8 sessions of
 physical therapy. She has been taking Norco since January 2016. She denies side effects. There
@@ -70,7 +69,7 @@ Decision rationale: As the surgery is not medically necessary, the brace is not 
 
 OLD_LAYOUT = """ HOW THE IMR FINAL DETERMINATION WAS MADE
 
-MAXIMUS Federal Services sent the complete case file to an expert reviewer. The expert
+A reviewer with no tie to the parties reviewed the file. The expert
 
 reviewer is Board Certified in Family Medicine and is licensed to practice in Nevada and
 
