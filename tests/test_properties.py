@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from imr_check import InputError, evaluate_case, load_case_text, load_knowledge
+from imr_check import evaluate_case, load_case_text, load_knowledge
 from imr_check.case import Case, Clinical, Drug, OpioidMonitoring, Patient, Request, TreatmentHistory
 from imr_check.cli import app
 from imr_check.vocabulary import drug_lexicon, topics

@@ -6,7 +6,6 @@ fact path, an operator that does not fit the fact's kind, a placeholder the expl
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -25,7 +24,6 @@ from .model import (
     AnyOf,
     Clause,
     Compare,
-    Condition,
     Effective,
     GuidelineFile,
     Not,
@@ -274,7 +272,3 @@ def rule_files(directory: Path) -> list[Path]:
 def load_knowledge() -> Knowledge:
     """The bundled guidelines and rules (loaded once per process)."""
     return load_knowledge_from(sorted(guidelines_dir().glob("*.yaml")), rule_files(rules_dir()))
-
-
-def in_force(rule: LoadedRule, day: dt.date) -> bool:
-    return rule.effective.contains(day)

@@ -422,12 +422,7 @@ def read_diagnoses(summary: list[Sentence]) -> tuple[list[str], list[Sentence]]:
 def read_dates(summary: list[Sentence], known: dict[str, dt.date], into: Facts) -> None:
     """Dates the header did not give (the older letters have none): injury, UR decision, request."""
     if "injury_date" not in known:
-        for sentence in summary:
-            match = _INJURY.search(sentence.text)
-            day = parse_date(match.group(1)) if match else None
-            if day:
-                into.put("case.injury_date", day, [sentence])
-                break
+        _first_date(summary, _INJURY, "case.injury_date", into)
     if "ur_decision_date" not in known:
         for sentence in summary:
             if re.search(r"utilization review|\bUR\b|(?:non-?certified|denied|modified) (?:on|dated) \d",
@@ -438,12 +433,17 @@ def read_dates(summary: list[Sentence], known: dict[str, dt.date], into: Facts) 
                 if days:
                     into.put("case.ur_decision_date", max(days), [sentence])
                     break
+    _first_date(summary, _RFA, "case.request_date", into)
+
+
+def _first_date(summary: list[Sentence], pattern: re.Pattern[str], path: str, into: Facts) -> None:
+    """The date the pattern's first group gives in the first sentence where it parses."""
     for sentence in summary:
-        match = _RFA.search(sentence.text)
+        match = pattern.search(sentence.text)
         day = parse_date(match.group(1)) if match else None
         if day:
-            into.put("case.request_date", day, [sentence])
-            break
+            into.put(path, day, [sentence])
+            return
 
 
 def read_pain_and_work(sentences: list[Sentence], into: Facts) -> None:
