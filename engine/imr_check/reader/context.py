@@ -41,6 +41,7 @@ _FORWARD_NEGATION = (
     r"|\black(?:ed|s|ing)? of\b|\black(?:ed|s|ing)?\b|\bfree of\b|\bruled out\b|\bnone\b|\bnever\b|\bresolved\b"
     r"|\bunable to (?:identify|find)\b|\bfails? to\b|\bfailed to\b|\bhas not\b|\bhave not\b|\bhad not\b"
     r"|\bdid not\b|\bdoes not\b|\bwas not\b|\bwere not\b|\bis not\b|\bare not\b|\bcannot\b|\bcan't\b"
+    r"|\bundermin(?:e|es|ed|ing)\b|\bargu(?:e|es|ed|ing) against\b"
 )
 _BACKWARD_NEGATION = (
     r"\b(?:was|were|is|are|has been|have been|had been)? ?(?:not|never) (?:\w+ )?(?:documented|noted|provided|"
@@ -59,6 +60,7 @@ _UNCERTAIN = (
     r"\bpossibl[ey]\b|\bprobabl[ey]\b|\bmay\b|\bmight\b|\bcould\b|\bquestionable\b|\bsuspect(?:ed)?\b"
     r"|\brule out\b|\bto rule out\b|\br/o\b|\bconcern for\b|\bif\b|\bwhether\b|\bshould\b|\bwould\b|\bunless\b"
     r"|\bin the event\b|\bin order to\b|\bto (?:assess|evaluate|determine|check)\b|\bpending\b"
+    r"|\bpotential(?:ly)?\b|\blikelihood\b"
 )
 _PSEUDO = r"\bnot only\b|\bnot necessarily\b|\bno further\b|\bno longer\b|\bnot certain if\b|\bwhether or not\b"
 _TERMINATORS = re.compile(

@@ -55,7 +55,7 @@ _GUIDELINE_VERB = re.compile(
     r"|indicate|indicates|support|supports|require|requires|allow|allows|suggest|suggests|specify|specifies"
     r"|consider|considers|address|addresses|define|defines|outline|outlines|describe|describes|list|lists"
     r"|advise|advises|limit|limits|do not|does not|mention|mentions|go on to|acknowledge|acknowledges|recognize"
-    r"|recognizes)\b",
+    r"|recognizes|include|includes)\b",
     re.I,
 )
 _GENERIC_SUBJECT = re.compile(
