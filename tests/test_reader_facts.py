@@ -376,3 +376,31 @@ def test_first_prescription_or_continuing_use(summary: str, expected: bool | Non
 def test_treatment_plan_with_goals(sentence: str, expected: bool | None) -> None:
     case = read("Low back pain.", [("TENS unit, one month trial", sentence)])
     assert case.requests[0].treatment_plan_with_goals is expected
+
+
+@pytest.mark.parametrize("summary, request_header, expected", [
+    # The summary's inventory of care leaves the requested therapy out: it has not been given.
+    ("Treatment to date has included medications, a back brace and chiropractic care.",
+     "Physical therapy 2 times a week for 3 weeks", False),
+    ("Treatments to date include activity modification and medications.", "Acupuncture 6 sessions", False),
+    # The inventory names it, or names care that could include it.
+    ("Treatment to date has included physical therapy and medications.",
+     "Physical therapy 2 times a week for 3 weeks", True),
+    ("Treatment to date has included medications and therapy.", "Physical therapy 2 times a week for 3 weeks", None),
+    ("Treatment to date has included conservative care.", "Acupuncture 6 sessions", None),
+    # Drugs hide behind "medications": a list cannot rule one out.
+    ("Treatment to date has included chiropractic care and medications.", "Cyclobenzaprine 7.5mg #60", None),
+    # A therapy is named by its kind even when the request also names a drug.
+    ("Treatment to date has included acupuncture and medications.", "Acupuncture 6 visits with capsaicin patch",
+     True),
+])
+def test_a_therapy_left_out_of_the_treatment_inventory(summary: str, request_header: str,
+                                                       expected: bool | None) -> None:
+    case = read(summary, [(request_header, "Low back pain.")])
+    assert case.requests[0].history.prior_treatment is expected
+
+
+def test_a_missing_response_to_a_treatment_is_not_a_missing_treatment() -> None:
+    case = read("Low back pain.", [("Acupuncture 6 sessions", "There is no documentation of the patient's "
+                                    "response to the prior course of acupuncture.")])
+    assert case.requests[0].history.prior_treatment is not False

@@ -177,6 +177,8 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         clinical.read_sessions_completed(parsed.topic, treatment, scoped, facts, prefix)
         if parsed.topic in _DRUG_TOPICS:
             clinical.read_drug_history(treatment, scoped, facts, prefix, on_date)
+        if prefix + "history.sessions_completed" not in facts.values:
+            clinical.read_absent_from_treatment_list(parsed.topic, treatment, summary, facts, prefix)
     # The request's own words: "additional" or "continued" treatment has been given before; "initial" has not.
     if _MORE.search(text) or _MORE.search(item.name):
         facts.put(prefix + "history.prior_treatment", True, [header])

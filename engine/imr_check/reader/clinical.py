@@ -478,6 +478,10 @@ def read_pain_and_work(sentences: list[Sentence], into: Facts) -> None:
 
 def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]]:
     """A pattern for the request's own treatment, as the summary would name it."""
+    # A therapy is named by its kind even when the request mentions a drug ("acupuncture with a
+    # capsaicin patch" is acupuncture).
+    if topic in _TREATMENT_WORDS:
+        return re.compile(_TREATMENT_WORDS[topic], re.I)
     entry = lookup_drug(request_text)
     if entry is not None:
         names = {n for n, e in drug_lexicon().items() if e.generic == entry.generic}
@@ -541,6 +545,11 @@ _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first (?:prescribed|pr
                              re.I)
 
 
+# "No documentation of the response to prior acupuncture": the response is missing, not the treatment.
+_RESPONSE_TO = re.compile(r"\b(?:response|results?|benefit|efficacy|improvement|outcome|effects?|gains?|relief)\b"
+                          r"[^.;]{0,40}\b(?:to|from|of|with|after)\b[^.;]{0,40}$", re.I)
+
+
 def read_prior_treatment(treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]], into: Facts,
                          prefix: str) -> None:
     findings: list[Finding] = []
@@ -560,12 +569,46 @@ def read_prior_treatment(treatment: re.Pattern[str], tiered: list[tuple[int, Sen
             mention = assess(text, name.start(), name.end())
             if mention.status == AFFIRMED:
                 findings.append(Finding(True, sentence, tier))
-            elif mention.status == NEGATED:
+            elif mention.status == NEGATED and not _RESPONSE_TO.search(text[:name.start()]):
                 findings.append(Finding(False, sentence, tier))
             break
     chosen = resolve(findings)
     if chosen is not None:
         into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
+
+
+# "Treatment to date has included A, B and C": the summary's inventory of the care given so far.
+_TREATMENT_LIST = re.compile(
+    r"\b(?:treatments?|therapies|care) (?:to date |thus far |so far )?(?:has |have )?(?:included|includes?|"
+    r"consisted of|consists of)\b:?(?P<items>[^.]+)", re.I)
+# Words in such a list that could stand for any therapy, so the list cannot rule one out.
+_UNSPECIFIC_CARE = re.compile(
+    r"\bconservative\b|\bmodalities\b|\brehab\w*|\bother\b|\betc\b|(?:^|,|;|:|\band)\s*(?:\w+ )?therap(?:y|ies)\b",
+    re.I)
+# Therapies a treatment list names one by one; drugs hide behind "medications", visits are not listed.
+_LISTED_THERAPIES = {"acupuncture", "physical_therapy", "chiropractic", "massage", "psychological_treatment",
+                     "injection", "tens", "passive_modality", "shockwave_therapy"}
+
+
+def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summary: list[Sentence], into: Facts,
+                                    prefix: str) -> None:
+    """A therapy the summary's treatment inventory leaves out has not been given before.
+
+    Reviewers read "treatment to date has included medications and chiropractic care" as the whole
+    record of care; a request for physical therapy after it is a first course. Only when the list
+    names its items specifically: "therapy" or "conservative care" could include the requested one.
+    """
+    if topic not in _LISTED_THERAPIES or prefix + "history.prior_treatment" in into.values:
+        return
+    for sentence in summary:
+        listed = _TREATMENT_LIST.search(sentence.text)
+        if listed is None:
+            continue
+        items = listed.group("items")
+        if treatment.search(items) or _UNSPECIFIC_CARE.search(items):
+            return
+        into.put(prefix + "history.prior_treatment", False, [sentence])
+        return
 
 
 def read_drug_history(treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]], into: Facts, prefix: str,

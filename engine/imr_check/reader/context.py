@@ -79,6 +79,9 @@ _WORD = re.compile(r"\w+")
 
 FORWARD_WORDS = 14  # how far a forward trigger reaches, in words, before a terminator stops it
 BACKWARD_WORDS = 8
+# "There is a lack of documentation of X, including A, B and an objective improvement in C": a
+# reviewer's list of what the record lacks runs long, and every item in it is lacking.
+DOC_FORWARD_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def assess(sentence: str, start: int, end: int) -> Mention:
             negation = match
     doc = None
     for match in _DOC_NEG_ANY.finditer(before_clean):
-        if _words(before_clean[match.end():]) <= FORWARD_WORDS + 4:
+        if _words(before_clean[match.end():]) <= DOC_FORWARD_WORDS:
             doc = match
     backward = _BWD_RE.search(after)
     if backward and _words(after[: backward.start()]) > BACKWARD_WORDS:
