@@ -19,3 +19,30 @@ from imr_check.reader.text import Sentence
 ])
 def test_rationale_sentence_kind(text: str, expected: str) -> None:
     assert kind(Sentence(text, 0, "item 1 rationale"), in_rationale=True) == expected
+
+
+def test_a_guideline_quotation_running_over_several_sentences_is_guideline_text() -> None:
+    from imr_check.reader.sentences import fact_sentences
+
+    texts = ['The guidelines state, "Imaging can mislead.', "Imaging is kept for cases where red flags are found.",
+             'Most patients recover within a month."', "No red flags were identified in this patient."]
+    kept = fact_sentences([Sentence(t, i * 100, "item 1 rationale") for i, t in enumerate(texts)], in_rationale=True)
+    assert [s.text for s in kept] == ["No red flags were identified in this patient."]
+
+
+def test_a_quotation_of_the_provider_in_a_fact_sentence_stays_a_fact() -> None:
+    from imr_check.reader.sentences import fact_sentences
+
+    texts = ['The treating physician wrote that the patient "cannot lift more than 10 pounds."',
+             "He has completed 12 visits of physical therapy."]
+    kept = fact_sentences([Sentence(t, i * 100, "item 1 rationale") for i, t in enumerate(texts)], in_rationale=True)
+    assert len(kept) == 2
+
+
+def test_a_sentence_about_this_patient_ends_an_unbalanced_quotation() -> None:
+    from imr_check.reader.sentences import fact_sentences
+
+    texts = ['ODG states "Patients are assessed after a "six-visit trial" before more visits.',
+             "The medical records show this patient has attended 6 previous sessions of therapy."]
+    kept = fact_sentences([Sentence(t, i * 100, "item 1 rationale") for i, t in enumerate(texts)], in_rationale=True)
+    assert [s.text for s in kept] == [texts[1]]

@@ -104,5 +104,29 @@ def kind(sentence: Sentence, in_rationale: bool) -> str:
     return FACT
 
 
+_THIS_PATIENT = re.compile(
+    r"\b(?:this|the) (?:patient|claimant|applicant|injured worker|employee|worker)\b|\bin this case\b"
+    r"|\b(?:he|she) (?:has|had|is|was|reports?|reported)\b|\bthe (?:treating|requesting|attending) \w+", re.I)
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
+
+
 def fact_sentences(sentences: list[Sentence], in_rationale: bool) -> list[Sentence]:
-    return [s for s in sentences if kind(s, in_rationale) == FACT]
+    """The sentences that may feed facts.
+
+    In a rationale, a quotation opened by guideline text ("The MTUS states, "... ) runs on over
+    several sentences; those inside it are the guideline's too, whatever they look like.
+    """
+    kept = []
+    quoting_guideline = False
+    for sentence in sentences:
+        sentence_kind = kind(sentence, in_rationale)
+        # Quote marks are often unbalanced (nested, curly, lost in the PDF): a sentence that names
+        # this patient is the reviewer speaking again, whatever the count says.
+        if quoting_guideline and not _THIS_PATIENT.search(sentence.text):
+            sentence_kind = GUIDELINE
+        if sentence_kind == FACT:
+            kept.append(sentence)
+        if in_rationale and len(_QUOTE_MARK.findall(sentence.text)) % 2 == 1:
+            # An odd number of quote marks opens or closes a quotation that crosses sentences.
+            quoting_guideline = not quoting_guideline and sentence_kind == GUIDELINE
+    return kept
