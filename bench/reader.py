@@ -5,7 +5,8 @@
 Prints: letters read, items found against 'Decision rationale:' blocks, outcomes read right
 (against the header's own Upheld/Overturned words, counted independently of the parser), items with
 a topic, items the rules decide, agreement with the reviewers, Cohen's kappa, recall on overturned
-items beside the always-upheld baseline, and letters per second. `--facts` also prints, for every
+items beside the always-upheld baseline, and letters per second; then the same by topic, for the
+dev letters alone and with the seeds. `--facts` also prints, for every
 fact path, how many cases (clinical.*, patient.*) or requests (request.*) the reader filled, and the
 true/false split of the boolean ones.
 """
@@ -69,6 +70,30 @@ def print_fill_counts(cases: list) -> None:
         print(f"  {path:58} {len(values):4}{split}")
 
 
+def print_by_topic(rows: list[tuple[str, bool, str | None, str | None]]) -> None:
+    """Items, decided, agreement, kappa and recall on overturned per topic, dev letters only, then totals."""
+
+    def line(name: str, selected: list[tuple[str | None, str | None]]) -> str:
+        s = summarize(selected)
+        overturned = sum(1 for _, actual in selected if actual == "overturned")
+        decided_overturned = sum(1 for p, a in selected if a == "overturned" and p is not None)
+        agree = "   -  " if s.agreement is None else f"{s.agreement:6.1%}"
+        base = "   -  " if s.baseline_agreement is None else f"{s.baseline_agreement:6.1%}"
+        kappa = "   -  " if s.kappa is None else f"{s.kappa:6.2f}"
+        recall = "-" if s.recall_overturned is None else f"{s.recall_overturned:.0%}"
+        return (f"  {name:28} {len(selected):5} {s.decided:7} {agree} {base} {kappa}   {overturned:3} "
+                f"({decided_overturned} decided, recall {recall})")
+
+    print("\nby topic, dev letters only (agreement and kappa on decided items; kappa is 1.00 by convention when")
+    print("both sides used one label)")
+    print(f"  {'topic':28} {'items':>5} {'decided':>7} {'agree':>6} {'always':>6} {'kappa':>6}   overturned")
+    dev = [r for r in rows if r[1]]
+    for topic in sorted({r[0] for r in dev}):
+        print(line(topic, [(p, a) for t, _, p, a in dev if t == topic]))
+    print(line("all dev letters", [(p, a) for _, _, p, a in dev]))
+    print(line("dev letters and seeds", [(p, a) for _, _, p, a in rows]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
@@ -89,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     blocks = outcomes_expected = items = outcomes_right = with_topic = 0
     rows = []
+    by_topic: list[tuple[str, bool, str | None, str | None]] = []
     for path, case in cases.items():
         text = normalise(texts[path])
         blocks += len(re.findall(r"^Decision rationale:", text, re.M))
@@ -100,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         with_topic += sum(1 for r in case.requests if r.topic != "other")
         for request in results[path].requests:
             rows.append((request.predicted_outcome, request.actual_outcome))
+            by_topic.append((request.topic, path.suffix == ".pdf", request.predicted_outcome, request.actual_outcome))
     summary = summarize(rows)
     total = evaluated - started
 
@@ -122,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"confusion (predicted x actual) {summary.confusion}")
     print(f"time: text {extracted - started:.2f} s, read {read - extracted:.2f} s, evaluate {evaluated - read:.2f} s; "
           f"{len(cases) / total:.1f} letters/s end to end")
+    print_by_topic(by_topic)
     if args.facts:
         print_fill_counts(list(cases.values()))
     return 0 if items == blocks and outcomes_right == outcomes_expected == items else 1
