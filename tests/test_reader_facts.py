@@ -52,6 +52,10 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("is_post_surgical", "She continues postoperative rehabilitation of the knee.", True),
     ("is_post_surgical", "An x-ray showed postoperative changes at L5-S1.", None),
     ("is_post_surgical", "The physician requested authorization for postoperative physical therapy.", None),
+    ("is_post_surgical", "Records describe an open reduction and internal fixation of the ankle on 3/2/2016.", True),
+    ("is_post_surgical", "The surgeon noted a closed reduction and pinning of the wrist fracture dated 10-4-2016.", True),
+    ("is_post_surgical", "She was released to modified duty on 11/02/2016.", None),
+    ("is_post_surgical", "The physician requested a carpal tunnel release on 12/01/2016.", None),
     # an invasive procedure in view
     ("invasive_procedure_planned", "The physician is considering a cervical epidural steroid injection.", True),
     ("invasive_procedure_planned", "A subacromial injection is planned after the imaging.", True),
@@ -361,6 +365,7 @@ def test_an_opioid_requested_is_opioid_use() -> None:
     ("She is currently taking cyclobenzaprine at night.", True),
     ("Cyclobenzaprine was prescribed on 10/01/2016 for spasm.", True),
     ("Cyclobenzaprine was first prescribed at this visit.", False),
+    ("The note framed cyclobenzaprine as a first-time prescription.", False),
     ("The physician recommended cyclobenzaprine.", None),
 ])
 def test_first_prescription_or_continuing_use(summary: str, expected: bool | None) -> None:

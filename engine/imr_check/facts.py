@@ -152,8 +152,12 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
     if drug is not None:
         entry = lookup_drug(drug.name)
         if entry is not None:
-            facts["request.drug.generic"] = entry.generic
             facts["request.drug.drug_class"] = entry.drug_class
+            if entry.ingredients:
+                # A branded combination (e.g. a salicylate and menthol patch) is judged by its ingredients.
+                facts["request.drug.ingredients"] = list(entry.ingredients)
+            else:
+                facts["request.drug.generic"] = entry.generic
         if drug.days_supply is None and drug.quantity is not None and drug.doses_per_day:
             facts["request.drug.days_supply"] = int(drug.quantity / drug.doses_per_day)
         if drug.ingredients is not None:

@@ -46,6 +46,7 @@ class DrugEntry:
     generic: str
     drug_class: str
     names: tuple[str, ...]
+    ingredients: tuple[str, ...] = ()  # a branded combination product: its active ingredients, generic names
 
 
 @cache
@@ -77,7 +78,13 @@ def drug_lexicon() -> dict[str, DrugEntry]:
         if drug_class not in data["classes"]:
             raise RuleLoadError.single(str(path), f"drug {generic!r}: unknown class {drug_class!r}", line)
         names = (generic, *entry.get("names", ()))
-        record = DrugEntry(generic, drug_class, tuple(names))
+        ingredients = tuple(entry.get("ingredients", ()))
+        for ingredient in ingredients:
+            if ingredient not in data["drugs"]:
+                raise RuleLoadError.single(
+                    str(path), f"product {generic!r}: ingredient {ingredient!r} is not a drug of the lexicon", line
+                )
+        record = DrugEntry(generic, drug_class, tuple(names), ingredients)
         for name in names:
             key = name.lower()
             if key in by_name and by_name[key] != record:

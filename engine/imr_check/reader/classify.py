@@ -312,6 +312,9 @@ def classify_topic(text: str) -> str:
         if pattern.search(lowered):
             if topic in ("topical_analgesic", "surgical_associated_service", "durable_medical_equipment"):
                 drug_topic = _drug_topic(text)
+                # A transdermal opioid (Butrans, fentanyl patch) is taken for its systemic effect: an opioid.
+                if topic == "topical_analgesic" and drug_topic == "opioid":
+                    return drug_topic
                 if topic == "topical_analgesic" or drug_topic is None:
                     return topic if topic in topics() else "other"
                 return drug_topic

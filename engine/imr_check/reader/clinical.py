@@ -124,7 +124,10 @@ CASE_CONCEPTS += [
        r"status[- ]post (?:\w+\W+){0,5}?" + _PROCEDURE + r"|\bs/p (?:\w+\W+){0,5}?" + _PROCEDURE +
        r"|\b(?:underwent|had undergone|has undergone) (?:\w+\W+){0,6}?" + _PROCEDURE +
        r"|post-?operative(?:ly)?\b(?! changes)|post-?surgical(?:ly)?|(?:after|following) (?:his|her|the|this) "
-       r"(?:\w+ ){0,3}(?:surgery|operation)",
+       r"(?:\w+ ){0,3}(?:surgery|operation)"
+       # "there was a closed reduction and percutaneous pinning of the fracture on 11-9-2016": a dated operation.
+       r"|\b(?:a|an) (?:\w+\W+){0,3}?(?:surgery|operation|repair|fusion|\w+ectomy|\w+plasty|arthroscop\w*|ORIF|"
+       r"(?:open|closed) reduction|internal fixation|pinning)\b[^.;]{0,80}?\b(?:on|dated) \d{1,2}[-/]\d{1,2}[-/]\d{2,4}",
        excludes=_NOT_YET),
     _c("clinical.invasive_procedure_planned",
        r"(?:consider\w*|contemplat\w*|candidate for|plann\w*|schedul\w*|recommend\w*|pending|awaiting|referr\w* "
@@ -538,7 +541,7 @@ _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(
 
 
 # A treatment the record shows starting now: a first prescription, no earlier reports of it.
-_PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first (?:prescribed|prescription|documentation|time)|newly "
+_PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed|prescription|documentation|time)|newly "
                              r"prescribed|new prescription|initial prescription|(?:do|does|did) not show (?:a|any) "
                              r"(?:prescription|history|reports?)|not (?:been )?previously (?:prescribed|tried|used)|"
                              r"no (?:prior|previous|history of) (?:\w+ ){0,2}(?:use|trial|treatment|sessions?|therapy)",
