@@ -409,3 +409,21 @@ def test_a_missing_response_to_a_treatment_is_not_a_missing_treatment() -> None:
     case = read("Low back pain.", [("Acupuncture 6 sessions", "There is no documentation of the patient's "
                                     "response to the prior course of acupuncture.")])
     assert case.requests[0].history.prior_treatment is not False
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Diazepam 5mg take 1 tab 1 hour before the exam, may repeat dose once", None),
+    ("Repeat cyclobenzaprine 7.5mg #60", True),
+])
+def test_repeat_in_a_dosing_instruction_is_not_a_repeated_course(header: str, expected: bool | None) -> None:
+    case = read("Low back pain.", [(header, "The patient has low back pain.")])
+    assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("There is no review of the CURES database in the records.", False),
+    ("A CURES report dated 01/02/2017 was consistent.", True),
+])
+def test_a_missing_review_is_a_missing_assessment(sentence: str, expected: bool) -> None:
+    case = read("Low back pain.", [("Norco 10/325mg #60", sentence)])
+    assert case.requests[0].opioid_monitoring.cures_report is expected

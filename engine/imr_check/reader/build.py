@@ -18,8 +18,9 @@ from .letter import Item, Letter
 from .sentences import fact_sentences
 from .text import Sentence, sentences
 
-_MORE = re.compile(r"\b(?:additional|continu\w*|more|further|another|extension|extended|repeat|renewal|refill|"
-                   r"ongoing|remaining)\b", re.I)
+# "Repeat" in a dosing instruction ("may repeat dose in 4 hours") is not a repeated course.
+_MORE = re.compile(r"\b(?:additional|continu\w*|more|further|another|extension|extended|repeat(?! (?:the )?dose\b|"
+                   r" (?:in|after|every|once|if)\b)|renewal|refill|ongoing|remaining)\b", re.I)
 _FIRST = re.compile(r"\b(?:initial|first|trial)\b", re.I)
 _DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
                 "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}

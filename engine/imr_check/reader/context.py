@@ -23,7 +23,7 @@ AFFIRMED, NEGATED, UNCERTAIN = "affirmed", "negated", "uncertain"
 _DOC_NEGATION = (
     r"(?:there (?:is|was|are|were) )?(?:no|little|not any|not a|without) (?:clear |specific |objective |"
     r"adequate |sufficient |any |further |recent |current |formal |significant )*(?:documentation|documented evidence|"
-    r"evidence|indication|mention|discussion|report|record|notation|description|objective evidence|clinical evidence|"
+    r"evidence|indication|mention|discussion|report|record|notation|description|review|objective evidence|clinical evidence|"
     r"information|quantification|details?|assessment|clear rationale|rationale)(?: (?:of|that|to|regarding|"
     r"about|for|as to|in the records?|noted|provided|submitted|documented))*"
     r"|(?:a |the )?(?:lack|absence|paucity) of (?:\w+ ){0,3}?(?:documentation|documented evidence|evidence|"
