@@ -427,3 +427,11 @@ def test_repeat_in_a_dosing_instruction_is_not_a_repeated_course(header: str, ex
 def test_a_missing_review_is_a_missing_assessment(sentence: str, expected: bool) -> None:
     case = read("Low back pain.", [("Norco 10/325mg #60", sentence)])
     assert case.requests[0].opioid_monitoring.cures_report is expected
+
+
+def test_the_remaining_part_of_a_combined_study_is_the_study_under_review() -> None:
+    header = ("EMG/NCS of the left upper extremity was the original request. NCS of the left upper extremity was "
+              "authorized by the Claims Administrator. The remaining IMR eligible portion of the original request, "
+              "EMG of the left upper extremity is")
+    case = read("Numbness in the left hand.", [(header, "Left hand numbness.")])
+    assert case.requests[0].study == "emg" and case.requests[0].body_region == "upper_extremity"

@@ -166,6 +166,11 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     facts.evidence[prefix + "text"] = [header]
     if item.original_request and parsed.sessions is not None:
         _remaining_portion(item, parsed, request)
+    if item.original_request and parsed.study is not None:
+        # UR authorized part of a combined study ("EMG/NCS", NCS authorized): the rest is under review.
+        remaining_study = parse_request(item.name, parsed.topic).study
+        if remaining_study is not None:
+            request["study"] = remaining_study
     if surgery is not None:
         request["associated_with"] = f"item{letter.items[surgery].number}"
 

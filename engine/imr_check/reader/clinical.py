@@ -100,8 +100,9 @@ CASE_CONCEPTS: list[Concept] = [
        r"(?:gastrointestinal|\bGI\b) (?:risk|events?|symptoms?|complaints?|upset|bleed\w*|distress|issues?|"
        r"problems?|side effects?)|peptic ulcer|\bGERD\b|gastritis|dyspepsia|reflux|stomach (?:upset|pain|issues)"),
     _c("clinical.persistent_symptoms",
-       r"continu\w* (?:to )?(?:complain|report|have|experience|treat)|persistent (?:pain|symptoms|complaints)|ongoing "
-       r"(?:pain|symptoms|complaints)|continued (?:complaints|pain|symptoms)|chronic (?:ongoing )?(?:pain|symptoms)"),
+       r"continu\w* (?:to )?(?:complain|report|have|experience|treat)|persistent (?:pain|symptoms|complaints|numbness|"
+       r"tingling|paresthesias?)|ongoing (?:pain|symptoms|complaints|numbness|tingling|paresthesias?)|continued "
+       r"(?:complaints|pain|symptoms|numbness|tingling|paresthesias?)|chronic (?:ongoing )?(?:pain|symptoms)"),
     _c("clinical.significant_change_in_symptoms",
        r"(?:significant |substantial |interval )?change in (?:the (?:patient|injured worker|claimant)'s )?"
        r"(?:condition|symptoms|findings|clinical (?:status|picture|presentation)|neurologic\w* status)|"
