@@ -120,3 +120,15 @@ def test_the_bundled_knowledge_loads(knowledge):
     for rule in knowledge.rules:
         for clause_id in rule.rule.cites:
             assert clause_id in knowledge.clauses
+
+
+def test_a_remainder_counted_from_an_unknown_or_non_number_fact_is_an_error(tmp_path):
+    capped = RULES.replace("    cites: [test.clause]\n    explain",
+                           "    otherwise: {supports_up_to: max_sessions, less: request.sesions_given}\n"
+                           "    cites: [test.clause]\n    explain")
+    problems = _problems(tmp_path, capped)
+    assert any("less needs a number fact" in p and "unknown" in p for p in problems), problems
+    problems = _problems(tmp_path, capped.replace("request.sesions_given", "request.text"))
+    assert any("less needs a number fact" in p for p in problems), problems
+    problems = _problems(tmp_path, capped.replace("request.sesions_given", "clinical.red_flags"))
+    assert any("'clinical.red_flags' is not a number" in p for p in problems), problems

@@ -435,3 +435,29 @@ def test_the_remaining_part_of_a_combined_study_is_the_study_under_review() -> N
               "EMG of the left upper extremity is")
     case = read("Numbness in the left hand.", [(header, "Left hand numbness.")])
     assert case.requests[0].study == "emg" and case.requests[0].body_region == "upper_extremity"
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("She is to remain non-weight bearing on the left foot for six weeks.", True),
+    ("The patient is bed bound and at risk of pressure sores.", True),
+    ("The records give no medical reason for the hospital bed.", False),
+    ("The patient lives in a two-story house.", None),
+])
+def test_equipment_medical_need(sentence: str, expected: bool | None) -> None:
+    case = read("Left ankle fracture.", [("Hospital bed rental", sentence)])
+    assert case.requests[0].equipment_medical_need is expected
+
+
+@pytest.mark.parametrize("sentence, facts", [
+    ("His home exercise program has not been effective despite two revisions.", {"home_exercise_failed": True}),
+    ("The notes do not describe a home program that was tried and failed.", {"home_exercise_failed": False}),
+    ("The exercises need weight equipment he does not own.", {"exercise_equipment_needed": True}),
+    ("The treating physician does not explain why any equipment is needed.", {"exercise_equipment_needed": False}),
+    ("His workouts are monitored by a physical therapist.", {"medically_supervised": True}),
+])
+def test_gym_membership_facts(sentence: str, facts: dict[str, bool]) -> None:
+    case = read("Knee pain.", [("Gym membership for six months", sentence)])
+    request = case.requests[0]
+    assert request.topic == "gym_membership"
+    for name, value in facts.items():
+        found = case.clinical.home_exercise_failed if name == "home_exercise_failed" else getattr(request, name)
+        assert found is value, (name, found)

@@ -205,6 +205,8 @@ def test_the_older_layout(tmp_path):
     ("Chiropractic manipulation 6 visits", "chiropractic"),
     ("Follow-up visit with the pain specialist", "office_visit"),
     ("Something nobody has heard of", "other"),
+    ("Six-month membership at a local gym", "gym_membership"),
+    ("Health club membership for pool exercise", "gym_membership"),
 ])
 def test_topics(text, topic):
     assert parse_request(text).topic == topic

@@ -173,6 +173,9 @@ class Clinical(Strict):
     activity_limitation: Documented = Field(
         None, description="The symptoms limit activities of daily living or work (not mild symptoms without limitation)"
     )
+    home_exercise_failed: Documented = Field(
+        None, description="A home exercise program, assessed and revised along the way, was tried and has not been effective"
+    )
 
 
 class FunctionalImprovement(Strict):
@@ -357,6 +360,18 @@ class Request(Strict):
     )
     is_purchase: Documented = Field(
         None, description="The equipment is to be bought, rather than rented or tried"
+    )
+    equipment_medical_need: Documented = Field(
+        None, description="The record states the medical need the equipment meets: what it treats or the function it "
+        "makes possible (e.g. no weight bearing on a leg for a knee scooter; for a hospital bed, positioning or "
+        "attachments an ordinary bed cannot give, a bed-bound patient at risk of pressure sores, severe heart or lung "
+        "disease), not convenience or access to a room"
+    )
+    exercise_equipment_needed: Documented = Field(
+        None, description="The exercise prescribed needs equipment the patient does not have at home (gym membership)"
+    )
+    medically_supervised: Documented = Field(
+        None, description="The exercise is monitored and administered by medical professionals, not self-directed"
     )
     treatment_plan_with_goals: Documented = Field(
         None, description="A treatment plan with specific short- and long-term goals for the requested treatment is submitted"

@@ -121,17 +121,34 @@ def _number(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _conclusion(rule: LoadedRule) -> str:
+def _conclusion(rule: LoadedRule, facts: dict[str, Any]) -> str:
     if isinstance(rule.rule.otherwise, SupportsUpTo):
         name = rule.rule.otherwise.supports_up_to
-        return f"supports up to {_number(rule.parameters[name].value)} ({name})"
+        limit = _number(rule.parameters[name].value)
+        counted = rule.rule.otherwise.less
+        cap = _cap(rule, facts)
+        if counted is None or counted not in facts:
+            return f"supports up to {limit} ({name})"
+        used = _number(facts[counted])
+        if cap is None:
+            return f"does not support: {used} ({counted}) already reach {limit} ({name})"
+        return f"supports up to {_number(cap)}: {limit} ({name}) less {used} ({counted})"
     return "does not support"
 
 
-def _cap(rule: LoadedRule) -> float | None:
-    if isinstance(rule.rule.otherwise, SupportsUpTo):
-        return float(rule.parameters[rule.rule.otherwise.supports_up_to].value)
-    return None
+def _cap(rule: LoadedRule, facts: dict[str, Any]) -> float | None:
+    """The quantity a rule not met still supports, or None when it supports none of the request.
+
+    With `less`, what the counted fact says is already given or authorized comes off the cap; if it
+    leaves nothing, the rule does not support the request at all. An undocumented counted fact
+    leaves the bare cap (the rule's own condition then names the missing fact)."""
+    otherwise = rule.rule.otherwise
+    if not isinstance(otherwise, SupportsUpTo):
+        return None
+    cap = float(rule.parameters[otherwise.supports_up_to].value)
+    if otherwise.less is not None and otherwise.less in facts:
+        cap -= float(facts[otherwise.less])
+    return cap if cap > 0 else None
 
 
 def _cited(clause_ids: list[str], knowledge: Knowledge) -> list[CitedClause]:
@@ -187,7 +204,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
             rule_id=rule.id,
             title=rule.rule.title,
             status=status,
-            conclusion=_conclusion(rule) if status in _BLOCKING else ("supports" if status == "met" else "-"),
+            conclusion=_conclusion(rule, facts) if status in _BLOCKING else ("supports" if status == "met" else "-"),
             facts_used=used,
             missing=rule_missing,
             cites=_rule_clauses(rule),
@@ -195,7 +212,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
             guideline_version=rule.guideline_version,
         ))
 
-    determination, reason, deciding, supported = _decide(request.topic, topic_rules, in_force, statuses, day)
+    determination, reason, deciding, supported = _decide(request.topic, topic_rules, in_force, statuses, day, facts)
     requested = _requested_quantity(facts)
     decided_rules = [knowledge.rule(r) for r in deciding]
     clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]
@@ -225,7 +242,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
 
 
 def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule], statuses: dict[str, str],
-            day: dt.date) -> tuple[str, str, list[str], float | None]:
+            day: dt.date, facts: dict[str, Any]) -> tuple[str, str, list[str], float | None]:
     title = topics()[topic].title
     if not topic_rules:
         return "undetermined", f"no rule covers {title} yet", [], None
@@ -234,7 +251,7 @@ def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule
         return "undetermined", f"no version of the {title} rules was in force on {day} (known: {windows})", [], None
     judgement = [r for r in in_force if statuses[r.id] == "not_documented" and r.rule.if_not_documented == "undetermined"]
     counted = [r for r in in_force if r not in judgement]
-    blocking = [r for r in counted if statuses[r.id] in _BLOCKING and _cap(r) is None]
+    blocking = [r for r in counted if statuses[r.id] in _BLOCKING and _cap(r, facts) is None]
     if blocking:
         undocumented = [r for r in blocking if statuses[r.id] == "not_documented"]
         reason = "; ".join(r.rule.title for r in blocking)
@@ -244,10 +261,10 @@ def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule
     if judgement:
         return "undetermined", "needs a judgement the facts do not settle: " + "; ".join(
             r.rule.title for r in judgement), [r.id for r in judgement], None
-    capping = [r for r in counted if statuses[r.id] in _BLOCKING and _cap(r) is not None]
+    capping = [r for r in counted if statuses[r.id] in _BLOCKING and _cap(r, facts) is not None]
     if capping:
-        cap = min(_cap(r) for r in capping)
-        tightest = [r for r in capping if _cap(r) == cap]
+        cap = min(_cap(r, facts) for r in capping)
+        tightest = [r for r in capping if _cap(r, facts) == cap]
         return "modify", "; ".join(r.rule.title for r in tightest), [r.id for r in tightest], cap
     met = [r for r in counted if statuses[r.id] == "met"]
     if met:

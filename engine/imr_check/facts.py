@@ -40,6 +40,9 @@ _DERIVED = [
     FactSpec("request.drug.drug_class", "text", "Drug class, from the drug lexicon", True),
     FactSpec("case.weeks_since_injury", "number", "Weeks from the injury to the request", True),
     FactSpec("case.injury_year", "number", "Calendar year of the injury (statutes apply by injury date)", True),
+    FactSpec("request.sessions_given_or_authorized", "number",
+             "Sessions already completed plus those UR authorized of this request: the part of the course given or "
+             "granted before the sessions requested (what a cap's remainder is counted from)", True),
     FactSpec("request.total_sessions", "number",
              "Sessions already completed, plus those UR authorized of this request, plus those requested (the whole "
              "course if this request is granted)", True),
@@ -139,15 +142,16 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
         total = request.frequency_per_week * request.duration_weeks
         if total == int(total):
             facts["request.sessions"] = int(total)
-    if "request.sessions" in facts:
-        # Visits UR authorized of this same request (the item is then the remaining portion) are part of the
-        # course the guideline caps: a fact of the record, not the reviewer's conclusion.
-        authorized = request.ur.modified_to if request.ur and request.ur.decision == "modified" else None
-        if request.history.sessions_completed is not None:
-            facts["request.total_sessions"] = request.history.sessions_completed + facts["request.sessions"] + (
-                authorized or 0)
-        elif request.history.prior_treatment is False:
-            facts["request.total_sessions"] = facts["request.sessions"] + (authorized or 0)
+    # Visits UR authorized of this same request (the item is then the remaining portion) are part of the
+    # course the guideline caps: a fact of the record, not the reviewer's conclusion.
+    authorized = request.ur.modified_to if request.ur and request.ur.decision == "modified" else None
+    completed = request.history.sessions_completed
+    if completed is None and request.history.prior_treatment is False:
+        completed = 0
+    if completed is not None:
+        facts["request.sessions_given_or_authorized"] = completed + (authorized or 0)
+        if "request.sessions" in facts:
+            facts["request.total_sessions"] = facts["request.sessions_given_or_authorized"] + facts["request.sessions"]
     drug = request.drug
     if drug is not None:
         entry = lookup_drug(drug.name)

@@ -236,6 +236,11 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
                 problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise",)),
                                         f"supports_up_to needs a numeric parameter; {name!r} is "
                                         f"{'unknown' + suggest(name, tuple(parsed.parameters)) if parameter is None else 'not a number'}"))
+            counted = rule.otherwise.less
+            if counted is not None and (counted not in specs or specs[counted].kind != "number"):
+                problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise", "less")),
+                                        f"less needs a number fact; {counted!r} is "
+                                        f"{'unknown' + suggest(counted, tuple(specs)) if counted not in specs else 'not a number'}"))
         for placeholder in _PLACEHOLDER.findall(rule.explain):
             if placeholder not in parsed.parameters and placeholder not in specs:
                 problems.append(Problem(str(path), line_of(data, where + ("explain",)), _dotted(where + ("explain",)),

@@ -182,7 +182,17 @@ class Parameter(Strict):
 
 
 class SupportsUpTo(Strict):
+    """The rule supports part of the request: the parameter, less what a counted fact says is already used.
+
+    A cap on a whole course (a trial of 6) is reached by the visits given or authorized before this
+    request as well as by those requested, so `less: request.sessions_given_or_authorized` makes the
+    supported quantity the remainder; a remainder of zero or less supports nothing.
+    """
+
     supports_up_to: str = Field(description="The parameter naming the supported quantity")
+    less: Optional[str] = Field(
+        None, description="A number fact counted against the parameter (e.g. request.sessions_given_or_authorized)"
+    )
 
 
 class DoesNotSupport(Strict):

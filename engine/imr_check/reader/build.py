@@ -194,6 +194,11 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
                            facts)
     if parsed.topic == "tens":
         clinical.read_concepts(clinical.PLAN_GOALS_CONCEPTS, own + about, prefix, facts)
+    if parsed.topic == "durable_medical_equipment":
+        clinical.read_concepts(clinical.EQUIPMENT_NEED_CONCEPTS, own + about, prefix, facts)
+    if parsed.topic == "gym_membership":
+        clinical.read_concepts(clinical.GYM_CONCEPTS, own + [(1, s) for s in summary], prefix, facts)
+        clinical.read_concepts(clinical.HOME_EXERCISE_CONCEPTS, own + [(1, s) for s in summary], "", facts)
     if parsed.topic == "opioid":
         # The "4 A's" concern the medication regimen, which the summary describes without always naming the drug.
         clinical.read_concepts(clinical.OPIOID_CONCEPTS, own + [(1, s) for s in summary], prefix, facts)

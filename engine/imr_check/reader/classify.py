@@ -26,6 +26,7 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("injection", r"injection|epidural|\besi\b|\bblock\b|platelet|\bprp\b|neurolytic|viscosupplement|cortisone|"
                   r"synvisc|rhizotomy|ablation"),
     ("office_visit", r"re-?exam|follow[- ]?up(?: visit)?|office visit|re-?evaluation|evaluation and management"),
+    ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
     ("massage", r"massage|myofascial release"),
     ("chiropractic", r"chiropract|manipulation|manual therapy|\bcmt\b|spinal adjust"),
     ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program"),

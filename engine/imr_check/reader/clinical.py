@@ -255,6 +255,29 @@ PLAN_GOALS_CONCEPTS: list[Concept] = [
        r"(?:specific|measurable) (?:functional )?goals"),
 ]
 
+# The medical need a piece of equipment meets (ODG's DME definition; a hospital bed's reason).
+EQUIPMENT_NEED_CONCEPTS: list[Concept] = [
+    _c("equipment_medical_need",
+       r"non-?weight[- ]bearing|unable to (?:bear weight|ambulate|transfer)|(?:bed|chair)[- ]?(?:bound|confined|ridden)|"
+       r"pressure (?:ulcers?|sores?|wounds?)|(?:medical|specific) (?:need|necessity|rationale|reason) for (?:a |the )?"
+       r"(?:hospital )?(?:bed|equipment|device|scooter|walker|cane|crutch\w*|wheelchair)"),
+]
+
+# What a gym membership needs (ODG): failed home exercise, a need for equipment, medical supervision.
+HOME_EXERCISE_CONCEPTS: list[Concept] = [
+    _c("clinical.home_exercise_failed",
+       r"home exercise (?:program |plan )?(?:\w+ ){0,3}(?:not been effective|ineffective|failed|not helped|not worked)|"
+       r"failed (?:a |the )?home exercise|home (?:exercise )?(?:plan|program) (?:\w+ ){0,3}(?:attempted|tried) "
+       r"and(?:/or)? failed"),
+]
+GYM_CONCEPTS: list[Concept] = [
+    _c("exercise_equipment_needed",
+       r"need(?:s|ed)? (?:for )?(?:\w+ ){0,2}equipment|equipment (?:is |was )?(?:needed|required|necessary)"),
+    _c("medically_supervised",
+       r"(?:supervised|monitored|administered) by (?:a |the )?(?:medical|health ?care|health) (?:professionals?|providers?)|"
+       r"(?:supervised|monitored) by (?:a |the )?(?:physical )?therapists?"),
+]
+
 # What a request's own treatment is called, to find its history in the summary.
 _TREATMENT_WORDS = {
     "acupuncture": r"acupuncture",
