@@ -55,3 +55,15 @@ def test_request_parts(text: str, topic: str, field: str, expected: Any) -> None
 ])
 def test_referral_and_program_facts(name: str, sentence: str, expected: Any) -> None:
     assert clinical(sentence, name) is expected
+
+
+@pytest.mark.parametrize("summary, header, expected", [
+    ("The diagnoses include a cervical strain. She has neck pain.", "Extracorporeal shockwave therapy", "cervical_spine"),
+    ("The diagnoses include a cervical strain and a lumbar strain.", "Extracorporeal shockwave therapy", None),
+    ("The diagnoses include a cervical strain. She has neck pain.", "Extracorporeal shockwave therapy to the knee", "knee"),
+])
+def test_a_request_naming_no_region_treats_the_only_injured_region(summary: str, header: str, expected: str | None) -> None:
+    from test_reader_facts import read
+
+    case = read(summary, [(header, "The patient reports pain.")])
+    assert case.requests[0].body_region == expected

@@ -21,6 +21,9 @@ from .text import Sentence, sentences
 _MORE = re.compile(r"\b(?:additional|continu\w*|more|further|another|extension|extended|repeat|renewal|refill|"
                    r"ongoing|remaining)\b", re.I)
 _FIRST = re.compile(r"\b(?:initial|first|trial)\b", re.I)
+# Topics whose rules are chosen by the body part treated.
+_REGION_TOPICS = {"shockwave_therapy", "injection", "surgery", "consultation", "imaging", "electrodiagnostic", "chiropractic",
+                  "physical_therapy", "passive_modality"}
 _DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
                 "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}
 
@@ -101,6 +104,13 @@ def build_case(letter: Letter) -> Case:
     for region in body_regions(" ".join(diagnoses)):
         if region not in regions:
             regions.append(region)
+    # A request that names no body part treats the injured region, when the case documents only one.
+    if len(regions) == 1:
+        for index, request in enumerate(requests):
+            if "body_region" not in request and request["topic"] in _REGION_TOPICS:
+                request["body_region"] = regions[0]
+                facts.evidence[f"requests[{index}].body_region"] = diagnosis_evidence or facts.evidence.get(
+                    f"requests[{index}].text", [])
 
     document: dict[str, Any] = {
         "case": _without_none(info),
