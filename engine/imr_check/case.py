@@ -21,7 +21,9 @@ from .vocabulary import BodyRegion, topics
 
 Documented = Optional[bool]
 PainScore = Optional[float]
-DiagnosticStudy = Literal["x_ray", "mri", "ct", "bone_scan", "ultrasound", "emg", "ncs", "emg_ncs"]
+DiagnosticStudy = Literal[
+    "x_ray", "mri", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs", "emg_ncs"
+]
 
 
 class Strict(BaseModel):
@@ -175,6 +177,19 @@ class Clinical(Strict):
     )
     home_exercise_failed: Documented = Field(
         None, description="A home exercise program, assessed and revised along the way, was tried and has not been effective"
+    )
+    diagnosis_uncertain: Documented = Field(
+        None, description="The diagnosis is uncertain or complex (unclear cause, a differential still open)"
+    )
+    psychosocial_factors: Documented = Field(
+        None, description="Psychosocial factors bear on the condition (anxiety, stress, fear-avoidance, depression)"
+    )
+    baseline_functional_testing: Documented = Field(
+        None, description="A thorough evaluation with baseline functional testing (e.g. a functional capacity "
+        "evaluation) was done, against which later gains can be measured (functional restoration entry)",
+    )
+    motivated_to_change: Documented = Field(
+        None, description="The patient shows motivation to change and to take part (functional restoration entry)"
     )
 
 
@@ -372,6 +387,13 @@ class Request(Strict):
     )
     medically_supervised: Documented = Field(
         None, description="The exercise is monitored and administered by medical professionals, not self-directed"
+    )
+    consultant_specialty: Optional[Literal["surgical", "pain_management", "other"]] = Field(
+        None, description="For a referral or consultation: a surgeon (orthopedic, spine, neurosurgical, hand), a pain "
+        "management specialist, or another specialty",
+    )
+    is_evaluation: Documented = Field(
+        None, description="The request is an evaluation for the program (an assessment for admission), not the program itself"
     )
     treatment_plan_with_goals: Documented = Field(
         None, description="A treatment plan with specific short- and long-term goals for the requested treatment is submitted"

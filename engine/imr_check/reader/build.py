@@ -22,6 +22,9 @@ from .text import Sentence, sentences
 _MORE = re.compile(r"\b(?:additional|continu\w*|more|further|another|extension|extended|repeat(?! (?:the )?dose\b|"
                    r" (?:in|after|every|once|if)\b)|renewal|refill|ongoing|remaining)\b", re.I)
 _FIRST = re.compile(r"\b(?:initial|first|trial)\b", re.I)
+# Topics whose rules are chosen by the body part treated.
+_REGION_TOPICS = {"shockwave_therapy", "injection", "surgery", "consultation", "imaging", "electrodiagnostic", "chiropractic",
+                  "physical_therapy", "passive_modality"}
 _DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
                 "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}
 
@@ -102,6 +105,13 @@ def build_case(letter: Letter) -> Case:
     for region in body_regions(" ".join(diagnoses)):
         if region not in regions:
             regions.append(region)
+    # A request that names no body part treats the injured region, when the case documents only one.
+    if len(regions) == 1:
+        for index, request in enumerate(requests):
+            if "body_region" not in request and request["topic"] in _REGION_TOPICS:
+                request["body_region"] = regions[0]
+                facts.evidence[f"requests[{index}].body_region"] = diagnosis_evidence or facts.evidence.get(
+                    f"requests[{index}].text", [])
 
     document: dict[str, Any] = {
         "case": _without_none(info),
@@ -157,7 +167,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     request: dict[str, Any] = {"id": f"item{item.number}", "text": text, "topic": parsed.topic}
     for name in ("body_region", "study", "modality", "injection_type", "injection_approach", "spinal_levels",
                  "procedure", "stimulator_types", "is_purchase", "equipment", "associated_service", "quantity",
-                 "sessions", "frequency_per_week", "duration_weeks"):
+                 "sessions", "frequency_per_week", "duration_weeks", "consultant_specialty", "is_evaluation"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value

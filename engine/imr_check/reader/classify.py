@@ -13,6 +13,8 @@ from typing import Optional
 
 from ..vocabulary import drug_class_topics, lookup_drug, topics
 
+_SURGICAL_CONSULT = (r"(?:surg\w*|orthop\w*|spine|neurosurg\w*)\W+(?:\w+\W+){0,2}?(?:consult\w*|referral|evaluation)|"
+                     r"(?:consult\w*|referral|evaluation|refer)\W+(?:\w+\W+){0,3}?(?:surgeon|orthop\w*|neurosurg\w*)")
 _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("surgical_associated_service",
      r"\bpre-?op(?:erative)?\b|\bpost-?op(?:erative)?\b|assistant surgeon|surgical assistant|medical clearance|"
@@ -29,17 +31,22 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
     ("massage", r"massage|myofascial release"),
     ("chiropractic", r"chiropract|manipulation|manual therapy|\bcmt\b|spinal adjust"),
-    ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program"),
+    ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program|"
+                               r"\bfrp\b|pain rehabilitation program"),
     # Biofeedback is read as a passive modality: the CPMTG treats it beside the other modalities, as an adjunct
     # to cognitive behavioral therapy (request.modality: biofeedback).
     ("passive_modality", r"biofeedback"),
     ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|counsel"),
+    # A referral to a surgeon is a consultation, not the operation.
+    ("consultation", _SURGICAL_CONSULT),
     ("surgery", r"arthroscop|repair|decompression|fusion|laminectomy|discectomy|neuroplasty|arthroplasty|"
                 r"replacement|surgery|acromioplasty|tenodesis|arthrodesis|reconstruction|osteotomy|\w+ectomy\b|"
                 r"carpal tunnel release|trigger finger release|adhesiolysis"),
     ("passive_modality", r"infrared|\bheat\b|\bice\b|cold pack|hot pack|ultrasound|electrical (?:muscle )?stimulation|"
                          r"e-?stim|\bems\b|traction|spinolator|diathermy|paraffin|laser|\blllt\b|iontophoresis|"
                          r"hyperstimulation|neurostimulation therapy"),
+    # Trigger point impedance imaging: after the neurostimulation therapy it guides, which may name it.
+    ("imaging", r"impedance imaging|\btpii\b"),
     ("physical_therapy", r"physical therapy|physiotherapy|\bpt\b|\bot\b|pt/ot|occupational therapy|hand therapy|"
                          r"therapeutic exercise|aquatic|work hardening|work conditioning|rehabilitation"),
     ("urine_drug_test", r"urine|\buds\b|drug screen|drug test"),
@@ -130,9 +137,12 @@ class ParsedRequest:
     is_purchase: Optional[bool] = None
     equipment: Optional[str] = None
     associated_service: Optional[str] = None
+    consultant_specialty: Optional[str] = None
+    is_evaluation: Optional[bool] = None
 
 
 _STUDIES = [
+    ("trigger_point_impedance_imaging", re.compile(r"impedance imaging|\btpii\b", re.I)),
     ("mri", re.compile(r"\bmri\b|magnetic resonance", re.I)),
     ("ct", re.compile(r"\bct\b|computed tomograph", re.I)),
     ("bone_scan", re.compile(r"bone scan", re.I)),
@@ -169,7 +179,11 @@ def passive_modality(text: str, topic: str) -> Optional[str]:
 
 # Injections, first match wins: the most specific name first.
 _INJECTION_TYPES = [
-    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|racz|neuroplasty|lysis of adhesions", re.I)),
+    # A neurolytic agent on a facet joint's nerves is a neurotomy; otherwise it is injected in the epidural space
+    # (epidural neurolysis), which is percutaneous adhesiolysis.
+    ("facet_neurotomy", re.compile(r"(?:facet|medial branch|paravertebral).{0,40}neurolytic|neurolytic.{0,40}(?:facet|"
+                                   r"medial branch|paravertebral)", re.I)),
+    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|racz|neuroplasty|lysis of adhesions|neurolytic|neurolysis", re.I)),
     ("facet_neurotomy", re.compile(r"radiofrequency|neurotomy|rhizotomy|ablation", re.I)),
     ("medial_branch_block", re.compile(r"medial branch", re.I)),
     ("facet_joint", re.compile(r"\bfacet", re.I)),
@@ -262,6 +276,27 @@ def associated_service(text: str, topic: str) -> str:
     if lookup_drug(text) is not None:
         return "post_operative_medication"
     return "other"
+
+
+_SPECIALTIES = [
+    ("surgical", re.compile(r"surg\w*|orthop\w*|neurosurg\w*", re.I)),
+    ("pain_management", re.compile(r"pain (?:management|medicine|specialist|physician|clinic)|anesthesiolog\w*|"
+                                   r"physiatr\w*", re.I)),
+]
+
+
+def consultant_specialty(text: str) -> str:
+    """Who a referral is to: a surgeon, a pain management specialist, or another specialty."""
+    for name, pattern in _SPECIALTIES:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+# A program requested in hours or days: a full-day session is read as eight hours.
+_PROGRAM_HOURS = re.compile(r"(\d+)\s*(?:hours?|hrs?)\b", re.I)
+_PROGRAM_DAYS = re.compile(r"(\d+)\s*(?:full[- ])?days?\b(?!\s*(?:a|per|/)\s*week)", re.I)
+_EVALUATION = re.compile(r"evaluation|assessment|consult\w*|screening|interview", re.I)
 
 
 def injection_type(text: str) -> Optional[str]:
@@ -405,6 +440,10 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.procedure = procedure(text)
     if topic == "durable_medical_equipment":
         parsed.equipment = equipment(text)
+    if topic == "consultation":
+        parsed.consultant_specialty = consultant_specialty(text)
+    if topic == "functional_restoration":
+        parsed.is_evaluation = bool(_EVALUATION.search(text))
     if topic == "surgical_associated_service":
         parsed.associated_service = associated_service(text, topic)
     if topic in ("tens", "durable_medical_equipment"):
@@ -444,6 +483,12 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
             if count is not None and count == int(count) and 0 < count <= 100:
                 parsed.sessions = int(count)
                 break
+    if parsed.sessions is None and topic == "functional_restoration":
+        hours, days = _PROGRAM_HOURS.search(text), _PROGRAM_DAYS.search(text)
+        if hours and int(hours.group(1)) % 8 == 0:
+            parsed.sessions = int(hours.group(1)) // 8
+        elif days:
+            parsed.sessions = int(days.group(1))
     if parsed.sessions is None and parsed.frequency_per_week and parsed.duration_weeks:
         total = parsed.frequency_per_week * parsed.duration_weeks
         if total == int(total):

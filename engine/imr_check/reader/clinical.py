@@ -193,6 +193,27 @@ CASE_CONCEPTS += [
        excludes=_PLAN + r"|\bto rule out\b"),
 ]
 
+# Referral reasons (ACOEM 2004 ch. 7) and functional restoration entry criteria.
+CASE_CONCEPTS += [
+    _c("clinical.diagnosis_uncertain",
+       r"diagnos[ie]s (?:is |was |remains |are |were )?(?:still )?(?:uncertain|unclear|unknown|in question|not "
+       r"(?:clear|established|certain))|(?:uncertain|unclear|complex|differential) diagnos[ie]s|(?:etiology|cause|"
+       r"source|origin) of (?:the |his |her )?(?:\w+ ){0,2}(?:is |was |remains )?(?:unclear|unknown|uncertain)|"
+       r"unclear (?:etiology|cause|source|origin)"),
+    _c("clinical.psychosocial_factors",
+       r"psychosocial (?:factors|issues|stressors?|distress|barriers|problems)|psychological (?:factors|distress|"
+       r"overlay|component|issues|symptoms|complaints)|\banxiety\b|fear[- ]avoidance|emotional (?:distress|"
+       r"factors|issues)|catastrophi[sz]\w*"),
+    _c("clinical.baseline_functional_testing",
+       r"functional capacity evaluation|\bFCE\b|baseline (?:functional|physical) (?:testing|tests?|assessment|measures?|"
+       r"evaluation)|(?:multidisciplinary|interdisciplinary) (?:evaluation|assessment)", excludes=_NOT_YET),
+    _c("clinical.motivated_to_change",
+       r"(?<!poor )(?<!low )(?<!limited )(?<!un)motivat\w*|willing(?:ness)? to (?:participate|change|forgo|engage|"
+       r"make changes)"),
+    _c("clinical.motivated_to_change", r"(?:poor|low|limited) motivation|unmotivated|unwilling to (?:participate|change)",
+       value=False),
+]
+
 OPIOID_CONCEPTS: list[Concept] = [
     _c("opioid_monitoring.analgesia",
        r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesi[ac]|\d+(?:\.\d+)?\s*/\s*10 "
