@@ -232,12 +232,14 @@ _EQUIPMENT = [
 ]
 
 
+def _first_named(table: list[tuple[str, re.Pattern[str]]], text: str) -> Optional[str]:
+    """The name of the first pattern in the table the text matches: tables list the most specific first."""
+    return next((name for name, pattern in table if pattern.search(text)), None)
+
+
 def equipment(text: str) -> str:
     """The kind of equipment a request names; `other` when it names none of the kinds the rules tell apart."""
-    for name, pattern in _EQUIPMENT:
-        if pattern.search(text):
-            return name
-    return "other"
+    return _first_named(_EQUIPMENT, text) or "other"
 
 
 # A service tied to a surgery, by what it is. Therapy and equipment are read from the request's topic.
@@ -270,9 +272,9 @@ def associated_service(text: str, topic: str) -> str:
         return "post_operative_equipment"
     if topic in _DRUG_TOPICS:
         return "post_operative_medication"
-    for name, pattern in _ASSOCIATED:
-        if pattern.search(text):
-            return name
+    named = _first_named(_ASSOCIATED, text)
+    if named is not None:
+        return named
     if lookup_drug(text) is not None:
         return "post_operative_medication"
     return "other"
@@ -287,10 +289,7 @@ _SPECIALTIES = [
 
 def consultant_specialty(text: str) -> str:
     """Who a referral is to: a surgeon, a pain management specialist, or another specialty."""
-    for name, pattern in _SPECIALTIES:
-        if pattern.search(text):
-            return name
-    return "other"
+    return _first_named(_SPECIALTIES, text) or "other"
 
 
 # A program requested in hours or days: a full-day session is read as eight hours.
@@ -300,10 +299,7 @@ _EVALUATION = re.compile(r"evaluation|assessment|consult\w*|screening|interview"
 
 
 def injection_type(text: str) -> Optional[str]:
-    for name, pattern in _INJECTION_TYPES:
-        if pattern.search(text):
-            return name
-    return None
+    return _first_named(_INJECTION_TYPES, text)
 
 
 def spinal_levels(text: str) -> Optional[int]:
@@ -324,10 +320,7 @@ def spinal_levels(text: str) -> Optional[int]:
 
 
 def procedure(text: str) -> str:
-    for name, pattern in _PROCEDURES:
-        if pattern.search(text):
-            return name
-    return "other"
+    return _first_named(_PROCEDURES, text) or "other"
 
 
 def diagnostic_study(text: str, topic: str) -> Optional[str]:
