@@ -221,6 +221,23 @@ def test_rules_for_one_topic_lists_only_its_rules():
         assert (rule.id in result.stdout) == ("acupuncture" in rule.topics), rule.id
 
 
+@pytest.mark.parametrize("output_format, parse", [("json", json.loads), ("yaml", yaml.safe_load)])
+def test_rules_as_data(output_format, parse):
+    result = invoke("rules", "--topic", "massage", "--format", output_format)
+    assert result.exit_code == 0, result.output
+    rows = parse(result.stdout)["rules"]
+    expected = {rule.id for rule in load_knowledge().rules if "massage" in rule.topics}
+    assert {row["id"] for row in rows} == expected
+    assert all(row["in_force"]["from"] and row["cites"] and row["guideline_version"] for row in rows)
+
+
+def test_rules_for_an_unknown_topic_exit_2_naming_the_allowed_ones():
+    result = invoke("rules", "--topic", "acupunture")
+    assert result.exit_code == 2
+    assert "unknown topic 'acupunture'" in result.output and "acupuncture" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_explain_shows_each_rule_with_its_clauses():
     knowledge = load_knowledge()
     for rule in knowledge.rules:

@@ -75,26 +75,47 @@ def list_rules(
                                   "cases, and which topics of a corpus (--corpus) have no rules yet"),
     tests: Path = typer.Option(Path("tests/rules"), help="Rule test cases, for --coverage"),
     corpus: Optional[list[Path]] = typer.Option(None, help="Letters or case files to count topics in, for --coverage"),
-    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text or json (with --coverage)"),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or yaml"),
 ) -> None:
     """List the rules: id, topic, guideline version, dates in force, clauses cited."""
+    from .vocabulary import topics as known_topics
+
     try:
         knowledge = load_knowledge()
+        if topic is not None and topic not in known_topics():
+            raise InputError.single("rules/topics.yaml", f"unknown topic {topic!r}; allowed: "
+                                    f"{', '.join(sorted(known_topics()))}", location="--topic")
     except InputError as error:
         _fail(error)
     if coverage:
         _print_coverage(knowledge, tests, corpus, output_format)
         return
-    table = Table(title=f"{len(knowledge.rules)} rules")
+    selected = [rule for rule in knowledge.rules if topic is None or topic in rule.topics]
+    if output_format is not Format.text:
+        rows = [{"id": rule.id, "title": rule.rule.title, "topics": list(rule.topics),
+                 "guideline_version": rule.guideline_version,
+                 "in_force": {"from": rule.effective.from_.isoformat(),
+                              "to": rule.effective.to.isoformat() if rule.effective.to else None},
+                 "cites": list(rule.rule.cites), "file": rule.file} for rule in selected]
+        _print_data({"rules": rows}, output_format)
+        return
+    table = Table(title=f"{len(selected)} rules")
     table.add_column("rule", no_wrap=True)
     for column in ("topic", "version", "in force", "cites"):
         table.add_column(column, overflow="fold")
-    for rule in knowledge.rules:
-        if topic and topic not in rule.topics:
-            continue
+    for rule in selected:
         table.add_row(rule.id, ", ".join(rule.topics), rule.guideline_version, rule.effective.label(),
                       ", ".join(rule.rule.cites))
     _out.print(table)
+
+
+def _print_data(data: dict, output_format: Format) -> None:
+    if output_format is Format.json:
+        print(json.dumps(data, indent=2))
+    else:
+        import yaml
+
+        print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
 
 
 def _print_coverage(knowledge, tests: Path, corpus: Optional[list[Path]], output_format: Format) -> None:
@@ -102,8 +123,8 @@ def _print_coverage(knowledge, tests: Path, corpus: Optional[list[Path]], output
 
     tests_dir = tests if tests.is_dir() else None
     result = measure(knowledge, tests_dir, corpus)
-    if output_format is Format.json:
-        print(json.dumps(result.as_dict(), indent=2))
+    if output_format is not Format.text:
+        _print_data(result.as_dict(), output_format)
         return
     with_rules = len(result.rules_by_clause) - len(result.clauses_without_rules)
     _out.print(f"[bold]Clauses[/bold]: {with_rules} of {len(result.rules_by_clause)} are cited by a rule.")
