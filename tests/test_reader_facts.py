@@ -60,6 +60,21 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("invasive_procedure_planned", "The physician is considering a cervical epidural steroid injection.", True),
     ("invasive_procedure_planned", "A subacromial injection is planned after the imaging.", True),
     ("invasive_procedure_planned", "There is no indication the patient is a candidate for surgery.", False),
+    ("invasive_procedure_planned", "At this visit there were no plans for an injection.", False),
+    # neurological findings: strength held back by a tendon or by pain is not a nerve sign
+    ("neurological_deficit", "Ankle dorsiflexion strength was 4/5 on the left.", True),
+    ("neurological_deficit", "Rotator cuff strength was 4/5 on the right.", None),
+    ("neurological_deficit", "Grip strength was 4/5, limited by pain.", None),
+    ("neurological_deficit", "He had no weakness of the legs, negative straight leg raise, and intact sensation in both "
+                             "feet.", False),
+    ("radiculopathy_on_exam", "Straight leg raise was negative on both sides.", False),
+    ("radiculopathy_on_exam", "The exam showed a negative Spurling's test.", False),
+    ("radiculopathy_on_exam", "She had a positive straight leg raise on the left.", True),
+    # corroboration is a study's finding, not a study planned to look for one
+    ("radiculopathy_corroborated", "An EMG dated 05/01/2016 showed a left L5 radiculopathy.", True),
+    ("radiculopathy_corroborated", "The plan includes an EMG to confirm or rule out the possibility of radiculopathy.",
+     None),
+    ("persistent_symptoms", "She reports ongoing problems with right wrist pain.", True),
     # a suspected nerve entrapment: suspicion counts
     ("nerve_entrapment_suspected", "The diagnoses include rule out carpal tunnel syndrome.", True),
     ("nerve_entrapment_suspected", "Examination showed a positive Tinel's sign at the elbow.", True),
@@ -111,6 +126,11 @@ OPIOID_ITEM = "Tramadol 50mg #60"
     ("The Opioid Risk Tool was administered and showed low risk.", "misuse_risk_screening", True),
     ("The patient was screened for the risk of addiction.", "misuse_risk_screening", True),
     ("There is no documentation of a screening for risk of opioid misuse.", "misuse_risk_screening", False),
+    # aberrant behavior is the drug's: a nicotine addiction, or the risk screened before, is not it
+    ("No aberrant behaviors were noted at the last visit.", "aberrant_behavior", True),
+    ("There was no discussion of drug misuse or diversion.", "aberrant_behavior", False),
+    ("He smokes daily and has a nicotine addiction.", "aberrant_behavior", None),
+    ("There was a brief review of the risks for misuse with him.", "aberrant_behavior", None),
 ])
 def test_opioid_initiation_facts(sentence: str, name: str, expected: bool | None) -> None:
     case = read(sentence, [(OPIOID_ITEM, "The patient has knee pain.")])
@@ -124,6 +144,12 @@ def test_opioid_initiation_facts(sentence: str, name: str, expected: bool | None
     # another region, another study, or the request itself are not the same study done before
     ("An MRI of the cervical spine dated 06/01/2016 showed a disc protrusion.", None),
     ("X-rays of the lumbar spine dated 06/01/2016 were normal.", None),
+    ("The Request for Authorization dated 01/02/2017 included requests for an MRI of the cervical spine and an MRI of "
+     "the lumbar spine.", None),
+    ("The lumbar spine MRI in question was ordered to look for a disc herniation.", None),
+    # a negated reason for the study is not a study never done
+    ("There is no specific rationale for an MRI of the lumbar spine.", None),
+    ("The diagnosis of lumbar strain is not an indication for an MRI of the lumbar spine.", None),
     ("The physician requested an MRI of the lumbar spine.", None),
 ])
 def test_prior_study_of_the_same_region(summary: str, expected: bool | None) -> None:
@@ -461,3 +487,34 @@ def test_gym_membership_facts(sentence: str, facts: dict[str, bool]) -> None:
     for name, value in facts.items():
         found = case.clinical.home_exercise_failed if name == "home_exercise_failed" else getattr(request, name)
         assert found is value, (name, found)
+
+
+def test_a_goal_is_not_a_result() -> None:
+    case = read("Low back pain.", [(OPIOID_ITEM, "The treating physician set goals aimed at a decreased use of opioids.")])
+    assert case.requests[0].history.functional_improvement.dependence_reduced is None
+
+
+def test_a_list_of_what_the_record_lacks_runs_past_as_well_as() -> None:
+    case = read("Low back pain.", [("Acupuncture 6 sessions", "There is a lack of documentation of a decrease in pain "
+                                    "as well as an increase in function from the prior acupuncture.")])
+    assert case.requests[0].history.functional_improvement.demonstrated is False
+
+
+@pytest.mark.parametrize("rationale, expected", [
+    # the requested injections are the request, not an earlier course
+    ("There is no documentation that the patient failed physical therapy prior to the requested injection.", None),
+    ("The patient had a prior epidural injection with good relief.", True),
+])
+def test_the_requested_treatment_is_not_its_history(rationale: str, expected: bool | None) -> None:
+    case = read("Low back pain.", [("Lumbar epidural steroid injection at L4-L5", rationale)])
+    assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("summary, expected", [
+    # "continuation" carries to its own item of a plan's list, not to the new items after it
+    ("The treatment plan included continuation of medications, acupuncture and a TENS trial.", None),
+    ("The treatment plan included continuation of acupuncture at the same frequency.", True),
+])
+def test_a_plan_to_continue_one_item(summary: str, expected: bool | None) -> None:
+    case = read(summary, [("Acupuncture 6 sessions", "The patient has low back pain.")])
+    assert case.requests[0].history.prior_treatment is expected

@@ -16,6 +16,12 @@ from imr_check.reader.text import Sentence
     ("The patient had an MRI on 3/4/2016 showing a disc protrusion.", FACT),
     ("In this case, the claimant has completed 12 visits of therapy.", FACT),
     ("Therefore, the request is not medically necessary.", CONCLUSION),
+    # the guideline describing a therapy in general, even where it names "the patient's" program
+    ("Spinal manipulation is widely used for back pain with the aim of advancing the patient's exercise program.",
+     GUIDELINE),
+    # supporting a diagnosis is a clinical statement, not a conclusion on the request
+    ("The treating physician did not record an exam to substantiate the diagnosis of carpal tunnel syndrome.", FACT),
+    ("The records do not substantiate the request for a second MRI.", CONCLUSION),
 ])
 def test_rationale_sentence_kind(text: str, expected: str) -> None:
     assert kind(Sentence(text, 0, "item 1 rationale"), in_rationale=True) == expected
@@ -46,3 +52,12 @@ def test_a_sentence_about_this_patient_ends_an_unbalanced_quotation() -> None:
              "The medical records show this patient has attended 6 previous sessions of therapy."]
     kept = fact_sentences([Sentence(t, i * 100, "item 1 rationale") for i, t in enumerate(texts)], in_rationale=True)
     assert [s.text for s in kept] == [texts[1]]
+
+
+def test_sentences_run_together_without_a_space_are_split() -> None:
+    from imr_check.reader.text import sentences
+
+    text = "The plan included an MRI of the hand.The x-ray of 11/04/2016 showed arthritis. Dr.Smith saw him vs.The rest."
+    found = [s.text for s in sentences(text, 0, len(text), "summary")]
+    assert found == ["The plan included an MRI of the hand.", "The x-ray of 11/04/2016 showed arthritis.",
+                     "Dr.Smith saw him vs.The rest."]

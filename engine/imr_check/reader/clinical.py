@@ -58,18 +58,27 @@ CASE_CONCEPTS: list[Concept] = [
        r"(?:specific )?nerve (?:root )?(?:compromise|impingement|dysfunction)|neurologic(?:al)? (?:deficits?|compromise|"
        r"dysfunction|abnormalit\w+)|dermatomal (?:sensory|numbness|distribution)|myotomal|(?:decreased|diminished|"
        r"reduced|absent|altered) (?:\w+ ){0,2}(?:sensation|reflexes?)|motor (?:deficits?|weakness)|sensory (?:deficits?|"
-       r"loss|changes)|(?:motor|muscle) strength (?:of )?[0-4][+-]?/5|\b[0-4][+-]?/5\b"),
+       r"loss|changes)"),
+    # Strength graded below 5/5 is a motor deficit, unless the grade is a tendon's or is held back by pain (a rotator
+    # cuff tear, guarding), which is no sign of a nerve.
+    _c("clinical.neurological_deficit", r"(?:motor|muscle) strength (?:of )?[0-4][+-]?/5|\b[0-4][+-]?/5\b",
+       excludes=r"rotator cuff|supraspinatus|infraspinatus|subscapularis|\b(?:due|secondary) to pain|pain[- ]limited|"
+                r"limited by pain"),
     _c("clinical.neurological_deficit",
        r"neuro(?:logical)?(?:ly)? (?:exam(?:ination)? )?(?:was |is |were )?(?:intact|normal|unremarkable|grossly intact)"
-       r"|normal (?:strength|sensation|reflexes)|(?:sensation|strength|reflexes) (?:was |were |is |are )?(?:intact|normal"
-       r"|symmetric)", value=False),
+       r"|(?:normal|intact) (?:motor )?(?:strength|sensation|reflexes)|(?:sensation|strength|reflexes) (?:was |were |is |are )?"
+       r"(?:intact|normal|symmetric)", value=False),
     _c("clinical.radiculopathy_on_exam",
        r"radicular (?:signs|findings|symptoms|pain)|radiculopathy on (?:physical )?exam|positive (?:straight leg raise|"
        r"SLR|Spurling)|(?:pain|numbness|tingling) (?:that )?radiat\w+ (?:to|into|down)|dermatomal"),
+    _c("clinical.radiculopathy_on_exam",
+       r"negative (?:bilateral )?(?:straight leg rais\w+|SLR|Spurling'?s?)|(?:straight leg rais\w+|SLR|Spurling'?s?)"
+       r"(?: test| sign| maneuver)? (?:was |were |is |are )?negative", value=False),
     _c("clinical.radiculopathy_corroborated",
        r"(?:MRI|EMG|electrodiagnostic|imaging|nerve conduction|NCV|NCS)\b[^.;]{0,80}?\b(?:show\w*|reveal\w*|demonstrat\w*|"
        r"confirm\w*|consistent with|evidence of)\b[^.;]{0,60}?(?:radiculopathy|nerve root (?:impingement|compression|"
-       r"involvement)|neural foraminal (?:stenosis|narrowing)|foraminal (?:stenosis|narrowing)|neuropathy)"),
+       r"involvement)|neural foraminal (?:stenosis|narrowing)|foraminal (?:stenosis|narrowing)|neuropathy)",
+       excludes=_PLAN + r"|\brule out\b|\bpossibility\b"),
     _c("clinical.failed_conservative_care",
        r"(?:trialed and )?fail(?:ed|ure of|ure with)? (?:\w+ ){0,3}(?:conservative|physical therapy|medications?|"
        r"treatment|therapy|care)|(?:conservative (?:care|treatment|management|measures|therapy)|physical therapy|"
@@ -101,7 +110,8 @@ CASE_CONCEPTS: list[Concept] = [
        r"problems?|side effects?)|peptic ulcer|\bGERD\b|gastritis|dyspepsia|reflux|stomach (?:upset|pain|issues)"),
     _c("clinical.persistent_symptoms",
        r"continu\w* (?:to )?(?:complain|report|have|experience|treat)|persistent (?:pain|symptoms|complaints|numbness|"
-       r"tingling|paresthesias?)|ongoing (?:pain|symptoms|complaints|numbness|tingling|paresthesias?)|continued "
+       r"tingling|paresthesias?)|ongoing (?:pain|symptoms|complaints|numbness|tingling|paresthesias?|(?:issues|problems) "
+       r"with)|continued "
        r"(?:complaints|pain|symptoms|numbness|tingling|paresthesias?)|chronic (?:ongoing )?(?:pain|symptoms)"),
     _c("clinical.significant_change_in_symptoms",
        r"(?:significant |substantial |interval )?change in (?:the (?:patient|injured worker|claimant)'s )?"
@@ -131,8 +141,8 @@ CASE_CONCEPTS += [
        r"(?:open|closed) reduction|internal fixation|pinning)\b[^.;]{0,80}?\b(?:on|dated) \d{1,2}[-/]\d{1,2}[-/]\d{2,4}",
        excludes=_NOT_YET),
     _c("clinical.invasive_procedure_planned",
-       r"(?:consider\w*|contemplat\w*|candidate for|plann\w*|schedul\w*|recommend\w*|pending|awaiting|referr\w* "
-       r"for|prior to)\W+(?:\w+\W+){0,5}?(?:injections?|epidurals?|\bESIs?\b|(?:nerve|facet|medial branch) blocks?|"
+       r"(?:consider\w*|contemplat\w*|candidate for|plann\w*|plans? (?:for|of)|schedul\w*|recommend\w*|pending|awaiting|"
+       r"referr\w* for|prior to)\W+(?:\w+\W+){0,5}?(?:injections?|epidurals?|\bESIs?\b|(?:nerve|facet|medial branch) blocks?|"
        r"radiofrequency|ablation|rhizotomy|arthroscop\w*|surgery|surgical (?:intervention|treatment|repair)|"
        r"procedure)|(?:injection|epidural|surgery|procedure) (?:is|was|has been) (?:being )?(?:considered|planned|"
        r"contemplated|scheduled)|surgical candidate"),
@@ -224,7 +234,10 @@ OPIOID_CONCEPTS: list[Concept] = [
        r"benefit|gains?|status)|objective (?:improvement|increase) in function", mode=ASSESSMENT),
     _c("opioid_monitoring.adverse_effects", r"(?:adverse|side)[- ]effects?", mode=ASSESSMENT),
     _c("opioid_monitoring.aberrant_behavior",
-       r"aberrant|drug[- ]seeking|(?:drug )?misuse|diversion|addiction|\babuse\b", mode=ASSESSMENT),
+       # A risk of misuse is screened for (misuse_risk_screening); a nicotine addiction is no behavior with the drug.
+       r"aberrant|drug[- ]seeking|(?<!risk of )(?<!risk for )(?<!risks of )(?<!risks for )(?:drug )?misuse|diversion|"
+       r"(?<!nicotine )(?<!tobacco )(?<!alcohol )(?<!smoking )(?<!risk of )(?<!risk for )addiction|\babuse\b",
+       mode=ASSESSMENT),
     _c("opioid_monitoring.pain_assessment",
        r"(?:current|least|average|worst) pain|intensity of pain after|how long (?:it takes|pain relief lasts)|time "
        r"(?:it takes )?for (?:the )?(?:medication|pain relief)|duration of (?:pain )?relief|pain assessments?",
@@ -598,6 +611,16 @@ _RESPONSE_TO = re.compile(r"\b(?:response|results?|benefit|efficacy|improvement|
                           r"[^.;]{0,40}\b(?:to|from|of|with|after)\b[^.;]{0,40}$", re.I)
 
 
+# "Failed physical therapy prior to the requested injections": the treatment named is the request, not its history.
+_THE_REQUEST = re.compile(r"\b(?:requested|proposed|requests? for|requested for|order(?:ed)?(?: for)?)\W+(?:(?:an?|the)\W+)?"
+                          r"(?:\w+\W+){0,2}$", re.I)
+
+
+# "The plan included continuation of physical therapy": a plan to continue is a treatment under way; in "continuation
+# of medications, injections and a TENS trial" the other items of the list are new.
+_CONTINUED = re.compile(r"\bcontinu\w*[^,;]*$", re.I)
+
+
 def read_prior_treatment(treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]], into: Facts,
                          prefix: str) -> None:
     findings: list[Finding] = []
@@ -607,12 +630,13 @@ def read_prior_treatment(treatment: re.Pattern[str], tiered: list[tuple[int, Sen
             findings.append(Finding(False, sentence, tier))
             continue
         for name in treatment.finditer(text):
-            if not _PRIOR_POSITIVE.search(text):
+            if not _PRIOR_POSITIVE.search(text) or _THE_REQUEST.search(text[:name.start()]):
                 continue
             if re.search(_PLAN, text, re.I) and not re.search(r"to date|previous|prior|has had|history of|completed|"
-                                                               r"continu|since|currently|has been (?:taking|using|on)|"
+                                                               r"since|currently|has been (?:taking|using|on)|"
                                                                r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) "
-                                                               r"\d", text, re.I):
+                                                               r"\d", text, re.I) and not _CONTINUED.search(
+                                                                   text[:name.start()]):
                 continue
             mention = assess(text, name.start(), name.end())
             if mention.status == AFFIRMED:
@@ -939,6 +963,15 @@ _DONE = re.compile(r"\b(?:showed|shows|revealed|reveals|demonstrated|demonstrate
                    r"unremarkable|negative|positive)|has had|had (?:an?|the) |underwent|undergone)\b", re.I)
 
 
+# A negated study is a study not done only where the sentence says so: "has not had", "no prior", "never performed".
+_NOT_HAD = re.compile(r"\b(?:had|has|have|undergone|underwent|performed|obtained|done|completed|taken|prior|previous\w*|"
+                      r"recent)\b", re.I)
+
+
+_REQUEST_DATED = re.compile(r"\b(?:authori[sz]ation|RFA|request)\s+(?:was\s+)?(?:dated|signed|received|submitted)"
+                            r"(?:\s+on)?\b", re.I)
+
+
 def read_prior_study(study: str, region: str, tiered: list[tuple[int, Sentence]], into: Facts, prefix: str) -> None:
     """history.prior_treatment for a study: the same study of the same body region was done before."""
     from .classify import body_regions
@@ -953,17 +986,24 @@ def read_prior_study(study: str, region: str, tiered: list[tuple[int, Sentence]]
         if region not in body_regions(text):
             continue
         for match in pattern.finditer(text):
+            if _THE_REQUEST.search(text[:match.start()]) or re.match(r"\W*(?:\w+\W+){0,5}?(?:in question|at issue|"
+                                                                     r"(?:was|were|is|being|been)(?: \w+ly)? (?:requested|ordered))\b",
+                                                                     text[match.end():], re.I):
+                continue  # the study under review ("requests for an MRI", "the MRI in question"), not an earlier one
             mention = assess(text, match.start(), match.end())
             if mention.status == NEGATED and re.search(r"normal|unremarkable|negative|intact", mention.trigger, re.I):
                 mention = Mention(AFFIRMED, False)  # "the MRI was normal": a study done, with normal findings
             if mention.status == NEGATED:
-                # "has not had an MRI of the lumbar spine", "no prior imaging"
-                findings.append(Finding(False, sentence, tier))
+                # "has not had an MRI of the lumbar spine", "no prior imaging"; not "no rationale for an MRI"
+                if _NOT_HAD.search(text):
+                    findings.append(Finding(False, sentence, tier))
                 break
-            if mention.status != AFFIRMED or not _DONE.search(text):
+            # "The Request for Authorization dated 12-23-16": the date is the request's, not a study's.
+            dated = _REQUEST_DATED.sub("", text)
+            if mention.status != AFFIRMED or not _DONE.search(dated):
                 continue
             if re.search(_NOT_YET, text, re.I) and not re.search(r"\bprior\b|\bprevious|\bearlier\b|\bdated\b|"
-                                                                  r"\bshowed\b|\brevealed\b", text, re.I):
+                                                                  r"\bshowed\b|\brevealed\b", dated, re.I):
                 continue
             findings.append(Finding(True, sentence, tier))
             break

@@ -61,12 +61,25 @@ _UNCERTAIN = (
     r"|\brule out\b|\bto rule out\b|\br/o\b|\bconcern for\b|\bif\b|\bwhether\b|\bshould\b|\bwould\b|\bunless\b"
     r"|\bin the event\b|\bin order to\b|\bto (?:assess|evaluate|determine|check)\b|\bpending\b"
     r"|\bpotential(?:ly)?\b|\blikelihood\b"
+    # A goal is not a result: "goals aimed at a decreased need for opioids", "with the goal of functional gains".
+    r"|\baimed at\b|\bintended to\b|\bin (?:the )?hopes? of\b|\bgoals? (?:of|is to|was to|would be)\b"
 )
+# A negation inside a hypothetical ("why the patient would need more therapy and not be moved to a home program",
+# "if there is no improvement") says what might be, not what is.
+_HYPOTHETICAL = re.compile(r"\b(?:would|should|if|unless)\b", re.I)
 _PSEUDO = r"\bnot only\b|\bnot necessarily\b|\bno further\b|\bno longer\b|\bnot certain if\b|\bwhether or not\b"
-_TERMINATORS = re.compile(
-    r"\b(?:but|however|although|though|except|apart from|aside from|yet|whereas|which|while|despite|who|"
-    r"and (?:she|he|the patient|the injured worker|there)|as well as|because|as (?:she|he|the patient|the injured "
-    r"worker) (?:had|has|was|is))\b|;|:|\.\s", re.I)
+_TERMINATOR_WORDS = (
+    r"but|however|although|though|except|apart from|aside from|yet|whereas|which|while|despite|who|"
+    r"and (?:she|he|the patient|the injured worker|there)|{as_well_as}because|as (?:she|he|the patient|the injured "
+    r"worker) (?:had|has|was|is)")
+# "No weakness, negative straight leg raise, and intact sensation": an examination's list names each finding with its
+# own polarity, so a finding word after a comma starts a new clause.
+_TERMINATORS = re.compile(r"\b(?:" + _TERMINATOR_WORDS.format(as_well_as="as well as|") + r")\b|;|:|\.\s"
+                          r"|,\s*(?:and\s+)?(?=(?:negative|positive|intact|normal|symmetric|decreased|diminished|reduced"
+                          r"|absent)\b)", re.I)
+# "A lack of documentation of less pain as well as better function": the record lacks every item of the list, so
+# "as well as" does not end a documentation negation.
+_DOC_TERMINATORS = re.compile(r"\b(?:" + _TERMINATOR_WORDS.format(as_well_as="") + r")\b|;|:|\.\s", re.I)
 
 _DOC_NEG_RE = re.compile(r"(?:" + _DOC_NEGATION + r")$", re.I)
 _DOC_NEG_ANY = re.compile(_DOC_NEGATION, re.I)
@@ -95,11 +108,11 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _window_before(sentence: str, start: int) -> str:
+def _window_before(sentence: str, start: int, terminators: re.Pattern[str] = _TERMINATORS) -> str:
     """The clause before the target: back to the last terminator."""
     before = sentence[:start]
     last = None
-    for last in _TERMINATORS.finditer(before):
+    for last in terminators.finditer(before):
         pass
     return before[last.end():] if last else before
 
@@ -119,9 +132,10 @@ def assess(sentence: str, start: int, end: int) -> Mention:
     for match in _FWD_RE.finditer(before_clean):
         if _words(before_clean[match.end():]) <= FORWARD_WORDS:
             negation = match
+    doc_before = _PSEUDO_RE.sub(lambda m: "_" * len(m.group()), _window_before(sentence, start, _DOC_TERMINATORS))
     doc = None
-    for match in _DOC_NEG_ANY.finditer(before_clean):
-        if _words(before_clean[match.end():]) <= DOC_FORWARD_WORDS:
+    for match in _DOC_NEG_ANY.finditer(doc_before):
+        if _words(doc_before[match.end():]) <= DOC_FORWARD_WORDS:
             doc = match
     backward = _BWD_RE.search(after)
     if backward and _words(after[: backward.start()]) > BACKWARD_WORDS:
@@ -133,6 +147,8 @@ def assess(sentence: str, start: int, end: int) -> Mention:
         trigger = (doc or doc_backward).group()
         # "unclear if" is uncertainty about the record, which is absence of documentation too.
         return Mention(NEGATED, True, trigger)
+    if negation is not None and _HYPOTHETICAL.search(before_clean[:negation.start()]):
+        return Mention(UNCERTAIN, False, negation.group())
     if negation is not None or backward is not None:
         return Mention(NEGATED, False, (negation or backward).group())
     uncertain = None

@@ -27,7 +27,7 @@ _CONCLUSION = re.compile(
     r"warranted|appropriate|indicated|necessary|justified|reasonable|approved|authorized|recommended|"
     r"substantiated|established|medically)\b"
     r"|(?:supports?|support for|warrants?|justif(?:y|ies)|substantiates?)\s+(?:the|this|a|an|ongoing|continued|"
-    r"further|additional)\b"
+    r"further|additional)\b(?! (?:diagnos[ie]s|clinical (?:diagnos[ie]s|impression))\b)"
     r"|\b(?:exceeds?|exceeding|within|outside(?: of)?|in excess of|consistent with|in accordance with|in keeping with"
     r"|meets?|satisfy|satisfies|fulfills?)\s+(?:the\s+|these\s+|guideline\s+)?(?:\w+\s+){0,2}?(?:guidelines?|"
     r"recommendations?|criteria|mtus|odg|acoem)"
@@ -61,7 +61,8 @@ _GUIDELINE_VERB = re.compile(
 _GENERIC_SUBJECT = re.compile(
     r"^(?:patients|in patients|for patients|most patients|individuals|an? (?:initial |short )?(?:trial|course|"
     r"set) of|time to produce|frequency:|optimum duration|treatment (?:may|should|is|can)|(?:\w+ )?(?:is|are) "
-    r"(?:not )?recommended|(?:\w+ ){1,4}(?:is|are) (?:used|an option|the first|considered|generally))",
+    r"(?:not )?recommended|(?:\w+ ){1,4}(?:is|are) (?:(?:widely|commonly|often|frequently|typically) used|used|an option|"
+    r"the first|considered|generally))",
     re.I,
 )
 _QUOTE_START = re.compile(r"^[\"']|^page\b|^pg\b|^p\.\s*\d", re.I)

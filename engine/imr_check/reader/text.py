@@ -52,7 +52,10 @@ _ABBREVIATIONS = {
     "u.s", "m.d", "d.o", "a.m", "p.m", "inc", "dept", "ph.d", "d.c", "p.t", "o.t", "wk", "wks", "hr", "hrs",
     "min", "mins", "sec", "al",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|[.!?]+[\"')\]]*\s*$|\n(?=[A-Z][^\n]{0,60}:\s)")
+# The last alternative: a sentence run into the next with no space ("of the hand.The x-ray"), as text extraction
+# leaves where a line ended a sentence; two lower-case letters before the stop keep "Dr.Smith" whole.
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|[.!?]+[\"')\]]*\s*$|\n(?=[A-Z][^\n]{0,60}:\s)"
+                       r"|(?<=[a-z]{2})[.!?](?=[A-Z][a-z]+\s)")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)[.!?]+[\"')\]]*\s*$")
 
 
