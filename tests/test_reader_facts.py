@@ -439,6 +439,8 @@ def test_a_missing_response_to_a_treatment_is_not_a_missing_treatment() -> None:
 
 @pytest.mark.parametrize("header, expected", [
     ("Diazepam 5mg take 1 tab 1 hour before the exam, may repeat dose once", None),
+    ("Tramadol 50mg every 6 hours as needed, 1 tab after the first dose wears off", None),
+    ("Initial trial of cyclobenzaprine 7.5mg #30", False),
     ("Repeat cyclobenzaprine 7.5mg #60", True),
 ])
 def test_repeat_in_a_dosing_instruction_is_not_a_repeated_course(header: str, expected: bool | None) -> None:

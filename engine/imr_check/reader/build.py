@@ -21,7 +21,8 @@ from .text import Sentence, sentences
 # "Repeat" in a dosing instruction ("may repeat dose in 4 hours") is not a repeated course.
 _MORE = re.compile(r"\b(?:additional|continu\w*|more|further|another|extension|extended|repeat(?! (?:the )?dose\b|"
                    r" (?:in|after|every|once|if)\b)|renewal|refill|ongoing|remaining)\b", re.I)
-_FIRST = re.compile(r"\b(?:initial|first|trial)\b", re.I)
+# "First" in a dosing instruction ("after the first dose") is not a first course.
+_FIRST = re.compile(r"\b(?:initial|first(?! (?:dose|tablet|pill|capsule|day)s?\b)|trial)\b", re.I)
 # Topics whose rules are chosen by the body part treated.
 _REGION_TOPICS = {"shockwave_therapy", "injection", "surgery", "consultation", "imaging", "electrodiagnostic", "chiropractic",
                   "physical_therapy", "passive_modality"}

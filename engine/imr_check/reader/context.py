@@ -21,7 +21,7 @@ AFFIRMED, NEGATED, UNCERTAIN = "affirmed", "negated", "uncertain"
 
 # Triggers that say the *record* lacks something (documentation negations).
 _DOC_NEGATION = (
-    r"(?:there (?:is|was|are|were) )?(?:no|little|not any|not a|without) (?:clear |specific |objective |"
+    r"(?:there (?:is|was|are|were) )?(?:no|little|not any|not a|without|insufficient|inadequate) (?:clear |specific |objective |"
     r"adequate |sufficient |any |further |recent |current |formal |significant )*(?:documentation|documented evidence|"
     r"evidence|indication|mention|discussion|report|record|notation|description|review|objective evidence|clinical evidence|"
     r"information|quantification|details?|assessment|clear rationale|rationale)(?: (?:of|that|to|regarding|"
@@ -29,7 +29,7 @@ _DOC_NEGATION = (
     r"|(?:a |the )?(?:lack|absence|paucity) of (?:\w+ ){0,3}?(?:documentation|documented evidence|evidence|"
     r"indication|mention|discussion|information)(?: (?:of|that|to|regarding|about|for|as to))*"
     r"|(?:did|does|do) not (?:document|provide|indicate|mention|discuss|describe|demonstrate|show|report|note|address"
-    r"|establish|include|identify|reflect|support)"
+    r"|establish|include|identify|reflect|support|reveal|contain)"
     r"|(?:fail(?:ed|s)?|failure) to (?:document|provide|indicate|mention|discuss|describe|demonstrate|show|report|note"
     r"|address|establish|identify)"
     r"|not (?:been )?(?:documented|provided|indicated|mentioned|discussed|described|demonstrated|established"
