@@ -72,6 +72,9 @@ _SURGERY_REGIONS = {
     "carpal_tunnel_release": "forearm_wrist_hand", "trigger_finger_release": "forearm_wrist_hand",
     "wrist_fracture_fixation": "forearm_wrist_hand", "ankle_fracture_fixation": "ankle_foot",
 }
+# Therapy for several regions, or one not named among the body regions, may follow the surgery but does not
+# follow it alone: the surgery's course is not the therapy's.
+_SEVERAL_REGIONS = {"multiple", "other"}
 _WIDER_REGIONS = {"upper_extremity": {"shoulder", "elbow", "forearm_wrist_hand"},
                   "lower_extremity": {"hip_pelvis", "knee", "ankle_foot"}}
 
@@ -239,7 +242,7 @@ def postsurgical_periods() -> dict[str, float]:
 
 def _on_region(surgery: str, region: str | None) -> bool:
     """Whether therapy for `region` (None: not named) can follow the surgery."""
-    if region is None or surgery not in _SURGERY_REGIONS:
+    if region is None or region in _SEVERAL_REGIONS or surgery not in _SURGERY_REGIONS:
         return True
     return _SURGERY_REGIONS[surgery] == region or _SURGERY_REGIONS[surgery] in _WIDER_REGIONS.get(region, ())
 
@@ -251,7 +254,8 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     done = clinical.surgery_performed
     if request.procedure is not None and request.procedure != "other":
         facts["request.postsurgical_procedure"] = request.procedure
-    elif done is not None and done != "other" and _on_region(done, request.body_region):
+    elif done is not None and done != "other" and request.body_region not in _SEVERAL_REGIONS \
+            and _on_region(done, request.body_region):
         facts["request.postsurgical_procedure"] = done
     after_surgery = clinical.is_post_surgical
     if after_surgery is None and done is not None:
