@@ -6,6 +6,7 @@ from any letter), so a pattern that stops matching, or matches too much, fails a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -520,3 +521,30 @@ def test_the_requested_treatment_is_not_its_history(rationale: str, expected: bo
 def test_a_plan_to_continue_one_item(summary: str, expected: bool | None) -> None:
     case = read(summary, [("Acupuncture 6 sessions", "The patient has low back pain.")])
     assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("summary, surgery, day", [
+    ("The patient is status post left carpal tunnel release on 09/14/2016.", "carpal_tunnel_release", dt.date(2016, 9, 14)),
+    ("She underwent an ORIF of the left distal radius on 8-3-2016 and has wrist stiffness.", "wrist_fracture_fixation",
+     dt.date(2016, 8, 3)),
+    ("On 07/22/2016, he underwent a right knee arthroscopy with partial medial meniscectomy.", "knee_meniscectomy",
+     dt.date(2016, 7, 22)),
+    ("He is s/p L4-L5 posterior interbody fusion and reports ongoing back pain.", "lumbar_fusion", None),
+    ("The worker had undergone a right total knee arthroplasty.", "knee_arthroplasty", None),
+    ("Records note an open reduction and internal fixation of the right ankle on 5/10/2016.", "ankle_fracture_fixation",
+     dt.date(2016, 5, 10)),
+    ("She is status post right shoulder arthroscopic rotator cuff repair on 06/01/2016.", "rotator_cuff_repair",
+     dt.date(2016, 6, 1)),
+    # a later dated surgery is the one therapy now follows
+    ("He underwent a left trigger finger release on 01/04/2016. He is status post left carpal tunnel release on "
+     "10/20/2016.", "carpal_tunnel_release", dt.date(2016, 10, 20)),
+    # a surgery requested, or denied, has not been done
+    ("The physician requested authorization for a right carpal tunnel release on 12/01/2016.", None, None),
+    ("There is no history of knee arthroscopy.", None, None),
+    # two different undated surgeries leave it undocumented
+    ("He is status post lumbar discectomy. He also underwent a right carpal tunnel release.", None, None),
+])
+def test_surgery_already_done(summary: str, surgery: str | None, day: dt.date | None) -> None:
+    facts = read(summary).clinical
+    assert facts.surgery_performed == surgery
+    assert facts.surgery_date == day

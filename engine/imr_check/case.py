@@ -21,6 +21,13 @@ from .vocabulary import BodyRegion, topics
 
 Documented = Optional[bool]
 PainScore = Optional[float]
+# Surgeries already done, as the post-surgical schedule (8 CCR 9792.24.3) tells them apart.
+SurgeryPerformed = Literal[
+    "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "shoulder_arthroscopy", "lumbar_decompression",
+    "lumbar_fusion", "cervical_fusion", "knee_meniscectomy", "knee_arthroscopy", "acl_reconstruction",
+    "knee_arthroplasty", "hip_arthroplasty", "carpal_tunnel_release", "trigger_finger_release",
+    "wrist_fracture_fixation", "ankle_fracture_fixation", "other",
+]
 DiagnosticStudy = Literal[
     "x_ray", "mri", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs", "emg_ncs"
 ]
@@ -126,6 +133,15 @@ class Clinical(Strict):
         None, description="A significant change in symptoms or findings since the last evaluation or study"
     )
     is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
+    surgery_performed: Optional[SurgeryPerformed] = Field(
+        None,
+        description="The surgery already done (the most recent the record names): rotator cuff repair, subacromial "
+        "decompression/acromioplasty, SLAP (labral) repair, other shoulder arthroscopy, lumbar discectomy/laminectomy, "
+        "lumbar fusion, cervical fusion, knee meniscectomy, other knee arthroscopy, ACL reconstruction, knee or hip "
+        "arthroplasty, carpal tunnel release, trigger finger release, fixation (open or closed reduction, pinning) of a "
+        "wrist or distal forearm fracture, fixation of an ankle fracture, or other",
+    )
+    surgery_date: Optional[dt.date] = Field(None, description="The date of the surgery already done")
     pain_condition: Optional[
         Literal["myalgia_myositis", "neuralgia_neuritis_radiculitis", "crps", "arthritis", "other"]
     ] = Field(
@@ -349,6 +365,9 @@ class Request(Strict):
         Literal[
             "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "lumbar_decompression",
             "lumbar_fusion", "epidural_adhesiolysis", "knee_meniscectomy", "carpal_tunnel_release", "other",
+            # the other surgeries of the post-surgical schedule, as SurgeryPerformed names them
+            "shoulder_arthroscopy", "cervical_fusion", "knee_arthroscopy", "acl_reconstruction", "knee_arthroplasty",
+            "hip_arthroplasty", "trigger_finger_release", "wrist_fracture_fixation", "ankle_fracture_fixation",
         ]
     ] = Field(
         None,

@@ -16,14 +16,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .case import Case, Clinical, Patient, Request
+from ._data import rules_dir
+from ._yaml import load_yaml_file
+from .case import Case, Clinical, Patient, Request, SurgeryPerformed
 from .vocabulary import lookup_drug
 
 FactKind = Literal["bool", "number", "text", "list"]
 
 # Request fields that are not clinical facts: identity, free text, and the decisions being predicted.
 _NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr", "request.associated_with"}
-_DATE_FIELDS_REPLACED = {"request.history.start_date"}
+_DATE_FIELDS_REPLACED = {"request.history.start_date", "clinical.surgery_date"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,33 @@ _DERIVED = [
              "course if this request is granted)", True),
     FactSpec("request.drug.total_weeks_of_use", "number",
              "Weeks of use when the requested supply runs out: weeks already taken plus the days supplied", True),
+    FactSpec("case.months_since_surgery", "number", "Months from the surgery already done to the request", True),
+    FactSpec("request.postsurgical_procedure", "text",
+             "The surgery therapy would follow: the one it is requested with (request.procedure), else the surgery "
+             "already done (clinical.surgery_performed) when the request treats no other body region", True,
+             tuple(dict.fromkeys(typing.get_args(SurgeryPerformed)
+                                 + typing.get_args(typing.get_args(Request.model_fields["procedure"].annotation)[0])))),
+    FactSpec("request.in_postsurgical_period", "bool",
+             "The request follows a surgery already done, on the region it treats, within that surgery's post-surgical "
+             "physical medicine period (8 CCR 9792.24.3); false once the period has ended or when the request treats "
+             "another region. With the surgery's period or date not documented, a post-surgical case counts as within it",
+             True),
 ]
+
+# Which body regions a surgery already done is on: therapy for another region does not follow it.
+_SURGERY_REGIONS = {
+    "rotator_cuff_repair": "shoulder", "subacromial_decompression": "shoulder", "slap_repair": "shoulder",
+    "shoulder_arthroscopy": "shoulder", "lumbar_decompression": "lumbar_spine", "lumbar_fusion": "lumbar_spine",
+    "cervical_fusion": "cervical_spine", "knee_meniscectomy": "knee", "knee_arthroscopy": "knee",
+    "acl_reconstruction": "knee", "knee_arthroplasty": "knee", "hip_arthroplasty": "hip_pelvis",
+    "carpal_tunnel_release": "forearm_wrist_hand", "trigger_finger_release": "forearm_wrist_hand",
+    "wrist_fracture_fixation": "forearm_wrist_hand", "ankle_fracture_fixation": "ankle_foot",
+}
+# Therapy for several regions, or one not named among the body regions, may follow the surgery but does not
+# follow it alone: the surgery's course is not the therapy's.
+_SEVERAL_REGIONS = {"multiple", "other"}
+_WIDER_REGIONS = {"upper_extremity": {"shoulder", "elbow", "forearm_wrist_hand"},
+                  "lower_extremity": {"hip_pelvis", "knee", "ankle_foot"}}
 
 
 def _kind_of(annotation: Any) -> tuple[FactKind | None, tuple[str, ...]]:
@@ -192,6 +220,55 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
         facts["case.weeks_since_injury"] = round((on_date - case.case.injury_date).days / 7, 1)
     if case.case.injury_date:
         facts["case.injury_year"] = case.case.injury_date.year
+    _derive_surgery(case, request, on_date, facts)
+
+
+@cache
+def postsurgical_periods() -> dict[str, float]:
+    """Surgery -> its post-surgical physical medicine period in months (8 CCR 9792.24.3).
+
+    The figures live, with the clauses that set them, among the parameters of
+    rules/surgical_associated_service.yaml: each `<group>_period_months` covers the surgeries of
+    `<group>_procedures`. A surgery without one has no encoded period.
+    """
+    parameters = load_yaml_file(rules_dir() / "surgical_associated_service.yaml").get("parameters") or {}
+    periods: dict[str, float] = {}
+    for name, entry in parameters.items():
+        if name.endswith("_period_months"):
+            for surgery in (parameters.get(name[: -len("_period_months")] + "_procedures") or {}).get("value", []):
+                periods[surgery] = entry["value"]
+    return periods
+
+
+def _on_region(surgery: str, region: str | None) -> bool:
+    """Whether therapy for `region` (None: not named) can follow the surgery."""
+    if region is None or region in _SEVERAL_REGIONS or surgery not in _SURGERY_REGIONS:
+        return True
+    return _SURGERY_REGIONS[surgery] == region or _SURGERY_REGIONS[surgery] in _WIDER_REGIONS.get(region, ())
+
+
+def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
+    clinical = case.clinical
+    if clinical.surgery_date is not None and on_date >= clinical.surgery_date:
+        facts["case.months_since_surgery"] = round((on_date - clinical.surgery_date).days / 30.4375, 1)
+    done = clinical.surgery_performed
+    if request.procedure is not None and request.procedure != "other":
+        facts["request.postsurgical_procedure"] = request.procedure
+    elif done is not None and done != "other" and request.body_region not in _SEVERAL_REGIONS \
+            and _on_region(done, request.body_region):
+        facts["request.postsurgical_procedure"] = done
+    after_surgery = clinical.is_post_surgical
+    if after_surgery is None and done is not None:
+        after_surgery = True
+    if after_surgery is None:
+        return
+    within = after_surgery
+    if after_surgery and done is not None:
+        period = postsurgical_periods().get(done)
+        months = facts.get("case.months_since_surgery")
+        within = _on_region(done, request.body_region) and not (
+            period is not None and months is not None and months > period)
+    facts["request.in_postsurgical_period"] = within
 
 
 def _normalised_ingredients(ingredients: list[str]) -> list[str]:

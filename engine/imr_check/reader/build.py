@@ -57,6 +57,7 @@ def build_case(letter: Letter) -> Case:
     clinical.read_nsaid_dyspepsia(tiered, facts)
     clinical.read_opioid_misuse_risk(tiered, facts)
     clinical.read_first_line_neuropathic_trial(tiered, facts)
+    clinical.read_surgery_performed(tiered, facts)
 
     parsed = [parse_request(item.original_request or item.name) for item in letter.items]
     surgeries = [i for i, p in enumerate(parsed) if p.topic == "surgery"]

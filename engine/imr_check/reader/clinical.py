@@ -171,6 +171,68 @@ CASE_CONCEPTS += [
     _c("clinical.chronic_tendinopathy", r"tendinosis|tendinopathy|chronic tendinitis|chronic tendonitis"),
 ]
 
+# The surgery already done, by the names letters give it (most specific first), and its date.
+_SURGERIES = [(name, re.compile(pattern, re.I)) for name, pattern in [
+    ("cervical_fusion", r"\bACDF\b|(?:cervical|\bC\d)[^.;]{0,40}?(?:fusion|arthrodesis)|(?:fusion|arthrodesis)[^.;]{0,25}?"
+                        r"(?:cervical|\bC\d-\d)"),
+    ("lumbar_fusion", r"\b(?:TLIF|PLIF|ALIF|XLIF)\b|(?:lumbar|lumbosacral|\bL\d)[^.;]{0,40}?(?:fusion|arthrodesis)|"
+                      r"(?:fusion|arthrodesis)[^.;]{0,25}?(?:lumbar|\bL\d-[L\dS])"),
+    ("lumbar_decompression", r"(?:lumbar|\bL\d)[^.;]{0,40}?(?:micro)?(?:discectomy|laminectomy|laminotomy|foraminotomy|"
+                             r"decompression)|(?:micro)?(?:discectomy|laminectomy|laminotomy)[^.;]{0,25}?(?:lumbar|\bL\d)"),
+    ("rotator_cuff_repair", r"rotator cuff (?:repair|reconstruction)|repair of the (?:\w+ )?rotator cuff"),
+    ("slap_repair", r"\bSLAP (?:lesion )?repair|labral repair|labrum repair"),
+    ("subacromial_decompression", r"subacromial decompression|acromioplasty"),
+    ("shoulder_arthroscopy", r"shoulder arthroscop\w*|arthroscop\w* (?:\w+ ){0,3}shoulder"),
+    ("acl_reconstruction", r"\bACL (?:reconstruction|repair)|anterior cruciate ligament (?:reconstruction|repair)"),
+    ("knee_arthroplasty", r"(?:total |partial |unicompartmental )?knee (?:arthroplasty|replacement)|\bTKA\b|\bTKR\b"),
+    ("hip_arthroplasty", r"(?:total )?hip (?:arthroplasty|replacement)|\bTHA\b|\bTHR\b"),
+    ("knee_meniscectomy", r"meniscectomy|menisc\w* (?:repair|debridement)"),
+    ("knee_arthroscopy", r"knee arthroscop\w*|arthroscop\w* (?:\w+ ){0,3}knee"),
+    ("carpal_tunnel_release", r"carpal tunnel (?:release|decompression|surgery)"),
+    ("trigger_finger_release", r"trigger (?:finger|thumb|digit) release|release of (?:the |a )?(?:\w+ ){0,2}trigger "
+                               r"(?:finger|thumb|digit)|A1 pulley release"),
+    ("wrist_fracture_fixation", r"(?:ORIF|open reduction|closed reduction|internal fixation|pinning|fixation)[^.;]{0,60}?"
+                                r"(?:radius|radial|ulna|wrist|scaphoid|carpal bone)|(?:radius|radial|ulnar|wrist|scaphoid) "
+                                r"fracture[^.;]{0,30}?(?:ORIF|fixation|pinning)"),
+    ("ankle_fracture_fixation", r"(?:ORIF|open reduction|closed reduction|internal fixation|fixation)[^.;]{0,60}?"
+                                r"(?:ankle|malleol\w*|fibula)|(?:ankle|malleolar) fracture[^.;]{0,30}?(?:ORIF|fixation)"),
+]]
+_SURGERY_DATE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:on|dated|performed on|done on)\s+(" + DATE + ")", re.I)
+_SURGERY_DATE_BEFORE = re.compile(r"\b(?:on|dated)\s+(" + DATE + r")\W+(?:\w+\W+){0,8}?$", re.I)
+
+
+def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
+    """clinical.surgery_performed and clinical.surgery_date: the surgery the record says was done.
+
+    Read where a sentence affirms a past operation ("status post ...", "underwent ..."): the surgery named
+    within the mention, and a date given with it ("... on 10/01/2016", "On 10/01/2016 ... underwent ...").
+    The latest dated surgery is kept; undated ones only when they all name the same surgery.
+    """
+    concept = next(c for c in CASE_CONCEPTS if c.path == "clinical.is_post_surgical")
+    found: list[tuple[str, Optional[dt.date], Sentence]] = []
+    for _, sentence in sorted(tiered, key=lambda pair: -pair[0]):
+        text = sentence.text
+        if concept.sentence_excludes and concept.sentence_excludes.search(text):
+            continue
+        for match in concept.pattern.finditer(text):
+            if assess(text, match.start(), match.end()).status != AFFIRMED:
+                continue
+            window = text[max(0, match.start() - 10):match.end() + 80]
+            named = next(((name, m) for name, pattern in _SURGERIES if (m := pattern.search(window))), None)
+            if named is None:
+                continue
+            tail = window[named[1].end():]
+            day = _SURGERY_DATE_AFTER.search(tail) or _SURGERY_DATE_BEFORE.search(text[:match.start()])
+            found.append((named[0], parse_date(day.group(1)) if day else None, sentence))
+    dated = [f for f in found if f[1] is not None]
+    if dated:
+        surgery, day, sentence = max(dated, key=lambda f: f[1])
+        into.put("clinical.surgery_performed", surgery, [sentence])
+        into.put("clinical.surgery_date", day, [sentence])
+    elif found and len({f[0] for f in found}) == 1:
+        into.put("clinical.surgery_performed", found[0][0], [f[2] for f in found])
+
+
 # Lesions surgery is known to help, as imaging or an electrodiagnostic study shows them. A disc bulge or protrusion
 # counts only where it presses on a nerve; an annular tear is not a surgical lesion.
 _SURGICAL_LESION = (r"(?<!annular )(?:full[- ]thickness |partial[- ]thickness |complete |retracted |labral |meniscal |"
