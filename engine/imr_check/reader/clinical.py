@@ -161,6 +161,28 @@ CASE_CONCEPTS += [
     _c("clinical.chronic_tendinopathy", r"tendinosis|tendinopathy|chronic tendinitis|chronic tendonitis"),
 ]
 
+# Devices and services: H-wave (a TENS trial that failed; soft-tissue inflammation), home health (homebound),
+# spinal cord stimulators (failed back surgery syndrome; psychological clearance before the trial).
+CASE_CONCEPTS += [
+    _c("clinical.failed_tens_trial",
+       r"(?:\bTENS\b|transcutaneous electrical nerve stim\w*)(?: unit| trial| device)?\W+(?:\w+\W+){0,6}?(?:without "
+       r"(?:\w+ )?(?:relief|benefit|improvement)|(?:provided|gave|with) (?:no|little|minimal|only temporary) (?:\w+ )?"
+       r"(?:relief|benefit|improvement)|did not (?:help|provide|relieve)|failed|(?:was|were) ineffective)|"
+       r"fail\w* (?:\w+ ){0,4}(?:\bTENS\b|transcutaneous electrical)", excludes=_NOT_YET),
+    _c("clinical.chronic_soft_tissue_inflammation",
+       r"tendinitis|tendonitis|bursitis|tenosynovitis|epicondylitis|soft[- ]tissue inflammation"),
+    _c("clinical.homebound",
+       r"home[- ]?bound|confined to (?:the |his |her )?(?:home|house|bed)|unable to leave (?:the |his |her )?"
+       r"(?:home|house)|bed[- ]?(?:bound|ridden|confined)"),
+    _c("clinical.failed_back_surgery_syndrome",
+       r"failed back(?: surgery)? syndrome|\bFBSS\b|post-?laminectomy (?:pain )?syndrome|failed (?:lumbar |spine |"
+       r"spinal |back |neck )?surgery syndrome"),
+    _c("clinical.psychological_clearance",
+       r"psych(?:ological|iatric)? clearance|psycholog\w* (?:evaluation|assessment|screening|consultation)|"
+       r"cleared (?:\w+ ){0,4}psycholog\w*",
+       needs=r"stimulat|\bSCS\b|clearance|cleared|candidate|implant", excludes=_NOT_YET),
+]
+
 # Lesions surgery is known to help, as imaging or an electrodiagnostic study shows them. A disc bulge or protrusion
 # counts only where it presses on a nerve; an annular tear is not a surgical lesion.
 _SURGICAL_LESION = (r"(?<!annular )(?:full[- ]thickness |partial[- ]thickness |complete |retracted |labral |meniscal |"
