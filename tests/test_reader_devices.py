@@ -95,3 +95,14 @@ def test_request_parts(text: str, field: str, expected: Any) -> None:
 ])
 def test_case_facts(name: str, sentence: str, expected: Any) -> None:
     assert _clinical(sentence, name) is expected
+
+
+def test_an_h_wave_request_reads_its_own_history_not_the_tens_trial() -> None:
+    from imr_check.reader.clinical import treatment_pattern
+
+    pattern = treatment_pattern("tens", "H-wave unit, 30 day home trial")
+    assert pattern.search("She used an H-wave unit last year.") and not pattern.search("A TENS unit did not help.")
+    # a combination unit that gives TENS keeps the TENS history
+    assert treatment_pattern("tens", "TENS/IF unit").search("A TENS unit did not help.")
+    assert treatment_pattern("spinal_cord_stimulator", "Permanent spinal cord stimulator").search(
+        "The SCS trial gave 60% relief.")

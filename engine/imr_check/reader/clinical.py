@@ -334,7 +334,10 @@ _TREATMENT_WORDS = {
     "passive_modality": r"modalit\w+|electrical stimulation|\bEMS\b|ultrasound|infrared|traction",
     "shockwave_therapy": r"shock ?wave|\bESWT\b",
     "office_visit": r"follow[- ]?up|office visits?|re-?exam",
+    "spinal_cord_stimulator": r"spinal cord stim\w*|\bSCS\b|stimulator trial|dorsal column stim\w*",
 }
+# A stimulator unit other than TENS has its own history: an H-wave request's trial is of H-wave, not of TENS.
+_OTHER_STIMULATORS = [r"\bH-?wave\b", r"interferential|\bIF unit|\bICS\b"]
 _COMPLETED = re.compile(r"to date|complet\w+|attend\w+|\bhas had\b|\bhad\b|receiv\w+|undergone|underwent|finish\w+|"
                         r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed",
                         re.I)
@@ -550,6 +553,10 @@ def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]
     """A pattern for the request's own treatment, as the summary would name it."""
     # A therapy is named by its kind even when the request mentions a drug ("acupuncture with a
     # capsaicin patch" is acupuncture).
+    if topic == "tens":
+        named = next((words for words in _OTHER_STIMULATORS if re.search(words, request_text, re.I)), None)
+        if named is not None and not re.search(_TREATMENT_WORDS["tens"], request_text, re.I):
+            return re.compile(named, re.I)
     if topic in _TREATMENT_WORDS:
         return re.compile(_TREATMENT_WORDS[topic], re.I)
     entry = lookup_drug(request_text)
