@@ -207,6 +207,25 @@ class Clinical(Strict):
     motivated_to_change: Documented = Field(
         None, description="The patient shows motivation to change and to take part (functional restoration entry)"
     )
+    failed_tens_trial: Documented = Field(
+        None, description="A trial of TENS was given and did not help enough (H-wave follows a failed TENS trial)"
+    )
+    chronic_soft_tissue_inflammation: Documented = Field(
+        None, description="Chronic inflammation of a soft tissue: tendinitis, bursitis, tenosynovitis, epicondylitis "
+        "(an H-wave indication)"
+    )
+    homebound: Documented = Field(
+        None, description="The patient is homebound: leaving home takes a considerable and taxing effort, or is "
+        "medically contraindicated (home health services are for such patients)"
+    )
+    failed_back_surgery_syndrome: Documented = Field(
+        None, description="Failed back surgery syndrome (post-laminectomy syndrome): persistent pain after at least "
+        "one back operation (a spinal cord stimulator indication)"
+    )
+    psychological_clearance: Documented = Field(
+        None, description="A psychological evaluation before the procedure (e.g. a spinal cord stimulator trial) was "
+        "done and found the patient a suitable candidate"
+    )
 
 
 class FunctionalImprovement(Strict):
@@ -328,14 +347,14 @@ class Request(Strict):
     injection_type: Optional[
         Literal[
             "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
-            "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue",
+            "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue", "hyaluronic_acid",
         ]
     ] = Field(
         None,
         description="The injection requested: epidural steroid, trigger point, platelet-rich plasma, intra-articular "
         "facet joint, medial branch block, facet (radiofrequency) neurotomy, percutaneous epidural adhesiolysis "
         "(neuroplasty, incl. its neurolytic injection), or a corticosteroid and/or local anesthetic injection of a "
-        "joint, bursa or soft tissue; absent for any other (the rules then cannot decide it)",
+        "joint, bursa or soft tissue, or a hyaluronic acid (viscosupplement) injection; absent for any other (the rules then cannot decide it)",
     )
     spinal_levels: Optional[int] = Field(
         None, ge=1, le=10, description="Spinal levels to be injected (nerve root levels, or facet joint levels)"
@@ -379,13 +398,14 @@ class Request(Strict):
     equipment: Optional[
         Literal[
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",
-            "walking_aid", "disposable_supply", "other",
+            "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "other",
         ]
     ] = Field(
         None,
         description="The equipment requested: a cold (continuous-flow cryotherapy) unit, a unit combining cold and "
         "compression (e.g. Vascutherm, Game Ready), a hospital bed, a brace or splint, a sling, a scooter, a cane, "
-        "walker or crutches, a disposable supply (gloves, wipes, pads, dressings), or other",
+        "walker or crutches, a disposable supply (gloves, wipes, pads, dressings), a continuous passive motion (CPM) "
+        "machine, a lumbar support (a back brace, corset or lumbosacral orthosis), or other",
     )
     stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "other"]]] = Field(
         None,
@@ -395,6 +415,16 @@ class Request(Strict):
     is_purchase: Documented = Field(
         None, description="The equipment is to be bought, rather than rented or tried"
     )
+    is_trial: Documented = Field(
+        None, description="The request is a trial of the treatment (e.g. a temporary spinal cord stimulator trial), "
+        "not its permanent or full form"
+    )
+    home_health_services: Optional[list[Literal["medical", "homemaker", "personal_care"]]] = Field(
+        None, description="What home health services are to give: medical treatment (skilled nursing, wound care, "
+        "therapy, medication given by a nurse), homemaker services (shopping, cleaning, laundry, meals), personal care "
+        "(bathing, dressing, toileting, by an aide or attendant); a request for several lists each"
+    )
+    hours_per_week: Optional[float] = Field(None, gt=0, le=168, description="Hours a week of a service given in hours (home health)")
     equipment_medical_need: Documented = Field(
         None, description="The record states the medical need the equipment meets: what it treats or the function it "
         "makes possible (e.g. no weight bearing on a leg for a knee scooter; for a hospital bed, positioning or "

@@ -19,14 +19,19 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("surgical_associated_service",
      r"\bpre-?op(?:erative)?\b|\bpost-?op(?:erative)?\b|assistant surgeon|surgical assistant|medical clearance|"
      r"\blabs?\b|\bekg\b|\becg\b|\bcbc\b|chem(?:istry)? panel|\bpt/ptt\b|\bua\b|urinalysis|chest x-?ray"),
+    ("home_health", r"home health|home ?care\b|home[- ]?maker|housekeep|home (?:health )?aides?\b|in-?home (?:care|support|"
+                    r"assistance|services|health|nurs\w*)|caregiver|attendant care|personal care (?:services|assistan\w+|"
+                    r"attendant)|home nurs\w*|\bhha\b|\bihss\b|chore services"),
     ("acupuncture", r"acupuncture|electro-?acupuncture"),
     ("shockwave_therapy", r"shock ?wave|\beswt\b"),
-    ("tens", r"\btens\b|interferential|\bif unit\b"),
+    ("spinal_cord_stimulator", r"spinal cord stim\w*|dorsal column stim\w*|\bscs\b"),
+    ("tens", r"\btens\b|interferential|\bif unit\b|\bh-?wave\b|\bnmes\b|neuromuscular (?:electrical )?stim\w*|"
+             r"muscle stimulator|\bems unit|(?:e-?stim|stimulation|stimulator) unit"),
     ("electrodiagnostic", r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra|electrodiagnostic"),
     ("imaging", r"\bmri\b|magnetic resonance|\bx-?rays?\b|radiograph|\bct\b|ct scan|computed tomograph|bone scan|"
                 r"\bmra\b|arthrogram|myelogra|(?<!impedance )imaging|sonogra|diagnostic ultrasound"),
     ("injection", r"injection|epidural|\besi\b|\bblock\b|platelet|\bprp\b|neurolytic|viscosupplement|cortisone|"
-                  r"synvisc|rhizotomy|ablation"),
+                  r"synvisc|rhizotomy|ablation|hyaluron|orthovisc|supartz|euflexxa|hyalgan|monovisc"),
     ("office_visit", r"re-?exam|follow[- ]?up(?: visit)?|office visit|re-?evaluation|evaluation and management"),
     ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
     ("massage", r"massage|myofascial release"),
@@ -55,7 +60,8 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
                           r"\bcompound"),
     ("durable_medical_equipment",
      r"brace|sling|scooter|wheelchair|walker|\bcane\b|crutch|\bbed\b|mattress|cushion|pillow|gloves?\b|wipes|"
-     r"cryotherapy|cold therapy|vascutherm|orthotic|splint|wraps?\b|\bpads?\b|\bunit\b|commode|supplies|kit\b"),
+     r"cryotherapy|cold therapy|polar ?care|vascutherm|orthotic|splint|wraps?\b|\bpads?\b|\bunit\b|commode|supplies|kit\b|"
+     r"continuous passive motion|\bcpm\b|lumbar support|\blso\b|corset"),
 ]
 _COMPILED = [(topic, re.compile(pattern, re.I)) for topic, pattern in _TOPIC_PATTERNS]
 
@@ -139,6 +145,9 @@ class ParsedRequest:
     associated_service: Optional[str] = None
     consultant_specialty: Optional[str] = None
     is_evaluation: Optional[bool] = None
+    home_health_services: Optional[list[str]] = None
+    hours_per_week: Optional[float] = None
+    is_trial: Optional[bool] = None
 
 
 _STUDIES = [
@@ -190,6 +199,8 @@ _INJECTION_TYPES = [
     ("epidural_steroid", re.compile(r"epidural|\besi\b|transforaminal|interlaminar|caudal", re.I)),
     ("trigger_point", re.compile(r"trigger point|\btpi\b", re.I)),
     ("platelet_rich_plasma", re.compile(r"platelet|\bprp\b", re.I)),
+    ("hyaluronic_acid", re.compile(r"hyaluron\w*|viscosupplement\w*|synvisc|orthovisc|supartz|euflexxa|hyalgan|"
+                                   r"monovisc|gel-?one|durolane|gelsyn|genvisc|hymovis|trivisc", re.I)),
     ("corticosteroid_joint_or_soft_tissue", re.compile(r"cortisone|corticosteroid|steroid|kenalog|depo-?medrol|"
                                                        r"dexamethasone|triamcinolone|betamethasone", re.I)),
 ]
@@ -223,6 +234,9 @@ _EQUIPMENT = [
     ("cold_therapy_unit", re.compile(r"cryotherapy|cryo-?cuff|cold therapy|cold (?:unit|machine)|ice (?:unit|machine)|"
                                      r"polar ?care|continuous[- ]flow", re.I)),
     ("hospital_bed", re.compile(r"hospital bed", re.I)),
+    ("continuous_passive_motion", re.compile(r"continuous passive motion|\bcpm\b", re.I)),
+    ("lumbar_support", re.compile(r"(?:lumbar|lumbo-?sacral|lumbar-sacral|back) (?:supports?|brace|corset|orthosis|belt)|"
+                                  r"\blso\b", re.I)),
     ("sling", re.compile(r"sling\b", re.I)),
     ("brace", re.compile(r"brace|splint|orthosis|immobiliz", re.I)),
     ("walking_aid", re.compile(r"\bcanes?\b|walker|crutch|knee scooter", re.I)),
@@ -296,6 +310,43 @@ def consultant_specialty(text: str) -> str:
 _PROGRAM_HOURS = re.compile(r"(\d+)\s*(?:hours?|hrs?)\b", re.I)
 _PROGRAM_DAYS = re.compile(r"(\d+)\s*(?:full[- ])?days?\b(?!\s*(?:a|per|/)\s*week)", re.I)
 _EVALUATION = re.compile(r"evaluation|assessment|consult\w*|screening|interview", re.I)
+
+
+# What home health services are to give (CPMTG: medical treatment, not homemaker services or personal care alone).
+_HOME_SERVICES = [
+    ("medical", re.compile(r"nurs\w*|\brn\b|\blvn\b|\blpn\b|skilled|wound|dressing changes?|infusion|\biv\b|"
+                           r"physical therapy|occupational therapy|\bpt\b|\bot\b|medication (?:management|administration)|"
+                           r"catheter|injections?", re.I)),
+    ("homemaker", re.compile(r"home[- ]?maker|housekeep\w*|cleaning|laundry|shopping|meal|cooking|errands?|chores?",
+                             re.I)),
+    ("personal_care", re.compile(r"personal care|\baides?\b|attendant|caregiver|bathing|dressing(?! changes?)|grooming|"
+                                 r"toileting|hygiene|custodial|activities of daily living|\badls?\b", re.I)),
+]
+_HOURS_A_DAY = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*day\b", re.I)
+_DAYS_A_WEEK = re.compile(_NUM + r"\s*(?:days?|x)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
+_HOURS_A_WEEK = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
+_AROUND_THE_CLOCK = re.compile(r"\b24\s*/\s*7\b|around the clock|24[- ]hours?(?: a day)? care", re.I)
+_TRIAL = re.compile(r"\btrial\b|temporary", re.I)
+_PERMANENT = re.compile(r"permanent|implant(?:ation)?\b(?! trial)", re.I)
+
+
+def home_health_services(text: str) -> Optional[list[str]]:
+    """The kinds of home service a request names (medical, homemaker, personal care); none named, none read."""
+    found = [name for name, pattern in _HOME_SERVICES if pattern.search(text)]
+    return found or None
+
+
+def hours_per_week(text: str) -> Optional[float]:
+    """Hours a week as the request gives them: 'N hours a week', or 'N hours a day' by 'M days a week'."""
+    weekly = _HOURS_A_WEEK.search(text)
+    if weekly:
+        return number(weekly.group(1))
+    if _AROUND_THE_CLOCK.search(text):
+        return 168.0
+    daily, days = _HOURS_A_DAY.search(text), _DAYS_A_WEEK.search(text)
+    if daily and days and number(daily.group(1)) and number(days.group(1)):
+        return number(daily.group(1)) * number(days.group(1))
+    return None
 
 
 def injection_type(text: str) -> Optional[str]:
@@ -383,6 +434,8 @@ _FREQUENCY = [
 ]
 _DURATION = re.compile(r"(?:for|times|x)\s*" + _RANGE + r"\s*(?:weeks?|wks?)\b", re.I)
 _DURATION_MONTHS = re.compile(r"(?:for|times|x)\s*" + _RANGE + r"\s*months?\b", re.I)
+_DURATION_DAYS = [re.compile(r"(?:for|times|x)\s*" + _RANGE + r"\s*days?\b(?!\s*(?:a|per|/)\s*week)", re.I),
+                  re.compile(r"\b" + _RANGE + r"[- ]days?\s+(?:home\s+)?(?:rental|trial|loan|use)\b", re.I)]
 _SESSIONS = [
     re.compile(r"\(\s*" + _NUM + r"\s*\)\s*(?:sessions?|visits?|treatments?)", re.I),
     re.compile(r"#?\s*\b" + _RANGE + r"\s+(?:\w+\s+){0,3}?(?:sessions?|visits?|treatments?)\b"
@@ -437,6 +490,13 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.consultant_specialty = consultant_specialty(text)
     if topic == "functional_restoration":
         parsed.is_evaluation = bool(_EVALUATION.search(text))
+    if topic == "home_health":
+        parsed.home_health_services = home_health_services(text)
+        parsed.hours_per_week = hours_per_week(text)
+    if topic == "spinal_cord_stimulator" and _TRIAL.search(text):
+        parsed.is_trial = not _PERMANENT.search(text)
+    elif topic == "spinal_cord_stimulator" and _PERMANENT.search(text):
+        parsed.is_trial = False
     if topic == "surgical_associated_service":
         parsed.associated_service = associated_service(text, topic)
     if topic in ("tens", "durable_medical_equipment"):
@@ -462,8 +522,12 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.duration_weeks = _upper(duration)
     else:
         months = _DURATION_MONTHS.search(text)
+        days = next((m for m in (pattern.search(text) for pattern in _DURATION_DAYS) if m), None)
         if months and _upper(months):
             parsed.duration_weeks = round(_upper(months) * 52 / 12, 1)
+        elif days and _upper(days):
+            # A rental or trial in days ("7-day rental", "x 21 days"), in weeks.
+            parsed.duration_weeks = round(_upper(days) / 7, 1)
     if parsed.frequency_per_week is None and parsed.duration_weeks is None:
         by = _A_BY_B.search(text)
         if by:

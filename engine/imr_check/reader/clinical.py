@@ -233,6 +233,28 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
         into.put("clinical.surgery_performed", found[0][0], [f[2] for f in found])
 
 
+# Devices and services: H-wave (a TENS trial that failed; soft-tissue inflammation), home health (homebound),
+# spinal cord stimulators (failed back surgery syndrome; psychological clearance before the trial).
+CASE_CONCEPTS += [
+    _c("clinical.failed_tens_trial",
+       r"(?:\bTENS\b|transcutaneous electrical nerve stim\w*)(?: unit| trial| device)?\W+(?:\w+\W+){0,6}?(?:without "
+       r"(?:\w+ )?(?:relief|benefit|improvement)|(?:provided|gave|with) (?:no|little|minimal|only temporary) (?:\w+ )?"
+       r"(?:relief|benefit|improvement)|did not (?:help|provide|relieve)|failed|(?:was|were) ineffective)|"
+       r"fail\w* (?:\w+ ){0,4}(?:\bTENS\b|transcutaneous electrical)", excludes=_NOT_YET),
+    _c("clinical.chronic_soft_tissue_inflammation",
+       r"tendinitis|tendonitis|bursitis|tenosynovitis|epicondylitis|soft[- ]tissue inflammation"),
+    _c("clinical.homebound",
+       r"home[- ]?bound|confined to (?:the |his |her )?(?:home|house|bed)|unable to leave (?:the |his |her )?"
+       r"(?:home|house)|bed[- ]?(?:bound|ridden|confined)"),
+    _c("clinical.failed_back_surgery_syndrome",
+       r"failed back(?: surgery)? syndrome|\bFBSS\b|post-?laminectomy (?:pain )?syndrome|failed (?:lumbar |spine |"
+       r"spinal |back |neck )?surgery syndrome"),
+    _c("clinical.psychological_clearance",
+       r"psych(?:ological|iatric)? clearance|psycholog\w* (?:evaluation|assessment|screening|consultation)|"
+       r"cleared (?:\w+ ){0,4}psycholog\w*",
+       needs=r"stimulat|\bSCS\b|clearance|cleared|candidate|implant", excludes=_NOT_YET),
+]
+
 # Lesions surgery is known to help, as imaging or an electrodiagnostic study shows them. A disc bulge or protrusion
 # counts only where it presses on a nerve; an annular tear is not a surgical lesion.
 _SURGICAL_LESION = (r"(?<!annular )(?:full[- ]thickness |partial[- ]thickness |complete |retracted |labral |meniscal |"
@@ -387,7 +409,10 @@ _TREATMENT_WORDS = {
     "passive_modality": r"modalit\w+|electrical stimulation|\bEMS\b|ultrasound|infrared|traction",
     "shockwave_therapy": r"shock ?wave|\bESWT\b",
     "office_visit": r"follow[- ]?up|office visits?|re-?exam",
+    "spinal_cord_stimulator": r"spinal cord stim\w*|\bSCS\b|stimulator trial|dorsal column stim\w*",
 }
+# A stimulator unit other than TENS has its own history: an H-wave request's trial is of H-wave, not of TENS.
+_OTHER_STIMULATORS = [r"\bH-?wave\b", r"interferential|\bIF unit|\bICS\b"]
 _COMPLETED = re.compile(r"to date|complet\w+|attend\w+|\bhas had\b|\bhad\b|receiv\w+|undergone|underwent|finish\w+|"
                         r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed",
                         re.I)
@@ -603,6 +628,10 @@ def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]
     """A pattern for the request's own treatment, as the summary would name it."""
     # A therapy is named by its kind even when the request mentions a drug ("acupuncture with a
     # capsaicin patch" is acupuncture).
+    if topic == "tens":
+        named = next((words for words in _OTHER_STIMULATORS if re.search(words, request_text, re.I)), None)
+        if named is not None and not re.search(_TREATMENT_WORDS["tens"], request_text, re.I):
+            return re.compile(named, re.I)
     if topic in _TREATMENT_WORDS:
         return re.compile(_TREATMENT_WORDS[topic], re.I)
     entry = lookup_drug(request_text)

@@ -1,0 +1,108 @@
+"""The reader on devices and services: stimulator units, home health, spinal cord stimulators, knee injections,
+post-operative and back equipment. Every sentence and request here was written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from imr_check.reader import read_letter_text
+from imr_check.reader.classify import parse_request
+
+_HEAD = """Case Number: CM99-0000003
+Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
+Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
+Priority: Standard
+CLINICAL CASE SUMMARY
+The injured worker is a 58 year old female who sustained an industrial injury on 05-04-2015.
+"""
+
+
+def _clinical(summary: str, name: str) -> Any:
+    text = (f"{_HEAD}{summary}\nIMR ISSUES, DECISIONS AND RATIONALES\nHome health care: Upheld\n"
+            "Claims Administrator guideline: Decision based on MTUS.\nMAXIMUS guideline: Decision based on MTUS.\n"
+            "Decision rationale: The patient has low back pain. The patient was seen on 02/01/2017.\n")
+    return getattr(read_letter_text(text, "<test>").clinical, name)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("H-wave unit, 30 day home trial", "tens"),
+    ("NMES unit for the quadriceps", "tens"),
+    ("Neuromuscular electrical stimulator unit purchase", "tens"),
+    ("Home health aide 4 hours a day, 5 days a week", "home_health"),
+    ("In-home care assistance for 6 weeks", "home_health"),
+    ("Homemaker services, 10 hours a week", "home_health"),
+    ("Spinal cord stimulator trial", "spinal_cord_stimulator"),
+    ("Dorsal column stimulator implantation", "spinal_cord_stimulator"),
+    ("Hyaluronic acid injection to the left knee", "injection"),
+    ("Orthovisc injections x3, right knee", "injection"),
+    ("CPM machine rental x 21 days", "durable_medical_equipment"),
+    ("LSO back brace", "durable_medical_equipment"),
+    ("Polar care unit for 7 days", "durable_medical_equipment"),
+    # a home exercise program is not home health care; clinic electrical stimulation stays a modality
+    ("Home exercise kit", "durable_medical_equipment"),
+    ("Electrical stimulation 2 times a week for 3 weeks", "passive_modality"),
+])
+def test_topics(text: str, topic: str) -> None:
+    assert parse_request(text).topic == topic
+
+
+@pytest.mark.parametrize("text, field, expected", [
+    ("H-wave unit, 30 day home trial", "stimulator_types", ["h_wave"]),
+    ("H-wave unit, 30 day home trial", "duration_weeks", 4.3),
+    ("NMES unit for the quadriceps", "stimulator_types", ["neuromuscular"]),
+    ("Home health aide 4 hours a day, 5 days a week", "hours_per_week", 20),
+    ("Home health aide 4 hours a day, 5 days a week", "home_health_services", ["personal_care"]),
+    ("Home health nurse for dressing changes, 3 hours per week", "home_health_services", ["medical"]),
+    ("Home health nurse for dressing changes, 3 hours per week", "hours_per_week", 3),
+    ("Homemaker services for cleaning and laundry", "home_health_services", ["homemaker"]),
+    ("Home health care 24/7", "hours_per_week", 168),
+    # hours a day without the days a week give no weekly total
+    ("Home health care 6 hours a day", "hours_per_week", None),
+    ("Home health care", "home_health_services", None),
+    ("Spinal cord stimulator trial", "is_trial", True),
+    ("Permanent spinal cord stimulator implant", "is_trial", False),
+    ("Spinal cord stimulator", "is_trial", None),
+    ("Synvisc-One injection, right knee", "injection_type", "hyaluronic_acid"),
+    ("Viscosupplementation of the left knee, series of 3", "injection_type", "hyaluronic_acid"),
+    ("Cortisone injection to the right knee", "injection_type", "corticosteroid_joint_or_soft_tissue"),
+    ("CPM machine rental x 21 days", "equipment", "continuous_passive_motion"),
+    ("CPM machine rental x 21 days", "duration_weeks", 3),
+    ("Cold therapy unit, 7-day rental", "duration_weeks", 1),
+    ("Lumbar support brace", "equipment", "lumbar_support"),
+    ("LSO brace", "equipment", "lumbar_support"),
+    ("Knee brace", "equipment", "brace"),
+])
+def test_request_parts(text: str, field: str, expected: Any) -> None:
+    assert getattr(parse_request(text), field) == expected
+
+
+@pytest.mark.parametrize("name, sentence, expected", [
+    ("failed_tens_trial", "A TENS unit was tried for a month without lasting relief.", True),
+    ("failed_tens_trial", "She failed a prior trial of TENS.", True),
+    ("failed_tens_trial", "A TENS trial is planned before anything else.", None),
+    ("chronic_soft_tissue_inflammation", "Diagnoses include lateral epicondylitis and shoulder bursitis.", True),
+    ("chronic_soft_tissue_inflammation", "There was no evidence of tendinitis on the ultrasound.", False),
+    ("homebound", "The patient is homebound since the fall.", True),
+    ("homebound", "She is not homebound and drives to her appointments.", False),
+    ("homebound", "She lives alone in an apartment.", None),
+    ("failed_back_surgery_syndrome", "Diagnoses include failed back surgery syndrome after an L5-S1 fusion.", True),
+    ("failed_back_surgery_syndrome", "He has post-laminectomy syndrome of the lumbar spine.", True),
+    ("psychological_clearance", "A psychological evaluation cleared her for the spinal cord stimulator trial.", True),
+    ("psychological_clearance", "There was no psychological clearance for the stimulator trial.", False),
+    ("psychological_clearance", "A psychological evaluation for the stimulator trial was requested.", None),
+])
+def test_case_facts(name: str, sentence: str, expected: Any) -> None:
+    assert _clinical(sentence, name) is expected
+
+
+def test_an_h_wave_request_reads_its_own_history_not_the_tens_trial() -> None:
+    from imr_check.reader.clinical import treatment_pattern
+
+    pattern = treatment_pattern("tens", "H-wave unit, 30 day home trial")
+    assert pattern.search("She used an H-wave unit last year.") and not pattern.search("A TENS unit did not help.")
+    # a combination unit that gives TENS keeps the TENS history
+    assert treatment_pattern("tens", "TENS/IF unit").search("A TENS unit did not help.")
+    assert treatment_pattern("spinal_cord_stimulator", "Permanent spinal cord stimulator").search(
+        "The SCS trial gave 60% relief.")
