@@ -142,6 +142,11 @@ class Clinical(Strict):
         "wrist or distal forearm fracture, fixation of an ankle fracture, or other",
     )
     surgery_date: Optional[dt.date] = Field(None, description="The date of the surgery already done")
+    surgery_extensive: Documented = Field(
+        None, description="The surgery already done was an extensive procedure, with a recovery that may need "
+        "post-operative opioids for up to three months (false: a less extensive one, two to three weeks); a clinical "
+        "judgement the record must state, never inferred from the surgery's name"
+    )
     pain_condition: Optional[
         Literal["myalgia_myositis", "neuralgia_neuritis_radiculitis", "crps", "arthritis", "other"]
     ] = Field(
