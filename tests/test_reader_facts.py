@@ -250,6 +250,15 @@ def test_ur_decision_from_the_summary(sentence: str, items: list[tuple[str, str]
     ("failed_corticosteroid_injection", "She failed a prior corticosteroid injection of the shoulder.", True),
     ("failed_corticosteroid_injection", "A steroid injection to the shoulder is recommended.", None),
     ("chronic_tendinopathy", "An MRI showed patellar tendinosis.", True),
+    ("reduced_weight_bearing_desirable", "She is morbidly obese, with a BMI of 45.", True),
+    ("reduced_weight_bearing_desirable", "He remains non-weight bearing on the left leg.", True),
+    ("reduced_weight_bearing_desirable", "She is mildly overweight.", None),
+    ("therapy_plateau", "Her progress in physical therapy has plateaued.", True),
+    ("therapy_plateau", "He reached a plateau with the home exercise program.", True),
+    ("therapy_plateau", "His weight has plateaued this year.", None),
+    ("return_to_work_goal", "The employer has a modified job available and a return-to-work plan was agreed.", True),
+    ("return_to_work_goal", "There is no return-to-work plan in the records.", False),
+    ("return_to_work_goal", "She hopes to go back to work some day.", None),
 ])
 def test_more_case_facts(name: str, sentence: str, expected: Any) -> None:
     assert clinical(sentence, name) is expected
@@ -274,6 +283,11 @@ def test_more_case_facts(name: str, sentence: str, expected: Any) -> None:
     ("Interferential unit 30 day rental", "is_purchase", False),
     ("Interferential unit 30 day rental", "stimulator_types", ["interferential"]),
     ("EMS/TENS combination unit", "stimulator_types", ["tens", "neuromuscular"]),
+    ("Work hardening screening evaluation", "is_evaluation", True),
+    ("Aquatic therapy 2 times a week for 4 weeks", "is_aquatic", True),
+    ("Pool therapy for the lumbar spine, 6 sessions", "is_aquatic", True),
+    ("Physical therapy 2 times a week for 4 weeks", "is_aquatic", None),
+    ("Work hardening 5 times a week for 4 weeks", "is_evaluation", False),
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected

@@ -207,6 +207,9 @@ def test_the_older_layout(tmp_path):
     ("Something nobody has heard of", "other"),
     ("Six-month membership at a local gym", "gym_membership"),
     ("Health club membership for pool exercise", "gym_membership"),
+    ("Work hardening program 5 times a week for 4 weeks", "work_conditioning"),
+    ("Work conditioning, 12 sessions, lumbar spine", "work_conditioning"),
+    ("Aquatic therapy 2 times a week for 4 weeks", "physical_therapy"),
 ])
 def test_topics(text, topic):
     assert parse_request(text).topic == topic

@@ -142,6 +142,11 @@ class Clinical(Strict):
         "wrist or distal forearm fracture, fixation of an ankle fracture, or other",
     )
     surgery_date: Optional[dt.date] = Field(None, description="The date of the surgery already done")
+    surgery_extensive: Documented = Field(
+        None, description="The surgery already done was an extensive procedure, with a recovery that may need "
+        "post-operative opioids for up to three months (false: a less extensive one, two to three weeks); a clinical "
+        "judgement the record must state, never inferred from the surgery's name"
+    )
     pain_condition: Optional[
         Literal["myalgia_myositis", "neuralgia_neuritis_radiculitis", "crps", "arthritis", "other"]
     ] = Field(
@@ -221,6 +226,18 @@ class Clinical(Strict):
     failed_back_surgery_syndrome: Documented = Field(
         None, description="Failed back surgery syndrome (post-laminectomy syndrome): persistent pain after at least "
         "one back operation (a spinal cord stimulator indication)"
+    )
+    therapy_plateau: Documented = Field(
+        None, description="An adequate course of physical or occupational therapy helped and then levelled off "
+        "(a plateau), with no further gain expected from more of it (work conditioning entry)"
+    )
+    return_to_work_goal: Documented = Field(
+        None, description="A defined return-to-work goal agreed by the employer and the worker: a specific job to go "
+        "back to, or on-the-job training (work conditioning entry)"
+    )
+    reduced_weight_bearing_desirable: Documented = Field(
+        None, description="Taking weight off the body or a limb is desirable for exercise: extreme (morbid) obesity, "
+        "or weight bearing restricted or not tolerated (an aquatic therapy indication)"
     )
     psychological_clearance: Documented = Field(
         None, description="A psychological evaluation before the procedure (e.g. a spinal cord stimulator trial) was "
@@ -411,6 +428,9 @@ class Request(Strict):
         None,
         description="The kinds of stimulation a stimulator unit gives: TENS, interferential current, neuromuscular "
         "electrical stimulation (NMES, EMS), H-wave; a combination unit lists each",
+    )
+    is_aquatic: Documented = Field(
+        None, description="The therapy is exercise in water (aquatic or pool therapy), not land-based"
     )
     is_purchase: Documented = Field(
         None, description="The equipment is to be bought, rather than rented or tried"

@@ -51,6 +51,7 @@ _DERIVED = [
     FactSpec("request.drug.total_weeks_of_use", "number",
              "Weeks of use when the requested supply runs out: weeks already taken plus the days supplied", True),
     FactSpec("case.months_since_surgery", "number", "Months from the surgery already done to the request", True),
+    FactSpec("case.weeks_since_surgery", "number", "Weeks from the surgery already done to the request", True),
     FactSpec("request.postsurgical_procedure", "text",
              "The surgery therapy would follow: the one it is requested with (request.procedure), else the surgery "
              "already done (clinical.surgery_performed) when the request treats no other body region", True,
@@ -251,6 +252,7 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     clinical = case.clinical
     if clinical.surgery_date is not None and on_date >= clinical.surgery_date:
         facts["case.months_since_surgery"] = round((on_date - clinical.surgery_date).days / 30.4375, 1)
+        facts["case.weeks_since_surgery"] = round((on_date - clinical.surgery_date).days / 7, 1)
     done = clinical.surgery_performed
     if request.procedure is not None and request.procedure != "other":
         facts["request.postsurgical_procedure"] = request.procedure

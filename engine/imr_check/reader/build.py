@@ -170,7 +170,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     for name in ("body_region", "study", "modality", "injection_type", "injection_approach", "spinal_levels",
                  "procedure", "stimulator_types", "is_purchase", "equipment", "associated_service", "quantity",
                  "sessions", "frequency_per_week", "duration_weeks", "consultant_specialty", "is_evaluation",
-                 "home_health_services", "hours_per_week", "is_trial"):
+                 "home_health_services", "hours_per_week", "is_trial", "is_aquatic"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value

@@ -36,6 +36,7 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
     ("massage", r"massage|myofascial release"),
     ("chiropractic", r"chiropract|manipulation|manual therapy|\bcmt\b|spinal adjust"),
+    ("work_conditioning", r"work hardening|work conditioning"),
     ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program|"
                                r"\bfrp\b|pain rehabilitation program"),
     # Biofeedback is read as a passive modality: the CPMTG treats it beside the other modalities, as an adjunct
@@ -53,7 +54,7 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     # Trigger point impedance imaging: after the neurostimulation therapy it guides, which may name it.
     ("imaging", r"impedance imaging|\btpii\b"),
     ("physical_therapy", r"physical therapy|physiotherapy|\bpt\b|\bot\b|pt/ot|occupational therapy|hand therapy|"
-                         r"therapeutic exercise|aquatic|work hardening|work conditioning|rehabilitation"),
+                         r"therapeutic exercise|aquatic|aqua ?therapy|pool therapy|hydrotherapy|rehabilitation"),
     ("urine_drug_test", r"urine|\buds\b|drug screen|drug test"),
     ("consultation", r"consult|referral|refer to|evaluation with|specialist"),
     ("topical_analgesic", r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|salonpas|lidoderm|"
@@ -147,6 +148,7 @@ class ParsedRequest:
     is_evaluation: Optional[bool] = None
     home_health_services: Optional[list[str]] = None
     hours_per_week: Optional[float] = None
+    is_aquatic: Optional[bool] = None
     is_trial: Optional[bool] = None
 
 
@@ -488,7 +490,7 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.equipment = equipment(text)
     if topic == "consultation":
         parsed.consultant_specialty = consultant_specialty(text)
-    if topic == "functional_restoration":
+    if topic in ("functional_restoration", "work_conditioning"):
         parsed.is_evaluation = bool(_EVALUATION.search(text))
     if topic == "home_health":
         parsed.home_health_services = home_health_services(text)
@@ -497,6 +499,8 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.is_trial = not _PERMANENT.search(text)
     elif topic == "spinal_cord_stimulator" and _PERMANENT.search(text):
         parsed.is_trial = False
+    if topic == "physical_therapy" and re.search(r"aquatic|aqua ?therapy|pool therapy|hydrotherapy", text, re.I):
+        parsed.is_aquatic = True
     if topic == "surgical_associated_service":
         parsed.associated_service = associated_service(text, topic)
     if topic in ("tens", "durable_medical_equipment"):

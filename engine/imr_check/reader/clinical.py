@@ -253,6 +253,17 @@ CASE_CONCEPTS += [
        r"psych(?:ological|iatric)? clearance|psycholog\w* (?:evaluation|assessment|screening|consultation)|"
        r"cleared (?:\w+ ){0,4}psycholog\w*",
        needs=r"stimulat|\bSCS\b|clearance|cleared|candidate|implant", excludes=_NOT_YET),
+    # Aquatic therapy: weight off the body or a limb.
+    _c("clinical.reduced_weight_bearing_desirable",
+       r"(?:morbid|extreme|severe)(?:ly)? obes\w*|non-?weight[- ]bearing|(?:unable|inability) to (?:bear|tolerate) "
+       r"weight|weight[- ]bearing (?:is |was )?(?:restricted|limited|not tolerated|intolerance)|reduced weight[- ]bearing",
+       excludes=_NOT_YET),
+    # Work conditioning entry: therapy that levelled off, and a job the employer and worker aim at.
+    _c("clinical.therapy_plateau", r"plateau(?:ed|ing|s)?\b",
+       needs=r"therap|\bPT\b|\bOT\b|rehabilitat|exercise|progress|improvement"),
+    _c("clinical.return_to_work_goal",
+       r"return[- ]to[- ]work (?:goal|plan)s?|(?:specific|defined) job (?:goal|to return to)|job (?:offer|is available|"
+       r"remains available)|employer (?:\w+ ){0,3}(?:agreed|will take (?:him|her) back|has (?:a )?(?:job|position))"),
 ]
 
 # Lesions surgery is known to help, as imaging or an electrodiagnostic study shows them. A disc bulge or protrusion
