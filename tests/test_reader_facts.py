@@ -316,6 +316,17 @@ def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected
 
 
+@pytest.mark.parametrize("text, strength, compounded", [
+    ("Ketoprofen 10%, Lidocaine 5%, Menthol 2% in a cream base 120g", None, True),  # each ingredient has its own
+    ("Lidocaine 5% patch #30", "5%", None),
+])
+def test_a_compound_has_no_one_strength(text: str, strength: str | None, compounded: bool | None) -> None:
+    from imr_check.reader.classify import parse_drug
+
+    drug = parse_drug(text, "topical_analgesic")
+    assert (drug.strength, drug.is_compounded) == (strength, compounded)
+
+
 _REMAINING = ("Physical therapy for the lumbar spine 2 times a week for 6 weeks (12 sessions) was the original request. "
               "Physical therapy for 6 sessions was authorized by the Claims Administrator. The remaining IMR eligible "
               "portion of the original request, physical therapy for 6 sessions")
