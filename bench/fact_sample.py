@@ -2,6 +2,7 @@
 
     /tmp/venv/bin/python bench/fact_sample.py [--shared ../shared] [--seed 2024] [-n 80] [--show]
     /tmp/venv/bin/python bench/fact_sample.py --missing [-n 40] [--seed 2024]
+    /tmp/venv/bin/python bench/fact_sample.py --focus rationale-request --seed 2025 [-n 80] [--missing]
 
 Filled facts (the default): every fact the reader filled on the 59 dev letters (clinical.*, and each
 request's history.*, opioid_monitoring.* and the like; not the request's own parsed words, dates or
@@ -12,9 +13,19 @@ file name, then fact path). Each line: letter, fact path, value, and where the e
 and offset in the normalised text). `--show` also prints the evidence sentences, to read beside the
 letter; they are not meant to be copied anywhere.
 
+`--focus rationale-request` (the second audit): the candidates also take in each request's own parsed
+fields (sessions, frequency_per_week, duration_weeks, study, body_region, injection_type, and the drug as one
+fact), judged against the item header they were parsed from; a fact read from an item's rationale weighs 12,
+any other request-level fact (history.*, opioid_monitoring.*, the own fields) 3, and the rest 1. With
+`--missing`, the candidates are the request-level facts not filled (see `missing_request_facts`), drawn
+uniformly.
+
 `--missing`: the candidates are the heavily used facts the reader did NOT fill (case facts per letter;
 request facts per request of a topic they apply to), drawn uniformly with the same seed. The auditor
 then reads the letter to judge whether it plainly states the fact (a recall miss) or not.
+
+`--exclude FILE` leaves out the facts of an earlier sample (its printed lines), so a second audit measures
+facts the first one did not fix the reader on.
 
 The same seed, letters and reader give the same sample; after a reader change, re-run with the same
 seed and --keep FILE (a file of earlier sample lines) to re-judge the same facts.
@@ -50,6 +61,10 @@ _THERAPY = {"acupuncture", "physical_therapy", "chiropractic", "massage", "psych
 _DRUG = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection", "anticonvulsant",
          "antidepressant", "sleep_aid", "topical_analgesic"}
 _CASE_HEAVY = [p for p in HEAVY if p.startswith("clinical.")]
+# The request's own fields the second audit judges (against the item header); the drug counts as one fact.
+_OWN_FIELDS = ("sessions", "frequency_per_week", "duration_weeks", "study", "body_region", "injection_type", "drug")
+_REGION_TOPICS = {"shockwave_therapy", "injection", "surgery", "consultation", "imaging", "electrodiagnostic",
+                  "chiropractic", "physical_therapy", "passive_modality"}
 
 
 def weight(path: str) -> int:
@@ -57,11 +72,59 @@ def weight(path: str) -> int:
     return 3 if any(bare == h or (h.endswith(".") and bare.startswith(h)) for h in HEAVY) else 1
 
 
-def candidates(shared: Path) -> tuple[list[tuple[str, str, object, list]], list[tuple[str, str]]]:
+def focus_weight(path: str, evidence: list) -> int:
+    """The second audit's weight: a fact read from an item's rationale 12, another request-level fact 3, else 1."""
+    if any(e.source.endswith("-rationale") for e in evidence):
+        return 12
+    return 3 if path.startswith("requests[") else 1
+
+
+def missing_request_facts(case) -> list[str]:
+    """Request-level facts the reader left empty, by what each request's topic uses."""
+    have = {path for path in case.evidence if _value(case, path) is not None}
+    out = []
+    for index, request in enumerate(case.requests):
+        data = request.model_dump(mode="json")
+        wanted = ["history.prior_treatment"]
+        if request.topic in _THERAPY:
+            wanted += ["history.sessions_completed", "history.functional_improvement.demonstrated", "sessions",
+                       "frequency_per_week|duration_weeks"]
+        if request.topic in _DRUG:
+            wanted += ["history.start_date|history.weeks_on_treatment", "drug"]
+        if request.topic == "opioid":
+            wanted += ["opioid_monitoring.analgesia", "opioid_monitoring.adverse_effects",
+                       "opioid_monitoring.aberrant_behavior", "opioid_monitoring.urine_drug_screen"]
+        if request.topic == "injection":
+            wanted += ["injection_type", "history.pain_relief_percent"]
+        if request.topic in ("imaging", "electrodiagnostic"):
+            wanted += ["study"]
+        if request.topic in _REGION_TOPICS:
+            wanted += ["body_region"]
+        for fact in wanted:
+            options = fact.split("|")
+            if any(f"requests[{index}].{one}" in have or (one in _OWN_FIELDS and data.get(one) is not None)
+                   for one in options):
+                continue
+            out.append(f"requests[{index}].{fact} ({request.topic})")
+    return out
+
+
+def candidates(shared: Path, focus: str = "heavy") -> tuple[list[tuple[str, str, object, list]], list[tuple[str, str]]]:
     """(filled facts: letter, path, value, evidence), (heavy facts not filled: letter, path)."""
     filled, missing = [], []
     for pdf in sorted((shared / "corpus" / "dev").glob("*.pdf")):
         case = read_letter_text(letter_text(pdf), str(pdf))
+        if focus == "rationale-request":
+            for index, request in enumerate(case.requests):
+                data = request.model_dump(mode="json")
+                for name in _OWN_FIELDS:
+                    if data.get(name) is None:
+                        continue
+                    path = f"requests[{index}].{name}"
+                    value = {k: v for k, v in data[name].items() if v is not None} if name == "drug" else data[name]
+                    evidence = case.evidence.get(path) or case.evidence.get(f"requests[{index}].text", [])
+                    filled.append((pdf.stem, path, value, evidence))
+            missing += [(pdf.stem, path) for path in missing_request_facts(case)]
         for path, evidence in sorted(case.evidence.items()):
             if not path.startswith(("clinical.", "requests[")) or _REQUEST_OWN.search(path):
                 continue
@@ -69,6 +132,9 @@ def candidates(shared: Path) -> tuple[list[tuple[str, str, object, list]], list[
             if value is None:
                 continue
             filled.append((pdf.stem, path, value, evidence))
+        if focus == "rationale-request":
+            filled.sort(key=lambda f: (f[0], f[1]))
+            continue
         have = set(case.evidence)
         for path in _CASE_HEAVY:
             if path not in have:
@@ -102,6 +168,7 @@ def _value(case, path: str) -> object:
     return node
 
 
+_MISSING_LINE = re.compile(r"^(M\d+)\s+(\S+)\s+(\S+)( \(\w+\))?$")
 _LINE = re.compile(r"^([FM]\d+)\s+(\S+)\s+(requests\[\d+\]\.\S+|clinical\.\S+)(?: = (.*?)  \[| \(|$)")
 
 
@@ -109,6 +176,19 @@ def again(earlier: Path, filled: list[tuple[str, str, object, list]], show: bool
     """The same facts as an earlier sample, each with its value now ('-' when no longer filled)."""
     now = {(letter, path): (value, evidence) for letter, path, value, evidence in filled}
     for line in earlier.read_text().splitlines():
+        missed = _MISSING_LINE.match(line)
+        if missed:  # a fact left empty then: is it filled now?
+            label, letter, paths, topic = missed.groups()
+            index, names = re.match(r"(requests\[\d+\]\.)?(.*)", paths).groups()
+            found = [(f"{index or ''}{name}", now[(letter, f"{index or ''}{name}")]) for name in names.split("|")
+                     if (letter, f"{index or ''}{name}") in now]
+            shown = ", ".join(f"{path} = {value}" for path, (value, _) in found) or "still empty"
+            print(f"{label}  {letter}  {paths}{topic or ''}: {shown}")
+            if show:
+                for _, (_, evidence) in found:
+                    for e in evidence:
+                        print(f"       > {e.sentence}")
+            continue
         match = _LINE.match(line)
         if not match:
             continue
@@ -129,21 +209,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=80)
     parser.add_argument("--missing", action="store_true", help="sample heavy facts the reader did not fill")
     parser.add_argument("--show", action="store_true", help="print the evidence sentences too")
+    parser.add_argument("--focus", choices=("heavy", "rationale-request"), default="heavy",
+                        help="heavy: the first audit's weights; rationale-request: the second audit's")
+    parser.add_argument("--exclude", type=Path, help="an earlier sample's output: leave its facts out of the draw")
     parser.add_argument("--keep", type=Path, help="an earlier sample's output: print each of its facts' value now")
     args = parser.parse_args(argv)
     if not (args.shared / "corpus" / "dev").is_dir():
         print(f"no dev letters under {args.shared}", file=sys.stderr)
         return 2
-    filled, missing = candidates(args.shared)
+    filled, missing = candidates(args.shared, args.focus)
     if args.keep:
         return again(args.keep, filled, args.show)
+    if args.exclude:
+        earlier = {(m.group(2), m.group(3)) for line in args.exclude.read_text().splitlines()
+                   if (m := _LINE.match(line))}
+        filled = [f for f in filled if (f[0], f[1]) not in earlier]
     rng = random.Random(args.seed)
     if args.missing:
         for number, (letter, path) in enumerate(rng.sample(missing, min(args.n, len(missing))), 1):
             print(f"M{number:02d}  {letter}  {path}")
         print(f"# {len(missing)} heavy facts not filled; seed {args.seed}", file=sys.stderr)
         return 0
-    keyed = [(rng.random() ** (1 / weight(path)), (letter, path, value, evidence))
+    weigh = (lambda path, evidence: focus_weight(path, evidence)) if args.focus == "rationale-request" else \
+        (lambda path, evidence: weight(path))
+    keyed = [(rng.random() ** (1 / weigh(path, evidence)), (letter, path, value, evidence))
              for letter, path, value, evidence in filled]
     chosen = [item for _, item in sorted(keyed, key=lambda kv: -kv[0])[: args.n]]
     chosen.sort(key=lambda item: (item[0], item[1]))
@@ -153,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.show:
             for e in evidence:
                 print(f"       > {e.sentence}")
-    print(f"# {len(filled)} facts filled, {sum(1 for f in filled if weight(f[1]) == 3)} heavy; seed {args.seed}",
+    print(f"# {len(filled)} facts filled, {sum(1 for f in filled if weigh(f[1], f[3]) >= 3)} weighted up; "
+          f"focus {args.focus}; seed {args.seed}",
           file=sys.stderr)
     return 0
 

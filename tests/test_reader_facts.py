@@ -91,6 +91,20 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("medications_need_monitoring", "Current medications include naproxen.", None),
     ("medications_need_monitoring", "He is not currently taking any medications.", False),
     ("medications_need_monitoring", "On 01/05/2017 the physician requested Norco 10/325 #60.", None),
+    # a guideline's narrower condition, negated, is not the condition negated
+    ("osteoarthritis", "There is no documentation of advanced osteoarthritis of the hip.", None),
+    ("osteoarthritis", "X-rays of the hip showed no osteoarthritis.", False),
+    ("neuropathic_pain", "The records do not show that she has diabetic painful neuropathy.", None),
+    ("neuropathic_pain", "The records do not show that she has post-herpetic neuralgia.", None),
+    ("neuropathic_pain", "There is no evidence of neuropathic pain in this claimant.", False),
+    # a risk, or a diagnosis to be ruled out, is not the condition
+    ("persistent_symptoms", "His heavy smoking raises the risk of developing chronic pain.", None),
+    ("neuropathic_pain", "The physician ordered a bone scan for ruling out CRPS of the foot.", None),
+    # an alternative the reviewer weighs is not a program the patient follows
+    ("exercise_program", "There was no rationale for supervised visits over the claimant being proficient in a home "
+                         "exercise program.", None),
+    ("exercise_program", "The physician explained why a home exercise program is not enough for her.", None),
+    ("exercise_program", "She performs a home exercise program daily.", True),
 ])
 def test_case_fact_phrasings(name: str, sentence: str, expected: Any) -> None:
     assert clinical(sentence, name) is expected
@@ -132,6 +146,10 @@ OPIOID_ITEM = "Tramadol 50mg #60"
     ("There was no discussion of drug misuse or diversion.", "aberrant_behavior", False),
     ("He smokes daily and has a nicotine addiction.", "aberrant_behavior", None),
     ("There was a brief review of the risks for misuse with him.", "aberrant_behavior", None),
+    # "analgesics" are drugs; the analgesia an opioid gives is assessed in words of relief or effect
+    ("There is no documentation that the patient failed non-opioid analgesics.", "analgesia", None),
+    ("The tramadol gives analgesia lasting about four hours.", "analgesia", True),
+    ("There was no discussion of the analgesic effect of the tramadol.", "analgesia", False),
 ])
 def test_opioid_initiation_facts(sentence: str, name: str, expected: bool | None) -> None:
     case = read(sentence, [(OPIOID_ITEM, "The patient has knee pain.")])
@@ -152,10 +170,29 @@ def test_opioid_initiation_facts(sentence: str, name: str, expected: bool | None
     ("There is no specific rationale for an MRI of the lumbar spine.", None),
     ("The diagnosis of lumbar strain is not an indication for an MRI of the lumbar spine.", None),
     ("The physician requested an MRI of the lumbar spine.", None),
+    # no earlier study of any kind, in general words
+    ("There are no prior diagnostic studies in the records.", False),
+    ("No previous imaging of the lumbar spine was found in the records.", False),
+    ("There were no prior imaging studies of the left knee.", None),
 ])
 def test_prior_study_of_the_same_region(summary: str, expected: bool | None) -> None:
     case = read(summary, [("MRI of the lumbar spine without contrast", "The patient has low back pain.")])
     assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("summary, expected", [
+    ("There are no prior electrodiagnostic studies in the file.", False),
+    ("There is no prior imaging in the records.", None),  # imaging is not an electrodiagnostic study
+])
+def test_no_earlier_study_of_the_kind(summary: str, expected: bool | None) -> None:
+    case = read(summary, [("EMG/NCS of the bilateral lower extremities", "The patient has low back pain.")])
+    assert case.requests[0].history.prior_treatment is expected
+
+
+def test_manipulative_therapy_is_chiropractic_care() -> None:
+    case = read("He has had 6 prior visits of manipulative therapy for the neck.",
+                [("Spinal manipulation 2 times a week for 3 weeks", "The patient has neck pain.")])
+    assert case.requests[0].history.prior_treatment is True
 
 
 @pytest.mark.parametrize("summary, percent, weeks", [
@@ -291,6 +328,17 @@ def test_more_case_facts(name: str, sentence: str, expected: Any) -> None:
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected
+
+
+@pytest.mark.parametrize("text, strength, compounded", [
+    ("Ketoprofen 10%, Lidocaine 5%, Menthol 2% in a cream base 120g", None, True),  # each ingredient has its own
+    ("Lidocaine 5% patch #30", "5%", None),
+])
+def test_a_compound_has_no_one_strength(text: str, strength: str | None, compounded: bool | None) -> None:
+    from imr_check.reader.classify import parse_drug
+
+    drug = parse_drug(text, "topical_analgesic")
+    assert (drug.strength, drug.is_compounded) == (strength, compounded)
 
 
 _REMAINING = ("Physical therapy for the lumbar spine 2 times a week for 6 weeks (12 sessions) was the original request. "
@@ -457,6 +505,10 @@ def test_a_missing_response_to_a_treatment_is_not_a_missing_treatment() -> None:
     ("Tramadol 50mg every 6 hours as needed, 1 tab after the first dose wears off", None),
     ("Initial trial of cyclobenzaprine 7.5mg #30", False),
     ("Repeat cyclobenzaprine 7.5mg #60", True),
+    # the refills a prescription allows are not a course continued
+    ("Diclofenac gel 1% apply four times a day, #100 grams with 2 refills", None),
+    ("Lidocaine 5% patch #30, refills: 1", None),
+    ("Refill of cyclobenzaprine 7.5mg #60", True),
 ])
 def test_repeat_in_a_dosing_instruction_is_not_a_repeated_course(header: str, expected: bool | None) -> None:
     case = read("Low back pain.", [(header, "The patient has low back pain.")])

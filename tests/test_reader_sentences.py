@@ -22,6 +22,11 @@ from imr_check.reader.text import Sentence
     # supporting a diagnosis is a clinical statement, not a conclusion on the request
     ("The treating physician did not record an exam to substantiate the diagnosis of carpal tunnel syndrome.", FACT),
     ("The records do not substantiate the request for a second MRI.", CONCLUSION),
+    # research findings are about patients in general, whatever words of a record they use
+    ("Topical anti-inflammatories have been shown in randomized trials to beat placebo for hand arthritis.", GUIDELINE),
+    ("A three-phase scan has a low diagnostic value for this syndrome under the newer criteria than under previous "
+     "ones.", GUIDELINE),
+    ("In this case, the claimant's imaging studies demonstrated a disc protrusion at L4-5.", FACT),
 ])
 def test_rationale_sentence_kind(text: str, expected: str) -> None:
     assert kind(Sentence(text, 0, "item 1 rationale"), in_rationale=True) == expected

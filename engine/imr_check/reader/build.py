@@ -23,6 +23,9 @@ _MORE = re.compile(r"\b(?:additional|continu\w*|more|further|another|extension|e
                    r" (?:in|after|every|once|if)\b)|renewal|refill|ongoing|remaining)\b", re.I)
 # "First" in a dosing instruction ("after the first dose") is not a first course.
 _FIRST = re.compile(r"\b(?:initial|first(?! (?:dose|tablet|pill|capsule|day)s?\b)|trial)\b", re.I)
+# The refills a prescription allows ("#60 with 1 refill", "refills: 2") are part of the request, not a course continued.
+_DISPENSED_REFILLS = re.compile(r"\b(?:with\s+)?(?:\d+|one|two|three|four|five|no)\s+refills?\b|\brefills?\s*[:x#]?\s*\d+",
+                                re.I)
 # Topics whose rules are chosen by the body part treated.
 _REGION_TOPICS = {"shockwave_therapy", "injection", "surgery", "consultation", "imaging", "electrodiagnostic", "chiropractic",
                   "physical_therapy", "passive_modality"}
@@ -199,7 +202,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         if prefix + "history.sessions_completed" not in facts.values:
             clinical.read_absent_from_treatment_list(parsed.topic, treatment, summary, facts, prefix)
     # The request's own words: "additional" or "continued" treatment has been given before; "initial" has not.
-    if _MORE.search(text) or _MORE.search(item.name):
+    if _MORE.search(_DISPENSED_REFILLS.sub("", text)) or _MORE.search(_DISPENSED_REFILLS.sub("", item.name)):
         facts.put(prefix + "history.prior_treatment", True, [header])
     elif _FIRST.search(text):
         facts.put(prefix + "history.prior_treatment", False, [header])

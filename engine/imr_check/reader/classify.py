@@ -620,4 +620,6 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
         drug.is_compounded = True
         drug.ingredients = ingredients or None
         drug.name = ", ".join(ingredients) if ingredients else drug.name
+        if len(ingredients) >= 2:
+            drug.strength = None  # each ingredient has its own; the first one's is not the product's
     return drug

@@ -320,8 +320,10 @@ CASE_CONCEPTS += [
 ]
 
 OPIOID_CONCEPTS: list[Concept] = [
+    # "Analgesics" names drugs ("failed non-opioid analgesics"), not the relief an opioid gives.
     _c("opioid_monitoring.analgesia",
-       r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesi[ac]|\d+(?:\.\d+)?\s*/\s*10 "
+       r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesia|analgesic (?:effect|benefit|"
+       r"response|efficacy|relief)|\d+(?:\.\d+)?\s*/\s*10 "
        r"with(?:out)? (?:the )?(?:use of )?(?:medications?|opioids?)|with(?:out)? (?:the )?medications?,? "
        r"(?:the )?pain", mode=ASSESSMENT),
     _c("opioid_monitoring.activities_of_daily_living",
@@ -412,7 +414,7 @@ _TREATMENT_WORDS = {
     "acupuncture": r"acupuncture",
     "physical_therapy": r"physical therapy|\bPT\b|physiotherapy|occupational therapy|\bOT\b|hand therapy|"
                         r"therapeutic exercise",
-    "chiropractic": r"chiropractic|chiropractor|manipulation|\bCMT\b",
+    "chiropractic": r"chiropractic|chiropractor|manipulati(?:on|ve)|\bCMT\b",
     "massage": r"massage",
     "psychological_treatment": r"psychotherapy|biofeedback|\bCBT\b|cognitive behavio",
     "injection": r"injections?|epidural|\bESIs?\b|blocks?",
@@ -457,6 +459,12 @@ class Facts:
         self.evidence[path] = sentences
 
 
+# "No documentation of severe osteoarthritis", "no diabetic painful neuropathy": a guideline's narrower condition,
+# negated, says nothing of the condition itself (mild arthritis, a radicular neuropathy).
+_NARROWED = re.compile(r"\b(?:severe|advanced|end[- ]stage|diabetic|post-?herpetic)\s+(?:(?:symptomatic|painful|"
+                       r"peripheral)\s+)?$", re.I)
+
+
 def _mentions(concept: Concept, sentence: Sentence) -> list[bool]:
     text = sentence.text
     if concept.sentence_needs and not concept.sentence_needs.search(text):
@@ -473,7 +481,7 @@ def _mentions(concept: Concept, sentence: Sentence) -> list[bool]:
         elif mention.status == NEGATED:
             if concept.mode == ASSESSMENT:
                 values.append(not mention.documentation_negated)
-            else:
+            elif not _NARROWED.search(text[:match.start()]):
                 values.append(not concept.value_if_present)
     return values
 
@@ -1070,6 +1078,13 @@ _NOT_HAD = re.compile(r"\b(?:had|has|have|undergone|underwent|performed|obtained
                       r"recent)\b", re.I)
 
 
+# "There are no previous diagnostic reports in the records", "no prior imaging studies": no study of the kind at all,
+# whatever region (a sentence naming another region is about that region).
+_NO_STUDIES = re.compile(r"\bno (?:previous|prior|earlier) (?:(?P<imaging>imaging|radiolog\w*|radiographic)|"
+                         r"(?P<electro>electrodiagnostic)|diagnostic)(?: (?:studies|study|reports?|tests?|testing|imaging))?"
+                         r"\b(?! (?:of|for) (?:the )?(?:request|requested))", re.I)
+
+
 _REQUEST_DATED = re.compile(r"\b(?:authori[sz]ation|RFA|request)\s+(?:was\s+)?(?:dated|signed|received|submitted)"
                             r"(?:\s+on)?\b", re.I)
 
@@ -1083,9 +1098,16 @@ def read_prior_study(study: str, region: str, tiered: list[tuple[int, Sentence]]
         return
     pattern = re.compile(words, re.I)
     findings: list[Finding] = []
+    electrodiagnostic = study in ("emg", "ncs", "emg_ncs")
     for tier, sentence in tiered:
         text = sentence.text
-        if region not in body_regions(text):
+        regions = body_regions(text)
+        none_done = _NO_STUDIES.search(text)
+        if none_done and (not regions or region in regions) and not (
+                none_done.group("imaging") and electrodiagnostic or none_done.group("electro") and not electrodiagnostic):
+            findings.append(Finding(False, sentence, tier))
+            continue
+        if region not in regions:
             continue
         for match in pattern.finditer(text):
             if _THE_REQUEST.search(text[:match.start()]) or re.match(r"\W*(?:\w+\W+){0,5}?(?:in question|at issue|"

@@ -58,15 +58,24 @@ _DOC_BACKWARD = (
 )
 _UNCERTAIN = (
     r"\bpossibl[ey]\b|\bprobabl[ey]\b|\bmay\b|\bmight\b|\bcould\b|\bquestionable\b|\bsuspect(?:ed)?\b"
-    r"|\brule out\b|\bto rule out\b|\br/o\b|\bconcern for\b|\bif\b|\bwhether\b|\bshould\b|\bwould\b|\bunless\b"
+    r"|\brul(?:e|ing) out\b|\bto rule out\b|\br/o\b|\bconcern for\b|\bif\b|\bwhether\b|\bshould\b|\bwould\b|\bunless\b"
     r"|\bin the event\b|\bin order to\b|\bto (?:assess|evaluate|determine|check)\b|\bpending\b"
     r"|\bpotential(?:ly)?\b|\blikelihood\b"
     # A goal is not a result: "goals aimed at a decreased need for opioids", "with the goal of functional gains".
     r"|\baimed at\b|\bintended to\b|\bin (?:the )?hopes? of\b|\bgoals? (?:of|is to|was to|would be)\b"
+    # A risk is not the condition: "a habit that raises his risk of developing chronic pain".
+    r"|\b(?:risks?|likelihood|chances?) (?:of|for) (?:developing|becoming|progressing to)\b"
+    # The thing a reason is given for is weighed, not found: "explained why a home program is not enough".
+    r"|\bwhy\b|{alternative}"
 )
+# An alternative the reviewer weighs is not a treatment given, even after a negation: "no rationale for supervised
+# therapy over a home exercise program", "office visits rather than a home program".
+_ALTERNATIVE = (r"\brather than\b|\binstead of\b|\bin lieu of\b|\bas opposed to\b"
+                r"|\b(?:rationale|reason|justification|need|preference) for\b[^.;]{0,80}?\bover\b")
+_UNCERTAIN = _UNCERTAIN.replace("{alternative}", _ALTERNATIVE)
 # A negation inside a hypothetical ("why the patient would need more therapy and not be moved to a home program",
-# "if there is no improvement") says what might be, not what is.
-_HYPOTHETICAL = re.compile(r"\b(?:would|should|if|unless)\b", re.I)
+# "if there is no improvement", "why a home program is not sufficient") says what might be, not what is.
+_HYPOTHETICAL = re.compile(r"\b(?:would|should|if|unless|why)\b", re.I)
 _PSEUDO = r"\bnot only\b|\bnot necessarily\b|\bno further\b|\bno longer\b|\bnot certain if\b|\bwhether or not\b"
 _TERMINATOR_WORDS = (
     r"but|however|although|though|except|apart from|aside from|yet|whereas|which|while|despite|who|"
@@ -87,6 +96,7 @@ _FWD_RE = re.compile(_FORWARD_NEGATION, re.I)
 _BWD_RE = re.compile(_BACKWARD_NEGATION, re.I)
 _DOC_BWD_RE = re.compile(_DOC_BACKWARD, re.I)
 _UNC_RE = re.compile(_UNCERTAIN, re.I)
+_ALTERNATIVE_RE = re.compile(_ALTERNATIVE, re.I)
 _PSEUDO_RE = re.compile(_PSEUDO, re.I)
 _WORD = re.compile(r"\w+")
 
@@ -143,11 +153,14 @@ def assess(sentence: str, start: int, end: int) -> Mention:
     doc_backward = _DOC_BWD_RE.search(after)
     if doc_backward and _words(after[: doc_backward.start()]) > BACKWARD_WORDS:
         doc_backward = None
+    if doc is not None and _ALTERNATIVE_RE.search(doc_before[doc.start():]):
+        return Mention(UNCERTAIN, False, doc.group())  # "no rationale for therapy over a home program"
     if doc is not None or doc_backward is not None:
         trigger = (doc or doc_backward).group()
         # "unclear if" is uncertainty about the record, which is absence of documentation too.
         return Mention(NEGATED, True, trigger)
-    if negation is not None and _HYPOTHETICAL.search(before_clean[:negation.start()]):
+    if negation is not None and (_HYPOTHETICAL.search(before_clean[:negation.start()])
+                                 or _ALTERNATIVE_RE.search(before_clean[negation.start():])):
         return Mention(UNCERTAIN, False, negation.group())
     if negation is not None or backward is not None:
         return Mention(NEGATED, False, (negation or backward).group())

@@ -90,6 +90,14 @@ _ANCHOR = re.compile(
 )
 
 
+# Research findings speak of patients in general even when a word of them looks like the record ("have been", "previously
+# used criteria"): "shown in a meta-analysis to beat placebo", "the diagnostic value of a positive test is low".
+_LITERATURE = re.compile(
+    r"\bmeta-?analys[ie]s\b|\bplacebo\b|\brandomi[sz]ed\b|\b(?:have|has) been (?:shown|found|proven|demonstrated) to\b"
+    r"|\b(?:stud(?:y|ies)|trials?|research) (?:have|has) (?:shown|found|demonstrated|suggested)\b|\bdiagnostic value\b"
+    r"|\bspecificity\b|\bthe (?:medical |scientific )?literature\b|\bresearch criteria\b", re.I)
+
+
 def kind(sentence: Sentence, in_rationale: bool) -> str:
     text = sentence.text
     if _CONCLUSION.search(text):
@@ -100,7 +108,8 @@ def kind(sentence: Sentence, in_rationale: bool) -> str:
         return UTILIZATION_REVIEW
     if _GUIDELINE_SUBJECT.search(text) or _GUIDELINE_VERB.search(text) or _QUOTE_START.search(text):
         return GUIDELINE
-    if in_rationale and (_GENERIC_SUBJECT.search(text) or not _ANCHOR.search(text)):
+    if in_rationale and (_GENERIC_SUBJECT.search(text) or not _ANCHOR.search(text)
+                         or _LITERATURE.search(text) and not _THIS_PATIENT.search(text)):
         return GUIDELINE
     return FACT
 
