@@ -187,6 +187,27 @@ class Clinical(Strict):
     )
     insomnia: Documented = Field(None, description="Insomnia documented by history or examination (sleep aid indication)")
     depression: Documented = Field(None, description="Depression diagnosed (an antidepressant indication besides pain)")
+    cervical_dystonia: Documented = Field(
+        None, description="Cervical dystonia (spasmodic torticollis) is diagnosed (a botulinum toxin indication)"
+    )
+    vitamin_b12_deficiency: Documented = Field(
+        None, description="A vitamin B12 deficiency is documented (a low B12 level, pernicious anemia, malabsorption)"
+    )
+    sleep_disorder_signs: Documented = Field(
+        None, description="Signs of a sleep disorder other than insomnia: excessive daytime somnolence, cataplexy, "
+        "morning headache, sudden intellectual deterioration or personality change, or suspected sleep apnea, "
+        "narcolepsy or periodic limb movement disorder (a polysomnography indication)"
+    )
+    insomnia_months: Optional[float] = Field(None, ge=0, le=600, description="How long the insomnia has lasted, in months")
+    insomnia_failed_behavioral_treatment: Documented = Field(
+        None, description="The insomnia did not respond to behavioral intervention (sleep hygiene, CBT for insomnia)"
+    )
+    insomnia_failed_medication: Documented = Field(
+        None, description="The insomnia did not respond to sedative or sleep-promoting medication"
+    )
+    insomnia_psychiatric_cause_excluded: Documented = Field(
+        None, description="A psychiatric cause of the insomnia has been excluded"
+    )
     surgical_lesion_on_imaging: Documented = Field(
         None,
         description="Imaging (or, for nerve lesions, electrodiagnostic study) shows a lesion that surgery is known to "
@@ -365,13 +386,15 @@ class Request(Strict):
         Literal[
             "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
             "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue", "hyaluronic_acid",
+            "botulinum_toxin", "ketorolac", "vitamin_b12",
         ]
     ] = Field(
         None,
         description="The injection requested: epidural steroid, trigger point, platelet-rich plasma, intra-articular "
         "facet joint, medial branch block, facet (radiofrequency) neurotomy, percutaneous epidural adhesiolysis "
         "(neuroplasty, incl. its neurolytic injection), or a corticosteroid and/or local anesthetic injection of a "
-        "joint, bursa or soft tissue, or a hyaluronic acid (viscosupplement) injection; absent for any other (the rules then cannot decide it)",
+        "joint, bursa or soft tissue, a hyaluronic acid (viscosupplement) injection, a botulinum toxin (Botox) injection, an intramuscular ketorolac "
+        "(Toradol) injection, or a vitamin B12 injection; absent for any other (the rules then cannot decide it)",
     )
     spinal_levels: Optional[int] = Field(
         None, ge=1, le=10, description="Spinal levels to be injected (nerve root levels, or facet joint levels)"
@@ -462,7 +485,8 @@ class Request(Strict):
         "management specialist, or another specialty",
     )
     is_evaluation: Documented = Field(
-        None, description="The request is an evaluation for the program (an assessment for admission), not the program itself"
+        None, description="The request is an evaluation, not the treatment itself: for a program, the assessment for "
+        "admission; for psychological care, a psychological evaluation rather than psychotherapy"
     )
     treatment_plan_with_goals: Documented = Field(
         None, description="A treatment plan with specific short- and long-term goals for the requested treatment is submitted"
@@ -532,7 +556,7 @@ class Case(Strict):
         return self.requests[index].id or f"r{index + 1}"
 
 
-_PATH_PART = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?$")
+_PATH_PART = re.compile(r"^([a-z_][a-z0-9_]*)(?:\[(\d+)\])?$")
 
 
 def _is_case_path(case: "Case", path: str) -> bool:
