@@ -614,3 +614,42 @@ def test_surgery_already_done(summary: str, surgery: str | None, day: dt.date | 
     facts = read(summary).clinical
     assert facts.surgery_performed == surgery
     assert facts.surgery_date == day
+
+
+@pytest.mark.parametrize("name, sentence, expected", [
+    ("cervical_dystonia", "She was diagnosed with cervical dystonia with sustained head turning to the left.", True),
+    ("cervical_dystonia", "He has spasmodic torticollis.", True),
+    ("cervical_dystonia", "There is no evidence of cervical dystonia on examination.", False),
+    ("cervical_dystonia", "He reports chronic neck pain and stiffness.", None),
+    ("vitamin_b12_deficiency", "Laboratory testing showed a low vitamin B12 level.", True),
+    ("vitamin_b12_deficiency", "She has a documented B12 deficiency from gastric bypass.", True),
+    ("vitamin_b12_deficiency", "There is no documentation of a vitamin B12 deficiency.", False),
+    ("vitamin_b12_deficiency", "She receives vitamin injections for energy.", None),
+    ("sleep_disorder_signs", "His wife reports loud snoring with witnessed apneas at night.", True),
+    ("sleep_disorder_signs", "The physician suspects obstructive sleep apnea.", True),
+    ("sleep_disorder_signs", "She describes excessive daytime sleepiness.", True),
+    ("sleep_disorder_signs", "There was no report of daytime somnolence, cataplexy or sleep apnea.", False),
+    ("sleep_disorder_signs", "He has difficulty falling asleep because of pain.", None),
+])
+def test_botulinum_vitamin_and_sleep_study_facts(name: str, sentence: str, expected: Any) -> None:
+    assert clinical(sentence, name) == expected
+
+
+@pytest.mark.parametrize("text, topic, injection_type, is_evaluation", [
+    ("Botox injection 200 units to the cervical paraspinal muscles", "injection", "botulinum_toxin", None),
+    ("Botulinum toxin trigger point injections", "injection", "botulinum_toxin", None),
+    ("Toradol 60 mg IM", "injection", "ketorolac", None),
+    ("Ketorolac injection", "injection", "ketorolac", None),
+    ("Toradol 10 mg #20", "nsaid", None, None),
+    ("Vitamin B12 injection", "injection", "vitamin_b12", None),
+    ("Polysomnography", "sleep_study", None, None),
+    ("Sleep study", "sleep_study", None, None),
+    ("Psychological evaluation", "psychological_treatment", None, True),
+    ("Psych consultation and testing", "psychological_treatment", None, True),
+    ("Psychotherapy 6 sessions", "psychological_treatment", None, False),
+    ("Psychological evaluation and treatment", "psychological_treatment", None, None),
+])
+def test_botox_ketorolac_b12_sleep_study_and_psychological_evaluation_requests(
+        text: str, topic: str, injection_type: str | None, is_evaluation: bool | None) -> None:
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.injection_type, parsed.is_evaluation) == (topic, injection_type, is_evaluation)

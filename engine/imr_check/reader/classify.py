@@ -30,8 +30,11 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("electrodiagnostic", r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra|electrodiagnostic"),
     ("imaging", r"\bmri\b|magnetic resonance|\bx-?rays?\b|radiograph|\bct\b|ct scan|computed tomograph|bone scan|"
                 r"\bmra\b|arthrogram|myelogra|(?<!impedance )imaging|sonogra|diagnostic ultrasound"),
+    ("sleep_study", r"polysomno|sleep (?:study|studies|test\w*|lab\w*|evaluation)|\bpsg\b|multiple sleep latency|\bmslt\b"),
+    # Botulinum toxin is given only by injection; an intramuscular drug ("Toradol 60 mg IM") is an injection.
     ("injection", r"injection|epidural|\besi\b|\bblock\b|platelet|\bprp\b|neurolytic|viscosupplement|cortisone|"
-                  r"synvisc|rhizotomy|ablation|hyaluron|orthovisc|supartz|euflexxa|hyalgan|monovisc"),
+                  r"synvisc|rhizotomy|ablation|hyaluron|orthovisc|supartz|euflexxa|hyalgan|monovisc|"
+                  r"botox|botulinum|dysport|myobloc|xeomin|intramuscular|\bim\b|\binj\b"),
     ("office_visit", r"re-?exam|follow[- ]?up(?: visit)?|office visit|re-?evaluation|evaluation and management"),
     ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
     ("massage", r"massage|myofascial release"),
@@ -42,7 +45,7 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     # Biofeedback is read as a passive modality: the CPMTG treats it beside the other modalities, as an adjunct
     # to cognitive behavioral therapy (request.modality: biofeedback).
     ("passive_modality", r"biofeedback"),
-    ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|counsel"),
+    ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|counsel|\bpsych\b"),
     # A referral to a surgeon is a consultation, not the operation.
     ("consultation", _SURGICAL_CONSULT),
     ("surgery", r"arthroscop|repair|decompression|fusion|laminectomy|discectomy|neuroplasty|arthroplasty|"
@@ -199,10 +202,14 @@ _INJECTION_TYPES = [
     ("medial_branch_block", re.compile(r"medial branch", re.I)),
     ("facet_joint", re.compile(r"\bfacet", re.I)),
     ("epidural_steroid", re.compile(r"epidural|\besi\b|transforaminal|interlaminar|caudal", re.I)),
+    # Botulinum toxin first: "Botox trigger point injections" are judged as botulinum toxin.
+    ("botulinum_toxin", re.compile(r"botox|botulinum|dysport|myobloc|xeomin", re.I)),
     ("trigger_point", re.compile(r"trigger point|\btpi\b", re.I)),
     ("platelet_rich_plasma", re.compile(r"platelet|\bprp\b", re.I)),
     ("hyaluronic_acid", re.compile(r"hyaluron\w*|viscosupplement\w*|synvisc|orthovisc|supartz|euflexxa|hyalgan|"
                                    r"monovisc|gel-?one|durolane|gelsyn|genvisc|hymovis|trivisc", re.I)),
+    ("ketorolac", re.compile(r"ketorolac|toradol", re.I)),
+    ("vitamin_b12", re.compile(r"\bb-?12\b|cyanocobalamin|methylcobalamin|vitamin b\b", re.I)),
     ("corticosteroid_joint_or_soft_tissue", re.compile(r"cortisone|corticosteroid|steroid|kenalog|depo-?medrol|"
                                                        r"dexamethasone|triamcinolone|betamethasone", re.I)),
 ]
@@ -330,6 +337,18 @@ _HOURS_A_WEEK = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*(?:w
 _AROUND_THE_CLOCK = re.compile(r"\b24\s*/\s*7\b|around the clock|24[- ]hours?(?: a day)? care", re.I)
 _TRIAL = re.compile(r"\btrial\b|temporary", re.I)
 _PERMANENT = re.compile(r"permanent|implant(?:ation)?\b(?! trial)", re.I)
+
+
+_PSYCH_EVALUATION = re.compile(r"evaluat\w*|\beval\b|assessment|consult\w*|testing|\btests?\b", re.I)
+_PSYCH_TREATMENT = re.compile(r"therap\w*|treatment|sessions?|visits?|\bcbt\b|counsel\w*|biofeedback", re.I)
+
+
+def psychological_evaluation(text: str) -> Optional[bool]:
+    """A psychological evaluation (True) or treatment (False); a request naming both, or neither, is not read."""
+    evaluation, treatment = bool(_PSYCH_EVALUATION.search(text)), bool(_PSYCH_TREATMENT.search(text))
+    if evaluation != treatment:
+        return evaluation
+    return None
 
 
 def home_health_services(text: str) -> Optional[list[str]]:
@@ -492,6 +511,8 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.consultant_specialty = consultant_specialty(text)
     if topic in ("functional_restoration", "work_conditioning"):
         parsed.is_evaluation = bool(_EVALUATION.search(text))
+    if topic == "psychological_treatment":
+        parsed.is_evaluation = psychological_evaluation(text)
     if topic == "home_health":
         parsed.home_health_services = home_health_services(text)
         parsed.hours_per_week = hours_per_week(text)

@@ -286,6 +286,15 @@ CASE_CONCEPTS += [
        r"(?<!anti)(?<!anti-)(?<!shoulder )(?<!scapular )(?<!scapula )depression(?! test)|"
        r"(?<!anti)(?<!anti-)depressive (?:disorder|symptoms|episode)|depressed mood|"
        r"dysthymi\w*", excludes=r"\bto rule out\b|\br/o\b"),
+    _c("clinical.cervical_dystonia", r"cervical dystonia|(?:spasmodic )?torticollis"),
+    _c("clinical.vitamin_b12_deficiency",
+       r"(?:vitamin )?b-?12 deficien\w*|(?:cyano)?cobalamin deficien\w*|deficien\w* (?:of|in) (?:vitamin )?b-?12|"
+       r"low (?:serum )?(?:vitamin )?b-?12(?: levels?)?|pernicious an(?:a)?emia"),
+    # Signs that point to a sleep disorder other than insomnia; a suspicion ("rule out sleep apnea") is one.
+    _c("clinical.sleep_disorder_signs",
+       r"sleep apnea|\bOSA\b|narcolepsy|cataplexy|(?:excessive )?daytime (?:somnolence|sleepiness)|hypersomnolence|"
+       r"witnessed apneas?|apneic episodes|periodic limb movements?|morning headaches?",
+       uncertain_is_present=True),
     _c("clinical.calcifying_tendinitis",
        r"calcific\w* (?:tendinitis|tendonitis|tendinopathy|tendinosis)|calcium deposits?|calcific deposits?|"
        r"calcifications? (?:\w+ ){0,3}(?:rotator cuff|supraspinatus|infraspinatus|tendon)"),
