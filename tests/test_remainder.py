@@ -11,18 +11,8 @@ from imr_check import evaluate_case, load_case_text
 from imr_check.facts import request_facts
 from imr_check.knowledge import load_knowledge_from
 
-GUIDELINE = """\
-source:
-  id: test_source
-  title: Test guideline
-  authority: nowhere
-  effective: {from: 2009-01-01}
-clauses:
-  - id: test.clause
-    title: A clause
-    citation: p. 1
-    summary: A trial is at most 6 visits.
-"""
+# The one-clause test guideline the knowledge tests load rules against.
+from test_knowledge import GUIDELINE
 
 RULES = """\
 topic: acupuncture
