@@ -210,6 +210,11 @@ def test_the_older_layout(tmp_path):
     ("Work hardening program 5 times a week for 4 weeks", "work_conditioning"),
     ("Work conditioning, 12 sessions, lumbar spine", "work_conditioning"),
     ("Aquatic therapy 2 times a week for 4 weeks", "physical_therapy"),
+    ("Chiro therapy 2 x 3 for the low back", "chiropractic"),
+    ("Chirophysio sessions for the neck, 6 visits", "chiropractic"),
+    ("Skilled nursing visits twice a week for dressing changes", "home_health"),
+    ("RN visits 3 times a week for 2 weeks", "home_health"),
+    ("Registered nurse home visit for medication set-up", "home_health"),
 ])
 def test_topics(text, topic):
     assert parse_request(text).topic == topic

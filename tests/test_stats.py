@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imr_check.stats import Confusion, summarize, summarize_counts
+from imr_check.stats import Confusion, summarize, summarize_counts, wilson_interval
 
 U, O = "upheld", "overturned"
 
@@ -121,3 +121,34 @@ def test_kappa_is_symmetric_in_the_two_raters(compared):
     forward = Confusion.of(compared).kappa
     backward = Confusion.of((a, p) for p, a in compared).kappa
     assert forward == pytest.approx(backward)
+
+
+def test_the_wilson_interval_matches_published_values():
+    # Newcombe (1998), table I: 81 of 263 gives 0.2553 to 0.3662; 0 of 10 gives 0 to 0.2775.
+    low, high = wilson_interval(81, 263)
+    assert (round(low, 4), round(high, 4)) == (0.2553, 0.3662)
+    low, high = wilson_interval(0, 10)
+    assert low == 0.0 and round(high, 4) == 0.2775
+    assert wilson_interval(0, 0) is None
+
+
+@given(st.integers(0, 500), st.integers(1, 500))
+def test_a_wilson_interval_holds_its_proportion(successes, trials):
+    successes = min(successes, trials)
+    low, high = wilson_interval(successes, trials)
+    assert 0.0 <= low <= successes / trials <= high <= 1.0
+
+
+def test_kappas_interval_matches_the_hand_computation():
+    # Fleiss, Cohen and Everitt's variance worked by hand for 20/5/10/15 (kappa 0.4, p_e 0.5):
+    # diagonal 0.10972, off-diagonal 0.10188, less 0.01, over 50 * 0.25: 0.016128, SE 0.12700.
+    confusion = Confusion.of(pairs(20, 5, 10, 15))
+    assert confusion.kappa == pytest.approx(0.4)
+    low, high = confusion.kappa_interval()
+    assert low == pytest.approx(0.4 - 1.959964 * 0.12700, abs=1e-3)
+    assert high == pytest.approx(0.4 + 1.959964 * 0.12700, abs=1e-3)
+
+
+def test_kappa_has_no_interval_when_both_raters_use_one_label():
+    assert Confusion.of(pairs(30, 0, 0, 0)).kappa_interval() is None
+    assert Confusion.of([]).kappa_interval() is None

@@ -7,11 +7,29 @@ the always-upheld baseline beside them.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping, Optional
 
 OUTCOMES = ("upheld", "overturned")
+Z_95 = 1.959963984540054
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> Optional[tuple[float, float]]:
+    """The Wilson score interval of a proportion (95% by default): sound at 0, at n and for small n."""
+    if trials <= 0:
+        return None
+    if not 0 <= successes <= trials:
+        raise ValueError(f"successes must lie in 0..{trials}, got {successes}")
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    # At 0 and at n the bounds are exactly 0 and 1; rounding would otherwise leave p just outside.
+    low = 0.0 if successes == 0 else max(0.0, min(p, centre - half))
+    high = 1.0 if successes == trials else min(1.0, max(p, centre + half))
+    return low, high
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,28 @@ class Confusion:
             # Both raters used one label only: perfect agreement is 1 by convention, anything else 0.
             return 1.0 if observed == 1 else 0.0
         return (observed - expected) / (1 - expected)
+
+    def kappa_interval(self, z: float = Z_95) -> Optional[tuple[float, float]]:
+        """Kappa's 95% interval from its large-sample variance (Fleiss, Cohen and Everitt 1969).
+
+        None when kappa has no variance to speak of: no items, or both raters used one label.
+        """
+        n = self.total
+        if not n:
+            return None
+        cells = {(p, a): getattr(self, f"{p}_{a}") / n for p in OUTCOMES for a in OUTCOMES}
+        predicted = {p: cells[(p, OUTCOMES[0])] + cells[(p, OUTCOMES[1])] for p in OUTCOMES}
+        actual = {a: cells[(OUTCOMES[0], a)] + cells[(OUTCOMES[1], a)] for a in OUTCOMES}
+        expected = sum(predicted[o] * actual[o] for o in OUTCOMES)
+        if expected >= 1:
+            return None
+        kappa = (sum(cells[(o, o)] for o in OUTCOMES) - expected) / (1 - expected)
+        on_diagonal = sum(cells[(o, o)] * (1 - (predicted[o] + actual[o]) * (1 - kappa)) ** 2 for o in OUTCOMES)
+        off_diagonal = (1 - kappa) ** 2 * sum(cells[(p, a)] * (actual[p] + predicted[a]) ** 2
+                                               for p in OUTCOMES for a in OUTCOMES if p != a)
+        variance = (on_diagonal + off_diagonal - (kappa - expected * (1 - kappa)) ** 2) / (n * (1 - expected) ** 2)
+        half = z * math.sqrt(max(variance, 0.0))
+        return max(-1.0, kappa - half), min(1.0, kappa + half)
 
     @property
     def recall_overturned(self) -> Optional[float]:

@@ -21,7 +21,10 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
      r"\blabs?\b|\bekg\b|\becg\b|\bcbc\b|chem(?:istry)? panel|\bpt/ptt\b|\bua\b|urinalysis|chest x-?ray"),
     ("home_health", r"home health|home ?care\b|home[- ]?maker|housekeep|home (?:health )?aides?\b|in-?home (?:care|support|"
                     r"assistance|services|health|nurs\w*)|caregiver|attendant care|personal care (?:services|assistan\w+|"
-                    r"attendant)|home nurs\w*|\bhha\b|\bihss\b|chore services"),
+                    r"attendant)|home nurs\w*|\bhha\b|\bihss\b|chore services|"
+                    # Nursing visits are home health services (CPMTG: skilled nursing is medical treatment at home);
+                    # a nursing facility is a level of care, not a visit.
+                    r"\brn\b(?! facility)|registered nurse|(?:skilled )?nursing visits?|nurse visits?"),
     ("acupuncture", r"acupuncture|electro-?acupuncture"),
     ("shockwave_therapy", r"shock ?wave|\beswt\b"),
     ("spinal_cord_stimulator", r"spinal cord stim\w*|dorsal column stim\w*|\bscs\b"),
@@ -38,7 +41,7 @@ _TOPIC_PATTERNS: list[tuple[str, str]] = [
     ("office_visit", r"re-?exam|follow[- ]?up(?: visit)?|office visit|re-?evaluation|evaluation and management"),
     ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
     ("massage", r"massage|myofascial release"),
-    ("chiropractic", r"chiropract|manipulation|manual therapy|\bcmt\b|spinal adjust"),
+    ("chiropractic", r"chiropract|\bchiro\w*|manipulation|manual therapy|\bcmt\b|spinal adjust"),
     ("work_conditioning", r"work hardening|work conditioning"),
     ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program|"
                                r"\bfrp\b|pain rehabilitation program"),
