@@ -17,7 +17,7 @@ from ..errors import EngineError, InputError
 from ..evaluate import engine_for, evaluate_case
 from ..knowledge import load_knowledge
 from ..results import RequestResult
-from ..vocabulary import drug_lexicon, topics
+from ..vocabulary import drug_lexicon, fallback_topic, topics
 from .inputs import CASE_SUFFIXES
 
 # Columns of an item row, in the order the CSV and Parquet files give them.
@@ -28,8 +28,8 @@ COLUMNS = (
     "imr_decision_date",
 )
 LIST_COLUMNS = ("clauses", "deciding_rules", "missing_documentation", "guidelines")
-# The topic a reader gives a service no topic covers: in the audit that is "no topic recognised".
-_NO_TOPIC = "other"
+
+
 
 
 def load_project_data() -> None:
@@ -108,7 +108,8 @@ def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str)
         "source": path,
         "request_id": result.request_id,
         "item": request.text,
-        "topic": None if request.topic == _NO_TOPIC else request.topic,
+        # The fallback topic (a service no topic covers) is "no topic recognised" in the audit.
+        "topic": None if request.topic == fallback_topic() else request.topic,
         "determination": result.determination,
         "predicted_outcome": result.predicted_outcome,
         "actual_outcome": result.actual_outcome,

@@ -1,76 +1,27 @@
 """A disputed item's topic and its parts: quantity, sessions, frequency, duration, drug, body region.
 
-Topics follow rules/topics.yaml; the first pattern that matches wins, so the order below goes from
-the most specific service to the most general. Drugs are found through the drug lexicon
-(rules/drugs.yaml), whose classes name their topic. Anything else is `other` (undetermined).
+Topics and the phrases that name them are in rules/topics.yaml; of the entries whose phrases a request
+contains, the highest priority wins. Drugs are found through the drug lexicon (rules/drugs.yaml), whose
+classes name their topic. Anything else is the fallback topic (`other`: undetermined). What else a
+topic's request is read for (its `parts`) is declared with the topic; PART_READERS holds the readers.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from functools import cache
+from typing import Any, Callable, Optional
 
-from ..vocabulary import drug_class_topics, lookup_drug, topics
+from ..vocabulary import drug_class_topics, fallback_topic, lookup_drug, topic as topic_spec, topics, topics_where
 
-_SURGICAL_CONSULT = (r"(?:surg\w*|orthop\w*|spine|neurosurg\w*)\W+(?:\w+\W+){0,2}?(?:consult\w*|referral|evaluation)|"
-                     r"(?:consult\w*|referral|evaluation|refer)\W+(?:\w+\W+){0,3}?(?:surgeon|orthop\w*|neurosurg\w*)")
-_TOPIC_PATTERNS: list[tuple[str, str]] = [
-    ("surgical_associated_service",
-     r"\bpre-?op(?:erative)?\b|\bpost-?op(?:erative)?\b|assistant surgeon|surgical assistant|medical clearance|"
-     r"\blabs?\b|\bekg\b|\becg\b|\bcbc\b|chem(?:istry)? panel|\bpt/ptt\b|\bua\b|urinalysis|chest x-?ray"),
-    ("home_health", r"home health|home ?care\b|home[- ]?maker|housekeep|home (?:health )?aides?\b|in-?home (?:care|support|"
-                    r"assistance|services|health|nurs\w*)|caregiver|attendant care|personal care (?:services|assistan\w+|"
-                    r"attendant)|home nurs\w*|\bhha\b|\bihss\b|chore services|"
-                    # Nursing visits are home health services (CPMTG: skilled nursing is medical treatment at home);
-                    # a nursing facility is a level of care, not a visit.
-                    r"\brn\b(?! facility)|registered nurse|(?:skilled )?nursing visits?|nurse visits?"),
-    ("acupuncture", r"acupuncture|electro-?acupuncture"),
-    ("shockwave_therapy", r"shock ?wave|\beswt\b"),
-    ("spinal_cord_stimulator", r"spinal cord stim\w*|dorsal column stim\w*|\bscs\b"),
-    ("tens", r"\btens\b|interferential|\bif unit\b|\bh-?wave\b|\bnmes\b|neuromuscular (?:electrical )?stim\w*|"
-             r"muscle stimulator|\bems unit|(?:e-?stim|stimulation|stimulator) unit"),
-    ("electrodiagnostic", r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra|electrodiagnostic"),
-    ("imaging", r"\bmri\b|magnetic resonance|\bx-?rays?\b|radiograph|\bct\b|ct scan|computed tomograph|bone scan|"
-                r"\bmra\b|arthrogram|myelogra|(?<!impedance )imaging|sonogra|diagnostic ultrasound"),
-    ("sleep_study", r"polysomno|sleep (?:study|studies|test\w*|lab\w*|evaluation)|\bpsg\b|multiple sleep latency|\bmslt\b"),
-    # Botulinum toxin is given only by injection; an intramuscular drug ("Toradol 60 mg IM") is an injection.
-    ("injection", r"injection|epidural|\besi\b|\bblock\b|platelet|\bprp\b|neurolytic|viscosupplement|cortisone|"
-                  r"synvisc|rhizotomy|ablation|hyaluron|orthovisc|supartz|euflexxa|hyalgan|monovisc|"
-                  r"botox|botulinum|dysport|myobloc|xeomin|intramuscular|\bim\b|\binj\b"),
-    ("office_visit", r"re-?exam|follow[- ]?up(?: visit)?|office visit|re-?evaluation|evaluation and management"),
-    ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
-    ("massage", r"massage|myofascial release"),
-    ("chiropractic", r"chiropract|\bchiro\w*|manipulation|manual therapy|\bcmt\b|spinal adjust"),
-    ("work_conditioning", r"work hardening|work conditioning"),
-    ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program|"
-                               r"\bfrp\b|pain rehabilitation program"),
-    # Biofeedback is read as a passive modality: the CPMTG treats it beside the other modalities, as an adjunct
-    # to cognitive behavioral therapy (request.modality: biofeedback).
-    ("passive_modality", r"biofeedback"),
-    ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|counsel|\bpsych\b"),
-    # A referral to a surgeon is a consultation, not the operation.
-    ("consultation", _SURGICAL_CONSULT),
-    ("surgery", r"arthroscop|repair|decompression|fusion|laminectomy|discectomy|neuroplasty|arthroplasty|"
-                r"replacement|surgery|acromioplasty|tenodesis|arthrodesis|reconstruction|osteotomy|\w+ectomy\b|"
-                r"carpal tunnel release|trigger finger release|adhesiolysis"),
-    ("passive_modality", r"infrared|\bheat\b|\bice\b|cold pack|hot pack|ultrasound|electrical (?:muscle )?stimulation|"
-                         r"e-?stim|\bems\b|traction|spinolator|diathermy|paraffin|laser|\blllt\b|iontophoresis|"
-                         r"hyperstimulation|neurostimulation therapy"),
-    # Trigger point impedance imaging: after the neurostimulation therapy it guides, which may name it.
-    ("imaging", r"impedance imaging|\btpii\b"),
-    ("physical_therapy", r"physical therapy|physiotherapy|\bpt\b|\bot\b|pt/ot|occupational therapy|hand therapy|"
-                         r"therapeutic exercise|aquatic|aqua ?therapy|pool therapy|hydrotherapy|rehabilitation"),
-    ("urine_drug_test", r"urine|\buds\b|drug screen|drug test"),
-    ("consultation", r"consult|referral|refer to|evaluation with|specialist"),
-    ("topical_analgesic", r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|salonpas|lidoderm|"
-                          r"\bcompound"),
-    ("durable_medical_equipment",
-     r"brace|sling|scooter|wheelchair|walker|\bcane\b|crutch|\bbed\b|mattress|cushion|pillow|gloves?\b|wipes|"
-     r"cryotherapy|cold therapy|polar ?care|vascutherm|orthotic|splint|wraps?\b|\bpads?\b|\bunit\b|commode|supplies|kit\b|"
-     r"continuous passive motion|\bcpm\b|lumbar support|\blso\b|corset"),
-]
-_COMPILED = [(topic, re.compile(pattern, re.I)) for topic, pattern in _TOPIC_PATTERNS]
+@cache
+def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
+    """Every topic's recognition entries (rules/topics.yaml), highest priority first."""
+    entries = [(entry.priority, topic_id, re.compile(entry.pattern, re.I))
+               for topic_id, spec in topics().items() for entry in spec.recognise]
+    return sorted(entries, key=lambda e: -e[0])
+
 
 _REGIONS: list[tuple[str, str]] = [
     ("cervical_spine", r"cervical|\bneck\b|\bc\d-c?\d\b"),
@@ -183,7 +134,7 @@ _MODALITIES = [
 
 
 def passive_modality(text: str, topic: str) -> Optional[str]:
-    if topic != "passive_modality":
+    if "modality" not in topic_spec(topic).parts:
         return None
     found = []
     for modality, pattern in _MODALITIES:
@@ -296,7 +247,7 @@ def associated_service(text: str, topic: str) -> str:
         return "post_operative_therapy"
     if topic in _EQUIPMENT_TOPICS:
         return "post_operative_equipment"
-    if topic in _DRUG_TOPICS:
+    if topic_spec(topic).drug:
         return "post_operative_medication"
     named = _first_named(_ASSOCIATED, text)
     if named is not None:
@@ -399,11 +350,12 @@ def procedure(text: str) -> str:
 
 
 def diagnostic_study(text: str, topic: str) -> Optional[str]:
-    if topic == "electrodiagnostic":
+    parts = topic_spec(topic).parts
+    if "electrodiagnostic_study" in parts:
         emg = re.search(r"\bemg\b|electromyogra", text, re.I)
         ncs = re.search(r"\bnc[vs]\b|nerve conduction", text, re.I)
         return "emg_ncs" if emg and ncs else "emg" if emg else "ncs" if ncs else None
-    if topic == "imaging":
+    if "imaging_study" in parts:
         for study, pattern in _STUDIES:
             if pattern.search(text):
                 return study
@@ -412,21 +364,18 @@ def diagnostic_study(text: str, topic: str) -> Optional[str]:
 
 def classify_topic(text: str) -> str:
     lowered = text.lower()
-    for topic, pattern in _COMPILED:
+    for _, topic, pattern in _recognisers():
         if pattern.search(lowered):
-            if topic in ("topical_analgesic", "surgical_associated_service", "durable_medical_equipment"):
+            yields = topics()[topic].yields_to_drug
+            if yields is not None:
                 drug_topic = _drug_topic(text)
-                # A transdermal opioid (Butrans, fentanyl patch) is taken for its systemic effect: an opioid.
-                if topic == "topical_analgesic" and drug_topic == "opioid":
+                if drug_topic is not None and (yields == "any" or drug_topic in yields):
                     return drug_topic
-                if topic == "topical_analgesic" or drug_topic is None:
-                    return topic if topic in topics() else "other"
-                return drug_topic
             return topic
     drug_topic = _drug_topic(text)
     if drug_topic:
         return drug_topic
-    return "other"
+    return fallback_topic()
 
 
 def _drug_topic(text: str) -> Optional[str]:
@@ -485,10 +434,6 @@ _EVERY_HOURS = re.compile(r"every\s+" + _RANGE + r"\s*(?:hours?|hrs?)", re.I)
 _TOPICAL = re.compile(r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|\bpads?\b|salonpas|lidoderm", re.I)
 _INGREDIENT = re.compile(r"([A-Za-z][A-Za-z \-]+?)\s+\d+(?:\.\d+)?\s*%")
 
-_DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
-                "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}
-
-
 def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
     topic = topic or classify_topic(text)
     parsed = ParsedRequest(topic=topic)
@@ -499,42 +444,12 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.body_region = "multiple"
     parsed.study = diagnostic_study(text, topic)
     parsed.modality = passive_modality(text, topic)
-    if topic == "injection":
-        parsed.injection_type = injection_type(text)
-        if parsed.injection_type == "epidural_steroid":
-            approaches = [name for name, pattern in _APPROACHES if pattern.search(text)]
-            parsed.injection_approach = approaches[0] if len(approaches) == 1 else None
-        if parsed.injection_type in ("epidural_steroid", "facet_joint", "medial_branch_block", "facet_neurotomy"):
-            parsed.spinal_levels = spinal_levels(text)
-    if topic == "surgery":
-        parsed.procedure = procedure(text)
-    if topic == "durable_medical_equipment":
-        parsed.equipment = equipment(text)
-    if topic == "consultation":
-        parsed.consultant_specialty = consultant_specialty(text)
-    if topic in ("functional_restoration", "work_conditioning"):
-        parsed.is_evaluation = bool(_EVALUATION.search(text))
-    if topic == "psychological_treatment":
-        parsed.is_evaluation = psychological_evaluation(text)
-    if topic == "home_health":
-        parsed.home_health_services = home_health_services(text)
-        parsed.hours_per_week = hours_per_week(text)
-    if topic == "spinal_cord_stimulator" and _TRIAL.search(text):
-        parsed.is_trial = not _PERMANENT.search(text)
-    elif topic == "spinal_cord_stimulator" and _PERMANENT.search(text):
-        parsed.is_trial = False
-    if topic == "physical_therapy" and re.search(r"aquatic|aqua ?therapy|pool therapy|hydrotherapy", text, re.I):
-        parsed.is_aquatic = True
-    if topic == "surgical_associated_service":
-        parsed.associated_service = associated_service(text, topic)
-    if topic in ("tens", "durable_medical_equipment"):
-        kinds = [name for name, pattern in _STIMULATORS if pattern.search(text)]
-        parsed.stimulator_types = kinds or None
-        if re.search(r"\bpurchase\b|\bbuy\b", text, re.I):
-            parsed.is_purchase = True
-        elif re.search(r"\brental\b|\brent\b|\btrial\b|\bloan\b", text, re.I):
-            parsed.is_purchase = False
-    if topic in _DRUG_TOPICS or (lookup_drug(text) and topic == "other"):
+    spec = topic_spec(topic)
+    for part in spec.parts:
+        reader = PART_READERS.get(part)
+        if reader is not None:
+            reader(text, topic, parsed)
+    if spec.drug or (lookup_drug(text) and spec.fallback):
         parsed.drug = parse_drug(text, topic)
         return parsed
     quantity = _QUANTITY.search(text)
@@ -568,7 +483,7 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
             if count is not None and count == int(count) and 0 < count <= 100:
                 parsed.sessions = int(count)
                 break
-    if parsed.sessions is None and topic == "functional_restoration":
+    if parsed.sessions is None and "program_days" in spec.parts:
         hours, days = _PROGRAM_HOURS.search(text), _PROGRAM_DAYS.search(text)
         if hours and int(hours.group(1)) % 8 == 0:
             parsed.sessions = int(hours.group(1)) // 8
@@ -583,6 +498,63 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         if value is not None and not (0 < value <= (21 if name == "frequency_per_week" else 520)):
             setattr(parsed, name, None)
     return parsed
+
+
+def _read_injection(text: str, topic: str, parsed: ParsedRequest) -> None:
+    parsed.injection_type = injection_type(text)
+    if parsed.injection_type == "epidural_steroid":
+        approaches = [name for name, pattern in _APPROACHES if pattern.search(text)]
+        parsed.injection_approach = approaches[0] if len(approaches) == 1 else None
+    if parsed.injection_type in ("epidural_steroid", "facet_joint", "medial_branch_block", "facet_neurotomy"):
+        parsed.spinal_levels = spinal_levels(text)
+
+
+def _read_trial(text: str, topic: str, parsed: ParsedRequest) -> None:
+    if _TRIAL.search(text):
+        parsed.is_trial = not _PERMANENT.search(text)
+    elif _PERMANENT.search(text):
+        parsed.is_trial = False
+
+
+def _read_aquatic(text: str, topic: str, parsed: ParsedRequest) -> None:
+    if re.search(r"aquatic|aqua ?therapy|pool therapy|hydrotherapy", text, re.I):
+        parsed.is_aquatic = True
+
+
+def _read_home_health(text: str, topic: str, parsed: ParsedRequest) -> None:
+    parsed.home_health_services = home_health_services(text)
+    parsed.hours_per_week = hours_per_week(text)
+
+
+def _read_stimulator_and_purchase(text: str, topic: str, parsed: ParsedRequest) -> None:
+    kinds = [name for name, pattern in _STIMULATORS if pattern.search(text)]
+    parsed.stimulator_types = kinds or None
+    if re.search(r"\bpurchase\b|\bbuy\b", text, re.I):
+        parsed.is_purchase = True
+    elif re.search(r"\brental\b|\brent\b|\btrial\b|\bloan\b", text, re.I):
+        parsed.is_purchase = False
+
+
+def _setting(name: str, read: Callable[[str, str], Any]) -> Callable[[str, str, ParsedRequest], None]:
+    return lambda text, topic, parsed: setattr(parsed, name, read(text, topic))
+
+
+# The readers a topic's `parts` (rules/topics.yaml) name, in the order a topic lists them. The study and the
+# passive modality are read for every topic (they check the topic's parts themselves); program_days is read
+# with the sessions.
+PART_READERS: dict[str, Callable[[str, str, ParsedRequest], None]] = {
+    "injection": _read_injection,
+    "procedure": _setting("procedure", lambda text, topic: procedure(text)),
+    "equipment": _setting("equipment", lambda text, topic: equipment(text)),
+    "consultant_specialty": _setting("consultant_specialty", lambda text, topic: consultant_specialty(text)),
+    "program_evaluation": _setting("is_evaluation", lambda text, topic: bool(_EVALUATION.search(text))),
+    "psychological_evaluation": _setting("is_evaluation", lambda text, topic: psychological_evaluation(text)),
+    "home_health_services": _read_home_health,
+    "trial_or_permanent": _read_trial,
+    "aquatic": _read_aquatic,
+    "associated_service": _setting("associated_service", associated_service),
+    "stimulator_and_purchase": _read_stimulator_and_purchase,
+}
 
 
 # The dosage form as the request writes it (a brand that is one form, e.g. Lidoderm, is read as that form).

@@ -1,0 +1,97 @@
+"""The topic vocabulary and the reader lexicons are data: validated on load, with the line of each problem."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from imr_check.errors import RuleLoadError
+from imr_check.phrases import load_model
+from imr_check.reader import lexicon
+from imr_check.reader.classify import classify_topic
+from imr_check.vocabulary import TopicsFile, _topic_problems, fallback_topic, topics
+
+
+def _load(tmp_path, text, model):
+    path = tmp_path / "file.yaml"
+    path.write_text(text)
+    return load_model(path, model)
+
+
+def test_unknown_topic_key_names_the_line_and_the_allowed_keys(tmp_path):
+    text = "topics:\n  a:\n    title: A\n    fallback: true\n    recognize: []\n"
+    with pytest.raises(RuleLoadError) as error:
+        _load(tmp_path, text, TopicsFile)
+    problem = error.value.problems[0]
+    assert problem.line == 5
+    assert "did you mean 'recognise'" in problem.message
+
+
+def test_a_phrase_that_is_no_regular_expression_is_named(tmp_path):
+    text = "topics:\n  a:\n    title: A\n    fallback: true\n    recognise:\n      - priority: 1\n        phrases: ['(unclosed']\n"
+    with pytest.raises(RuleLoadError) as error:
+        _load(tmp_path, text, TopicsFile)
+    assert "'(unclosed' is not a valid regular expression" in error.value.problems[0].message
+    assert error.value.problems[0].line in (6, 7)
+
+
+def test_two_topics_with_one_priority_are_a_load_error_naming_both(tmp_path):
+    text = ("topics:\n  a:\n    title: A\n    fallback: true\n    recognise:\n      - {priority: 5, phrases: [x]}\n"
+            "  b:\n    title: B\n    recognise:\n      - {priority: 5, phrases: [y]}\n")
+    parsed, data = _load(tmp_path, text, TopicsFile)
+    problems = _topic_problems(parsed, data, "file.yaml")
+    assert len(problems) == 1 and problems[0].line == 10 and "also given to a.recognise[0]" in problems[0].message
+
+
+def test_exactly_one_fallback_topic(tmp_path):
+    with pytest.raises(RuleLoadError, match="exactly one topic is the fallback"):
+        _load(tmp_path, "topics:\n  a: {title: A}\n", TopicsFile)
+
+
+def test_priority_not_file_order_decides_an_overlap():
+    # "Acupuncture" and a follow-up visit both named: the higher priority (acupuncture) wins, wherever it is listed.
+    spec = topics()
+    acupuncture = max(e.priority for e in spec["acupuncture"].recognise)
+    office = max(e.priority for e in spec["office_visit"].recognise)
+    assert acupuncture > office
+    assert classify_topic("Follow-up acupuncture x 6") == "acupuncture"
+    assert classify_topic("A service nobody names") == fallback_topic()
+
+
+def test_literal_phrase_is_the_text_between_word_boundaries(tmp_path):
+    from imr_check.phrases import Literal_, joined
+
+    pattern = re.compile(joined([Literal_(literal="a.b")]))
+    assert pattern.search("x a.b y") and not pattern.search("axb") and not pattern.search("xa.b")
+
+
+def test_concept_group_for_an_unknown_topic_is_a_load_error(tmp_path, monkeypatch):
+    folder = tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "concepts.yaml").write_text(
+        "groups:\n  g:\n    description: d\n    scope: request\n    sentences: summary\n    topics: [acupunture]\n"
+        "    concepts:\n      - {fact: x, phrases: [y]}\n")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
+    lexicon.concept_groups.cache_clear()
+    try:
+        with pytest.raises(RuleLoadError) as error:
+            lexicon.concept_groups()
+        assert error.value.problems[0].line == 6 and "unknown topic 'acupunture'" in error.value.problems[0].message
+    finally:
+        lexicon.concept_groups.cache_clear()
+
+
+def test_concept_with_an_unknown_key_names_its_line(tmp_path):
+    text = ("groups:\n  g:\n    description: d\n    scope: case\n    sentences: case\n    concepts:\n"
+            "      - {fact: clinical.x, phrases: [y], exclude: [z]}\n")
+    with pytest.raises(RuleLoadError) as error:
+        _load(tmp_path, text, lexicon.ConceptsFile)
+    assert error.value.problems[0].line == 7 and "unknown key 'exclude'" in error.value.problems[0].message
+
+
+def test_shipped_lexicon_serves_only_known_topics_and_reads_the_case_once():
+    groups = lexicon.concept_groups()
+    assert lexicon.case_concepts(), "the case-wide concepts are in the lexicon"
+    assert all(t in topics() for g in groups.values() for t in g.spec.topics or [])
+    assert [g.name for g in lexicon.request_groups("acupuncture")] == ["improvement"]
