@@ -220,6 +220,65 @@ def test_topics(text, topic):
     assert parse_request(text).topic == topic
 
 
+# Services the guidelines name that had no topic of their own (issue 10): tests, measurements, transportation,
+# levels of care. Each pair also guards a neighbour: a word inside another word, a service named inside another.
+@pytest.mark.parametrize("text, topic", [
+    # "appointments" holds "ointment": the ride is not a topical
+    ("Transportation to/from all medical appointments", "transportation"),
+    ("Non-emergency medical transportation to physical therapy", "transportation"),
+    ("Ambulette to and from appointments x 12", "transportation"),
+    ("Diclofenac 1% ointment 100 grams", "topical_analgesic"),
+    ("Home health aide 4 hours a day and transportation", "home_health"),
+    ("SSEP of the lumbar spine and lower extremities", "evoked_potential"),
+    ("Somatosensory evoked potentials of the upper extremities", "evoked_potential"),
+    ("EMG/NCV and SSEP of the bilateral lower extremities", "evoked_potential"),
+    ("EMG/NCV of the bilateral upper extremities", "electrodiagnostic"),
+    ("Follow-up visit in Sep 2016", "office_visit"),
+    ("Lumbar discogram at L3-4, L4-5 and L5-S1", "discography"),
+    ("CT discography of the lumbar spine", "discography"),
+    ("CT scan of the lumbar spine", "imaging"),
+    ("Jamar grip strength test", "examination_measurement"),
+    ("Computerized range of motion testing of the lumbar spine", "examination_measurement"),
+    ("Range of motion and muscle testing", "examination_measurement"),
+    ("Physical therapy with range of motion testing, 6 visits", "physical_therapy"),
+    ("Inpatient rehabilitation for 2 weeks", "level_of_care"),
+    ("Skilled nursing facility stay x 10 days", "level_of_care"),
+    ("Partial hospitalization program, 5 days a week", "level_of_care"),
+    ("Outpatient rehabilitation 2 times a week for 4 weeks", "physical_therapy"),
+    ("Skilled nursing visits twice a week for dressing changes", "home_health"),
+])
+def test_topics_of_services_named_by_the_guidelines(text, topic):
+    assert parse_request(text).topic == topic
+
+
+def _letter_with(summary_sentence: str, item: str) -> str:
+    """HEADER with one sentence added to the summary and its first disputed item renamed."""
+    text = HEADER.replace("She is on modified duty.", f"She is on modified duty. {summary_sentence}")
+    return text.replace("Physical therapy for the lumbar spine 2 times a week for 6 weeks: Upheld", f"{item}: Upheld")
+
+
+@pytest.mark.parametrize("sentence, item, fact, value", [
+    ("She is unable to drive because of the knee.", "Transportation to medical appointments",
+     "unable_to_self_transport", True),
+    ("There is no documentation that she cannot drive.", "Transportation to medical appointments",
+     "unable_to_self_transport", False),
+    ("The examination suggests cervical myelopathy with a positive Hoffman sign.", "SSEP of the upper extremities",
+     "myelopathy", True),
+    ("There are no signs of myelopathy.", "SSEP of the upper extremities", "myelopathy", False),
+])
+def test_the_criteria_of_transportation_and_evoked_potentials_are_read(sentence, item, fact, value):
+    case = read_letter_text(_letter_with(sentence, item), "synthetic.txt")
+    assert case.requests[0].text.startswith(item.split()[0])
+    assert getattr(case.clinical, fact) is value
+
+
+def test_the_criteria_of_transportation_are_read_only_for_transportation():
+    case = read_letter_text(_letter_with("She is unable to drive because of the knee.",
+                                         "Physical therapy for the lumbar spine 2 times a week for 6 weeks"),
+                            "synthetic.txt")
+    assert case.clinical.unable_to_self_transport is None
+
+
 def _pdf_bytes_without_text() -> bytes:
     import io
 

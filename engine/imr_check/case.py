@@ -133,6 +133,13 @@ class Clinical(Strict):
         None, description="A significant change in symptoms or findings since the last evaluation or study"
     )
     is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
+    myelopathy: Documented = Field(
+        None, description="Myelopathy or spinal cord compression or injury is found or suspected (evoked potential studies)"
+    )
+    unable_to_self_transport: Documented = Field(
+        None, description="A disability prevents the patient from getting to appointments unaided: cannot drive or travel "
+        "alone (transportation)"
+    )
     surgery_performed: Optional[SurgeryPerformed] = Field(
         None,
         description="The surgery already done (the most recent the record names): rotator cuff repair, subacromial "
