@@ -246,9 +246,42 @@ def test_topics(text, topic):
     ("Partial hospitalization program, 5 days a week", "level_of_care"),
     ("Outpatient rehabilitation 2 times a week for 4 weeks", "physical_therapy"),
     ("Skilled nursing visits twice a week for dressing changes", "home_health"),
+    # an ultrasound of a body part is a diagnostic study; a course of ultrasound is the therapeutic modality
+    ("Ultrasound of the right shoulder", "imaging"),
+    ("Ultrasound study of the left knee", "imaging"),
+    ("Ultrasound of the lumbar spine 2 times a week for 4 weeks", "passive_modality"),
+    ("Pulsed ultrasound 2 times a week for 4 weeks", "passive_modality"),
+    ("Ultrasound therapy of the shoulder", "passive_modality"),
+    ("Ultrasound-guided injection of the shoulder", "injection"),
+    # a psychiatric evaluation is a specialist referral; a psychological evaluation has its own CPMTG criteria
+    ("Psychiatric evaluation", "consultation"),
+    ("Referral to a psychiatrist for depression", "consultation"),
+    ("Psychiatric follow-up visit", "office_visit"),
+    ("Psychological evaluation", "psychological_treatment"),
+    ("Spanish interpreter for all medical visits", "interpreter"),
+    ("Interpretation of the lumbar MRI", "imaging"),
+    ("Weight loss program for 12 weeks", "weight_loss_program"),
+    ("Nutritional counseling, 6 sessions", "weight_loss_program"),
+    ("Gym membership for weight loss", "gym_membership"),
 ])
 def test_topics_of_services_named_by_the_guidelines(text, topic):
     assert parse_request(text).topic == topic
+
+
+@pytest.mark.parametrize("text, equipment", [
+    ("Cervical pillow", "cervical_pillow"),
+    ("Orthopedic neck support pillow", "cervical_pillow"),
+    ("Wedge pillow", "other"),
+    ("Bedside commode", "toilet_equipment"),
+    ("Raised toilet seat with arms", "toilet_equipment"),
+    ("Shower chair", "bathing_seat"),
+    ("Tub transfer bench", "bathing_seat"),
+    ("Front-wheeled walker", "walking_aid"),
+    ("Right wrist splint", "brace"),
+])
+def test_home_equipment_is_read_by_family(text, equipment):
+    request = parse_request(text)
+    assert (request.topic, request.equipment) == ("durable_medical_equipment", equipment)
 
 
 def _letter_with(summary_sentence: str, item: str) -> str:

@@ -197,6 +197,10 @@ _EQUIPMENT = [
     ("cold_therapy_unit", re.compile(r"cryotherapy|cryo-?cuff|cold therapy|cold (?:unit|machine)|ice (?:unit|machine)|"
                                      r"polar ?care|continuous[- ]flow", re.I)),
     ("hospital_bed", re.compile(r"hospital bed", re.I)),
+    ("cervical_pillow", re.compile(r"(?:cervical|neck|orthopedic|contour\w*) (?:support )?pillow", re.I)),
+    ("toilet_equipment", re.compile(r"commode|raised toilet|toilet (?:seat|rails?|safety frame)|bedpan", re.I)),
+    ("bathing_seat", re.compile(r"shower (?:chair|seat|bench|stool)|(?:bath|tub|bathtub|transfer) (?:tub )?(?:chair|seat|bench)",
+                                re.I)),
     ("continuous_passive_motion", re.compile(r"continuous passive motion|\bcpm\b", re.I)),
     ("lumbar_support", re.compile(r"(?:lumbar|lumbo-?sacral|lumbar-sacral|back) (?:supports?|brace|corset|orthosis|belt)|"
                                   r"\blso\b", re.I)),
