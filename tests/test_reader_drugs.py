@@ -27,6 +27,7 @@ from imr_check.vocabulary import drug_class_topics, drug_lexicon, lookup_drug, t
     ("Dihydrocodeine/APAP/caffeine #60", "opioid"),
     ("APAP/codeine 300/30mg #60", "opioid"),
     ("Acetaminophen with codeine 300/30 #60", "opioid"),
+    ("Tylenol No. 3 #60", "opioid"),
     ("Percodan #60", "opioid"),
     # laxatives and stool softeners; second-line drugs under the same topic
     ("Colace 100mg #60", "laxative"),
@@ -69,6 +70,17 @@ def test_new_drug_classes_are_recognised(text: str, topic: str) -> None:
     assert parsed.topic == topic
     if topic not in ("injection", "topical_analgesic"):
         assert parsed.drug is not None, "a drug topic reads the request as a prescription"
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Vitamin D level", "other"),                      # a test of the level, not the vitamin
+    ("Serum vitamin D testing", "other"),
+    ("Vitamin D 25-hydroxy level", "other"),
+    ("Vitamin D 50,000 IU #12", "dietary_supplement"),
+    ("Norco 10/325mg #60 for pain level reduction", "opioid"),  # a laboratory word elsewhere changes nothing
+])
+def test_a_drug_beside_a_laboratory_word_is_a_test_of_its_level(text: str, topic: str) -> None:
+    assert parse_request(text).topic == topic
 
 
 def test_a_drug_parsed_under_a_new_topic_keeps_its_quantity_and_strength() -> None:
