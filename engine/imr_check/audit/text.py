@@ -57,7 +57,7 @@ def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], consol
         console.print(table)
 
     if errors:
-        table = Table(title=f"Files not read ({len(errors)})", title_justify="left")
+        table = Table(title=f"Files not read in full ({len(errors)})", title_justify="left")
         table.add_column("file", overflow="fold")
         table.add_column("why", overflow="fold")
         for error in errors:
