@@ -333,6 +333,13 @@ CUT_AFTER_HEADER = HEADER[: HEADER.index("MAXIMUS guideline: Decision based on M
     ("There is no documentation of improvement. The patient has attended prior", False),
     ("There is no documentation of improvement, and the patient", False),
     ("The request is medically necessary,", False),
+    ("Therefore, the request is considered not medically necessary", True),
+    ("The MRI of the hip is deemed not medically necessary at this time", True),
+    ("The request is medically necessary in the care of this patient", True),
+    ("The reviewer advises a taper, regarding the safest method of weaning opioids for this injured worker", True),
+    ("The request would be medically necessary if the patient", False),
+    ("Epidural injections are recommended as an option for the treatment of radicular pain, to avoid", False),
+    ("Guidelines recommend injections when radicular pain is documented, and the patient", False),
 ])
 def test_a_final_rationale_is_finished_by_a_full_stop_or_a_closing_determination(rationale, complete):
     assert finished(rationale) is complete

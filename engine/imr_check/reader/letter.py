@@ -224,22 +224,37 @@ _DANGLING = re.compile(
     r"whose|is|are|was|were|be|been|being|has|have|had|not|no|this|these|those|its|their|his|her|per|such|if|"
     r"because|due|including|into|onto|under|over|after|before|within|whether|should|would|could|may|might|must|"
     r"will|can|does|do|did))$", re.I)
-# The words a final statement of a determination turns on, either way (blind to which way it goes).
-_DETERMINATION = re.compile(r"\b(?:necessary|necessity|recommended|supported|indicated|appropriate|warranted|"
-                            r"reasonable|certified|established|approved|justified)\b", re.I)
+# A final statement of the determination, either way (blind to which way it goes): a copula, the
+# verdict word, and at most a short tail ("in the care of this patient", "per the guidelines").
+_DETERMINATION = re.compile(
+    r"\b(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:(?:considered|deemed|determined|found|shown|seen\s+as)\s+"
+    r"(?:to\s+(?:not\s+)?be\s+)?(?:not\s+)?)?(?:\w+ly\s+)?(?:medically\s+|a\s+medical\s+)?(?:necessary|necessity|"
+    r"recommended|supported|indicated|appropriate|warranted|reasonable|certified|established|approved|justified)\b",
+    re.I)
+# A tail that opens a new clause is a sentence still going on.
+_OPEN_CLAUSE = re.compile(r"\b(?:if|but|unless|when|because|although|though|since|which|that|until|while|where)\b",
+                          re.I)
+_MAX_TAIL_WORDS = 8
+# Or the phrase a closing recommendation ends on ("... for this injured worker", "... at this time").
+_CLOSING_PHRASE = re.compile(r"(?:\b(?:for|to|of|in)\s+(?:this|the)\s+(?:patient|injured\s+worker|IW|claimant|"
+                             r"applicant|employee|worker)|\bat\s+this\s+time)$", re.I)
 
 
 def finished(rationale: str) -> bool:
-    """Whether a final rationale is complete: a full stop, or a last statement of the determination.
+    """Whether a final rationale is complete: a full stop, or a closing statement of the determination.
 
     Some complete letters end their last rationale without a full stop ("... is not medically
     necessary" and nothing after it); a letter truly cut off stops mid-sentence.
     """
     body = rationale.rstrip()
-    if _TERMINAL.search(body):
+    if _TERMINAL.search(body) or _CLOSING_PHRASE.search(body):
         return True
     last = re.split(r"[.!?][\"')\]]*\s", body)[-1]
-    return bool(_DETERMINATION.search(last)) and not _DANGLING.search(body) and len(last.split()) >= 3
+    closings = list(_DETERMINATION.finditer(last))
+    if not closings or _DANGLING.search(body):
+        return False
+    tail = last[closings[-1].end():]
+    return len(tail.split()) <= _MAX_TAIL_WORDS and not _OPEN_CLAUSE.search(tail)
 
 
 def _line_start(text: str, offset: int) -> int:
