@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from imr_check import evaluate_case, load_knowledge
+from imr_check import IncompleteLetter, evaluate_case, load_knowledge
 from imr_check.reader import letter_text, read_letter_text
 from imr_check.reader.text import normalise
 from imr_check.folds import FOLDS, fold_of_path
@@ -153,7 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     texts = {path: letter_text(path) for path in paths}
     extracted = time.perf_counter()
-    cases = {path: read_letter_text(text, str(path)) for path, text in texts.items()}
+    cases = {}
+    read_in_part = []
+    for path, text in texts.items():
+        try:
+            cases[path] = read_letter_text(text, str(path))
+        except IncompleteLetter as error:
+            # A letter cut off after complete items: its complete items are scored, the rest reported.
+            cases[path] = error.case
+            read_in_part.append(str(error))
     read = time.perf_counter()
     results = {path: evaluate_case(case, knowledge) for path, case in cases.items()}
     evaluated = time.perf_counter()
@@ -190,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         return "n/a" if value is None else f"{value:.3f}"
 
     print(f"letters read                 {len(cases)} ({len(list(args.shared.glob('corpus/dev/*.pdf')))} dev PDFs + seeds)")
+    print(f"letters read in part         {len(read_in_part)}")
+    for message in read_in_part:
+        print(f"  {message}")
     print(f"items found / rationale blocks  {items} / {blocks}")
     print(f"outcomes read right          {outcomes_right} / {outcomes_expected}")
     print(f"items with a topic           {with_topic} / {items} ({pct(with_topic / items)})")
@@ -208,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     print_by_topic(tuning_by_topic, "tuning part only")
     if args.facts:
         print_fill_counts(list(cases.values()))
-    return 0 if items == blocks and outcomes_right == outcomes_expected == items else 1
+    return 0 if items == blocks and outcomes_right == outcomes_expected == items and not read_in_part else 1
 
 
 if __name__ == "__main__":
