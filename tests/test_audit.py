@@ -165,6 +165,7 @@ def test_a_known_small_audit_gives_the_hand_computed_confusion_and_kappa():
     assert summary["baseline_agreement"] == pytest.approx(4 / 6)
     assert summary["coverage"] == pytest.approx(6 / 7)
     family = summary["by_reviewer_specialty"]["Family Medicine"]
+    # Family Medicine agreed on both labels: kappa 1. A group where every item is one class has none.
     assert (family["letters"], family["items"], family["kappa"]) == (2, 4, 1.0)
     assert summary["by_reviewer_specialty"]["(not stated)"]["kappa"] == pytest.approx(-1.0)
     assert list(summary["by_guideline_cited"]) == ["MTUS Acupuncture"]

@@ -84,8 +84,21 @@ rows_strategy = st.lists(st.tuples(maybe_outcome, maybe_outcome), max_size=200)
 
 
 @given(st.lists(outcome, min_size=1, max_size=200))
-def test_kappa_of_identical_labels_is_one(labels):
-    assert Confusion.of(zip(labels, labels)).kappa == pytest.approx(1.0)
+def test_kappa_of_identical_labels_is_one_when_both_labels_occur_and_undefined_otherwise(labels):
+    kappa = Confusion.of(zip(labels, labels)).kappa
+    if len(set(labels)) == 2:
+        assert kappa == pytest.approx(1.0)
+    else:
+        assert kappa is None
+
+
+def test_a_group_with_one_class_has_no_kappa_not_one():
+    # Every item upheld and predicted upheld: agreement 100%, but nothing beyond chance to measure.
+    confusion = Confusion.of(pairs(12, 0, 0, 0))
+    assert confusion.agreement == 1.0
+    assert confusion.kappa is None and confusion.kappa_interval() is None
+    # One rater using one label while the other uses both is defined: kappa 0.
+    assert Confusion.of(pairs(12, 3, 0, 0)).kappa == 0.0
 
 
 @given(st.lists(st.tuples(outcome, outcome), max_size=200))
@@ -95,7 +108,7 @@ def test_agreement_is_within_0_and_1_and_kappa_at_most_1(compared):
         assert confusion.agreement is None and confusion.kappa is None
         return
     assert 0.0 <= confusion.agreement <= 1.0
-    assert -1.0 <= confusion.kappa <= 1.0 + 1e-12
+    assert confusion.kappa is None or -1.0 <= confusion.kappa <= 1.0 + 1e-12
 
 
 @given(rows_strategy)
@@ -120,7 +133,7 @@ def test_summarizing_counts_is_summarizing_the_rows(rows):
 def test_kappa_is_symmetric_in_the_two_raters(compared):
     forward = Confusion.of(compared).kappa
     backward = Confusion.of((a, p) for p, a in compared).kappa
-    assert forward == pytest.approx(backward)
+    assert forward == pytest.approx(backward) if forward is not None else backward is None
 
 
 def test_the_wilson_interval_matches_published_values():
@@ -152,3 +165,36 @@ def test_kappas_interval_matches_the_hand_computation():
 def test_kappa_has_no_interval_when_both_raters_use_one_label():
     assert Confusion.of(pairs(30, 0, 0, 0)).kappa_interval() is None
     assert Confusion.of([]).kappa_interval() is None
+
+
+def test_the_summary_gives_each_figure_its_interval_and_marks_small_groups():
+    rows = pairs(20, 5, 10, 15) + [(None, O)] * 7
+    summary = summarize(rows)
+    assert summary.agreement_interval == wilson_interval(35, 50)
+    assert summary.kappa_interval == Confusion.of(pairs(20, 5, 10, 15)).kappa_interval()
+    assert summary.recall_overturned_interval == wilson_interval(15, 20)
+    assert summary.precision_overturned_interval == wilson_interval(15, 25)
+    assert summary.baseline_agreement_interval == wilson_interval(30, 50)
+    assert summary.coverage_interval == wilson_interval(50, 57)
+    assert summary.overturn_rate_interval == wilson_interval(27, 57)
+    assert summary.is_small is False
+    small = summarize(pairs(5, 1, 1, 2))
+    assert small.is_small is True and small.agreement_interval is not None
+
+
+def test_figures_that_are_undefined_have_no_interval():
+    summary = summarize([(None, U), (U, None)])
+    assert summary.agreement_interval is None and summary.kappa_interval is None
+    assert summary.recall_overturned_interval is None and summary.precision_overturned_interval is None
+
+
+@given(rows_strategy)
+def test_every_interval_holds_its_figure(rows):
+    summary = summarize(rows)
+    for name in ("agreement", "kappa", "recall_overturned", "precision_overturned", "baseline_agreement",
+                 "coverage", "overturn_rate"):
+        value, interval = getattr(summary, name), getattr(summary, f"{name}_interval")
+        if value is None:
+            assert interval is None
+        elif interval is not None:
+            assert interval[0] - 1e-9 <= value <= interval[1] + 1e-9

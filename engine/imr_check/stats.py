@@ -2,7 +2,9 @@
 
 Nearly nine IMR items in ten are upheld, so accuracy alone says little: a predictor that always
 says "upheld" scores ~89%. We report Cohen's kappa and recall/precision on overturned items, with
-the always-upheld baseline beside them.
+the always-upheld baseline beside them, each with its 95% interval: Wilson's for proportions,
+Fleiss, Cohen and Everitt's large-sample interval for kappa. A group with fewer than
+`SMALL_GROUP` compared items is marked small: its figures are anecdotes, not rates.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Iterable, Mapping, Optional
 
 OUTCOMES = ("upheld", "overturned")
 Z_95 = 1.959963984540054
+SMALL_GROUP = 10
+Interval = Optional[tuple[float, float]]
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> Optional[tuple[float, float]]:
@@ -69,8 +73,10 @@ class Confusion:
         actual_upheld = (self.upheld_upheld + self.overturned_upheld) / n
         expected = predicted_upheld * actual_upheld + (1 - predicted_upheld) * (1 - actual_upheld)
         if expected == 1:
-            # Both raters used one label only: perfect agreement is 1 by convention, anything else 0.
-            return 1.0 if observed == 1 else 0.0
+            # Both raters used one label only: chance explains all the agreement there is, and kappa is
+            # 0/0. It is undefined, not 1: a group where every item was upheld and predicted upheld says
+            # nothing about agreement beyond chance.
+            return None
         return (observed - expected) / (1 - expected)
 
     def kappa_interval(self, z: float = Z_95) -> Optional[tuple[float, float]]:
@@ -132,6 +138,15 @@ class Summary:
     overturned: int = 0
     overturn_rate: Optional[float] = None
     predicted_overturn_rate: Optional[float] = None  # over decided items
+    # 95% intervals (low, high) of the figures above; None where the figure is None or undefined.
+    agreement_interval: Interval = None
+    kappa_interval: Interval = None
+    recall_overturned_interval: Interval = None
+    precision_overturned_interval: Interval = None
+    baseline_agreement_interval: Interval = None
+    coverage_interval: Interval = None
+    overturn_rate_interval: Interval = None
+    is_small: bool = True  # fewer than SMALL_GROUP compared items
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -153,6 +168,9 @@ def summarize_counts(counts: Mapping[tuple[Optional[str], Optional[str]], int]) 
     outcomes = sum(n for (_, a), n in counts.items() if a is not None)
     overturned = sum(n for (_, a), n in counts.items() if a == "overturned")
     predicted_overturned = sum(n for (p, _), n in counts.items() if p == "overturned")
+    agreed = confusion.upheld_upheld + confusion.overturned_overturned
+    actual_overturned = confusion.overturned_overturned + confusion.upheld_overturned
+    predicted_overturned_compared = confusion.overturned_overturned + confusion.overturned_upheld
     return Summary(
         items=items,
         decided=decided,
@@ -170,4 +188,12 @@ def summarize_counts(counts: Mapping[tuple[Optional[str], Optional[str]], int]) 
         overturned=overturned,
         overturn_rate=overturned / outcomes if outcomes else None,
         predicted_overturn_rate=predicted_overturned / decided if decided else None,
+        agreement_interval=wilson_interval(agreed, confusion.total),
+        kappa_interval=confusion.kappa_interval(),
+        recall_overturned_interval=wilson_interval(confusion.overturned_overturned, actual_overturned),
+        precision_overturned_interval=wilson_interval(confusion.overturned_overturned, predicted_overturned_compared),
+        baseline_agreement_interval=wilson_interval(baseline.upheld_upheld, baseline.total),
+        coverage_interval=wilson_interval(decided, items),
+        overturn_rate_interval=wilson_interval(overturned, outcomes),
+        is_small=confusion.total < SMALL_GROUP,
     )
