@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imr_check.stats import Confusion, summarize, summarize_counts, wilson_interval
+from imr_check.stats import (Confusion, chi_square_sf, fisher_exact, rates_differ, summarize, summarize_counts,
+                             wilson_interval)
 
 U, O = "upheld", "overturned"
 
@@ -198,3 +200,54 @@ def test_every_interval_holds_its_figure(rows):
             assert interval is None
         elif interval is not None:
             assert interval[0] - 1e-9 <= value <= interval[1] + 1e-9
+
+
+def test_the_chi_square_tail_matches_published_critical_values():
+    # The 5% and 1% critical values of the chi-square table.
+    assert chi_square_sf(3.841459, 1) == pytest.approx(0.05, abs=1e-6)
+    assert chi_square_sf(5.991465, 2) == pytest.approx(0.05, abs=1e-6)
+    assert chi_square_sf(11.344867, 3) == pytest.approx(0.01, abs=1e-6)
+    assert chi_square_sf(0.0, 4) == 1.0
+    assert chi_square_sf(100.0, 2) == pytest.approx(math.exp(-50), rel=1e-6)
+
+
+def test_fishers_exact_test_matches_the_tea_tasting_example():
+    # Fisher's lady tasting tea, 3 of 4 right each way: two-sided p = 34/70.
+    assert fisher_exact(3, 1, 1, 3) == pytest.approx(34 / 70)
+    assert fisher_exact(4, 0, 0, 4) == pytest.approx(2 / 70)
+    assert fisher_exact(2, 2, 2, 2) == pytest.approx(1.0)
+
+
+def test_rates_differ_uses_chi_square_fisher_or_says_why_not():
+    # 30/100 against 60/100: chi-square 18.18 on 1 df.
+    result = rates_differ({"a": (30, 100), "b": (60, 100), "tiny": (5, 5)})
+    assert result.test == "chi-square" and result.groups == ["a", "b"] and result.degrees_of_freedom == 1
+    assert result.statistic == pytest.approx(200 * (30 * 40 - 60 * 70) ** 2 / (100 * 100 * 90 * 110))
+    assert result.p_value < 0.001
+    small = rates_differ({"a": (1, 12), "b": (6, 12)})
+    assert small.test == "Fisher's exact" and small.p_value == pytest.approx(fisher_exact(1, 11, 6, 6))
+    assert rates_differ({"a": (1, 12), "b": (2, 3)}).test is None  # "b" is under 10: one group left
+    assert rates_differ({"a": (0, 12), "b": (0, 20)}).note.startswith("every group")
+
+
+@given(st.integers(0, 15), st.integers(0, 15), st.integers(0, 15), st.integers(0, 15))
+def test_fishers_p_is_a_probability_and_symmetric(a, b, c, d):
+    p = fisher_exact(a, b, c, d)
+    assert 0.0 < p <= 1.0
+    assert fisher_exact(c, d, a, b) == pytest.approx(p)
+
+
+def test_sparse_groups_get_a_monte_carlo_p_that_is_fixed_and_near_the_exact_one():
+    groups = {"a": (1, 20), "b": (2, 20), "c": (6, 20)}
+    result = rates_differ(groups)
+    assert result.test == "chi-square, Monte Carlo" and result.degrees_of_freedom == 2
+    assert rates_differ(groups) == result  # a fixed seed: the same p every run
+    # The exact p by enumerating every table with these margins (9 overturned among 60, 20 per group).
+    def probability(counts):
+        return math.prod(math.comb(20, k) for k in counts) / math.comb(60, 9)
+    share = 9 / 60
+    def chi(counts):
+        return sum((k - 20 * share) ** 2 / (20 * share) + (k - 20 * share) ** 2 / (20 * (1 - share)) for k in counts)
+    exact = sum(probability((x, y, 9 - x - y)) for x in range(10) for y in range(10 - x)
+                if chi((x, y, 9 - x - y)) >= result.statistic - 1e-9)
+    assert result.p_value == pytest.approx(exact, abs=0.01)
