@@ -60,6 +60,22 @@ def test_a_difference_in_a_deciding_fact_separates_them(tmp_path: Path):
     assert alike_groups(items)["groups_found"] == 0
 
 
+def test_one_deciding_fact_apart_is_nearly_alike_and_named(tmp_path: Path):
+    first = write(tmp_path, "a.yaml", acupuncture_case("CM16-0000023", sessions=8, prior=True, improved=False,
+                                                       outcome="upheld"))
+    second = write(tmp_path, "b.yaml", acupuncture_case("CM16-0000024", sessions=8, prior=True, improved=True,
+                                                        outcome="overturned"))
+    third = write(tmp_path, "c.yaml", acupuncture_case("CM16-0000025", sessions=4, prior=False, outcome="overturned"))
+    block = alike_groups([audited_item(p) for p in (first, second, third)])
+    assert block["groups_found"] == 0
+    assert block["nearly_alike_pairs_found"] == 1
+    pair = block["nearly_alike"][0]
+    assert pair["differs_in"] == {"fact": "request.history.functional_improvement.demonstrated",
+                                  "upheld": False, "overturned": True}
+    assert (pair["upheld"]["case_id"], pair["overturned"]["case_id"]) == ("CM16-0000023", "CM16-0000024")
+    assert pair["deciding_facts"] == {"request.history.prior_treatment": True}
+
+
 def test_quantities_beyond_the_stated_ratio_separate_them(tmp_path: Path):
     assert QUANTITY_RATIO == 1.5
     base = write(tmp_path, "a.yaml", acupuncture_case("CM16-0000031", sessions=4, prior=False, outcome="upheld"))

@@ -17,6 +17,11 @@ Alike items decided differently are pairs, one upheld and one overturned. A *gro
 sharing conditions 1-3 (all but the quantities) among which at least one such pair exists. Pairs rank
 by how alike they are: more deciding facts shared first, then the closer quantities, then by topic,
 case number and item, so the order is the same run to run.
+
+Beside them, *nearly alike* pairs: alike but for one deciding fact, which is named: its value differs,
+or the rules read it for one item only (they took a different path for the other). They
+are not alike (the fact may be why the outcomes differ) but they show the auditor where the corpus
+comes closest, and whether the one difference is one a reviewer could rest a decision on.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from .letter_pages import page_link
 QUANTITY_RATIO = 1.5
 PAIRS_SHOWN_PER_GROUP = 5
 GROUPS_SHOWN = 50
+NEARLY_ALIKE_SHOWN = 30
+NOT_READ = "not read by the rules"
 
 
 def _is_number(value: Any) -> bool:
@@ -60,6 +67,11 @@ class AlikeItem:
     def key(self) -> tuple:
         """Conditions 1-3 and the names of the numeric facts: items alike but for quantities share it."""
         return (self.topic or "", self.kind, self.guideline_versions, self.facts, tuple(p for p, _ in self.numbers))
+
+    @property
+    def paths_key(self) -> tuple:
+        """Conditions 1-2 and the names of the numeric facts: nearly alike items share it."""
+        return (self.topic or "", self.kind, self.guideline_versions, tuple(p for p, _ in self.numbers))
 
     @property
     def can_be_alike(self) -> bool:
@@ -165,6 +177,7 @@ def alike_groups(items: Iterable[AlikeItem]) -> dict[str, Any]:
     groups.sort(key=lambda g: (g["rank_key"], -g["pair_count"]))
     for group in groups:
         del group["rank_key"]
+    nearly = nearly_alike_pairs([m for members in buckets.values() for m in members])
     return {
         "definition": (f"same topic and request kind, same guideline versions, the same values of every fact the "
                        f"topic's rules read (documented or not), numbers within a ratio of {QUANTITY_RATIO:g}"),
@@ -174,7 +187,49 @@ def alike_groups(items: Iterable[AlikeItem]) -> dict[str, Any]:
         "pairs_found": sum(g["pair_count"] for g in groups),
         "items_in_groups": sum(len(g["upheld"]) + len(g["overturned"]) for g in groups),
         "groups": groups[:GROUPS_SHOWN],
+        "nearly_alike_pairs_found": len(nearly),
+        "nearly_alike": nearly[:NEARLY_ALIKE_SHOWN],
     }
+
+
+def one_difference(a: AlikeItem, b: AlikeItem) -> Optional[str]:
+    """The one deciding fact whose value differs, when all else makes them alike; else None."""
+    if not (a.can_be_alike and b.can_be_alike) or a.paths_key != b.paths_key:
+        return None
+    mine, theirs = dict(a.facts), dict(b.facts)
+    differing = [path for path in sorted(set(mine) | set(theirs)) if mine.get(path) != theirs.get(path)]
+    ratio = quantity_ratio(a, b)
+    if len(differing) != 1 or ratio is None or ratio > QUANTITY_RATIO:
+        return None
+    return differing[0]
+
+
+def _read(item: AlikeItem, path: str) -> Any:
+    value = dict(item.facts).get(path)
+    return NOT_READ if value is None else json.loads(value)
+
+
+def nearly_alike_pairs(items: list[AlikeItem]) -> list[dict[str, Any]]:
+    """Upheld-overturned pairs alike but for one deciding fact's value, ranked as alike pairs are."""
+    buckets: dict[tuple, list[AlikeItem]] = defaultdict(list)
+    for item in items:
+        buckets[item.paths_key].append(item)
+    found = []
+    for members in buckets.values():
+        upheld = [m for m in members if m.outcome == "upheld"]
+        overturned = [m for m in members if m.outcome == "overturned"]
+        for u, o in product(upheld, overturned):
+            path = one_difference(u, o)
+            if path is not None:
+                found.append((_pair_rank(u, o), path, u, o))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    return [{"topic": u.topic, "kind": {k: json.loads(v) for k, v in u.kind},
+             "differs_in": {"fact": path, "upheld": _read(u, path), "overturned": _read(o, path)},
+             "facts_shared": len(u.kind) + len(u.numbers) + sum(1 for p, _ in u.facts if p != path),
+             "deciding_facts": {p: json.loads(v) for p, v in u.facts if p != path},
+             "upheld": _described(u), "overturned": _described(o),
+             "quantity_ratio": round(quantity_ratio(u, o) or 1.0, 4)}
+            for _, path, u, o in found]
 
 
 def kind_label(item: dict[str, Any]) -> str:

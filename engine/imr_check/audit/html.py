@@ -18,7 +18,7 @@ from .letter_pages import page_link
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;margin:0;background:#f6f7f9}
-main{max-width:1100px;margin:0 auto;padding:24px 28px 60px;background:#fff}
+main{max-width:1300px;margin:0 auto;padding:24px 28px 60px;background:#fff}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:34px 0 10px;border-bottom:2px solid #e3e6ea;padding-bottom:4px}
 h3{font-size:15px;margin:20px 0 8px}.meta{color:#5b6472;margin:0 0 18px}
 table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums}
@@ -45,7 +45,7 @@ ul{margin:4px 0 8px 18px;padding:0}code{font-size:12px;background:#f1f3f5;paddin
 th.sort{cursor:pointer;user-select:none}th.sort:after{content:" ↕";color:#9aa3ad;font-weight:400}
 .filters{margin:6px 0;font-size:13px}.filters label{margin-right:12px}.filters select,.filters input{font-size:13px}
 .pair{margin:2px 0}.group{border-left:3px solid #c8553d;padding:4px 10px;margin:10px 0}
-tr[hidden]{display:none}
+tr[hidden]{display:none}.nav{font-size:13px;margin:4px 0 10px}
 """
 
 # Sorting by a column (click its heading) and filtering rows (the selects and boxes above a table).
@@ -428,6 +428,23 @@ def _consistency(block: dict[str, Any]) -> str:
                      + (f'<p class="note">{more} more pairs in audit.json.</p>' if more > 0 else "") + "</div>")
     if block["groups_found"] > len(block["groups"]):
         parts.append(f'<p class="note">The first {len(block["groups"])} groups; all are in audit.json.</p>')
+    nearly = block.get("nearly_alike") or []
+    parts.append(f"<h3>Nearly alike: one deciding fact apart ({block.get('nearly_alike_pairs_found', 0)} pairs)</h3>"
+                 '<p class="note">Upheld–overturned pairs alike in everything but one deciding fact (its value differs, '
+                 "or the rules read it for one item only). They are not alike: judge whether that one fact is a "
+                 "reason to decide differently.</p>")
+    for pair in nearly:
+        differs = pair["differs_in"]
+        kind = ", ".join(f"{k} {_value(v)}" for k, v in pair["kind"].items()) or "no request kind read"
+        parts.append(
+            f'<div class="group"><b>{escape(pair["topic"] or "")}</b> · {escape(kind)} · {pair["facts_shared"]} facts '
+            f'shared · differs in <code>{escape(differs["fact"])}</code>: {escape(_value(differs["upheld"]))} (upheld) '
+            f'against {escape(_value(differs["overturned"]))} (overturned)<br>'
+            f'<span class="tag upheld">upheld</span> <a href="{escape(pair["upheld"]["link"])}">'
+            f'{escape(pair["upheld"]["case_id"])} — {escape(pair["upheld"]["item"])}</a><br>'
+            f'<span class="tag overturned">overturned</span> <a href="{escape(pair["overturned"]["link"])}">'
+            f'{escape(pair["overturned"]["case_id"])} — {escape(pair["overturned"]["item"])}</a>'
+            f'<br><span class="note">shared deciding facts: {_fact_list(pair["deciding_facts"])}</span></div>')
     return "".join(parts)
 
 
@@ -496,13 +513,22 @@ def _item_table(rows: list[dict[str, Any]], total: int) -> str:
             "<th>deciding rules</th><th>agrees</th></tr></thead><tbody>" + "".join(body) + "</tbody></table></div>")
 
 
+_NAV = ('<p class="nav">' + " · ".join(
+    f'<a href="#{anchor}">{label}</a>' for anchor, label in (
+        ("agreement", "agreement"), ("by_topic", "by topic"), ("by_reviewer_specialty", "by specialty"),
+        ("by_guideline_cited", "by guideline"), ("consistency", "alike cases decided differently"),
+        ("overturn-rates", "overturn rates"), ("undetermined", "undetermined"), ("missing", "missing documentation"),
+        ("items-table", "every item"), ("disagreements", "disagreements"), ("not-read", "files not read"))) + "</p>")
+
+
 def write_report(out: IO[str], title: str, summary: dict[str, Any], errors: list[dict[str, str]],
                  disagreements: IO[str], disagreement_count: int, provenance: dict[str, Any]) -> None:
     out.write(f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
               f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{_CSS}</style></head><body><main>')
     out.write(_header(title, summary, provenance))
+    out.write(_NAV)
     out.write(_cards(summary))
-    out.write("<h2>How often the reviewers' outcomes follow the guideline criteria</h2>")
+    out.write('<h2 id="agreement">How often the reviewers\' outcomes follow the guideline criteria</h2>')
     out.write('<p class="note">A decided item is one the rules certify (predicting overturned) or modify or '
               "non-certify (predicting upheld). Most IMR items are upheld, so the always-“upheld” baseline is "
               "scored beside the rules on the same items; kappa is agreement beyond chance (undefined when both "
@@ -511,20 +537,20 @@ def write_report(out: IO[str], title: str, summary: dict[str, Any], errors: list
     out.write('<div class="charts"><div>' + _overall(summary) + "</div><div><h3>Confusion matrix</h3>"
               + _confusion(summary) + "</div></div>")
     for key, name in (("by_topic", "topic"), ("by_reviewer_specialty", "reviewer specialty")):
-        out.write(f"<h2>By {name}</h2>" + _charts(name, summary[key]) + _breakdown(name, summary[key], key))
-    out.write("<h2>By guideline cited</h2>" + _breakdown("guideline cited", summary["by_guideline_cited"],
+        out.write(f'<h2 id="{key}">By {name}</h2>' + _charts(name, summary[key]) + _breakdown(name, summary[key], key))
+    out.write('<h2 id="by_guideline_cited">By guideline cited</h2>' + _breakdown("guideline cited", summary["by_guideline_cited"],
                                                          "by_guideline_cited"))
     if "consistency" in summary:
-        out.write("<h2>Alike cases decided differently</h2>" + _consistency(summary["consistency"]))
+        out.write('<h2 id="consistency">Alike cases decided differently</h2>' + _consistency(summary["consistency"]))
     if "overturn_rates" in summary:
-        out.write("<h2>Overturn rates by group</h2>" + _overturn_rates(summary["overturn_rates"]))
+        out.write('<h2 id="overturn-rates">Overturn rates by group</h2>' + _overturn_rates(summary["overturn_rates"]))
     if "undetermined" in summary:
-        out.write("<h2>Items the rules could not decide</h2>" + _undetermined(summary["undetermined"]))
+        out.write('<h2 id="undetermined">Items the rules could not decide</h2>' + _undetermined(summary["undetermined"]))
     if "top_missing_documentation" in summary:
-        out.write("<h2>Documentation most often missing</h2>" + _top_missing(summary["top_missing_documentation"]))
+        out.write('<h2 id="missing">Documentation most often missing</h2>' + _top_missing(summary["top_missing_documentation"]))
     if "item_table" in summary:
-        out.write(f"<h2>Every item ({summary['items']})</h2>" + _item_table(summary["item_table"], summary["items"]))
-    out.write(f"<h2>Disagreements ({disagreement_count})</h2>")
+        out.write(f'<h2 id="items-table">Every item ({summary["items"]})</h2>' + _item_table(summary["item_table"], summary["items"]))
+    out.write(f'<h2 id="disagreements">Disagreements ({disagreement_count})</h2>')
     if disagreement_count:
         out.write('<p class="note">Items where the prediction from the guideline criteria differs from the '
                   "reviewer's outcome; open one for the facts, the sentences they were read from and the clauses, "
@@ -532,7 +558,7 @@ def write_report(out: IO[str], title: str, summary: dict[str, Any], errors: list
         shutil.copyfileobj(disagreements, out)
     else:
         out.write('<p class="note">None.</p>')
-    out.write(f"<h2>Files not read ({len(errors)})</h2>")
+    out.write(f'<h2 id="not-read">Files not read ({len(errors)})</h2>')
     if errors:
         out.write('<table class="wide prose"><tr><th>file</th><th>why</th></tr>' + "".join(
             f'<tr><td class="text"><code>{escape(e["path"])}</code></td><td class="text">{escape(e["message"])}</td></tr>'

@@ -28,8 +28,8 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#
 main{max-width:1200px;margin:0 auto;padding:20px 28px 60px;background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:2px solid #e3e6ea;padding-bottom:3px}
 .meta,.note{color:#5b6472;font-size:13px}
-.sides{display:grid;grid-template-columns:minmax(260px,1fr) 2fr;gap:16px}
-.side{border:1px solid #e3e6ea;border-radius:6px;padding:8px 12px}.side h3{margin:0 0 6px;font-size:14px}
+.sides{display:grid;grid-template-columns:minmax(240px,1fr) minmax(0,2.2fr);gap:16px}
+.side{border:1px solid #e3e6ea;border-radius:6px;padding:8px 12px;min-width:0;overflow-x:auto}.side h3{margin:0 0 6px;font-size:14px}
 table{border-collapse:collapse;width:100%;margin:4px 0 8px}th,td{padding:3px 6px;border-bottom:1px solid #e6e8eb;
 text-align:left;vertical-align:top}th{background:#f1f3f5}
 .tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;margin-left:6px}
@@ -186,7 +186,7 @@ def render(letter: dict[str, Any], provenance: dict[str, Any], text: Optional[st
            f'<code>{escape(provenance["rules_fingerprint"][:19])}</code> · schema {escape(provenance["schema_version"])}'
            f' · generated {escape(provenance["generated_at"])}</p>']
     out += [_item(item, links) for item in letter["items"]]
-    out.append("<h2>The letter</h2>")
+    out.append('<h2 id="letter">The letter</h2>')
     if text is not None:
         out.append(f'<p class="note">Highlighted: the sentences facts were read from ({len(spans)}); hover for the '
                    "facts, follow a fact's [read here] to its sentence.</p>")
