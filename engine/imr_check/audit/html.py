@@ -113,7 +113,7 @@ def interval_text(interval: Optional[Any], kind: str = "share") -> str:
         return ""
     low, high = interval
     if kind == "kappa":
-        return f"{low:.2f}–{high:.2f}"
+        return f"{low + 0.0:.2f}–{high + 0.0:.2f}".replace("-0.00", "0.00")
     return f"{100 * low:.1f}–{100 * high:.1f}%"
 
 
