@@ -188,8 +188,9 @@ def test_undetermined_items_are_listed_with_their_reason_and_the_rule_files_note
         assert summary["by_reason"][item["reason"]] >= 1
         listed = [i for i in summary["listed"] if i["item"] == item["item"]]
         assert listed and listed[0]["link"] == page_link("CM16-0000071", str(tmp_path / "a.yaml"), item["index"])
-        if item["not_encoded"]:
-            assert summary["not_encoded_by_topic"][item["topic"]] == item["not_encoded"]
+        assert item["not_encoded"], "the fixture's undetermined item must have a topic with not_encoded notes"
+        assert summary["not_encoded_by_topic"][item["topic"]] == list(dict.fromkeys(item["not_encoded"]))
+    assert undetermined, "the fixture must hold an undetermined item"
 
 
 def test_the_top_missing_documentation_counts_the_facts_behind_non_certifications():

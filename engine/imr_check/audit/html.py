@@ -43,7 +43,9 @@ ul{margin:4px 0 8px 18px;padding:0}code{font-size:12px;background:#f1f3f5;paddin
 .ci{color:#5b6472;font-size:11px;white-space:nowrap}.small{color:#9a6700;font-size:11px;font-weight:600}
 .warning{border:1px solid #e0b252;background:#fff6e0;border-radius:6px;padding:8px 12px;margin:10px 0}
 th.sort{cursor:pointer;user-select:none}th.sort:after{content:" ↕";color:#9aa3ad;font-weight:400}
-.filters{margin:6px 0;font-size:13px}.filters label{margin-right:12px}.filters select,.filters input{font-size:13px}
+.filters{margin:6px 0;font-size:13px}.filters label{margin-right:12px;white-space:nowrap}
+.filters select,.filters input{font-size:13px;max-width:240px}
+#items td:first-child{white-space:nowrap}#items td:nth-child(8){overflow-wrap:anywhere;font-size:12px}
 .pair{margin:2px 0}.group{border-left:3px solid #c8553d;padding:4px 10px;margin:10px 0}
 tr[hidden]{display:none}.nav{font-size:13px;margin:4px 0 10px}
 """
@@ -52,8 +54,10 @@ tr[hidden]{display:none}.nav{font-size:13px;margin:4px 0 10px}
 # Plain script, inline: the report must open offline and fetch nothing.
 _SCRIPT = """
 function cellValue(row, column) {
-  const cell = row.cells[column]; const v = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
-  const n = parseFloat(v); return cell.dataset.sort !== undefined && !isNaN(n) ? n : v.toLowerCase();
+  const cell = row.cells[column]; const text = cell.textContent.trim();
+  if (cell.dataset.sort !== undefined) return parseFloat(cell.dataset.sort);
+  const first = text.split(" ")[0];  // "12", "45.2%", "3/40": a number first
+  return /^-?\d+(\.\d+)?(%|\/\d+)?$/.test(first) ? parseFloat(first) : text.toLowerCase();
 }
 document.querySelectorAll("table.sortable").forEach(function (table) {
   table.tHead.querySelectorAll("th").forEach(function (th, column) {
@@ -455,9 +459,11 @@ def _undetermined(block: dict[str, Any]) -> str:
                      + "".join(f'<tr><td class="text">{escape(reason)}</td><td>{n}</td></tr>'
                                for reason, n in block["by_reason"].items()) + "</tbody></table>")
     if block["not_encoded_by_topic"]:
-        parts.append("<h3>What the rule files deliberately leave out (their <code>not_encoded</code> notes)</h3><ul>"
+        parts.append("<details><summary>What the rule files of these topics deliberately leave out (their "
+                     "<code>not_encoded</code> notes)</summary><ul>"
                      + "".join(f"<li><b>{escape(topic)}</b><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes)
-                               + "</ul></li>" for topic, notes in block["not_encoded_by_topic"].items()) + "</ul>")
+                               + "</ul></li>" for topic, notes in block["not_encoded_by_topic"].items())
+                     + "</ul></details>")
     if block["listed"]:
         rows = "".join(f'<tr><td class="text"><a href="{escape(i["link"])}">{escape(i["case_id"])}</a></td>'
                        f'<td class="text">{escape(i["item"])}</td><td class="text">{escape(i["topic"])}</td>'
@@ -537,9 +543,9 @@ def write_report(out: IO[str], title: str, summary: dict[str, Any], errors: list
     out.write('<div class="charts"><div>' + _overall(summary) + "</div><div><h3>Confusion matrix</h3>"
               + _confusion(summary) + "</div></div>")
     for key, name in (("by_topic", "topic"), ("by_reviewer_specialty", "reviewer specialty")):
-        out.write(f'<h2 id="{key}">By {name}</h2>' + _charts(name, summary[key]) + _breakdown(name, summary[key], key))
+        out.write(f'<h2 id="{key}">By {name}</h2>' + _charts(name, summary[key]) + _breakdown(name, summary[key], f"table-{key}"))
     out.write('<h2 id="by_guideline_cited">By guideline cited</h2>' + _breakdown("guideline cited", summary["by_guideline_cited"],
-                                                         "by_guideline_cited"))
+                                                         "table-by_guideline_cited"))
     if "consistency" in summary:
         out.write('<h2 id="consistency">Alike cases decided differently</h2>' + _consistency(summary["consistency"]))
     if "overturn_rates" in summary:

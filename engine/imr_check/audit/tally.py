@@ -130,7 +130,8 @@ class Tally:
         self.undetermined_reasons[item["reason"]] += 1
         topic = item["topic"] or NOT_RECOGNISED
         if item["not_encoded"]:
-            self.not_encoded.setdefault(topic, item["not_encoded"])
+            # Several rule files of one topic (one per guideline version) may repeat a note.
+            self.not_encoded.setdefault(topic, list(dict.fromkeys(item["not_encoded"])))
         if len(self.undetermined) < UNDETERMINED_LISTED:
             self.undetermined.append({"case_id": letter["case_id"], "item": item["item"], "topic": topic,
                                       "reason": item["reason"], "actual_outcome": item["actual_outcome"],
