@@ -52,7 +52,7 @@ tr[hidden]{display:none}.nav{font-size:13px;margin:4px 0 10px}
 
 # Sorting by a column (click its heading) and filtering rows (the selects and boxes above a table).
 # Plain script, inline: the report must open offline and fetch nothing.
-_SCRIPT = """
+_SCRIPT = r"""
 function cellValue(row, column) {
   const cell = row.cells[column]; const text = cell.textContent.trim();
   if (cell.dataset.sort !== undefined) return parseFloat(cell.dataset.sort);
