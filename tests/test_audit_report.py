@@ -379,3 +379,28 @@ def test_the_fingerprint_changes_with_any_rule_file(monkeypatch, tmp_path: Path)
         assert provenance.rules_fingerprint() != before
     finally:
         provenance.rules_fingerprint.cache_clear()
+
+
+def test_the_dev_corpus_letter_pages_highlight_the_evidence_where_the_reader_found_it(tmp_path: Path):
+    from imr_check.audit.letter_pages import _letter_text, _spans
+
+    corpus = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus} is absent: the dev corpus is read from ../shared")
+    out = tmp_path / "out"
+    run = run_audit([str(corpus)], jobs=2, out_dir=out)
+    pages = list((out / FOLDER).iterdir())
+    assert len(pages) == run.summary["letters"]
+    evidence = held = 0
+    for letter in sorted(corpus.glob("*.pdf")):
+        result = audit_file(str(letter))
+        if "letter" not in result:
+            continue
+        text, problem = _letter_text(str(letter))
+        assert problem is None, problem
+        found = result["letter"]["evidence"]
+        evidence += sum(1 for entries in found.values() for e in entries if e["offset"] is not None)
+        held += sum(len(keys) for keys in _spans(text, found).values())
+    # Every fact's evidence the reader found is highlighted where its offset points.
+    assert evidence > 0 and held == evidence
+    assert all('<pre class="letter">' in page.read_text() for page in pages)
