@@ -88,7 +88,7 @@ def print_by_topic(rows: list[tuple[str, bool, str | None, str | None]], scope: 
         return (f"  {name:28} {len(selected):5} {s.decided:7} {agree} {base} {kappa}   {overturned:3} "
                 f"({decided_overturned} decided, recall {recall})")
 
-    print(f"\nby topic, {scope} (agreement and kappa on decided items; kappa is 1.00 by convention when")
+    print(f"\nby topic, {scope} (agreement and kappa on decided items; kappa is undefined, '-', when")
     print("both sides used one label)")
     print(f"  {'topic':28} {'items':>5} {'decided':>7} {'agree':>6} {'always':>6} {'kappa':>6}   overturned")
     dev = [r for r in rows if r[1]]

@@ -394,8 +394,13 @@ def test_extract_writes_the_complete_items_of_a_cut_off_letter_and_exits_2(tmp_p
 def test_an_audit_reads_the_complete_items_of_a_cut_off_letter_and_reports_the_rest(tmp_path):
     from imr_check.audit import run_audit
 
-    (tmp_path / "cut.txt").write_text(CUT_AFTER_HEADER)
-    (tmp_path / "whole.txt").write_text(HEADER)
-    run = run_audit([str(tmp_path)], jobs=1)
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "cut.txt").write_text(CUT_AFTER_HEADER)
+    (letters / "whole.txt").write_text(HEADER)
+    out = tmp_path / "out"
+    run = run_audit([str(letters)], jobs=1, out_dir=out)
     assert [(e["path"].endswith("cut.txt"), "cut off after item 3" in e["message"]) for e in run.errors] == [(True, True)]
     assert (run.summary["files"], run.summary["letters"], run.summary["errors"], run.summary["items"]) == (2, 2, 1, 7)
+    report = (out / "report.html").read_text()
+    assert "Files not read in full (1)" in report and "cut off after item 3" in report

@@ -34,6 +34,22 @@ class Format(str, Enum):
     yaml = "yaml"
 
 
+def _version(value: bool) -> None:
+    if value:
+        from .audit.provenance import version_text
+
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and the fingerprint of the rules and guidelines, and exit"),
+) -> None:
+    """Re-check IMR determinations against the MTUS criteria. `imr-check CASE.yaml` evaluates a case file."""
+
+
 def _fail(error: Exception) -> None:
     _err.print(f"[bold red]error:[/bold red] {error}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
@@ -208,11 +224,14 @@ def audit(
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", file_okay=False, help="Write audit.json, items.csv, items.parquet and report.html here"),
     output_format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text or json"),
+    dev_corpus: bool = typer.Option(
+        False, "--dev-corpus", help="These letters were read while the rules were built (e.g. ../shared/corpus/dev): "
+        "the report warns that agreement on them is optimistic"),
 ) -> None:
     """Reviewer consistency over many letters: how often outcomes follow the guideline criteria."""
     from .audit.command import audit_command
 
-    raise typer.Exit(audit_command(paths, jobs, out, output_format.value))
+    raise typer.Exit(audit_command(paths, jobs, out, output_format.value, used_to_build_rules=dev_corpus))
 
 
 @app.command()
