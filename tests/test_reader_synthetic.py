@@ -263,6 +263,11 @@ def test_topics(text, topic):
     ("Weight loss program for 12 weeks", "weight_loss_program"),
     ("Nutritional counseling, 6 sessions", "weight_loss_program"),
     ("Gym membership for weight loss", "gym_membership"),
+    # a request that opens with a consultation asks for the consultation, not the operation it names
+    ("Consult with a knee replacement specialist for a total knee arthroplasty", "consultation"),
+    ("Referral to a hand surgeon for carpal tunnel release", "consultation"),
+    ("Total knee arthroplasty with a pre-operative consult", "surgical_associated_service"),
+    ("Right knee arthroscopy with meniscectomy", "surgery"),
 ])
 def test_topics_of_services_named_by_the_guidelines(text, topic):
     assert parse_request(text).topic == topic
