@@ -8,7 +8,8 @@ a topic, items the rules decide, agreement with the reviewers, Cohen's kappa, re
 items beside the always-upheld baseline, and letters per second; then the same by topic, for the
 dev letters alone and with the seeds. `--facts` also prints, for every
 fact path, how many cases (clinical.*, patient.*) or requests (request.*) the reader filled, and the
-true/false split of the boolean ones.
+true/false split of the boolean ones. Last, the surgical items (every surgery and each item tied to
+one) per fold of the dev corpus.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 from imr_check import evaluate_case, load_knowledge
+from imr_check.folds import fold_of_path
 from imr_check.reader import letter_text, read_letter_text
 from imr_check.reader.text import normalise
 from imr_check.stats import summarize
@@ -94,6 +96,36 @@ def print_by_topic(rows: list[tuple[str, bool, str | None, str | None]]) -> None
     print(line("dev letters and seeds", [(p, a) for _, _, p, a in rows]))
 
 
+SURGICAL_TOPICS = ("surgery", "surgical_associated_service")
+
+
+def surgical_rows(case, result) -> list[tuple[str | None, str | None]]:
+    """A surgical letter's surgeries and every item tied to one (associated with it, or filed as associated)."""
+    surgeries = {r.id or case.request_id(i) for i, r in enumerate(case.requests) if r.topic == "surgery"}
+    rows = []
+    for request, got in zip(case.requests, result.requests):
+        if request.topic in SURGICAL_TOPICS or request.associated_with in surgeries:
+            rows.append((got.predicted_outcome, got.actual_outcome))
+    return rows
+
+
+def print_surgical(folded: dict[str, list[tuple[str | None, str | None]]]) -> None:
+    """Surgical items (surgeries and the items tied to them) per fold: validation only as an aggregate."""
+    print("\nsurgical items (surgeries and the items tied to them), dev letters by fold")
+    print(f"  {'fold':12} {'items':>5} {'decided':>7} {'agree':>6} {'always':>6} {'kappa':>6}   overturned")
+    for fold in ("tuning", "validation"):
+        selected = folded.get(fold, [])
+        s = summarize(selected)
+        overturned = sum(1 for _, a in selected if a == "overturned")
+        decided_overturned = sum(1 for p, a in selected if a == "overturned" and p is not None)
+        agree = "   -  " if s.agreement is None else f"{s.agreement:6.1%}"
+        base = "   -  " if s.baseline_agreement is None else f"{s.baseline_agreement:6.1%}"
+        kappa = "   -  " if s.kappa is None else f"{s.kappa:6.2f}"
+        recall = "-" if s.recall_overturned is None else f"{s.recall_overturned:.0%}"
+        print(f"  {fold:12} {len(selected):5} {s.decided:7} {agree} {base} {kappa}   {overturned:3} "
+              f"({decided_overturned} decided, recall {recall})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
@@ -115,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     blocks = outcomes_expected = items = outcomes_right = with_topic = 0
     rows = []
     by_topic: list[tuple[str, bool, str | None, str | None]] = []
+    surgical: dict[str, list[tuple[str | None, str | None]]] = {}
     for path, case in cases.items():
         text = normalise(texts[path])
         blocks += len(re.findall(r"^Decision rationale:", text, re.M))
@@ -127,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         for request in results[path].requests:
             rows.append((request.predicted_outcome, request.actual_outcome))
             by_topic.append((request.topic, path.suffix == ".pdf", request.predicted_outcome, request.actual_outcome))
+        fold = fold_of_path(path) if path.suffix == ".pdf" else None
+        if fold is not None:
+            surgical.setdefault(fold, []).extend(surgical_rows(case, results[path]))
     summary = summarize(rows)
     total = evaluated - started
 
@@ -150,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"time: text {extracted - started:.2f} s, read {read - extracted:.2f} s, evaluate {evaluated - read:.2f} s; "
           f"{len(cases) / total:.1f} letters/s end to end")
     print_by_topic(by_topic)
+    print_surgical(surgical)
     if args.facts:
         print_fill_counts(list(cases.values()))
     return 0 if items == blocks and outcomes_right == outcomes_expected == items else 1
