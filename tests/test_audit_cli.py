@@ -45,7 +45,7 @@ def test_text_format_prints_the_summary_tables_and_out_writes_the_four_files_and
     result = run(str(small_folder(tmp_path)), "--out", "report", "-j", "1", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for heading in ("Agreement with the reviewers' outcomes", "Confusion matrix", "By topic",
-                    "By reviewer specialty", "By guideline cited", "Files not read (1)"):
+                    "By reviewer specialty", "By guideline cited", "Files not read in full (1)"):
         assert heading in result.stdout
     assert "Anesthesiology" in result.stdout
     assert result.stderr == ""  # no progress bar when stderr is not a terminal

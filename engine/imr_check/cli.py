@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .case import Case, load_case
-from .errors import EngineError, InputError
+from .errors import EngineError, IncompleteLetter, InputError
 from .evaluate import evaluate_case
 from .facts import fact_specs
 from .knowledge import load_knowledge
@@ -243,18 +243,24 @@ def extract(
     from .reader import read_letter
     from .reader.export import case_yaml, write_atomically
 
+    incomplete: Optional[IncompleteLetter] = None
     try:
         case = read_letter(letter)
+    except IncompleteLetter as error:
+        # A letter cut off after complete items: write those, then fail naming what was lost.
+        incomplete, case = error, error.case
     except InputError as error:
         _fail(error)
     text = case_yaml(case)
     if output is None:
         print(text, end="")
-        return
-    try:
-        write_atomically(output, text)
-    except OSError as error:
-        _fail(InputError.single(str(output), f"cannot be written ({error.strerror or error})"))
+    else:
+        try:
+            write_atomically(output, text)
+        except OSError as error:
+            _fail(InputError.single(str(output), f"cannot be written ({error.strerror or error})"))
+    if incomplete is not None:
+        _fail(incomplete)
 
 
 def main() -> None:

@@ -564,7 +564,7 @@ def write_report(out: IO[str], title: str, summary: dict[str, Any], errors: list
         shutil.copyfileobj(disagreements, out)
     else:
         out.write('<p class="note">None.</p>')
-    out.write(f'<h2 id="not-read">Files not read ({len(errors)})</h2>')
+    out.write(f'<h2 id="not-read">Files not read in full ({len(errors)})</h2>')
     if errors:
         out.write('<table class="wide prose"><tr><th>file</th><th>why</th></tr>' + "".join(
             f'<tr><td class="text"><code>{escape(e["path"])}</code></td><td class="text">{escape(e["message"])}</td></tr>'

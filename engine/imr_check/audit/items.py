@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..case import Case, load_case
-from ..errors import EngineError, InputError
+from ..errors import EngineError, IncompleteLetter, InputError
 from ..evaluate import engine_for, evaluate_case
 from ..facts import request_facts
 from ..knowledge import load_knowledge
@@ -93,8 +93,13 @@ def audit_file(path: str) -> dict[str, Any]:
     reviewer's side beside the rules', the facts each rule read) with the evidence offsets, for the
     letter's page and the consistency groups. Never raises: one bad file must not stop a batch of thousands.
     """
+    incomplete = None
     try:
-        case = read(path)
+        try:
+            case = read(path)
+        except IncompleteLetter as error:
+            # Cut off after some complete items: audit those, and report the rest as an error.
+            incomplete, case = error, error.case
         result = evaluate_case(case, load_knowledge())
     except InputError as error:
         return {"path": path, "error": problem_text(error, path)}
@@ -121,7 +126,10 @@ def audit_file(path: str) -> dict[str, Any]:
                      for key, found in sorted(case.evidence.items())},
         "items": items,
     }
-    return {"path": path, "rows": rows, "details": details, "letter": letter}
+    audited = {"path": path, "rows": rows, "details": details, "letter": letter}
+    if incomplete is not None:
+        audited["error"] = problem_text(incomplete, path)
+    return audited
 
 
 def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str) -> dict[str, Any]:

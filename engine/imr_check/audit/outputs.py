@@ -95,6 +95,7 @@ class AuditOutputs:
     def add(self, audited: dict[str, Any]) -> None:
         if "error" in audited:
             self.errors.append({"path": audited["path"], "message": audited["error"]})
+        if "rows" not in audited:
             return
         for row in audited["rows"]:
             if self.has_json:

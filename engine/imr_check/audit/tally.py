@@ -85,6 +85,7 @@ class Tally:
         self.files += 1
         if "error" in audited:
             self.errors += 1
+        if "rows" not in audited:
             return
         self.letters += 1
         for name in BREAKDOWNS:

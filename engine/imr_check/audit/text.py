@@ -67,7 +67,7 @@ def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], consol
         console.print(f"[bold]Alike cases decided differently[/bold]: {consistency['groups_found']} groups, "
                       f"{consistency['pairs_found']} upheld-overturned pairs ({consistency['definition']})")
     if errors:
-        table = Table(title=f"Files not read ({len(errors)})", title_justify="left")
+        table = Table(title=f"Files not read in full ({len(errors)})", title_justify="left")
         table.add_column("file", overflow="fold")
         table.add_column("why", overflow="fold")
         for error in errors:
