@@ -95,3 +95,50 @@ def test_shipped_lexicon_serves_only_known_topics_and_reads_the_case_once():
     assert lexicon.case_concepts(), "the case-wide concepts are in the lexicon"
     assert all(t in topics() for g in groups.values() for t in g.spec.topics or [])
     assert [g.name for g in lexicon.request_groups("acupuncture")] == ["improvement"]
+
+
+def _examples():
+    for group in lexicon.concept_groups().values():
+        for spec, concept in zip(group.spec.concepts, group.concepts):
+            for example in spec.examples:
+                yield pytest.param(concept, example.text, example.value, id=f"{spec.fact}: {example.text[:40]}")
+
+
+@pytest.mark.parametrize(("concept", "text", "expected"), list(_examples()))
+def test_lexicon_example(concept, text, expected):
+    """Each example a concept of reader/lexicon/concepts.yaml gives reads as the lexicon says."""
+    from imr_check.reader.clinical import Facts, read_concepts
+    from imr_check.reader.text import Sentence
+
+    facts = Facts()
+    read_concepts([concept], [(1, Sentence(text, 0, "summary"))], "", facts)
+    assert facts.values.get(concept.path) == expected
+
+
+def test_the_lexicon_carries_examples_on_both_sides():
+    values = {example[2] for example in (p.values for p in _examples())}
+    assert {True, False, None} <= values
+
+
+def test_a_declared_fact_that_is_already_a_case_field_names_its_line(tmp_path, monkeypatch):
+    from imr_check import declared_facts as module
+
+    (tmp_path / "facts.yaml").write_text("clinical:\n  red_flags: {description: again}\n")
+    monkeypatch.setattr(module, "rules_dir", lambda: tmp_path)
+    module._file.cache_clear()
+    try:
+        with pytest.raises(RuleLoadError) as error:
+            module.declared_facts("clinical", {"red_flags"})
+        assert error.value.problems[0].line == 2 and "already a field" in error.value.problems[0].message
+    finally:
+        module._file.cache_clear()
+
+
+def test_declared_facts_are_optional_booleans_of_the_case_model():
+    from imr_check.case import Clinical, Request
+    from imr_check.declared_facts import declared_facts
+
+    for model, section in ((Clinical, "clinical"), (Request, "request")):
+        for name, description in declared_facts(section, set()).items():
+            field = model.model_fields[name]
+            assert field.default is None and field.description == description

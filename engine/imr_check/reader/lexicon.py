@@ -45,6 +45,13 @@ def _optional_phrases(value: Optional[list[Phrase]]) -> Optional[list[Phrase]]:
     return None if value is None else check_phrases(value)
 
 
+class Example(_Strict):
+    """A sentence and what the concept makes of it (true, false, or null: not read), checked by the test suite."""
+
+    text: str = Field(min_length=1)
+    value: Optional[bool]
+
+
 class ConceptSpec(_Strict):
     fact: str = Field(pattern=r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
     phrases: list[Phrase]
@@ -53,6 +60,8 @@ class ConceptSpec(_Strict):
     needs: Optional[list[Phrase]] = None
     excludes: Optional[list[Phrase]] = None
     uncertain_is_present: bool = False
+    # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
+    examples: list[Example] = Field(default_factory=list)
 
     _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
     _needs = field_validator("needs", "excludes")(lambda cls, v: _optional_phrases(v))
