@@ -142,3 +142,50 @@ def test_declared_facts_are_optional_booleans_of_the_case_model():
         for name, description in declared_facts(section, set()).items():
             field = model.model_fields[name]
             assert field.default is None and field.description == description
+
+
+def _context_file(tmp_path, triggers):
+    text = ("reach: {forward_words: 14, backward_words: 8, documentation_forward_words: 30}\n"
+            "triggers:\n" + triggers +
+            "terminators: {words: [but], marks: [';']}\n")
+    path = tmp_path / "context.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_context_lexicon_needs_each_trigger_set_once(tmp_path):
+    from imr_check.reader.context import ContextFile
+
+    path = _context_file(tmp_path, "  - {category: negation, direction: forward, phrases: [{literal: 'no'}]}\n"
+                                   "  - {category: negation, direction: forward, phrases: [{literal: 'not'}]}\n")
+    with pytest.raises(RuleLoadError) as error:
+        load_model(path, ContextFile)
+    message = error.value.problems[0].message
+    assert "given twice: negation/forward" in message and "missing: alternative/forward" in message
+
+
+def test_context_trigger_with_an_unknown_category_names_its_line(tmp_path):
+    from imr_check.reader.context import ContextFile
+
+    path = _context_file(tmp_path, "  - {category: negation, direction: forward, phrases: [x]}\n"
+                                   "  - {category: negaton, direction: forward, phrases: [x]}\n")
+    with pytest.raises(RuleLoadError) as error:
+        load_model(path, ContextFile)
+    assert error.value.problems[0].line == 4 and "negaton" in error.value.problems[0].message
+
+
+@pytest.mark.parametrize(("sentence", "target", "status", "documentation"), [
+    ("There is no documentation of muscle spasm.", "muscle spasm", "negated", True),
+    ("He denies muscle spasm.", "muscle spasm", "negated", False),
+    ("Rule out muscle spasm.", "muscle spasm", "uncertain", False),
+    ("No weakness, negative straight leg raise, and intact muscle spasm.", "muscle spasm", "affirmed", False),
+    ("A lack of documentation of less pain as well as better function.", "better function", "negated", True),
+    ("No pain, but muscle spasm.", "muscle spasm", "affirmed", False),
+])
+def test_the_shipped_context_lexicon_governs_scope(sentence, target, status, documentation):
+    """The triggers and terminators of lexicon/context.yaml, applied: a trigger, its reach, what ends it."""
+    from imr_check.reader.context import assess
+
+    start = sentence.index(target)
+    mention = assess(sentence, start, start + len(target))
+    assert (mention.status, mention.documentation_negated) == (status, documentation)
