@@ -101,7 +101,17 @@ class Topic(_Strict):
     operation: bool = False
     invasive_procedure: bool = False
     in_use_fact: Optional[str] = Field(None, pattern=r"^clinical\.[a-z_]+$")
+    # Words that name the whole class ("NSAIDs", "narcotics"), beside its drugs' names, for in_use_fact.
+    in_use_words: list[Phrase] = Field(default_factory=list)
+    topical: bool = False
+    monitored_medication: bool = False
+    first_line_neuropathic: bool = False
     treatment: Treatment = Field(default_factory=Treatment)
+
+    @field_validator("in_use_words")
+    @classmethod
+    def _in_use_words(cls, value: list[Phrase]) -> list[Phrase]:
+        return check_phrases(value) if value else value
 
     @property
     def treatment_words(self) -> Optional[str]:

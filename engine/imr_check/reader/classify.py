@@ -606,9 +606,10 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
             if low:
                 drug.doses_per_day = round(24 / low, 1)
     drug.dosage_form = dosage_form(text)
-    if _TOPICAL.search(text) or topic == "topical_analgesic":
+    spec = topic_spec(topic)
+    if _TOPICAL.search(text) or spec.topical:
         drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"
-    elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or topic != "other":
+    elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or not spec.fallback:
         drug.route = "oral"
     ingredients = [" ".join(m.group(1).split()) for m in _INGREDIENT.finditer(text)]
     ingredients = [i for i in ingredients if not re.fullmatch(r"(?i)cream|gel|base|in", i)]
