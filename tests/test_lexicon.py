@@ -87,7 +87,7 @@ def test_concept_with_an_unknown_key_names_its_line(tmp_path):
             "      - {fact: clinical.x, phrases: [y], exclude: [z]}\n")
     with pytest.raises(RuleLoadError) as error:
         _load(tmp_path, text, lexicon.ConceptsFile)
-    assert error.value.problems[0].line == 7 and "unknown key 'exclude'" in error.value.problems[0].message
+    assert error.value.problems[0].line == 7 and "did you mean 'excludes'" in error.value.problems[0].message
 
 
 def test_shipped_lexicon_serves_only_known_topics_and_reads_the_case_once():
