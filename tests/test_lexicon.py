@@ -189,3 +189,24 @@ def test_the_shipped_context_lexicon_governs_scope(sentence, target, status, doc
     start = sentence.index(target)
     mention = assess(sentence, start, start + len(target))
     assert (mention.status, mention.documentation_negated) == (status, documentation)
+
+
+def test_request_lists_are_the_ones_the_reader_applies(tmp_path, monkeypatch):
+    folder = tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "requests.yaml").write_text("lists:\n  studies:\n    - {kind: mri, phrases: ['\\bmri\\b']}\n")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
+    lexicon._request_lists.cache_clear()
+    try:
+        with pytest.raises(RuleLoadError, match="missing: body_regions"):
+            list(lexicon.NamedKinds("studies"))
+    finally:
+        lexicon._request_lists.cache_clear()
+
+
+def test_shipped_request_lists_read_a_request():
+    from imr_check.reader.classify import parse_request
+
+    parsed = parse_request("Lumbar epidural steroid injection, transforaminal, L4-L5")
+    assert (parsed.topic, parsed.body_region, parsed.injection_approach) == ("injection", "lumbar_spine", "transforaminal")
+    assert parse_request("MRI of the left knee").study == "mri"

@@ -138,3 +138,46 @@ def concept(path: str) -> Concept:
 def request_groups(topic: str) -> list[Group]:
     """The groups read for a request of this topic, in the lexicon's order."""
     return [g for g in concept_groups().values() if g.spec.serves(topic)]
+
+
+class NamedKind(_Strict):
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    phrases: list[Phrase]
+
+    _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
+
+
+class RequestsFile(_Strict):
+    lists: dict[str, list[NamedKind]]
+
+
+# The lists the request readers apply (reader/classify.py); each must be in lexicon/requests.yaml.
+REQUEST_LISTS = ("body_regions", "studies", "modalities", "injection_types", "epidural_approaches", "stimulators",
+                 "equipment", "consultant_specialties", "home_health_services", "dosage_forms")
+
+
+@cache
+def _request_lists() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    path = LEXICON_DIR / "requests.yaml"
+    parsed, data = load_model(path, RequestsFile)
+    missing = [name for name in REQUEST_LISTS if name not in parsed.lists]
+    unknown = [name for name in parsed.lists if name not in REQUEST_LISTS]
+    if missing or unknown:
+        raise RuleLoadError([Problem(str(path), line_of(data, ("lists",)), "lists",
+                                     f"the lists are {', '.join(REQUEST_LISTS)}"
+                                     + (f"; missing: {', '.join(missing)}" if missing else "")
+                                     + (f"; unknown: {', '.join(unknown)}" if unknown else ""))])
+    return {name: tuple((k.kind, re.compile(joined(k.phrases), re.I)) for k in kinds)
+            for name, kinds in parsed.lists.items()}
+
+
+class NamedKinds:
+    """A list of lexicon/requests.yaml as (kind, pattern) pairs, in its order; read when first used."""
+
+    def __init__(self, name: str) -> None:
+        if name not in REQUEST_LISTS:
+            raise KeyError(name)
+        self.name = name
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(_request_lists()[self.name])
