@@ -161,10 +161,15 @@ class DrugEntry:
 def topics() -> dict[str, Topic]:
     path = rules_dir() / "topics.yaml"
     parsed, data = load_model(path, TopicsFile)
+    # A topic a drug class names (rules/drugs.yaml `classes`) is a drug topic.
+    named = {topic_id for topic_id in drug_class_topics().values() if topic_id}
+    parsed = parsed.model_copy(update={"topics": {
+        topic_id: topic.model_copy(update={"id": topic_id, "drug": topic.drug or topic_id in named})
+        for topic_id, topic in parsed.topics.items()}})
     problems = _topic_problems(parsed, data, str(path))
     if problems:
         raise RuleLoadError(problems)
-    return {topic_id: topic.model_copy(update={"id": topic_id}) for topic_id, topic in parsed.topics.items()}
+    return dict(parsed.topics)
 
 
 def topics_where(attribute: str) -> frozenset[str]:
@@ -235,9 +240,18 @@ def _drug_pattern() -> re.Pattern[str]:
 
 
 def lookup_drug(name: str) -> DrugEntry | None:
-    """Find a drug by any of its names; the first name found wins ('Norco 10/325mg' -> hydrocodone)."""
-    match = _drug_pattern().search(name.lower())
-    return drug_lexicon()[match.group(1)] if match else None
+    """Find a drug by any of its names; the first name found wins ('Norco 10/325mg' -> hydrocodone), except
+    that a drug whose class has no topic of its own yields to one that has ('APAP/codeine' -> codeine)."""
+    lexicon, class_topics = drug_lexicon(), drug_class_topics()
+    found = [lexicon[match.group(1)] for match in _drug_pattern().finditer(name.lower())]
+    with_topic = [entry for entry in found if class_topics.get(entry.drug_class)]
+    return (with_topic or found or [None])[0]
+
+
+@cache
+def drug_topics() -> frozenset[str]:
+    """The request topics a drug class names: a request under one of them is a drug, read as a prescription."""
+    return frozenset(topic for topic in drug_class_topics().values() if topic)
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:

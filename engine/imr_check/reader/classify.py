@@ -291,9 +291,20 @@ def classify_topic(text: str) -> str:
     return fallback_topic()
 
 
+# A drug with a laboratory word beside it is a test of its level ("vitamin D level", "serum vitamin D"), not a
+# prescription of it; a laboratory word elsewhere ("for pain level reduction") is not.
+_LAB_BEFORE = r"(?:serum|labs?|laboratory|level of)\W+(?:\w+\W+){0,2}?"
+_LAB_AFTER = r"\W+(?:[\w-]+\W+){0,2}?(?:levels?|assay|panel|test(?:s|ing)?)\b"
+
+
+def _names_a_level_test(text: str, names: tuple[str, ...]) -> bool:
+    name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
+    return bool(re.search(rf"\b{_LAB_BEFORE}{name}(?![a-z])|(?<![a-z]){name}{_LAB_AFTER}", text, re.I))
+
+
 def _drug_topic(text: str) -> Optional[str]:
     entry = lookup_drug(text)
-    if entry is None:
+    if entry is None or _names_a_level_test(text, entry.names):
         return None
     topic = drug_class_topics().get(entry.drug_class)
     return topic if topic in topics() else None
