@@ -101,7 +101,17 @@ class Topic(_Strict):
     operation: bool = False
     invasive_procedure: bool = False
     in_use_fact: Optional[str] = Field(None, pattern=r"^clinical\.[a-z_]+$")
+    # Words that name the whole class ("NSAIDs", "narcotics"), beside its drugs' names, for in_use_fact.
+    in_use_words: list[Phrase] = Field(default_factory=list)
+    topical: bool = False
+    monitored_medication: bool = False
+    first_line_neuropathic: bool = False
     treatment: Treatment = Field(default_factory=Treatment)
+
+    @field_validator("in_use_words")
+    @classmethod
+    def _in_use_words(cls, value: list[Phrase]) -> list[Phrase]:
+        return check_phrases(value) if value else value
 
     @property
     def treatment_words(self) -> Optional[str]:
@@ -151,10 +161,15 @@ class DrugEntry:
 def topics() -> dict[str, Topic]:
     path = rules_dir() / "topics.yaml"
     parsed, data = load_model(path, TopicsFile)
+    # A topic a drug class names (rules/drugs.yaml `classes`) is a drug topic.
+    named = {topic_id for topic_id in drug_class_topics().values() if topic_id}
+    parsed = parsed.model_copy(update={"topics": {
+        topic_id: topic.model_copy(update={"id": topic_id, "drug": topic.drug or topic_id in named})
+        for topic_id, topic in parsed.topics.items()}})
     problems = _topic_problems(parsed, data, str(path))
     if problems:
         raise RuleLoadError(problems)
-    return {topic_id: topic.model_copy(update={"id": topic_id}) for topic_id, topic in parsed.topics.items()}
+    return dict(parsed.topics)
 
 
 def topics_where(attribute: str) -> frozenset[str]:

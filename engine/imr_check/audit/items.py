@@ -29,8 +29,6 @@ COLUMNS = (
     "imr_decision_date",
 )
 LIST_COLUMNS = ("clauses", "deciding_rules", "missing_documentation", "guidelines")
-
-
 # What kind of request an item is, within its topic: two requests alike in kind ask for the same thing
 # (the same drug, study, injection, equipment, procedure, on the same body part).
 KIND_FACTS = (

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable, Optional
 
+from .lexicon import NamedKinds
 from ..vocabulary import drug_class_topics, fallback_topic, lookup_drug, topic as topic_spec, topics, topics_where
 
 @cache
@@ -23,23 +24,9 @@ def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
     return sorted(entries, key=lambda e: -e[0])
 
 
-_REGIONS: list[tuple[str, str]] = [
-    ("cervical_spine", r"cervical|\bneck\b|\bc\d-c?\d\b"),
-    ("thoracic_spine", r"thoracic|upper back|mid[- ]back|\bt\d{1,2}-t?\d{1,2}\b"),
-    ("lumbar_spine", r"lumbar|low(?:er)? back|lumbosacral|\bl\d-[ls]?\d\b"),
-    ("sacroiliac", r"sacroiliac|\bsi joint"),
-    ("shoulder", r"shoulder|rotator cuff|labral|labrum|acromio|\bslap\b"),
-    ("elbow", r"elbow"),
-    ("forearm_wrist_hand", r"wrist|\bhands?\b|fingers?\b|thumb|forearm|carpal"),
-    ("hip_pelvis", r"\bhips?\b|pelvi"),
-    ("knee", r"\bknees?\b"),
-    ("ankle_foot", r"ankle|\bfoot\b|\bfeet\b|\btoes?\b|heel|plantar"),
-    ("upper_extremity", r"upper extremit|\barms?\b"),
-    ("lower_extremity", r"lower extremit|\blegs?\b"),
-    ("head", r"\bhead\b|\bbrain\b|skull"),
-    ("chest", r"\bchest\b"),
-]
-_REGION_RE = [(region, re.compile(pattern, re.I)) for region, pattern in _REGIONS]
+# The named kinds a request text is read for (body regions, studies, injection types, equipment, ...) are data:
+# reader/lexicon/requests.yaml, each list in the order the code below applies it.
+_REGION_RE = NamedKinds("body_regions")
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -109,28 +96,10 @@ class ParsedRequest:
     is_trial: Optional[bool] = None
 
 
-_STUDIES = [
-    ("trigger_point_impedance_imaging", re.compile(r"impedance imaging|\btpii\b", re.I)),
-    ("mri", re.compile(r"\bmri\b|magnetic resonance", re.I)),
-    ("ct", re.compile(r"\bct\b|computed tomograph", re.I)),
-    ("bone_scan", re.compile(r"bone scan", re.I)),
-    ("x_ray", re.compile(r"x-?rays?\b|radiograph", re.I)),
-    ("ultrasound", re.compile(r"ultrasound|sonogra", re.I)),
-]
+_STUDIES = NamedKinds("studies")
 
 
-# The passive modality a request names, in the groups the guidelines treat one by one. Laser comes before
-# infrared heat ("infrared laser" is a laser); a request naming two modalities is left without one.
-_MODALITIES = [
-    ("laser", re.compile(r"laser|\blllt\b", re.I)),
-    ("ultrasound", re.compile(r"ultrasound|ultra-sound", re.I)),
-    ("electrical_stimulation", re.compile(r"electrical (?:muscle |nerve )?stimulation|e-?stim\b|\bems\b|"
-                                          r"electro-?stimulation", re.I)),
-    ("traction", re.compile(r"traction|spinolator", re.I)),
-    ("biofeedback", re.compile(r"biofeedback", re.I)),
-    ("heat_cold", re.compile(r"\bheat\b|\bice\b|\bcold (?:packs?|therapy)|\bhot (?:packs?|/cold)|hot/cold|"
-                             r"infrared|cryotherapy|heating pads?", re.I)),
-]
+_MODALITIES = NamedKinds("modalities")
 
 
 def passive_modality(text: str, topic: str) -> Optional[str]:
@@ -145,31 +114,8 @@ def passive_modality(text: str, topic: str) -> Optional[str]:
     return found[0] if len(found) == 1 else None
 
 
-# Injections, first match wins: the most specific name first.
-_INJECTION_TYPES = [
-    # A neurolytic agent on a facet joint's nerves is a neurotomy; otherwise it is injected in the epidural space
-    # (epidural neurolysis), which is percutaneous adhesiolysis.
-    ("facet_neurotomy", re.compile(r"(?:facet|medial branch|paravertebral).{0,40}neurolytic|neurolytic.{0,40}(?:facet|"
-                                   r"medial branch|paravertebral)", re.I)),
-    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|racz|neuroplasty|lysis of adhesions|neurolytic|neurolysis", re.I)),
-    ("facet_neurotomy", re.compile(r"radiofrequency|neurotomy|rhizotomy|ablation", re.I)),
-    ("medial_branch_block", re.compile(r"medial branch", re.I)),
-    ("facet_joint", re.compile(r"\bfacet", re.I)),
-    ("epidural_steroid", re.compile(r"epidural|\besi\b|transforaminal|interlaminar|caudal", re.I)),
-    # Botulinum toxin first: "Botox trigger point injections" are judged as botulinum toxin.
-    ("botulinum_toxin", re.compile(r"botox|botulinum|dysport|myobloc|xeomin", re.I)),
-    ("trigger_point", re.compile(r"trigger point|\btpi\b", re.I)),
-    ("platelet_rich_plasma", re.compile(r"platelet|\bprp\b", re.I)),
-    ("hyaluronic_acid", re.compile(r"hyaluron\w*|viscosupplement\w*|synvisc|orthovisc|supartz|euflexxa|hyalgan|"
-                                   r"monovisc|gel-?one|durolane|gelsyn|genvisc|hymovis|trivisc", re.I)),
-    ("ketorolac", re.compile(r"ketorolac|toradol", re.I)),
-    ("vitamin_b12", re.compile(r"\bb-?12\b|cyanocobalamin|methylcobalamin|vitamin b\b", re.I)),
-    ("corticosteroid_joint_or_soft_tissue", re.compile(r"cortisone|corticosteroid|steroid|kenalog|depo-?medrol|"
-                                                       r"dexamethasone|triamcinolone|betamethasone", re.I)),
-]
-_APPROACHES = [("transforaminal", re.compile(r"transforaminal|\btfesi\b", re.I)),
-               ("interlaminar", re.compile(r"interlaminar|translaminar|\bilesi\b", re.I)),
-               ("caudal", re.compile(r"\bcaudal\b", re.I))]
+_INJECTION_TYPES = NamedKinds("injection_types")
+_APPROACHES = NamedKinds("epidural_approaches")
 _LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*-\s*([CTLS])?(\d)\b", re.I)
 _PROCEDURES = [
     ("carpal_tunnel_release", re.compile(r"carpal tunnel release", re.I)),
@@ -183,34 +129,10 @@ _PROCEDURES = [
     ("knee_meniscectomy", re.compile(r"menisc\w*ectomy|meniscus (?:repair|debridement)", re.I)),
     ("epidural_adhesiolysis", re.compile(r"adhesiolysis|lysis of adhesions", re.I)),
 ]
-_STIMULATORS = [("tens", re.compile(r"\btens\b|transcutaneous electrical nerve", re.I)),
-                ("interferential", re.compile(r"interferential|\bif unit|\bifc\b", re.I)),
-                ("neuromuscular", re.compile(r"\bnmes\b|\bems\b|neuromuscular|electrical muscle stim", re.I)),
-                ("h_wave", re.compile(r"h-?wave", re.I))]
+_STIMULATORS = NamedKinds("stimulators")
 
 
-# Equipment, first match wins: a unit combining cold and compression before a cold unit, a knee walker (a
-# crutch's stand-in) before a scooter.
-_EQUIPMENT = [
-    ("cold_compression_unit", re.compile(r"vascutherm|game ?ready|cold (?:and |/|& )?compression|compression (?:and |/|"
-                                         r"& )?cold|cryo-?compression|thermo-?compression", re.I)),
-    ("cold_therapy_unit", re.compile(r"cryotherapy|cryo-?cuff|cold therapy|cold (?:unit|machine)|ice (?:unit|machine)|"
-                                     r"polar ?care|continuous[- ]flow", re.I)),
-    ("hospital_bed", re.compile(r"hospital bed", re.I)),
-    ("cervical_pillow", re.compile(r"(?:cervical|neck|orthopedic|contour\w*) (?:support )?pillow", re.I)),
-    ("toilet_equipment", re.compile(r"commode|raised toilet|toilet (?:seat|rails?|safety frame)|bedpan", re.I)),
-    ("bathing_seat", re.compile(r"shower (?:chair|seat|bench|stool)|(?:bath|tub|bathtub|transfer) (?:tub )?(?:chair|seat|bench)",
-                                re.I)),
-    ("continuous_passive_motion", re.compile(r"continuous passive motion|\bcpm\b", re.I)),
-    ("lumbar_support", re.compile(r"(?:lumbar|lumbo-?sacral|lumbar-sacral|back) (?:supports?|brace|corset|orthosis|belt)|"
-                                  r"\blso\b", re.I)),
-    ("sling", re.compile(r"sling\b", re.I)),
-    ("brace", re.compile(r"brace|splint|orthosis|immobiliz", re.I)),
-    ("walking_aid", re.compile(r"\bcanes?\b|walker|crutch|knee scooter", re.I)),
-    ("mobility_scooter", re.compile(r"scooter|power (?:wheel)?chair|wheelchair", re.I)),
-    ("disposable_supply", re.compile(r"gloves?\b|wipes\b|\bpads?\b|dressings?\b|bandages?\b|diapers?\b|"
-                                     r"\bgauze\b|electrodes?\b", re.I)),
-]
+_EQUIPMENT = NamedKinds("equipment")
 
 
 def _first_named(table: list[tuple[str, re.Pattern[str]]], text: str) -> Optional[str]:
@@ -261,11 +183,7 @@ def associated_service(text: str, topic: str) -> str:
     return "other"
 
 
-_SPECIALTIES = [
-    ("surgical", re.compile(r"surg\w*|orthop\w*|neurosurg\w*", re.I)),
-    ("pain_management", re.compile(r"pain (?:management|medicine|specialist|physician|clinic)|anesthesiolog\w*|"
-                                   r"physiatr\w*", re.I)),
-]
+_SPECIALTIES = NamedKinds("consultant_specialties")
 
 
 def consultant_specialty(text: str) -> str:
@@ -279,16 +197,7 @@ _PROGRAM_DAYS = re.compile(r"(\d+)\s*(?:full[- ])?days?\b(?!\s*(?:a|per|/)\s*wee
 _EVALUATION = re.compile(r"evaluation|assessment|consult\w*|screening|interview", re.I)
 
 
-# What home health services are to give (CPMTG: medical treatment, not homemaker services or personal care alone).
-_HOME_SERVICES = [
-    ("medical", re.compile(r"nurs\w*|\brn\b|\blvn\b|\blpn\b|skilled|wound|dressing changes?|infusion|\biv\b|"
-                           r"physical therapy|occupational therapy|\bpt\b|\bot\b|medication (?:management|administration)|"
-                           r"catheter|injections?", re.I)),
-    ("homemaker", re.compile(r"home[- ]?maker|housekeep\w*|cleaning|laundry|shopping|meal|cooking|errands?|chores?",
-                             re.I)),
-    ("personal_care", re.compile(r"personal care|\baides?\b|attendant|caregiver|bathing|dressing(?! changes?)|grooming|"
-                                 r"toileting|hygiene|custodial|activities of daily living|\badls?\b", re.I)),
-]
+_HOME_SERVICES = NamedKinds("home_health_services")
 _HOURS_A_DAY = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*day\b", re.I)
 _DAYS_A_WEEK = re.compile(_NUM + r"\s*(?:days?|x)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
 _HOURS_A_WEEK = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
@@ -572,18 +481,7 @@ PART_READERS: dict[str, Callable[[str, str, ParsedRequest], None]] = {
 }
 
 
-# The dosage form as the request writes it (a brand that is one form, e.g. Lidoderm, is read as that form).
-_FORMS = [
-    ("patch", re.compile(r"\bpatch(?:es)?\b|\blidoderm\b|\bsalonpas\b|\btransdermal\b|\bpads?\b", re.I)),
-    ("cream", re.compile(r"\bcream\b", re.I)),
-    ("gel", re.compile(r"\bgel\b", re.I)),
-    ("ointment", re.compile(r"\bointment\b", re.I)),
-    ("lotion", re.compile(r"\blotion\b", re.I)),
-    ("spray", re.compile(r"\bspray\b", re.I)),
-    ("liquid", re.compile(r"\bliquid\b|\bsolution\b|\bsuspension\b|\belixir\b|\bsyrup\b|\boral (?:solution|liquid)", re.I)),
-    ("capsule", re.compile(r"\bcap(?:sule)?s?\b", re.I)),
-    ("tablet", re.compile(r"\btab(?:let)?s?\b", re.I)),
-]
+_FORMS = NamedKinds("dosage_forms")
 
 
 def dosage_form(text: str) -> Optional[str]:
@@ -621,9 +519,10 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
             if low:
                 drug.doses_per_day = round(24 / low, 1)
     drug.dosage_form = dosage_form(text)
-    if _TOPICAL.search(text) or topic == "topical_analgesic":
+    spec = topic_spec(topic)
+    if _TOPICAL.search(text) or spec.topical:
         drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"
-    elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or topic != "other":
+    elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or not spec.fallback:
         drug.route = "oral"
     ingredients = [" ".join(m.group(1).split()) for m in _INGREDIENT.finditer(text)]
     ingredients = [i for i in ingredients if not re.fullmatch(r"(?i)cream|gel|base|in", i)]

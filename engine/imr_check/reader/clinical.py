@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ..vocabulary import drug_lexicon, lookup_drug, topic as topic_spec
+from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess
 from .lexicon import ASSESSMENT, PRESENCE, Concept, concept as lexicon_concept
 from .letter import DATE, parse_date
@@ -563,7 +563,6 @@ def read_pain_condition(diagnoses: list[str], evidence: list[Sentence], into: Fa
 
 # --- medication the record shows needs monitoring ------------------------------------------------
 
-_MONITORED_CLASSES = {"opioid", "benzodiazepine"}
 _TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:is|was|remains|been) on|prescribed|maintained on|dependent on|medications? (?:include|included|"
                      r"consist\w*|are|were|list)|medication regimen|current medications?|continu\w+|refill\w*|"
                      r"utiliz\w+|treated with)\b", re.I)
@@ -571,10 +570,16 @@ _NO_MEDICATION = re.compile(r"\b(?:not (?:currently )?taking any|takes no|no (?:
                             re.I)
 
 
+def _classes_of(topic_ids: frozenset[str]) -> set[str]:
+    """The drug classes (rules/drugs.yaml) whose topic is one of these."""
+    return {drug_class for drug_class, topic_id in drug_class_topics().items() if topic_id in topic_ids}
+
+
 def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
     """Whether the patient takes medication that needs clinical monitoring (opioids, benzodiazepines)."""
     lexicon = drug_lexicon()
-    names = sorted((n for n, e in lexicon.items() if e.drug_class in _MONITORED_CLASSES), key=len, reverse=True)
+    monitored = _classes_of(topics_where("monitored_medication"))
+    names = sorted((n for n, e in lexicon.items() if e.drug_class in monitored), key=len, reverse=True)
     if not names:
         return
     pattern = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
@@ -599,11 +604,6 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
 
 # --- drug classes the patient takes: NSAIDs (gastric protection), opioids (drug testing) ---------
 
-_CLASS_WORDS = {
-    "nsaid": r"NSAIDs?|non-?steroidal anti-?inflammator\w*|anti-?inflammator(?:y|ies) (?:medications?|drugs?)|"
-             r"anti-?inflammatories",
-    "opioid": r"opioids?|opiates?|narcotics?",
-}
 _GI_SYMPTOM = re.compile(r"dyspepsia|heartburn|gastritis|reflux|\bGERD\b|(?:gastrointestinal|\bGI\b|stomach|gastric) "
                          r"(?:upset|irritation|distress|complaints?|symptoms?|side effects?|discomfort|pain|issues?|"
                          r"problems?)|upset stomach|epigastric (?:pain|discomfort)", re.I)
@@ -613,7 +613,8 @@ _CAUSED_BY = re.compile(r"\b(?:from|with|due to|secondary to|caused by|induced|r
 
 def class_pattern(drug_class: str) -> re.Pattern[str]:
     names = sorted((n for n, e in drug_lexicon().items() if e.drug_class == drug_class), key=len, reverse=True)
-    words = [re.escape(n) for n in names] + ([_CLASS_WORDS[drug_class]] if drug_class in _CLASS_WORDS else [])
+    class_words = topics()[drug_class].in_use_words if drug_class in topics() else []
+    words = [re.escape(n) for n in names] + ([joined(class_words)] if class_words else [])
     return re.compile(r"(?<![a-z])(?:" + "|".join(words) + r")(?![a-z])", re.I)
 
 
@@ -700,8 +701,8 @@ _FIRST_LINE_WORDS = r"first[- ]line (?:therapy|treatment|medications?|agents?|dr
 
 
 def read_first_line_neuropathic_trial(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
-    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class in ("antidepressant", "anticonvulsant")),
-                   key=len, reverse=True)
+    first_line = _classes_of(topics_where("first_line_neuropathic"))
+    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class in first_line), key=len, reverse=True)
     pattern = re.compile(r"(?<![a-z])(?:" + "|".join([re.escape(n) for n in names] + [_FIRST_LINE_WORDS]) +
                          r")(?![a-z])", re.I)
     findings: list[Finding] = []

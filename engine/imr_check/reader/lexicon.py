@@ -45,6 +45,13 @@ def _optional_phrases(value: Optional[list[Phrase]]) -> Optional[list[Phrase]]:
     return None if value is None else check_phrases(value)
 
 
+class Example(_Strict):
+    """A sentence and what the concept makes of it (true, false, or null: not read), checked by the test suite."""
+
+    text: str = Field(min_length=1)
+    value: Optional[bool]
+
+
 class ConceptSpec(_Strict):
     fact: str = Field(pattern=r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
     phrases: list[Phrase]
@@ -53,6 +60,8 @@ class ConceptSpec(_Strict):
     needs: Optional[list[Phrase]] = None
     excludes: Optional[list[Phrase]] = None
     uncertain_is_present: bool = False
+    # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
+    examples: list[Example] = Field(default_factory=list)
 
     _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
     _needs = field_validator("needs", "excludes")(lambda cls, v: _optional_phrases(v))
@@ -129,3 +138,46 @@ def concept(path: str) -> Concept:
 def request_groups(topic: str) -> list[Group]:
     """The groups read for a request of this topic, in the lexicon's order."""
     return [g for g in concept_groups().values() if g.spec.serves(topic)]
+
+
+class NamedKind(_Strict):
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    phrases: list[Phrase]
+
+    _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
+
+
+class RequestsFile(_Strict):
+    lists: dict[str, list[NamedKind]]
+
+
+# The lists the request readers apply (reader/classify.py); each must be in lexicon/requests.yaml.
+REQUEST_LISTS = ("body_regions", "studies", "modalities", "injection_types", "epidural_approaches", "stimulators",
+                 "equipment", "consultant_specialties", "home_health_services", "dosage_forms")
+
+
+@cache
+def _request_lists() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    path = LEXICON_DIR / "requests.yaml"
+    parsed, data = load_model(path, RequestsFile)
+    missing = [name for name in REQUEST_LISTS if name not in parsed.lists]
+    unknown = [name for name in parsed.lists if name not in REQUEST_LISTS]
+    if missing or unknown:
+        raise RuleLoadError([Problem(str(path), line_of(data, ("lists",)), "lists",
+                                     f"the lists are {', '.join(REQUEST_LISTS)}"
+                                     + (f"; missing: {', '.join(missing)}" if missing else "")
+                                     + (f"; unknown: {', '.join(unknown)}" if unknown else ""))])
+    return {name: tuple((k.kind, re.compile(joined(k.phrases), re.I)) for k in kinds)
+            for name, kinds in parsed.lists.items()}
+
+
+class NamedKinds:
+    """A list of lexicon/requests.yaml as (kind, pattern) pairs, in its order; read when first used."""
+
+    def __init__(self, name: str) -> None:
+        if name not in REQUEST_LISTS:
+            raise KeyError(name)
+        self.name = name
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(_request_lists()[self.name])
