@@ -529,14 +529,17 @@ class Request(Strict):
     equipment: Optional[
         Literal[
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",
-            "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "other",
+            "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
+            "toilet_equipment", "bathing_seat", "other",
         ]
     ] = Field(
         None,
         description="The equipment requested: a cold (continuous-flow cryotherapy) unit, a unit combining cold and "
         "compression (e.g. Vascutherm, Game Ready), a hospital bed, a brace or splint, a sling, a scooter, a cane, "
         "walker or crutches, a disposable supply (gloves, wipes, pads, dressings), a continuous passive motion (CPM) "
-        "machine, a lumbar support (a back brace, corset or lumbosacral orthosis), or other",
+        "machine, a lumbar support (a back brace, corset or lumbosacral orthosis), a cervical (neck support) pillow, "
+        "toilet equipment (a commode, raised toilet seat or toilet rails), a bathing seat (shower chair, tub bench), "
+        "or other",
     )
     stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "other"]]] = Field(
         None,
