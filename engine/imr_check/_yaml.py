@@ -11,7 +11,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ._files import MB, read_regular
 from .errors import InputError, Problem
+
+# A case with 10,000 requests is about 2 MB of YAML.
+YAML_LIMIT = 16 * MB
 
 
 class LineDict(dict):
@@ -84,6 +88,12 @@ def load_yaml_text(text: str, source: str) -> Any:
         line = mark.line + 1 if mark else None
         message = f"not valid YAML: {error.problem or error.context}"
         raise InputError.single(source, message, line) from None
+    except yaml.reader.ReaderError as error:
+        # The reader reports a NUL or control character by its position in the text only.
+        line = text.count("\n", 0, error.position) + 1
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        raise InputError.single(source, f"not valid YAML: the control character {character!r} is not allowed in YAML "
+                                        "text", line) from None
     except yaml.YAMLError as error:
         raise InputError.single(source, f"not valid YAML: {error}") from None
     except RecursionError:
@@ -91,14 +101,7 @@ def load_yaml_text(text: str, source: str) -> Any:
 
 
 def load_yaml_file(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(str(path), "is a directory, expected a YAML file") from None
-    except OSError as error:
-        raise InputError.single(str(path), f"cannot be read: {error.strerror}") from None
+    raw = read_regular(path, YAML_LIMIT, "expected a YAML file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -106,6 +109,26 @@ def load_yaml_file(path: Path) -> Any:
             str(path), f"is not UTF-8 text (byte {error.start}): expected a YAML file"
         ) from None
     return load_yaml_text(text, str(path))
+
+
+def non_string_keys(data: Any, source: str, loc: tuple[Any, ...] = ()) -> list[Problem]:
+    """A problem at its own line for each key YAML did not read as a string (`null:`, `yes:`, `3:`);
+    pydantic would report them all at the mapping's first line with "Keys should be strings"."""
+    problems: list[Problem] = []
+    if isinstance(data, LineDict):
+        for key, value in data.items():
+            if not isinstance(key, str):
+                written = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+                kind = "null" if key is None else "a boolean" if isinstance(key, bool) else "a number"
+                problems.append(Problem(source, data.key_lines.get(str(key)), dotted(loc),
+                                        f"this key is read by YAML as {kind} ({written}; `yes`, `no`, `on` and `off` "
+                                        "are booleans), not a name: keys are names such as 'text'; quote it "
+                                        "if a name is meant"))
+            problems += non_string_keys(value, source, loc + (str(key),))
+    elif isinstance(data, LineList):
+        for index, item in enumerate(data):
+            problems += non_string_keys(item, source, loc + (index,))
+    return problems
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

@@ -15,7 +15,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ._yaml import load_yaml_file, load_yaml_text, validation_problems
+from ._yaml import load_yaml_file, load_yaml_text, non_string_keys, validation_problems
 from .errors import InputError
 from .vocabulary import BodyRegion, topics
 
@@ -591,6 +591,9 @@ def _validate(data: Any, source: str) -> Case:
             source, f"expected a mapping with keys such as case, clinical, requests; got {type(data).__name__}",
             getattr(data, "line", None),
         )
+    keys = non_string_keys(data, source)
+    if keys:
+        raise InputError(keys)
     try:
         return Case.model_validate(data)
     except ValidationError as error:

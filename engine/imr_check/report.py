@@ -74,7 +74,7 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
             table.add_row(
                 title,
                 Text(criterion.status.replace("_", " "), style=_STATUS_STYLE[criterion.status]),
-                criterion.explanation,
+                Text(criterion.explanation),
             )
         parts.append(table)
     if request.clauses:
@@ -95,14 +95,15 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         else:
             verdict.append("agree" if request.agrees else "DISAGREE", style="green" if request.agrees else "bold red")
         parts.append(verdict)
-    title = f"{request.request_id}: {request.text}  [dim]({request.topic})[/dim]"
+    # The request's text comes from the case file: a Text, so "[/]" in it is text, not markup.
+    title = Text.assemble(f"{request.request_id}: {request.text}  ", (f"({request.topic})", "dim"))
     return Panel(Group(*parts), title=title, title_align="left")
 
 
 def render_text(result: CaseResult, console: Console) -> None:
     kind = "Pre-screen" if result.is_prescreen else "IMR re-check"
-    console.print(f"[bold]{kind}[/bold] of case {result.case_id or '(no id)'}"
-                  f" — guideline versions in force on {result.evaluated_on} ({result.date_basis.replace('_', ' ')})")
+    console.print(Text.assemble((kind, "bold"), f" of case {result.case_id or '(no id)'} — guideline versions in force "
+                                f"on {result.evaluated_on} ({result.date_basis.replace('_', ' ')})"))
     if result.is_prescreen:
         supportable = [r for r in result.requests if r.determination in ("certify", "modify")]
         console.print(f"{len(supportable)} of {len(result.requests)} requests supportable now; "
