@@ -8,6 +8,7 @@ facts, because "not documented" is what a pre-screening user most needs to know.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import typing
 from pathlib import Path
@@ -42,10 +43,9 @@ class Strict(BaseModel):
     def _no_lax_scalars(cls, value: Any, info: ValidationInfo) -> Any:
         """pydantic's lax mode reads `true` as 1 in a number (`age: true` would be age 1), 1 as true in
         a yes/no fact, and an integer as Unix time in a date (`injury_date: 0` would be 1970-01-01)."""
-        field = cls.model_fields.get(info.field_name or "")
-        if field is None or value is None:
+        if value is None:
             return value
-        kinds = set(typing.get_args(field.annotation)) - {type(None)} or {field.annotation}
+        kinds = _field_kinds(cls, info.field_name or "")
         if kinds & {int, float} and isinstance(value, bool):
             raise ValueError(f"expected a number, got {str(value).lower()} (a yes/no value)")
         if kinds == {bool} and not isinstance(value, bool):
@@ -53,6 +53,14 @@ class Strict(BaseModel):
         if kinds == {dt.date} and isinstance(value, (bool, int, float)):
             raise ValueError(f"expected a date written as YYYY-MM-DD, got {value!r}")
         return value
+
+
+@functools.lru_cache(maxsize=None)
+def _field_kinds(model: type[BaseModel], name: str) -> frozenset[Any]:
+    field = model.model_fields.get(name)
+    if field is None:
+        return frozenset()
+    return frozenset(set(typing.get_args(field.annotation)) - {type(None)} or {field.annotation})
 
 
 class Reviewer(Strict):
