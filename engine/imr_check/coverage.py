@@ -107,7 +107,7 @@ def _named_rules(path: Path) -> set[str]:
 def corpus_topics(knowledge: Knowledge, paths: Iterable[Path]) -> tuple[list[TopicCount], list[str]]:
     """Read every letter or case file and count its items per topic, decided or not."""
     from .audit.inputs import expand  # the audit's discovery: files, folders, globs
-    from .audit.items import read  # a letter (.pdf/.txt) through the reader, a case file directly
+    from .audit.items import read_all  # each letter (.pdf/.txt) through the reader, a case file directly
     from .errors import InputError
     from .evaluate import evaluate_case
 
@@ -118,11 +118,11 @@ def corpus_topics(knowledge: Knowledge, paths: Iterable[Path]) -> tuple[list[Top
             errors.append(f"{found.path}: {found.problem}")
             continue
         try:
-            case = read(found.path)
+            cases = read_all(found.path)
         except InputError as error:
             errors.append(str(error))
             continue
-        for request in evaluate_case(case, knowledge).requests:
+        for request in (r for case in cases for r in evaluate_case(case, knowledge).requests):
             count = counts.setdefault(request.topic, TopicCount(request.topic))
             count.items += 1
             count.decided += request.determination != "undetermined"

@@ -62,6 +62,17 @@ def read(path: str) -> Case:
     return read_letter(Path(path))
 
 
+def read_all(path: str) -> list[Case]:
+    """Every case a file holds: a case file's one, or each letter of a letter file (merged PDFs hold several)."""
+    if path.lower().endswith(CASE_SUFFIXES):
+        return [load_case(path)]
+    try:
+        from ..reader import read_letters
+    except ImportError as error:
+        raise InputError.single(path, f"letters (.pdf, .txt) need the letter reader, which is unavailable: {error}")
+    return read_letters(Path(path))
+
+
 def problem_text(error: InputError, path: str) -> str:
     """An InputError's problems without the file's name, which the error row gives."""
     parts = []
@@ -82,21 +93,23 @@ def audit_file(path: str) -> dict[str, Any]:
     Never raises: one bad file must not stop a batch of thousands.
     """
     try:
-        case = read(path)
-        result = evaluate_case(case, load_knowledge())
+        cases = read_all(path)
+        results = [evaluate_case(case, load_knowledge()) for case in cases]
     except InputError as error:
         return {"path": path, "error": problem_text(error, path)}
     except EngineError as error:
         return {"path": path, "error": f"the rule engine failed on it: {error}"}
     except Exception as error:  # noqa: BLE001 - a bug met on one letter is reported, the run goes on
         return {"path": path, "error": f"could not be audited ({type(error).__name__}: {error})"}
-    case_id = case.case.id or os.path.basename(path)
     rows, details = [], []
-    for index, request_result in enumerate(result.requests):
-        row = _row(case, index, request_result, case_id, path)
-        rows.append(row)
-        if row["agrees"] is False:
-            details.append(_detail(case, index, request_result, row))
+    for number, (case, result) in enumerate(zip(cases, results), 1):
+        # Each letter of a file keeps its own case number; one without gets the file's name and its place.
+        case_id = case.case.id or (os.path.basename(path) + (f"#letter{number}" if len(cases) > 1 else ""))
+        for index, request_result in enumerate(result.requests):
+            row = _row(case, index, request_result, case_id, path)
+            rows.append(row)
+            if row["agrees"] is False:
+                details.append(_detail(case, index, request_result, row))
     return {"path": path, "rows": rows, "details": details}
 
 

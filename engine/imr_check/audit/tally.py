@@ -60,14 +60,19 @@ class Tally:
         if "error" in audited:
             self.errors += 1
             return
-        self.letters += 1
+        # A file may hold several letters (a merged PDF), each its own case: letters are counted by case.
+        by_case: dict[Any, list[dict[str, Any]]] = {}
+        for row in audited["rows"]:
+            by_case.setdefault(row.get("case_id"), []).append(row)
+        self.letters += max(1, len(by_case))
         for name in BREAKDOWNS:
-            touched = set()
-            for row in audited["rows"]:
-                key = group_key(name, row)
-                self.groups[name][key][(row["predicted_outcome"], row["actual_outcome"])] += 1
-                touched.add(key)
-            self.group_letters[name].update(touched)
+            for rows in by_case.values():
+                touched = set()
+                for row in rows:
+                    key = group_key(name, row)
+                    self.groups[name][key][(row["predicted_outcome"], row["actual_outcome"])] += 1
+                    touched.add(key)
+                self.group_letters[name].update(touched)
         for row in audited["rows"]:
             self.pairs[(row["predicted_outcome"], row["actual_outcome"])] += 1
 
