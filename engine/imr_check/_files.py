@@ -60,3 +60,18 @@ def read_regular(path: Path | str, limit: int, expected: str) -> bytes:
     if len(data) > limit:
         raise InputError.single(source, f"is over the {limit // MB} MB limit for this kind of file; {expected}")
     return data
+
+
+def utf16_encoding(data: bytes) -> str | None:
+    """'utf-16' when the bytes are UTF-16 text (a byte-order mark, or ASCII text with every other byte NUL,
+    as Windows tools write it), else None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 8:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ._files import MB, read_regular
+from ._files import MB, read_regular, utf16_encoding
 from .errors import InputError, Problem
 
 # A case with 10,000 requests is about 2 MB of YAML.
@@ -125,8 +125,10 @@ def load_yaml_file(path: Path) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        found = "; it looks like UTF-16 text: save it as UTF-8" if utf16_encoding(raw) else ""
+        line = raw.count(b"\n", 0, error.start) + 1
         raise InputError.single(
-            str(path), f"is not UTF-8 text (byte {error.start}): expected a YAML file"
+            str(path), f"is not UTF-8 text (byte {error.start}){found}: expected a YAML file in UTF-8", line
         ) from None
     return load_yaml_text(text, str(path))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._files import MB, read_regular
+from .._files import MB, read_regular, utf16_encoding
 from ..errors import InputError
 
 # The dev letters are under 110 KB as PDFs; a letter 300 times that is not a letter.
@@ -54,6 +54,13 @@ def pdf_text(data: bytes, source: str) -> str:
 
 
 def decode_text(data: bytes, source: str) -> str:
+    encoding = utf16_encoding(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise InputError.single(source, f"looks like UTF-16 text but byte {error.start} is not valid UTF-16; "
+                                            f"{_EXPECTED} (UTF-8, UTF-16 or Windows-1252 text)") from None
     if b"\x00" in data[:4096]:
         raise InputError.single(source, f"is binary data, not text or PDF; {_EXPECTED}")
     try:
