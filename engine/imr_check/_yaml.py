@@ -133,10 +133,17 @@ def load_yaml_file(path: Path) -> Any:
     return load_yaml_text(text, str(path))
 
 
-def non_string_keys(data: Any, source: str, loc: tuple[Any, ...] = ()) -> list[Problem]:
+def non_string_keys(data: Any, source: str, loc: tuple[Any, ...] = (), seen: set[int] | None = None) -> list[Problem]:
     """A problem at its own line for each key YAML did not read as a string (`null:`, `yes:`, `3:`);
     pydantic would report them all at the mapping's first line with "Keys should be strings"."""
     problems: list[Problem] = []
+    # An alias is the same object as its anchor: each node is walked once, or a "billion laughs" file of
+    # nested aliases would be walked 9^9 times.
+    seen = set() if seen is None else seen
+    if isinstance(data, (LineDict, LineList)):
+        if id(data) in seen:
+            return problems
+        seen.add(id(data))
     if isinstance(data, LineDict):
         for key, value in data.items():
             if not isinstance(key, str):
@@ -146,10 +153,10 @@ def non_string_keys(data: Any, source: str, loc: tuple[Any, ...] = ()) -> list[P
                                         f"this key is read by YAML as {kind} ({written}; `yes`, `no`, `on` and `off` "
                                         "are booleans), not a name: keys are names such as 'text'; quote it "
                                         "if a name is meant"))
-            problems += non_string_keys(value, source, loc + (str(key),))
+            problems += non_string_keys(value, source, loc + (str(key),), seen)
     elif isinstance(data, LineList):
         for index, item in enumerate(data):
-            problems += non_string_keys(item, source, loc + (index,))
+            problems += non_string_keys(item, source, loc + (index,), seen)
     return problems
 
 
