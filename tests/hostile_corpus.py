@@ -21,7 +21,7 @@ def case_files() -> Iterator[Input]:
     """Case files (.yaml) that are invalid, odd or valid-but-strange."""
     yield "empty.yaml", b"", None
     yield "spaces.yaml", b"   \n\n\t\n", None
-    yield "scalar.yaml", b"42\n", 1
+    yield "scalar.yaml", b"42\n", None
     yield "list.yaml", b"- a\n- b\n", 1
     yield "no-requests.yaml", b"case: {id: x}\n", None
     yield "requests-empty.yaml", b"requests: []\n", 1

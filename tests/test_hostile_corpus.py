@@ -7,6 +7,7 @@ every file, audited or with the reason it was not (nothing lost). Run with `-s` 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -163,14 +164,14 @@ def test_an_audit_of_the_whole_corpus_loses_no_file(corpus, tmp_path):
     (root / "linked").symlink_to(root / "letters")
     considered = {str(p) for group in corpus.values() for p, _ in group
                   if p.suffix in (".txt", ".pdf", ".yaml")} | {str(hidden)}
-    considered |= {str(root / "linked" / p.name) for p, _ in corpus["letters"]}
+    # The link leads to a folder audited already: listed once as such, its files audited once.
+    considered.add(str(root / "linked"))
     result = runner.invoke(app, ["audit", "-j", "1", "-f", "json", str(root), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     reported = {e["path"] for e in report["errors"]}
-    with open(tmp_path / "out" / "items.csv", encoding="utf-8") as stream:
-        import csv
-
+    csv.field_size_limit(sys.maxsize)  # an item's text of 1 MB is in the corpus
+    with open(tmp_path / "out" / "items.csv", encoding="utf-8", newline="") as stream:
         reported |= {row["source"] for row in csv.DictReader(stream)}
     lost = considered - reported
     TOTALS["items lost"] += len(lost)
