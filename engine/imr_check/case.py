@@ -14,7 +14,8 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator,
+                      model_validator)
 
 from ._yaml import load_yaml_file, load_yaml_text, non_string_keys, validation_problems
 from .errors import InputError
@@ -101,9 +102,40 @@ class CaseInfo(Strict):
         return self
 
 
+def _with_declared_facts(model: type[Strict], section: str) -> type[Strict]:
+    """The model with the yes/no facts rules/facts.yaml declares for it, so a new topic's facts are data.
+
+    A declared fact is an optional boolean like the fields above, with its description; it reads, validates,
+    explains and appears in the case schema like them.
+    """
+    from .declared_facts import declared_facts
+
+    fields = {name: (Documented, Field(None, description=description))
+              for name, description in declared_facts(section, set(model.model_fields)).items()}
+    if not fields:
+        return model
+    declared = create_model(model.__name__, __base__=model, __module__=__name__, **fields)  # type: ignore[call-overload]
+    declared.__doc__ = model.__doc__
+    return declared
+
+
 class Patient(Strict):
     age: Optional[int] = Field(None, ge=0, le=120, description="Age in years")
     sex: Optional[Literal["female", "male"]] = None
+    body_mass_index: Optional[float] = Field(None, ge=10, le=100, description="Body mass index (kg/m2)")
+    comorbidities: Optional[
+        list[Literal["cardiac", "pulmonary", "renal", "hepatic", "diabetes", "hypertension", "anemia",
+                     "bleeding_disorder", "other"]]
+    ] = Field(
+        None,
+        description="Other illnesses the record names that bear on surgical risk: heart disease (coronary disease, "
+        "heart failure, arrhythmia), lung disease (COPD, asthma, sleep apnea), kidney disease, liver disease, "
+        "diabetes, hypertension, anemia, a bleeding disorder; an empty list is documented as none",
+    )
+    anticoagulant_use: Documented = Field(
+        None, description="Takes an anticoagulant or antiplatelet drug (warfarin, a direct oral anticoagulant, "
+        "clopidogrel), which coagulation studies before surgery are for"
+    )
 
 
 class PainScores(Strict):
@@ -227,6 +259,10 @@ class Clinical(Strict):
     vitamin_b12_deficiency: Documented = Field(
         None, description="A vitamin B12 deficiency is documented (a low B12 level, pernicious anemia, malabsorption)"
     )
+    vitamin_d_deficiency: Documented = Field(
+        None, description="A vitamin D deficiency is documented (a low vitamin D level)"
+    )
+    migraine: Documented = Field(None, description="Migraine headaches are diagnosed (a triptan indication)")
     sleep_disorder_signs: Documented = Field(
         None, description="Signs of a sleep disorder other than insomnia: excessive daytime somnolence, cataplexy, "
         "morning headache, sudden intellectual deterioration or personality change, or suspected sleep apnea, "
@@ -294,10 +330,53 @@ class Clinical(Strict):
         None, description="Taking weight off the body or a limb is desirable for exercise: extreme (morbid) obesity, "
         "or weight bearing restricted or not tolerated (an aquatic therapy indication)"
     )
+    acute_injury: Documented = Field(
+        None, description="The lesion to be operated on is a recent traumatic injury (a fracture, a dislocation, an "
+        "acute tear), so the guideline's acute criteria apply rather than those for chronic or degenerative "
+        "conditions; not the original injury of a chronic claim"
+    )
+    full_thickness_tear: Documented = Field(
+        None, description="Imaging shows a full-thickness rotator cuff tear (false: a partial-thickness tear or "
+        "tendinopathy)"
+    )
+    joint_instability: Documented = Field(
+        None, description="Instability of the joint to be operated on: recurrent dislocation or subluxation of the "
+        "shoulder, or a knee giving way from ligament incompetence, with the exam signs (apprehension, Lachman, "
+        "pivot shift)"
+    )
+    mechanical_symptoms: Documented = Field(
+        None, description="Knee symptoms beyond pain that point to a meniscal tear: locking, catching, popping, giving "
+        "way, recurrent effusion"
+    )
+    adhesive_capsulitis: Documented = Field(
+        None, description="Adhesive capsulitis (frozen shoulder) is diagnosed"
+    )
+    shoulder_abduction_degrees: Optional[float] = Field(
+        None, ge=0, le=180, description="Shoulder abduction on examination, in degrees"
+    )
+    acromioclavicular_joint_pathology: Documented = Field(
+        None, description="The acromioclavicular joint is the pain source: tenderness over it or relief from an "
+        "anesthetic injection into it, with post-traumatic or severe degenerative changes or a separation on imaging"
+    )
+    electrodiagnostic_confirmation: Documented = Field(
+        None, description="Electrodiagnostic studies (nerve conduction studies) confirm the nerve entrapment to be "
+        "released (e.g. carpal tunnel syndrome)"
+    )
+    spinal_instability: Documented = Field(
+        None, description="Spinal instability or spondylolisthesis with motion at the segment to be fused, on "
+        "flexion-extension imaging (a fusion indication)"
+    )
+    symptomatic_hernia: Documented = Field(
+        None, description="A hernia that causes symptoms (pain, discomfort, limitation), not one found only on "
+        "examination"
+    )
     psychological_clearance: Documented = Field(
         None, description="A psychological evaluation before the procedure (e.g. a spinal cord stimulator trial) was "
         "done and found the patient a suitable candidate"
     )
+
+
+Clinical = _with_declared_facts(Clinical, "clinical")  # type: ignore[misc]
 
 
 class FunctionalImprovement(Strict):
@@ -461,13 +540,26 @@ class Request(Strict):
             # the other surgeries of the post-surgical schedule, as SurgeryPerformed names them
             "shoulder_arthroscopy", "cervical_fusion", "knee_arthroscopy", "acl_reconstruction", "knee_arthroplasty",
             "hip_arthroplasty", "trigger_finger_release", "wrist_fracture_fixation", "ankle_fracture_fixation",
+            # procedures the surgical criteria tell apart (issue 11); the schedule has no row of its own for them
+            "distal_clavicle_resection", "shoulder_stabilization", "shoulder_manipulation_under_anesthesia",
+            "knee_chondroplasty", "de_quervain_release", "hip_arthroscopy", "hernia_repair",
         ]
     ] = Field(
         None,
         description="The surgery requested, or for an associated service the surgery it belongs to: rotator cuff "
         "repair, subacromial decompression/acromioplasty, SLAP (labral) repair, lumbar discectomy/laminectomy, lumbar "
         "fusion, percutaneous epidural adhesiolysis (neuroplasty, lysis of adhesions), knee meniscectomy, carpal "
-        "tunnel release, or other",
+        "tunnel release, distal clavicle resection (Mumford), a labral (Bankart) repair or capsular shift for "
+        "instability, manipulation of the shoulder under anesthesia, knee chondroplasty, de Quervain release, hip "
+        "arthroscopy, hernia repair, or other",
+    )
+    preoperative_tests: Optional[
+        list[Literal["chest_x_ray", "cbc", "metabolic_panel", "coagulation_studies", "urinalysis", "ekg", "other"]]
+    ] = Field(
+        None,
+        description="For a pre-operative test: which tests are requested (chest x-ray; complete blood count; a basic "
+        "or comprehensive metabolic panel, electrolytes, creatinine or glucose; coagulation studies, PT/INR, PTT; "
+        "urinalysis; EKG); a panel lists each",
     )
     equipment: Optional[
         Literal[
@@ -540,6 +632,9 @@ class Request(Strict):
 
             raise ValueError(f"unknown topic {value!r}{suggest(value, tuple(known))} Known topics: {', '.join(sorted(known))}")
         return value
+
+
+Request = _with_declared_facts(Request, "request")  # type: ignore[misc]
 
 
 class Evidence(Strict):

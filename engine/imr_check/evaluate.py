@@ -213,6 +213,9 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         ))
 
     determination, reason, deciding, supported = _decide(request.topic, topic_rules, in_force, statuses, day, facts)
+    if not topic_rules and knowledge.not_encoded.get(request.topic):
+        # A rule file with no rules: the guidelines give no criterion, and its not_encoded says why.
+        reason = f"the guidelines give no criterion for {topics()[request.topic].title}"
     requested = _requested_quantity(facts)
     decided_rules = [knowledge.rule(r) for r in deciding]
     clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]
@@ -272,6 +275,9 @@ def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule
     return "undetermined", f"none of the {title} rules applies to this request", [], None
 
 
+_PAST = {"certify": "certified", "modify": "modified"}
+
+
 def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list[RequestResult]:
     """An associated surgical service follows the surgery it belongs to: if the surgery is not
     supported, neither is the service; if the surgery's own answer is unknown, so is the service's."""
@@ -282,13 +288,24 @@ def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list
         if parent_id is None:
             continue
         parent = results[by_id[parent_id]]
-        if parent.determination not in ("non_certify", "undetermined"):
-            continue
         own = results[index]
+        if parent.determination not in ("non_certify", "undetermined"):
+            # the report shows the chain either way: the surgery this item followed, and its answer
+            followed[index] = own.model_copy(update={
+                "reason": f"the surgery it belongs to ({parent_id}: {parent.text}) is "
+                          f"{_PAST.get(parent.determination, parent.determination)}; on its own criteria: {own.reason}",
+            })
+            continue
         determination = parent.determination
         predicted = predicted_outcome(determination)
+        # The surgery's deciding criteria are shown with the item they decide, so the trace of a
+        # followed item names the criteria its deciding rules are (not only rule ids from elsewhere).
+        own_rules = {criterion.rule_id for criterion in own.criteria}
+        inherited = [criterion for criterion in parent.criteria
+                     if criterion.rule_id in parent.deciding_rules and criterion.rule_id not in own_rules]
         followed[index] = own.model_copy(update={
             "determination": determination,
+            "criteria": [*own.criteria, *inherited],
             "reason": f"follows the surgery it belongs to ({parent_id}: {parent.text}), which is "
                       f"{determination.replace('_', '-')}: {parent.reason}",
             "deciding_rules": parent.deciding_rules,
