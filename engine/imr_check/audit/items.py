@@ -73,7 +73,7 @@ def read(path: str) -> Case:
 def read_all(path: str) -> list[Case]:
     """Every case a file holds: a case file's one, or each letter of a letter file (merged PDFs hold several)."""
     if path.lower().endswith(CASE_SUFFIXES):
-        return [load_case(path)]
+        return [read(path)]
     try:
         from ..reader import read_letters
     except ImportError as error:
