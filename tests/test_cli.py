@@ -110,7 +110,7 @@ INVALID = {
     "unknown nested key": ("clinical:\n  acute_flareup: true\n" + VALID_REQUEST, 2, "did you mean 'acute_flare_up'"),
     "unknown topic": ("requests:\n  - text: x\n    topic: acupunture\n", 3, "did you mean 'acupuncture'"),
     "wrong type": ("requests:\n  - text: x\n    topic: acupuncture\n    sessions: many\n", 4, "valid integer"),
-    "wrong boolean": ("clinical:\n  red_flags: perhaps\n" + VALID_REQUEST, 2, "valid boolean"),
+    "wrong boolean": ("clinical:\n  red_flags: perhaps\n" + VALID_REQUEST, 2, "expected true or false"),
     "out of range": ("patient:\n  age: 300\n" + VALID_REQUEST, 2, "less than or equal to 120"),
     "negative sessions": ("requests:\n  - text: x\n    topic: acupuncture\n    sessions: -1\n", 4, "greater than or equal to 0"),
     "pain above 10": ("clinical:\n  pain: {current: 11}\n" + VALID_REQUEST, 2, "less than or equal to 10"),

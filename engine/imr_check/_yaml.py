@@ -11,7 +11,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ._files import MB, read_regular, utf16_encoding
 from .errors import InputError, Problem
+
+# A case with 10,000 requests is about 2 MB of YAML.
+YAML_LIMIT = 16 * MB
 
 
 class LineDict(dict):
@@ -33,20 +37,27 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    explicit = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    # flatten_mapping puts the keys a merge (`<<: *base`) brings in first, in the order where a later
+    # one overrides an earlier: only the keys written here are checked for duplicates.
+    merged = len(node.value) - explicit
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
-    for key_node, value_node in node.value:
+    written: set[Any] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             )
-        if key in mapping:
+        if index >= merged and key in written:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
+        if index >= merged:
+            written.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
     return mapping
@@ -76,6 +87,19 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    # Python refuses to convert an integer of more than 4300 digits with a bare ValueError.
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {len(node.value)} characters is too long to be a value", node.start_mark
+        ) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def load_yaml_text(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
@@ -84,6 +108,12 @@ def load_yaml_text(text: str, source: str) -> Any:
         line = mark.line + 1 if mark else None
         message = f"not valid YAML: {error.problem or error.context}"
         raise InputError.single(source, message, line) from None
+    except yaml.reader.ReaderError as error:
+        # The reader reports a NUL or control character by its position in the text only.
+        line = text.count("\n", 0, error.position) + 1
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        raise InputError.single(source, f"not valid YAML: the control character {character!r} is not allowed in YAML "
+                                        "text", line) from None
     except yaml.YAMLError as error:
         raise InputError.single(source, f"not valid YAML: {error}") from None
     except RecursionError:
@@ -91,21 +121,43 @@ def load_yaml_text(text: str, source: str) -> Any:
 
 
 def load_yaml_file(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(str(path), "is a directory, expected a YAML file") from None
-    except OSError as error:
-        raise InputError.single(str(path), f"cannot be read: {error.strerror}") from None
+    raw = read_regular(path, YAML_LIMIT, "expected a YAML file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        found = "; it looks like UTF-16 text: save it as UTF-8" if utf16_encoding(raw) else ""
+        line = raw.count(b"\n", 0, error.start) + 1
         raise InputError.single(
-            str(path), f"is not UTF-8 text (byte {error.start}): expected a YAML file"
+            str(path), f"is not UTF-8 text (byte {error.start}){found}: expected a YAML file in UTF-8", line
         ) from None
     return load_yaml_text(text, str(path))
+
+
+def non_string_keys(data: Any, source: str, loc: tuple[Any, ...] = (), seen: set[int] | None = None) -> list[Problem]:
+    """A problem at its own line for each key YAML did not read as a string (`null:`, `yes:`, `3:`);
+    pydantic would report them all at the mapping's first line with "Keys should be strings"."""
+    problems: list[Problem] = []
+    # An alias is the same object as its anchor: each node is walked once, or a "billion laughs" file of
+    # nested aliases would be walked 9^9 times.
+    seen = set() if seen is None else seen
+    if isinstance(data, (LineDict, LineList)):
+        if id(data) in seen:
+            return problems
+        seen.add(id(data))
+    if isinstance(data, LineDict):
+        for key, value in data.items():
+            if not isinstance(key, str):
+                written = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+                kind = "null" if key is None else "a boolean" if isinstance(key, bool) else "a number"
+                problems.append(Problem(source, data.key_lines.get(str(key)), dotted(loc),
+                                        f"this key is read by YAML as {kind} ({written}; `yes`, `no`, `on` and `off` "
+                                        "are booleans), not a name: keys are names such as 'text'; quote it "
+                                        "if a name is meant"))
+            problems += non_string_keys(value, source, loc + (str(key),), seen)
+    elif isinstance(data, LineList):
+        for index, item in enumerate(data):
+            problems += non_string_keys(item, source, loc + (index,), seen)
+    return problems
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

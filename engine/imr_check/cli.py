@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -10,7 +12,9 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .case import Case, load_case
 from .errors import EngineError, IncompleteLetter, InputError
@@ -51,7 +55,8 @@ def _options(
 
 
 def _fail(error: Exception) -> None:
-    _err.print(f"[bold red]error:[/bold red] {error}", markup=True, highlight=False, soft_wrap=True)
+    # Messages quote input (paths, keys, values): never read as markup, or "[/]" in a path crashes rich.
+    _err.print(Text.assemble(("error:", "bold red"), " ", str(error)), highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -68,7 +73,7 @@ def check(
     except InputError as error:
         _fail(error)
     except EngineError as error:
-        _err.print(f"[bold red]engine error:[/bold red] {error}")
+        _err.print(Text.assemble(("engine error:", "bold red"), " ", str(error)), soft_wrap=True)
         raise typer.Exit(1)
     if output_format is Format.json:
         print(to_json(result))
@@ -120,8 +125,8 @@ def list_rules(
     for column in ("topic", "version", "in force", "cites"):
         table.add_column(column, overflow="fold")
     for rule in selected:
-        table.add_row(rule.id, ", ".join(rule.topics), rule.guideline_version, rule.effective.label(),
-                      ", ".join(rule.rule.cites))
+        table.add_row(*(Text(cell) for cell in (rule.id, ", ".join(rule.topics), rule.guideline_version,
+                                                 rule.effective.label(), ", ".join(rule.rule.cites))))
     _out.print(table)
 
 
@@ -138,31 +143,35 @@ def _print_coverage(knowledge, tests: Path, corpus: Optional[list[Path]], output
     from .coverage import measure
 
     tests_dir = tests if tests.is_dir() else None
-    result = measure(knowledge, tests_dir, corpus)
+    try:
+        result = measure(knowledge, tests_dir, corpus)
+    except InputError as error:
+        _fail(error)
     if output_format is not Format.text:
         _print_data(result.as_dict(), output_format)
         return
     with_rules = len(result.rules_by_clause) - len(result.clauses_without_rules)
     _out.print(f"[bold]Clauses[/bold]: {with_rules} of {len(result.rules_by_clause)} are cited by a rule.")
     for clause_id in result.clauses_without_rules:
-        _out.print(f"  no rule cites {clause_id}")
+        _out.print(Text(f"  no rule cites {clause_id}"))
     if result.cases_by_rule is None:
-        _out.print(f"[bold]Rules[/bold]: no test cases at {tests} (pass --tests DIR)")
+        _out.print(f"[bold]Rules[/bold]: no test cases at {escape(str(tests))} (pass --tests DIR)")
     else:
         tested = len(result.cases_by_rule) - len(result.rules_without_cases)
-        _out.print(f"[bold]Rules[/bold]: {tested} of {len(result.cases_by_rule)} have test cases in {tests}.")
+        _out.print(f"[bold]Rules[/bold]: {tested} of {len(result.cases_by_rule)} have test cases in "
+                   f"{escape(str(tests))}.")
         for rule_id in result.rules_without_cases:
-            _out.print(f"  no test case names {rule_id}")
+            _out.print(Text(f"  no test case names {rule_id}"))
     if result.corpus_topics is not None:
         table = Table(title="Topics in the corpus")
         for column in ("topic", "items", "decided", "undetermined", "has rules"):
             table.add_column(column)
         for count in result.corpus_topics:
-            table.add_row(count.topic, str(count.items), str(count.decided), str(count.items - count.decided),
-                          "yes" if count.has_rules else "[bold red]no[/bold red]")
+            table.add_row(Text(count.topic), str(count.items), str(count.decided), str(count.items - count.decided),
+                          Text("yes") if count.has_rules else Text("no", style="bold red"))
         _out.print(table)
         for error in result.corpus_errors:
-            _err.print(f"[yellow]skipped:[/yellow] {error}")
+            _err.print(Text.assemble(("skipped:", "yellow"), " ", str(error)), soft_wrap=True)
 
 
 @app.command()
@@ -180,21 +189,22 @@ def explain(rule_id: str = typer.Argument(..., help="A rule id, as `imr-check ru
     if loaded is None:
         _fail(InputError.single("rules", f"no rule {rule_id!r}{suggest(rule_id, [r.id for r in knowledge.rules])}"))
     rule = loaded.rule
-    _out.print(f"[bold]{rule.id}[/bold]: {rule.title}")
-    _out.print(f"[dim]{loaded.file}:{loaded.line} — {loaded.guideline_version}, in force {loaded.effective.label()}[/dim]")
+    _out.print(Text.assemble((rule.id, "bold"), f": {rule.title}"))
+    _out.print(Text(f"{loaded.file}:{loaded.line} — {loaded.guideline_version}, in force {loaded.effective.label()}",
+                    style="dim"))
     body = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "cites"})
-    _out.print(yaml.safe_dump(body, sort_keys=False, width=100).rstrip())
+    _out.print(Text(yaml.safe_dump(body, sort_keys=False, width=100).rstrip()))
     parameters = {name: p for name, p in loaded.parameters.items() if name in yaml.safe_dump(body)}
     if parameters:
         _out.print("\n[bold]Parameters[/bold]")
         for name, parameter in parameters.items():
             unit = f" {parameter.unit}" if parameter.unit else ""
-            _out.print(f"  {name} = {parameter.value}{unit}  (cites {', '.join(parameter.cites)})")
+            _out.print(Text(f"  {name} = {parameter.value}{unit}  (cites {', '.join(parameter.cites)})"))
     _out.print("\n[bold]Cites[/bold]")
     for clause_id in dict.fromkeys(rule.cites + [c for p in parameters.values() for c in p.cites]):
         clause = knowledge.clauses[clause_id]
-        _out.print(f"  [bold]{clause_id}[/bold] — {clause.source.title}, {clause.clause.citation}")
-        _out.print(f"    {clause.clause.title}. {clause.clause.summary}")
+        _out.print(Text.assemble("  ", (clause_id, "bold"), f" — {clause.source.title}, {clause.clause.citation}"))
+        _out.print(Text(f"    {clause.clause.title}. {clause.clause.summary}"))
 
 
 @app.command()
@@ -206,7 +216,7 @@ def facts() -> None:
     for spec in fact_specs().values():
         kind = spec.kind + (" (derived)" if spec.derived else "")
         meaning = spec.description + (f" [{', '.join(spec.choices)}]" if spec.choices else "")
-        table.add_row(spec.path, kind, meaning)
+        table.add_row(Text(spec.path), Text(kind), Text(meaning))
     _out.print(table)
 
 
@@ -257,6 +267,8 @@ def extract(
     else:
         try:
             write_atomically(output, text)
+        except InputError as error:
+            _fail(error)
         except OSError as error:
             _fail(InputError.single(str(output), f"cannot be written ({error.strerror or error})"))
     if incomplete is not None:
@@ -269,7 +281,33 @@ def main() -> None:
     args = sys.argv[1:]
     if args and not args[0].startswith("-") and args[0] not in commands:
         sys.argv.insert(1, "check")
-    app(prog_name="imr-check")
+    try:
+        try:
+            app(prog_name="imr-check")
+        finally:
+            # print() buffers: a full disk behind stdout shows only at this flush.
+            sys.stdout.flush()
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRNOS:
+            raise
+        _output_failed(error)
+
+
+# Errors of writing the output itself: a closed pipe, a full or failing disk behind a redirection.
+_OUTPUT_ERRNOS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _output_failed(error: OSError) -> None:
+    # Point stdout at /dev/null, or the interpreter's own flush at exit fails again with a traceback.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if error.errno != errno.EPIPE:  # whoever closed the pipe stopped reading on purpose (`| head`)
+        _err.print(Text.assemble(("error:", "bold red"), f" cannot write the output to standard output "
+                                 f"({error.strerror or error})"), soft_wrap=True)
+    raise SystemExit(2)
 
 
 if __name__ == "__main__":
