@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -39,7 +40,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
+        if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             )
@@ -113,9 +114,10 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     line = getattr(data, "line", None) or None
     node = data
     for part in loc:
-        if isinstance(node, LineDict) and part in node:
-            line = node.key_lines.get(str(part), line)
-            node = node[part]
+        if isinstance(node, LineDict) and str(part) in node.key_lines:
+            # a date key (2016-07-29) is a date in the mapping and a string in pydantic's locations
+            line = node.key_lines[str(part)]
+            node = node[next(key for key in node if str(key) == str(part))]
         elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
             line = node.item_lines[part]
             node = node[part]

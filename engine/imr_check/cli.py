@@ -150,35 +150,55 @@ def _print_coverage(knowledge, tests: Path, corpus: Optional[list[Path]], output
 
 
 @app.command()
-def explain(rule_id: str = typer.Argument(..., help="A rule id, as `imr-check rules` lists them")) -> None:
-    """Show a rule beside the text of the clauses it cites."""
+def explain(
+    rule_id: str = typer.Argument(..., help="A rule id, as `imr-check rules` lists them"),
+    on: Optional[str] = typer.Option(None, "--on", help="Only the version in force on this date (YYYY-MM-DD)"),
+) -> None:
+    """Show a rule, each guideline version of it, and exactly the parameters and clauses it uses."""
+    import datetime as dt
+
     import yaml
 
     from .vocabulary import suggest
 
     try:
         knowledge = load_knowledge()
+        day = None
+        if on is not None:
+            try:
+                day = dt.date.fromisoformat(on)
+            except ValueError:
+                raise InputError.single("--on", f"{on!r} is not a date; write YYYY-MM-DD") from None
+        versions = knowledge.versions_of(rule_id)
+        if not versions:
+            raise InputError.single("rules", f"no rule {rule_id!r}{suggest(rule_id, [r.id for r in knowledge.rules])}")
+        if day is not None:
+            versions = [r for r in versions if r.effective.contains(day)]
+            if not versions:
+                raise InputError.single("--on", f"no version of {rule_id} was in force on {day}")
     except InputError as error:
         _fail(error)
-    loaded = knowledge.rule(rule_id)
-    if loaded is None:
-        _fail(InputError.single("rules", f"no rule {rule_id!r}{suggest(rule_id, [r.id for r in knowledge.rules])}"))
-    rule = loaded.rule
-    _out.print(f"[bold]{rule.id}[/bold]: {rule.title}")
-    _out.print(f"[dim]{loaded.file}:{loaded.line} — {loaded.guideline_version}, in force {loaded.effective.label()}[/dim]")
-    body = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "cites"})
-    _out.print(yaml.safe_dump(body, sort_keys=False, width=100).rstrip())
-    parameters = {name: p for name, p in loaded.parameters.items() if name in yaml.safe_dump(body)}
-    if parameters:
-        _out.print("\n[bold]Parameters[/bold]")
-        for name, parameter in parameters.items():
-            unit = f" {parameter.unit}" if parameter.unit else ""
-            _out.print(f"  {name} = {parameter.value}{unit}  (cites {', '.join(parameter.cites)})")
-    _out.print("\n[bold]Cites[/bold]")
-    for clause_id in dict.fromkeys(rule.cites + [c for p in parameters.values() for c in p.cites]):
-        clause = knowledge.clauses[clause_id]
-        _out.print(f"  [bold]{clause_id}[/bold] — {clause.source.title}, {clause.clause.citation}")
-        _out.print(f"    {clause.clause.title}. {clause.clause.summary}")
+    shown_logic = None
+    for loaded in versions:
+        rule = loaded.rule
+        _out.print(f"[bold]{rule.id}[/bold]: {rule.title}")
+        _out.print(f"[dim]{loaded.file}:{loaded.line} — {loaded.guideline_version}, in force {loaded.effective.label()}[/dim]")
+        body = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "cites", "effective"})
+        logic = yaml.safe_dump(body, sort_keys=False, width=100).rstrip()
+        # the logic is printed again only where it changed between versions
+        _out.print(logic if logic != shown_logic else "[dim](the same conditions as above)[/dim]")
+        shown_logic = logic
+        if loaded.parameters_used:
+            _out.print("\n[bold]Parameters[/bold]")
+            for name, parameter in loaded.parameters_used.items():
+                unit = f" {parameter.unit}" if parameter.unit else ""
+                _out.print(f"  {name} = {parameter.value}{unit}  (cites {', '.join(parameter.cites)})")
+        _out.print("\n[bold]Cites[/bold]")
+        for clause_id in loaded.clauses:
+            clause = knowledge.clauses[clause_id]
+            _out.print(f"  [bold]{clause_id}[/bold] — {clause.source.title}, {clause.clause.citation}")
+            _out.print(f"    {clause.clause.title}. {clause.clause.summary}")
+        _out.print("")
 
 
 @app.command()

@@ -78,9 +78,9 @@ def _status(rule: LoadedRule, fired: set[Firing]) -> tuple[str, list[str]]:
     def answer(part: str) -> bool | None:
         if getattr(rule.rule, part) is None:
             return None
-        if Firing(rule.id, part, True) in fired:
+        if Firing(rule.key, part, True) in fired:
             return True
-        if Firing(rule.id, part, False) in fired:
+        if Firing(rule.key, part, False) in fired:
             return False
         return None
 
@@ -184,7 +184,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
     request = case.requests[index]
     specs = fact_specs()
     topic_rules = knowledge.rules_for(request.topic)
-    in_force = [r for r in topic_rules if Firing(r.id, "in_force", True) in fired]
+    in_force = [r for r in topic_rules if Firing(r.key, "in_force", True) in fired]
     criteria: list[CriterionResult] = []
     statuses: dict[str, str] = {}
     missing: dict[str, MissingFact] = {}
@@ -214,7 +214,8 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
 
     determination, reason, deciding, supported = _decide(request.topic, topic_rules, in_force, statuses, day, facts)
     requested = _requested_quantity(facts)
-    decided_rules = [knowledge.rule(r) for r in deciding]
+    in_force_by_id = {r.id: r for r in in_force}  # one version of each rule is in force on a day
+    decided_rules = [in_force_by_id[r] for r in deciding]
     clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]
     predicted = predicted_outcome(determination)
     actual = request.imr.outcome if request.imr else None
