@@ -201,6 +201,38 @@ def explain(
         _out.print("")
 
 
+@app.command("test")
+def test_rules(
+    paths: Optional[list[Path]] = typer.Argument(
+        None, help="Rule case files (YAML) or folders of them (default: tests/rules)", show_default=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Name every case, not only those that fail"),
+) -> None:
+    """Run YAML rule cases against the rules (the same runner as the project's test suite)."""
+    from .rulecases import case_files, load_cases, run_case
+
+    try:
+        knowledge = load_knowledge()
+        files = list(case_files(paths or [Path("tests/rules")]))
+        cases = [case for path in files for case in load_cases(path)]
+    except InputError as error:
+        _fail(error)
+    if not cases:
+        _fail(InputError.single(", ".join(map(str, paths or [Path("tests/rules")])), "holds no rule cases"))
+    failed = 0
+    for case in cases:
+        problems = run_case(case, knowledge)
+        if problems:
+            failed += 1
+            _out.print(f"[bold red]FAIL[/bold red] {case.file}:{case.line}: {case.name}", soft_wrap=True)
+            for problem in problems:
+                _out.print(f"    {problem}", soft_wrap=True)
+        elif verbose:
+            _out.print(f"[green]ok[/green]   {case.file}:{case.line}: {case.name}", soft_wrap=True)
+    _out.print(f"{len(cases) - failed} of {len(cases)} rule cases pass ({len(files)} files)")
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def facts() -> None:
     """List the fact paths rules can test, with their kind and meaning."""
