@@ -91,6 +91,8 @@ def list_rules(
                                   "cases, and which topics of a corpus (--corpus) have no rules yet"),
     tests: Path = typer.Option(Path("tests/rules"), help="Rule test cases, for --coverage"),
     corpus: Optional[list[Path]] = typer.Option(None, help="Letters or case files to count topics in, for --coverage"),
+    lint: bool = typer.Option(False, "--lint", help="Report unused parameters, fact paths nothing reads and titles "
+                              "whose figures are not the rule's; exit 1 when any is found"),
     output_format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or yaml"),
 ) -> None:
     """List the rules: id, topic, guideline version, dates in force, clauses cited."""
@@ -106,6 +108,17 @@ def list_rules(
     if coverage:
         _print_coverage(knowledge, tests, corpus, output_format)
         return
+    if lint:
+        from .lint import lint as lint_rules
+
+        findings = lint_rules(knowledge)
+        if output_format is not Format.text:
+            _print_data({"findings": [f.__dict__ for f in findings]}, output_format)
+        else:
+            for finding in findings:
+                _out.print(str(finding), soft_wrap=True, markup=False)
+            _out.print(f"{len(findings)} findings" if findings else "the rules are clean")
+        raise typer.Exit(1 if findings else 0)
     selected = [rule for rule in knowledge.rules if topic is None or topic in rule.topics]
     if output_format is not Format.text:
         rows = [{"id": rule.id, "title": rule.rule.title, "topics": list(rule.topics),

@@ -224,6 +224,36 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
     _derive_surgery(case, request, on_date, facts)
 
 
+# Facts no rule reads that are still used, and what for (`imr-check rules --lint` reports any other
+# fact path no rule reads).
+READ_OUTSIDE_RULES = {
+    "request.topic": "selects the rules that judge the request; every report shows it",
+    "clinical.surgery_performed": "derives request.postsurgical_procedure and request.in_postsurgical_period",
+    "request.drug.strength": "as written on the request; the drug lexicon reads it with the drug's name",
+    "request.drug.drug_class": "derived from the drug lexicon; shown with the drug, kept for drug-class rules",
+    # read from letters and shown, with their evidence, in the extracted case (imr-check extract);
+    # no criterion reads them yet
+    "request.drug.is_compounded": "shown in the extracted case",
+    "clinical.pain.average": "shown in the extracted case",
+    "clinical.pain.least": "shown in the extracted case",
+    "clinical.pain.worst": "shown in the extracted case",
+    "clinical.pain.with_medication": "shown in the extracted case",
+    "clinical.pain.without_medication": "shown in the extracted case",
+    "patient.sex": "shown in the extracted case",
+}
+
+
+def parameters_read_by_facts() -> set[tuple[str, str]]:
+    """(rule file, parameter) pairs the fact layer reads rather than a rule: the post-surgical periods."""
+    parameters = load_yaml_file(rules_dir() / "surgical_associated_service.yaml").get("parameters") or {}
+    read = set()
+    for name in parameters:
+        if name.endswith("_period_months"):
+            group = name[: -len("_period_months")]
+            read |= {("surgical_associated_service.yaml", name), ("surgical_associated_service.yaml", group + "_procedures")}
+    return read
+
+
 @cache
 def postsurgical_periods() -> dict[str, float]:
     """Surgery -> its post-surgical physical medicine period in months (8 CCR 9792.24.3).
