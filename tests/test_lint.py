@@ -69,3 +69,20 @@ def test_the_shipped_rules_are_clean():
     result = CliRunner().invoke(app, ["rules", "--lint"])
     assert result.exit_code == 0, result.output
     assert "the rules are clean" in result.stdout
+
+
+def test_every_fact_path_has_a_label_and_missing_documentation_shows_it():
+    from pathlib import Path
+
+    from imr_check import evaluate_case, load_case
+    from imr_check.facts import fact_labels, fact_specs
+
+    labels = fact_labels()
+    assert set(labels) == set(fact_specs())
+    example = Path(__file__).resolve().parents[1] / "examples" / "prescreen-acupuncture-first-trial-and-missing-history.yaml"
+    missing = [m for r in evaluate_case(load_case(example)).requests for m in r.missing_documentation]
+    assert missing
+    for item in missing:
+        assert item.label == labels[item.fact] and item.label != item.fact
+    result = CliRunner().invoke(app, ["check", str(example)], env={"COLUMNS": "250"})
+    assert labels[missing[0].fact] in result.stdout

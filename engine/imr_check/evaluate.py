@@ -23,7 +23,7 @@ from typing import Any
 from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
 from .errors import RuleLoadError
-from .facts import case_date, fact_specs, request_facts
+from .facts import case_date, fact_specs, label_of, request_facts
 from .knowledge import Knowledge, LoadedRule, load_knowledge
 from .model import SupportsUpTo
 from .results import (
@@ -195,7 +195,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         for part in undocumented_parts:
             for path in rule.facts_by_part[part]:
                 if path not in facts:
-                    rule_missing.append(MissingFact(fact=path, description=specs[path].description or path))
+                    rule_missing.append(MissingFact(fact=path, label=label_of(path), description=specs[path].description or path))
         if status in _BLOCKING:
             for item in rule_missing:
                 missing.setdefault(item.fact, item)

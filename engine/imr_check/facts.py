@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from ._data import rules_dir
 from ._yaml import load_yaml_file
+from .errors import InputError
 from .case import Case, Clinical, Patient, Request, SurgeryPerformed
 from .vocabulary import lookup_drug
 
@@ -252,6 +253,21 @@ def parameters_read_by_facts() -> set[tuple[str, str]]:
             group = name[: -len("_period_months")]
             read |= {("surgical_associated_service.yaml", name), ("surgical_associated_service.yaml", group + "_procedures")}
     return read
+
+
+@cache
+def fact_labels() -> dict[str, str]:
+    """Fact path -> its human label, from rules/fact_labels.yaml (what results call a missing fact)."""
+    path = rules_dir() / "fact_labels.yaml"
+    data = load_yaml_file(path) or {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):
+        raise InputError.single(str(path), "expected a mapping of fact path to label (text)")
+    return {str(k): v for k, v in data.items()}
+
+
+def label_of(path: str) -> str:
+    """A fact's human label; the path itself for a fact without one (which the rule lint reports)."""
+    return fact_labels().get(path, path)
 
 
 @cache

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .facts import READ_OUTSIDE_RULES, fact_specs, parameters_read_by_facts
+from .facts import READ_OUTSIDE_RULES, fact_labels, fact_specs, parameters_read_by_facts
 from .knowledge import Knowledge, LoadedRule, _PLACEHOLDER, iter_conditions
 from .model import ParamRef, SupportsUpTo
 
@@ -36,7 +36,15 @@ class Finding:
 
 
 def lint(knowledge: Knowledge) -> list[Finding]:
-    return [*_unused_parameters(knowledge), *_unread_facts(knowledge), *_title_figures(knowledge)]
+    return [*_unused_parameters(knowledge), *_unread_facts(knowledge), *_labels(), *_title_figures(knowledge)]
+
+
+def _labels() -> list[Finding]:
+    labels, specs = fact_labels(), fact_specs()
+    file = "rules/fact_labels.yaml"
+    return ([Finding(file, None, "unlabelled fact", f"{path!r} has no label") for path in specs if path not in labels]
+            + [Finding(file, None, "unknown fact", f"a label for {path!r}, which is not a fact path") for path in labels
+               if path not in specs])
 
 
 def _unused_parameters(knowledge: Knowledge) -> list[Finding]:
