@@ -208,3 +208,13 @@ def test_one_id_twice_needs_disjoint_dates(tmp_path):
 def test_a_parameter_has_value_or_values_not_both(tmp_path):
     problems = _problems(tmp_path, RULES.replace("{value: 6,", "{value: 6, values: {2009-01-01: 6},"))
     assert any("either 'value'" in p for p in problems), problems
+
+
+def test_a_malformed_dated_value_names_its_date_and_line(tmp_path):
+    problems = _problems(tmp_path, DATED.replace("values: {2009-01-01: 6, 2016-01-01: 4}",
+                                                 "values: {2009-01-01: 6, 2016-01-01: [4, {x: 1}]}")
+                         .replace("      2016-01-01: At most 4", "      2016-01-01: [At most 4]"), DATED_GUIDELINE)
+    assert any(p.startswith(f"{tmp_path / 'r.yaml'}:8 at parameters.max_sessions.values.2016-01-01[1]: ")
+               for p in problems), problems
+    assert any("r.yaml:14 at rules[0].title.2016-01-01: Input should be a valid string" in p for p in problems), problems
+    assert not any("datetime.date" in p or "dict[" in p for p in problems), problems

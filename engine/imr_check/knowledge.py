@@ -293,7 +293,8 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as error:
-        problems.extend(validation_problems(error, data, str(path), RuleFile, loc_filter=clean_condition_loc))
+        problems.extend(validation_problems(error, data, str(path), RuleFile, loc_filter=clean_condition_loc,
+                                            dated_values=True))
         return
     specs = fact_specs()
     known_topics = topics()
