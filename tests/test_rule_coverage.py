@@ -15,3 +15,22 @@ def test_every_rule_has_a_case(knowledge):
 
 def test_rule_cases_exist():
     assert len(all_rule_cases()) >= len({"acupuncture"}), "tests/rules/ holds no cases"
+
+
+def test_every_version_of_a_rule_has_a_case_dated_in_it(knowledge):
+    """A rule written once for several versions is exercised in each: a case dated within the version's
+    dates (a case without a date is judged on rulecases.PRESCREEN_DAY) names the rule."""
+    import datetime as dt
+
+    from imr_check.rulecases import PRESCREEN_DAY
+
+    days: dict[str, list[dt.date]] = {}
+    for case in all_rule_cases():
+        expect = case.get("expect") or {}
+        day = case.get("date") or PRESCREEN_DAY
+        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        for rule_id in set(expect.get("rules", [])) | set((expect.get("criteria") or {}).keys()):
+            days.setdefault(rule_id, []).append(day)
+    untested = [f"{r.id} ({r.effective.label()})" for r in knowledge.rules
+                if not any(r.effective.contains(day) for day in days.get(r.id, []))]
+    assert not untested, f"rule versions with no case dated in them: {untested}"
