@@ -246,7 +246,8 @@ READ_OUTSIDE_RULES = {
 
 def parameters_read_by_facts() -> set[tuple[str, str]]:
     """(rule file, parameter) pairs the fact layer reads rather than a rule: the post-surgical periods."""
-    parameters = load_yaml_file(rules_dir() / "surgical_associated_service.yaml").get("parameters") or {}
+    path = rules_dir() / "surgical_associated_service.yaml"
+    parameters = (load_yaml_file(path).get("parameters") or {}) if path.exists() else {}
     read = set()
     for name in parameters:
         if name.endswith("_period_months"):
