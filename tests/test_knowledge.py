@@ -218,3 +218,55 @@ def test_a_malformed_dated_value_names_its_date_and_line(tmp_path):
                for p in problems), problems
     assert any("r.yaml:14 at rules[0].title.2016-01-01: Input should be a valid string" in p for p in problems), problems
     assert not any("datetime.date" in p or "dict[" in p for p in problems), problems
+
+
+TABLE = """\
+topic: physical_therapy
+guideline_version: {2009-01-01: Test 2009, 2016-01-01: Test 2016}
+effective: {from: 2009-01-01, to: 2018-01-01}
+parameters:
+  max_visits: {value: 10, cites: [test.clause]}
+tables:
+  visits_by_condition:
+    key: clinical.pain_condition
+    unit: visits
+    rows:
+      crps: {label: CRPS, values: {2009-01-01: 24, 2016-01-01: 26}, cites: [test.clause]}
+      arthritis: {label: arthritis, values: {2016-01-01: 9}, cites: [test.clause_2016]}
+rules:
+  - id: physical_therapy.visits
+    title: At most 10 visits
+    unless: {fact: clinical.pain_condition, in: {table_keys: visits_by_condition}}
+    require: {fact: request.total_sessions, lte: {param: max_visits}}
+    cites: [test.clause]
+    explain: "{max_visits} visits"
+  - id: physical_therapy.visits_{row}
+    for_each_row: visits_by_condition
+    title: For {row.label}, at most {row.value} visits
+    when: {fact: clinical.pain_condition, eq: {row: key}}
+    require: {fact: request.total_sessions, lte: {row: value}}
+    cites: [row.cites]
+    explain: "{row.value} visits for {row.label}"
+"""
+
+
+def test_a_table_stands_for_one_rule_per_row_each_in_force_from_its_first_value(tmp_path):
+    import datetime as dt
+
+    knowledge = _load(tmp_path, TABLE, DATED_GUIDELINE)
+    crps = knowledge.versions_of("physical_therapy.visits_crps")
+    assert [(r.rule.title, r.rule.cites) for r in crps] == [("For CRPS, at most 24 visits", ["test.clause"]),
+                                                           ("For CRPS, at most 26 visits", ["test.clause"])]
+    (arthritis,) = knowledge.versions_of("physical_therapy.visits_arthritis")
+    assert arthritis.effective.from_ == dt.date(2016, 1, 1) and arthritis.rule.title == "For arthritis, at most 9 visits"
+    assert arthritis.rule.explain == "{visits_by_condition__arthritis} visits for arthritis"
+    general = {r.effective.from_.year: r.parameters_used["visits_by_condition__keys"].value
+               for r in knowledge.versions_of("physical_therapy.visits")}
+    assert general == {2009: ["crps"], 2016: ["crps", "arthritis"]}
+
+
+def test_a_rule_per_row_of_an_unknown_table_is_an_error(tmp_path):
+    problems = _problems(tmp_path, TABLE.replace("for_each_row: visits_by_condition", "for_each_row: visits_by_conditon"),
+                         DATED_GUIDELINE)
+    assert any("r.yaml:21" in p and "unknown table 'visits_by_conditon'" in p and "did you mean" in p
+               for p in problems), problems

@@ -32,6 +32,10 @@ from .model import (
     Parameter,
     ParamRef,
     Rule,
+    RowRef,
+    TableKeysRef,
+    _attr,
+    value_on,
     RuleFile,
     Source,
     SupportsUpTo,
@@ -287,6 +291,128 @@ def _check_clause_dates(loaded: LoadedRule, knowledge: Knowledge, data: Any, pat
                                     f"{clause_id!r}, in force {clause.effective.label()} ({clause.file})"))
 
 
+def _row_parameter(table: str, row: str) -> str:
+    return f"{table}__{row}"
+
+
+def _table_parameters(parsed: RuleFile) -> dict[str, Parameter]:
+    """A table's rows as parameters (`TABLE__ROW`), and `TABLE__keys`: the rows in force on each date."""
+    out: dict[str, Parameter] = {}
+    starts = [window.from_ for _, window in parsed.versions()]
+    for name, table in parsed.tables.items():
+        keys: dict = {}
+        cites: dict = {}
+        for row_name, row in table.rows.items():
+            out[_row_parameter(name, row_name)] = Parameter.model_construct(
+                value=row.value, values=row.values, unit=table.unit, cites=row.cites, note=row.note)
+            for day in starts:
+                if (row.value is not None or value_on(row.values, day) is not None) and value_on(row.cites, day):
+                    keys.setdefault(day, []).append(row_name)
+                    cites.setdefault(day, []).extend(value_on(row.cites, day))
+        if keys:
+            out[_row_parameter(name, "keys")] = Parameter.model_construct(
+                value=None, values=keys, unit=None, cites=cites, note=None)
+    return out
+
+
+def _for_row(condition: Any, table: str, row: str) -> Any:
+    """A condition of a rule written per row, with `{row: ...}` and `{table_keys: ...}` filled in."""
+    if condition is None:
+        return None
+    if isinstance(condition, AllOf):
+        return condition.model_copy(update={"all": [_for_row(c, table, row) for c in condition.all]})
+    if isinstance(condition, AnyOf):
+        return condition.model_copy(update={"any": [_for_row(c, table, row) for c in condition.any]})
+    if isinstance(condition, Not):
+        return condition.model_copy(update={"not_": _for_row(condition.not_, table, row)})
+    operand = condition.operand
+    if isinstance(operand, RowRef):
+        filled = row if operand.row == "key" else ParamRef(param=_row_parameter(table, row))
+        return condition.model_copy(update={_attr(condition.operator): filled})
+    return _table_keys(condition)
+
+
+def _table_keys(condition: Any) -> Any:
+    if isinstance(condition, AllOf):
+        return condition.model_copy(update={"all": [_table_keys(c) for c in condition.all]})
+    if isinstance(condition, AnyOf):
+        return condition.model_copy(update={"any": [_table_keys(c) for c in condition.any]})
+    if isinstance(condition, Not):
+        return condition.model_copy(update={"not_": _table_keys(condition.not_)})
+    if isinstance(condition, Compare) and isinstance(condition.operand, TableKeysRef):
+        keys = ParamRef(param=_row_parameter(condition.operand.table_keys, "keys"))
+        return condition.model_copy(update={_attr(condition.operator): keys})
+    return condition
+
+
+def _number_text(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _expand_rows(parsed: RuleFile, path: Path, data: Any, problems: list[Problem]) -> list[tuple[int, Rule]]:
+    """The file's rules with each rule written per table row made one rule per row: (index written, rule)."""
+    expanded: list[tuple[int, Rule]] = []
+    for i, rule in enumerate(parsed.rules):
+        where = ("rules", i)
+        templated = "{row}" in rule.id
+        if rule.for_each_row is None:
+            if templated or "{" in rule.id:
+                problems.append(Problem(str(path), line_of(data, where + ("id",)), _dotted(where + ("id",)),
+                                        "only a rule with for_each_row may have {row} in its id"))
+            expanded.append((i, rule.model_copy(update={"when": _table_keys(rule.when), "unless": _table_keys(rule.unless),
+                                                        "require": _table_keys(rule.require)})))
+            continue
+        table = parsed.tables.get(rule.for_each_row)
+        if table is None or not templated:
+            problems.append(Problem(str(path), line_of(data, where + ("for_each_row",)), _dotted(where + ("for_each_row",)),
+                                    f"unknown table {rule.for_each_row!r}{suggest(rule.for_each_row, tuple(parsed.tables))}"
+                                    if table is None else "a rule written per row has {row} in its id"))
+            continue
+        for compare, loc in (pair for part in ("when", "unless", "require") for pair in iter_conditions(getattr(rule, part))):
+            if isinstance(compare.operand, RowRef) and compare.operand.row == "key" and compare.fact != table.key:
+                problems.append(Problem(str(path), line_of(data, where), _dotted(where),
+                                        f"{{row: key}} is a value of {table.key!r}, the key of {rule.for_each_row!r}; "
+                                        f"it is compared here with {compare.fact!r}"))
+        for row_name, row in table.rows.items():
+            parameter = _row_parameter(rule.for_each_row, row_name)
+            dates = sorted(row.values) if row.values else []
+
+            def text(template: Any, figure: bool) -> Any:
+                """`{row.label}`, and `{row.value}` as the figure (a title) or as the parameter (an explanation)."""
+                def fill(value_text: str, on: str) -> str:
+                    return on.replace("{row.label}", row.label).replace("{row.value}", value_text)
+                if not figure:
+                    return ({d: fill("{" + parameter + "}", t) for d, t in template.items()} if isinstance(template, dict)
+                            else fill("{" + parameter + "}", template))
+                if not dates or "{row.value}" not in str(template):
+                    return ({d: fill(_number_text(row.value), t) for d, t in template.items()}
+                            if isinstance(template, dict) else fill(_number_text(row.value) if row.value is not None else "", template))
+                return {d: fill(_number_text(row.values[d]), value_on(template, d)) for d in dates}
+
+            cites = [c for c in (rule.cites if isinstance(rule.cites, list) else []) if c != "row.cites"]
+            row_cites = row.cites
+            if isinstance(row_cites, dict):
+                merged_cites: Any = {d: [*cites_on, *cites] for d, cites_on in row_cites.items()}
+            else:
+                merged_cites = [*row_cites, *cites]
+            effective = rule.effective
+            if dates and dates[0] > (rule.effective or parsed.effective).from_:
+                base = rule.effective or parsed.effective
+                effective = Effective(**{"from": dates[0], "to": base.to})
+            expanded.append((i, rule.model_copy(update={
+                "id": rule.id.replace("{row}", row_name),
+                "for_each_row": None,
+                "title": text(rule.title, figure=True),
+                "explain": text(rule.explain, figure=False),
+                "cites": merged_cites,
+                "when": _for_row(rule.when, rule.for_each_row, row_name),
+                "unless": _for_row(rule.unless, rule.for_each_row, row_name),
+                "require": _for_row(rule.require, rule.for_each_row, row_name),
+                "effective": effective,
+            })))
+    return expanded
+
+
 def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
                     seen_ids: dict[str, list[tuple[Effective, str]]]) -> None:
     data = load_yaml_file(path)
@@ -302,6 +428,9 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
         if topic not in known_topics:
             problems.append(Problem(str(path), line_of(data, ("topic",)), "topic",
                                     f"unknown topic {topic!r}{suggest(topic, tuple(known_topics))} (see rules/topics.yaml)"))
+    if parsed.tables:
+        parsed = parsed.model_copy(update={"parameters": {**parsed.parameters, **_table_parameters(parsed)}})
+    rules = _expand_rows(parsed, path, data, problems)
     versions = parsed.versions()
     version_starts = [window.from_ for _, window in versions]
     if version_starts[0] != parsed.effective.from_:
@@ -318,7 +447,7 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
             _check_dates(getattr(parameter, field_name), where + (field_name,), version_starts, data, path, problems)
         for cites, loc in _dated_items(parameter.cites, where + ("cites",)):
             _check_cites(cites, knowledge, loc, data, path, problems)
-    for i, rule in enumerate(parsed.rules):
+    for i, rule in rules:
         where = ("rules", i)
         line = line_of(data, where)
         for field_name in ("title", "cites", "explain"):

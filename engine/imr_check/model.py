@@ -63,9 +63,21 @@ class ParamRef(Strict):
     param: str
 
 
+class RowRef(Strict):
+    """In a rule written once per row of a table: the row's key (the fact's value) or its value."""
+
+    row: Literal["key", "value"]
+
+
+class TableKeysRef(Strict):
+    """The keys of a table's rows in force: the conditions that have a row of their own."""
+
+    table_keys: str
+
+
 Scalar = Union[bool, int, float, str]
-Value = Union[ParamRef, Scalar]
-ListValue = Union[ParamRef, list[Scalar]]
+Value = Union[ParamRef, RowRef, Scalar]
+ListValue = Union[ParamRef, TableKeysRef, list[Scalar]]
 
 COMPARISONS = ("is", "eq", "ne", "lt", "lte", "gt", "gte", "in", "contains_any", "documented")
 
@@ -245,8 +257,36 @@ class DoesNotSupport(Strict):
 Otherwise = Union[SupportsUpTo, DoesNotSupport]
 
 
+class TableRow(Strict):
+    label: str = Field(description="The row's name in words, for titles: 'CRPS'")
+    value: Optional[Union[int, float]] = None
+    values: Optional[dict[dt.date, Union[int, float]]] = Field(None, min_length=1)
+    cites: DatedClauses
+    note: Optional[DatedText] = None
+
+    @model_validator(mode="after")
+    def _one_value(self) -> "TableRow":
+        if (self.value is None) == (self.values is None):
+            raise ValueError("a row has either 'value' (one value) or 'values' (dated values: {DATE: VALUE})")
+        return self
+
+
+class Table(Strict):
+    """A schedule by condition: one row per value of a fact, each with its (dated) figure and clauses.
+
+    A rule with `for_each_row: TABLE` is written once and stands for one rule per row: `{row}` in its
+    id is the row's key, `{row.label}` and `{row.value}` in its title and explanation the row's label
+    and figure, `{row: key}` and `{row: value}` in its conditions the same, and `row.cites` in its
+    cites the row's clauses. `{table_keys: TABLE}` is the list of keys with a row in force."""
+
+    key: str = Field(description="The fact whose value picks the row")
+    unit: Optional[str] = None
+    rows: dict[str, TableRow] = Field(min_length=1)
+
+
 class Rule(Strict):
-    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_{}]+)+$")
+    for_each_row: Optional[str] = Field(None, description="A table: the rule stands for one rule per row")
     title: DatedText
     when: Optional[Condition] = Field(None, description="When the rule applies; absent means always")
     unless: Optional[Condition] = Field(None, description="An exception: the rule does not apply when true")
@@ -280,6 +320,7 @@ class RuleFile(Strict):
         "holds several versions, each in force from its date to the next (the last to `effective.to`)")
     effective: Effective
     parameters: dict[str, Parameter] = Field(default_factory=dict)
+    tables: dict[str, Table] = Field(default_factory=dict)
     rules: list[Rule] = Field(
         default_factory=list,
         description="May be empty only for a topic the guidelines give no criterion for, which not_encoded says",
