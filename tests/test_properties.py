@@ -239,7 +239,19 @@ def test_a_valid_case_never_crashes_and_results_are_consistent(document: dict):
             assert all(c.status in ("met", "not_applicable") for c in request.criteria), request.criteria
             assert any(c.status == "met" for c in request.criteria)
         deciding = set(request.deciding_rules)
-        assert deciding <= {c.rule_id for c in request.criteria}, "a deciding rule is one that was evaluated"
+        evaluated = {c.rule_id for c in request.criteria}
+        # a service that follows its surgery is decided by the surgery's rules (the chain the report names)
+        parent = next((p for p in result.requests if p.request_id == _associated_with(document, request.request_id)), None)
+        if parent is not None:
+            evaluated |= {c.rule_id for c in parent.criteria} | set(parent.deciding_rules)
+        assert deciding <= evaluated, "a deciding rule is one that was evaluated"
+
+
+def _associated_with(document: dict, request_id: str) -> str | None:
+    for request in document["requests"]:
+        if request.get("id") == request_id:
+            return request.get("associated_with")
+    return None
 
 
 @EXAMPLES
