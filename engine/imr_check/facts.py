@@ -258,7 +258,15 @@ def parameters_read_by_facts() -> set[tuple[str, str]]:
 
 @cache
 def fact_labels() -> dict[str, str]:
-    """Fact path -> its human label, from rules/fact_labels.yaml (what results call a missing fact)."""
+    """Fact path -> its human label (what results call a missing fact): rules/fact_labels.yaml, and the
+    `label` of a fact declared in rules/facts.yaml."""
+    from .declared_facts import declared_labels
+
+    return {**declared_labels(), **_label_file()}
+
+
+@cache
+def _label_file() -> dict[str, str]:
     path = rules_dir() / "fact_labels.yaml"
     data = load_yaml_file(path) or {}
     if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):

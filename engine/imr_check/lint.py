@@ -42,7 +42,8 @@ def lint(knowledge: Knowledge) -> list[Finding]:
 def _labels() -> list[Finding]:
     labels, specs = fact_labels(), fact_specs()
     file = "rules/fact_labels.yaml"
-    return ([Finding(file, None, "unlabelled fact", f"{path!r} has no label") for path in specs if path not in labels]
+    return ([Finding(file, None, "unlabelled fact", f"{path!r} has no label (here, or as the `label` of a fact "
+                     "declared in rules/facts.yaml)") for path in specs if path not in labels]
             + [Finding(file, None, "unknown fact", f"a label for {path!r}, which is not a fact path") for path in labels
                if path not in specs])
 
