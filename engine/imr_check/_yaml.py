@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -48,7 +50,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     written: set[Any] = set()
     for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
+        if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             )
@@ -165,9 +167,10 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     line = getattr(data, "line", None) or None
     node = data
     for part in loc:
-        if isinstance(node, LineDict) and part in node:
-            line = node.key_lines.get(str(part), line)
-            node = node[part]
+        if isinstance(node, LineDict) and str(part) in node.key_lines:
+            # a date key (2016-07-29) is a date in the mapping and a string in pydantic's locations
+            line = node.key_lines[str(part)]
+            node = node[next(key for key in node if str(key) == str(part))]
         elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
             line = node.item_lines[part]
             node = node[part]
@@ -255,12 +258,50 @@ def _unwrap(annotation: Any, node: Any = None) -> Any:
     return annotation
 
 
+_DATE_REPR = re.compile(r"^datetime\.date\((\d+), (\d+), (\d+)\)$")
+_UNION_TAG = re.compile(r"^(int|float|str|bool|list\[.*\]|dict\[.*\])$")
+
+
+def _dated_union_loc(loc: tuple, data: Any) -> tuple | None:
+    """A location inside a plain-or-dated value (`X` or `{DATE: X}`), without pydantic's branch tags;
+    None for an error of a branch whose shape (mapping, list, scalar) is not the value written."""
+    cleaned: list = []
+    for part in loc:
+        if isinstance(part, str) and (match := _DATE_REPR.match(part)):
+            part = dt.date(*map(int, match.groups())).isoformat()
+        elif isinstance(part, str) and _UNION_TAG.match(part):
+            written = _at(data, tuple(cleaned))
+            shape = dict if part.startswith("dict[") else list if part.startswith("list[") else None
+            if (shape is None and isinstance(written, (dict, list))) or (shape and not isinstance(written, shape)):
+                return None
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _at(data: Any, loc: tuple) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            node = next((v for k, v in node.items() if str(k) == str(part)), None)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
 def validation_problems(
-    error: ValidationError, data: Any, source: str, model: type[BaseModel], loc_filter: Any = None
+    error: ValidationError, data: Any, source: str, model: type[BaseModel], loc_filter: Any = None,
+    dated_values: bool = False,
 ) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         loc = loc_filter(tuple(item["loc"])) if loc_filter else tuple(item["loc"])
+        if dated_values:
+            loc = _dated_union_loc(loc, data)
+            if loc is None:
+                continue
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             owner = _model_at(model, loc[:-1], data)

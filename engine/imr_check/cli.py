@@ -96,6 +96,8 @@ def list_rules(
                                   "cases, and which topics of a corpus (--corpus) have no rules yet"),
     tests: Path = typer.Option(Path("tests/rules"), help="Rule test cases, for --coverage"),
     corpus: Optional[list[Path]] = typer.Option(None, help="Letters or case files to count topics in, for --coverage"),
+    lint: bool = typer.Option(False, "--lint", help="Report unused parameters, fact paths nothing reads and titles "
+                              "whose figures are not the rule's; exit 1 when any is found"),
     output_format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or yaml"),
 ) -> None:
     """List the rules: id, topic, guideline version, dates in force, clauses cited."""
@@ -111,6 +113,17 @@ def list_rules(
     if coverage:
         _print_coverage(knowledge, tests, corpus, output_format)
         return
+    if lint:
+        from .lint import lint as lint_rules
+
+        findings = lint_rules(knowledge)
+        if output_format is not Format.text:
+            _print_data({"findings": [f.__dict__ for f in findings]}, output_format)
+        else:
+            for finding in findings:
+                _out.print(str(finding), soft_wrap=True, markup=False)
+            _out.print(f"{len(findings)} findings" if findings else "the rules are clean")
+        raise typer.Exit(1 if findings else 0)
     selected = [rule for rule in knowledge.rules if topic is None or topic in rule.topics]
     if output_format is not Format.text:
         rows = [{"id": rule.id, "title": rule.rule.title, "topics": list(rule.topics),
@@ -175,36 +188,88 @@ def _print_coverage(knowledge, tests: Path, corpus: Optional[list[Path]], output
 
 
 @app.command()
-def explain(rule_id: str = typer.Argument(..., help="A rule id, as `imr-check rules` lists them")) -> None:
-    """Show a rule beside the text of the clauses it cites."""
+def explain(
+    rule_id: str = typer.Argument(..., help="A rule id, as `imr-check rules` lists them"),
+    on: Optional[str] = typer.Option(None, "--on", help="Only the version in force on this date (YYYY-MM-DD)"),
+) -> None:
+    """Show a rule, each guideline version of it, and exactly the parameters and clauses it uses."""
+    import datetime as dt
+
     import yaml
 
     from .vocabulary import suggest
 
     try:
         knowledge = load_knowledge()
+        day = None
+        if on is not None:
+            try:
+                day = dt.date.fromisoformat(on)
+            except ValueError:
+                raise InputError.single("--on", f"{on!r} is not a date; write YYYY-MM-DD") from None
+        versions = knowledge.versions_of(rule_id)
+        if not versions:
+            raise InputError.single("rules", f"no rule {rule_id!r}{suggest(rule_id, [r.id for r in knowledge.rules])}")
+        if day is not None:
+            versions = [r for r in versions if r.effective.contains(day)]
+            if not versions:
+                raise InputError.single("--on", f"no version of {rule_id} was in force on {day}")
     except InputError as error:
         _fail(error)
-    loaded = knowledge.rule(rule_id)
-    if loaded is None:
-        _fail(InputError.single("rules", f"no rule {rule_id!r}{suggest(rule_id, [r.id for r in knowledge.rules])}"))
-    rule = loaded.rule
-    _out.print(Text.assemble((rule.id, "bold"), f": {rule.title}"))
-    _out.print(Text(f"{loaded.file}:{loaded.line} — {loaded.guideline_version}, in force {loaded.effective.label()}",
-                    style="dim"))
-    body = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "cites"})
-    _out.print(Text(yaml.safe_dump(body, sort_keys=False, width=100).rstrip()))
-    parameters = {name: p for name, p in loaded.parameters.items() if name in yaml.safe_dump(body)}
-    if parameters:
-        _out.print("\n[bold]Parameters[/bold]")
-        for name, parameter in parameters.items():
-            unit = f" {parameter.unit}" if parameter.unit else ""
-            _out.print(Text(f"  {name} = {parameter.value}{unit}  (cites {', '.join(parameter.cites)})"))
-    _out.print("\n[bold]Cites[/bold]")
-    for clause_id in dict.fromkeys(rule.cites + [c for p in parameters.values() for c in p.cites]):
-        clause = knowledge.clauses[clause_id]
-        _out.print(Text.assemble("  ", (clause_id, "bold"), f" — {clause.source.title}, {clause.clause.citation}"))
-        _out.print(Text(f"    {clause.clause.title}. {clause.clause.summary}"))
+    shown_logic = None
+    for loaded in versions:
+        rule = loaded.rule
+        _out.print(Text.assemble((rule.id, "bold"), f": {rule.title}"))
+        _out.print(Text(f"{loaded.file}:{loaded.line} — {loaded.guideline_version}, in force {loaded.effective.label()}",
+                        style="dim"))
+        body = rule.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"id", "title", "cites", "effective"})
+        logic = yaml.safe_dump(body, sort_keys=False, width=100).rstrip()
+        # the logic is printed again only where it changed between versions
+        _out.print(Text(logic) if logic != shown_logic else Text("(the same conditions as above)", style="dim"))
+        shown_logic = logic
+        if loaded.parameters_used:
+            _out.print("\n[bold]Parameters[/bold]")
+            for name, parameter in loaded.parameters_used.items():
+                unit = f" {parameter.unit}" if parameter.unit else ""
+                _out.print(Text(f"  {name} = {parameter.value}{unit}  (cites {', '.join(parameter.cites)})"))
+        _out.print("\n[bold]Cites[/bold]")
+        for clause_id in loaded.clauses:
+            clause = knowledge.clauses[clause_id]
+            _out.print(Text.assemble("  ", (clause_id, "bold"), f" — {clause.source.title}, {clause.clause.citation}"))
+            _out.print(Text(f"    {clause.clause.title}. {clause.clause.summary}"))
+        _out.print("")
+
+
+@app.command("test")
+def test_rules(
+    paths: Optional[list[Path]] = typer.Argument(
+        None, help="Rule case files (YAML) or folders of them (default: tests/rules)", show_default=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Name every case, not only those that fail"),
+) -> None:
+    """Run YAML rule cases against the rules (the same runner as the project's test suite)."""
+    from .rulecases import case_files, load_cases, run_case
+
+    try:
+        knowledge = load_knowledge()
+        files = list(case_files(paths or [Path("tests/rules")]))
+        cases = [case for path in files for case in load_cases(path)]
+    except InputError as error:
+        _fail(error)
+    if not cases:
+        _fail(InputError.single(", ".join(map(str, paths or [Path("tests/rules")])), "holds no rule cases"))
+    failed = 0
+    for case in cases:
+        problems = run_case(case, knowledge)
+        if problems:
+            failed += 1
+            _out.print(Text.assemble(("FAIL", "bold red"), f" {case.file}:{case.line}: {case.name}"), soft_wrap=True)
+            for problem in problems:
+                _out.print(Text(f"    {problem}"), soft_wrap=True)
+        elif verbose:
+            _out.print(Text.assemble(("ok", "green"), f"   {case.file}:{case.line}: {case.name}"), soft_wrap=True)
+    _out.print(Text(f"{len(cases) - failed} of {len(cases)} rule cases pass ({len(files)} files)"))
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -53,7 +53,8 @@ def rules_by_clause(knowledge: Knowledge) -> dict[str, list[str]]:
         if isinstance(rule.rule.otherwise, SupportsUpTo):
             clause_ids += rule.parameters[rule.rule.otherwise.supports_up_to].cites
         for clause_id in dict.fromkeys(clause_ids):
-            cited[clause_id].append(rule.id)
+            if rule.id not in cited[clause_id]:  # a rule written once for two versions is one rule
+                cited[clause_id].append(rule.id)
     return cited
 
 

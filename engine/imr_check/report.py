@@ -52,9 +52,8 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         missing.add_column(no_wrap=True)
         missing.add_column(overflow="fold")
         for item in request.missing_documentation:
-            line = Text(item.fact)
-            if item.description and item.description != item.fact:
-                line.append(f" — {item.description}", style="dim")
+            line = Text(item.label)
+            line.append(f" ({item.fact})", style="dim")
             missing.add_row("•", line)
         parts.insert(1 if prescreen else len(parts), missing)
     if request.not_encoded:

@@ -255,6 +255,6 @@ def _detail(case: Case, index: int, result: RequestResult, row: dict[str, Any]) 
         "clauses": [{"id": c.id, "title": c.title, "citation": c.citation, "source": c.source}
                     for c in result.clauses],
         "criteria": criteria,
-        "missing_documentation": [{"fact": m.fact, "description": m.description}
+        "missing_documentation": [{"fact": m.fact, "label": m.label, "description": m.description}
                                   for m in result.missing_documentation],
     }
