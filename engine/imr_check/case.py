@@ -17,17 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._yaml import load_yaml_file, load_yaml_text, validation_problems
 from .errors import InputError
+from .surgeries import surgery_table
 from .vocabulary import BodyRegion, topics
 
 Documented = Optional[bool]
 PainScore = Optional[float]
-# Surgeries already done, as the post-surgical schedule (8 CCR 9792.24.3) tells them apart.
-SurgeryPerformed = Literal[
-    "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "shoulder_arthroscopy", "lumbar_decompression",
-    "lumbar_fusion", "cervical_fusion", "knee_meniscectomy", "knee_arthroscopy", "acl_reconstruction",
-    "knee_arthroplasty", "hip_arthroplasty", "carpal_tunnel_release", "trigger_finger_release",
-    "wrist_fracture_fixation", "ankle_fracture_fixation", "other",
-]
+# Surgeries already done, as the post-surgical schedule (8 CCR 9792.24.3) tells them apart, and the
+# surgeries a request names: both from the surgery vocabulary, rules/surgeries.yaml.
+SurgeryPerformed = Literal[surgery_table().performed_names()]  # type: ignore[valid-type]
+SurgeryRequested = Literal[surgery_table().requested_names()]  # type: ignore[valid-type]
 DiagnosticStudy = Literal[
     "x_ray", "mri", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs", "emg_ncs"
 ]
@@ -420,15 +418,7 @@ class Request(Strict):
         "labs, chest x-ray), an assistant surgeon, post-operative physical or occupational therapy, post-operative "
         "equipment, post-operative medication, or other",
     )
-    procedure: Optional[
-        Literal[
-            "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "lumbar_decompression",
-            "lumbar_fusion", "epidural_adhesiolysis", "knee_meniscectomy", "carpal_tunnel_release", "other",
-            # the other surgeries of the post-surgical schedule, as SurgeryPerformed names them
-            "shoulder_arthroscopy", "cervical_fusion", "knee_arthroscopy", "acl_reconstruction", "knee_arthroplasty",
-            "hip_arthroplasty", "trigger_finger_release", "wrist_fracture_fixation", "ankle_fracture_fixation",
-        ]
-    ] = Field(
+    procedure: Optional[SurgeryRequested] = Field(
         None,
         description="The surgery requested, or for an associated service the surgery it belongs to: rotator cuff "
         "repair, subacromial decompression/acromioplasty, SLAP (labral) repair, lumbar discectomy/laminectomy, lumbar "

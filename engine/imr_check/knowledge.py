@@ -18,6 +18,7 @@ from ._data import guidelines_dir, rules_dir
 from ._yaml import dotted, line_of, load_yaml_file, validation_problems
 from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
+from .surgeries import FILE as SURGERY_FILE, expand_table_rules
 from .model import (
     clean_condition_loc,
     AllOf,
@@ -45,7 +46,7 @@ _OPERATORS_BY_KIND = {
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 # Files in rules/ that are vocabularies, not rule files.
-_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml"}
+_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml", SURGERY_FILE}
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ def _check_compare(compare: Compare, loc: tuple, params: dict[str, Parameter], s
 
 
 def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], seen_ids: dict[str, str]) -> None:
-    data = load_yaml_file(path)
+    data, table_parameters, table_problems = expand_table_rules(load_yaml_file(path), str(path))
+    problems.extend(table_problems)
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as error:
@@ -220,6 +222,12 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
     for i, rule in enumerate(parsed.rules):
         where = ("rules", i)
         line = line_of(data, where)
+        # A rule written for every row of a table gets the row's figures as parameters of its own.
+        parameters = {**parsed.parameters,
+                      **{name: Parameter.model_validate(p) for name, p in table_parameters.get(i, {}).items()}}
+        for name, parameter in parameters.items():
+            if name not in parsed.parameters:
+                _check_cites(parameter.cites, knowledge, where, data, path, problems)
         if rule.id in seen_ids:
             problems.append(Problem(str(path), line, _dotted(where + ("id",)),
                                     f"rule id {rule.id!r} already used in {seen_ids[rule.id]}"))
@@ -228,27 +236,27 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
         for part in ("when", "unless", "require"):
             condition = getattr(rule, part)
             for compare, loc in iter_conditions(condition):
-                _check_compare(compare, where + (part,) + loc, parsed.parameters, specs, data, path, problems)
+                _check_compare(compare, where + (part,) + loc, parameters, specs, data, path, problems)
         if isinstance(rule.otherwise, SupportsUpTo):
             name = rule.otherwise.supports_up_to
-            parameter = parsed.parameters.get(name)
+            parameter = parameters.get(name)
             if parameter is None or not isinstance(parameter.value, (int, float)):
                 problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise",)),
                                         f"supports_up_to needs a numeric parameter; {name!r} is "
-                                        f"{'unknown' + suggest(name, tuple(parsed.parameters)) if parameter is None else 'not a number'}"))
+                                        f"{'unknown' + suggest(name, tuple(parameters)) if parameter is None else 'not a number'}"))
             counted = rule.otherwise.less
             if counted is not None and (counted not in specs or specs[counted].kind != "number"):
                 problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise", "less")),
                                         f"less needs a number fact; {counted!r} is "
                                         f"{'unknown' + suggest(counted, tuple(specs)) if counted not in specs else 'not a number'}"))
         for placeholder in _PLACEHOLDER.findall(rule.explain):
-            if placeholder not in parsed.parameters and placeholder not in specs:
+            if placeholder not in parameters and placeholder not in specs:
                 problems.append(Problem(str(path), line_of(data, where + ("explain",)), _dotted(where + ("explain",)),
                                         f"explain uses {{{placeholder}}}, which is neither a parameter nor a fact"
-                                        f"{suggest(placeholder, tuple(parsed.parameters) + tuple(specs))}"))
+                                        f"{suggest(placeholder, tuple(parameters) + tuple(specs))}"))
         effective = rule.effective or parsed.effective
         knowledge.rules.append(LoadedRule(rule, tuple(parsed.topics), parsed.guideline_version, effective,
-                                          dict(parsed.parameters), str(path), line))
+                                          dict(parameters), str(path), line))
     for topic in parsed.topics:
         knowledge.not_encoded.setdefault(topic, []).extend((n.what, n.why) for n in parsed.not_encoded)
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, lookup_drug, topics
 
 _SURGICAL_CONSULT = (r"(?:surg\w*|orthop\w*|spine|neurosurg\w*)\W+(?:\w+\W+){0,2}?(?:consult\w*|referral|evaluation)|"
@@ -220,18 +221,8 @@ _APPROACHES = [("transforaminal", re.compile(r"transforaminal|\btfesi\b", re.I))
                ("interlaminar", re.compile(r"interlaminar|translaminar|\bilesi\b", re.I)),
                ("caudal", re.compile(r"\bcaudal\b", re.I))]
 _LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*-\s*([CTLS])?(\d)\b", re.I)
-_PROCEDURES = [
-    ("carpal_tunnel_release", re.compile(r"carpal tunnel release", re.I)),
-    ("slap_repair", re.compile(r"\bslap\b|superior labral", re.I)),
-    ("rotator_cuff_repair", re.compile(r"rotator cuff repair", re.I)),
-    ("subacromial_decompression", re.compile(r"subacromial decompression|acromioplasty", re.I)),
-    ("lumbar_fusion", re.compile(r"(?:lumbar|\bl\d).{0,40}fusion|fusion.{0,40}(?:lumbar|\bl\d)", re.I)),
-    ("lumbar_decompression", re.compile(r"(?:lumbar|\bl\d).{0,40}(?:laminectomy|laminotomy|discectomy|microdiscectomy|"
-                                        r"decompression|foraminotomy)|(?:laminectomy|laminotomy|discectomy|"
-                                        r"microdiscectomy|foraminotomy).{0,40}(?:lumbar|\bl\d)", re.I)),
-    ("knee_meniscectomy", re.compile(r"menisc\w*ectomy|meniscus (?:repair|debridement)", re.I)),
-    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|lysis of adhesions", re.I)),
-]
+# The surgery a request names, from the surgery vocabulary (rules/surgeries.yaml, `in_request`), in its priority order.
+_PROCEDURES = surgery_table().recognisers("in_request")
 _STIMULATORS = [("tens", re.compile(r"\btens\b|transcutaneous electrical nerve", re.I)),
                 ("interferential", re.compile(r"interferential|\bif unit|\bifc\b", re.I)),
                 ("neuromuscular", re.compile(r"\bnmes\b|\bems\b|neuromuscular|electrical muscle stim", re.I)),
