@@ -178,3 +178,26 @@ def test_every_schedule_row_has_its_two_course_rules_and_its_clause():
         for part in ("initial", "total"):
             rule = knowledge.rule(f"surgical_associated_service.therapy_{row.rule_key or key}_{part}")
             assert rule is not None and row.clause in rule.rule.cites
+
+
+def test_a_broken_vocabulary_reaches_the_command_line_as_an_error_naming_its_line(tmp_path):
+    """The case model is built from the table on import: the console script reports, exit 2, no traceback."""
+    import shutil
+    import subprocess
+    import sys
+
+    from imr_check._data import rules_dir
+
+    copied = tmp_path / "rules"
+    shutil.copytree(rules_dir(), copied)
+    table = copied / "surgeries.yaml"
+    table.write_text(table.read_text().replace("    region: hip_pelvis\n", "    region: hip\n"))
+    script = ("import sys, pathlib, imr_check._data as data\n"
+              f"data.rules_dir = lambda: pathlib.Path({str(copied)!r})\n"
+              "from imr_check._entry import main\n"
+              "sys.argv = ['imr-check', 'rules']\n"
+              "main()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "surgeries.yaml:" in done.stderr and "procedures.hip_arthroplasty.region" in done.stderr
