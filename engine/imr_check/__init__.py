@@ -13,6 +13,7 @@ _EXPORTS = {
     "load_case": ".case",
     "load_case_text": ".case",
     "EngineError": ".errors",
+    "IncompleteLetter": ".errors",
     "InputError": ".errors",
     "Problem": ".errors",
     "RuleLoadError": ".errors",

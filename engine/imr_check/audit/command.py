@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..errors import InputError
 from .inputs import SUFFIXES
+from .letter_pages import FOLDER
 from .outputs import CSV_NAME, HTML_NAME, JSON_NAME, PARQUET_NAME
 from .run import run_audit
 from .text import render_summary
@@ -44,12 +45,14 @@ class _ProgressBar:
             self.progress = None
 
 
-def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str) -> int:
+def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str,
+                  used_to_build_rules: bool = False) -> int:
     """The exit code: 0 when letters were audited, 2 when none could be read, 130 when interrupted."""
     err = Console(stderr=True, highlight=False)
     bar = _ProgressBar(err)
     try:
-        run = run_audit(paths, jobs, out, keep_json=output_format == "json", title="IMR audit", on_file=bar)
+        run = run_audit(paths, jobs, out, keep_json=output_format == "json", title="IMR audit", on_file=bar,
+                        used_to_build_rules=used_to_build_rules)
     except KeyboardInterrupt:
         bar.stop()
         err.print("[bold red]interrupted:[/bold red] no output file was written (earlier complete ones are kept)")
@@ -65,7 +68,8 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
     bar.stop()
     try:
         summary = run.summary
-        written = [str(out / name) for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME)] if out else None
+        written = ([str(out / name) for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME)]
+                   + [str(out / FOLDER) + "/ (a page per letter)"]) if out else None
         if output_format == "json":
             run.outputs.copy_json(sys.stdout)
             sys.stdout.flush()

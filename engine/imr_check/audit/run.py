@@ -95,13 +95,16 @@ class AuditRun:
 
 def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optional[Path] = None,
               keep_json: bool = False, title: str = "IMR audit",
-              on_file: Optional[Callable[[dict[str, Any], int], None]] = None) -> AuditRun:
+              on_file: Optional[Callable[[dict[str, Any], int], None]] = None,
+              used_to_build_rules: bool = False) -> AuditRun:
     """Audit the files the arguments name; write DIR's files (and the JSON document when asked).
 
     `on_file(result, total)` sees each file as it is done; it is first called once the worker
     processes exist (a progress bar's thread must not be running when they are forked).
     On any exception (Ctrl-C included) the temporary files are removed and nothing is published.
     The caller removes the JSON document's temporary file (`outputs.discard()`) once it is printed.
+    `used_to_build_rules` says the letters were read while the rules were built (the dev corpus): the
+    report warns that its figures are optimistic.
     """
     total = sum(1 for _ in expand(arguments))  # a listing pass: cheap, and it sizes the pool
     if total == 0:
@@ -109,7 +112,7 @@ def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optiona
                                 f"no letter or case file found ({', '.join(SUFFIXES)})")
     jobs = max(1, min(jobs or os.cpu_count() or 1, total))
     load_project_data()  # broken rules stop the run here, once; forked workers inherit what it loaded
-    tally = Tally()
+    tally = Tally(inputs=[str(a) for a in arguments], used_to_build_rules=used_to_build_rules)
     outputs = AuditOutputs(out_dir, keep_json)  # removes what it made if interrupted while opening
     try:
         for result in audited(arguments, jobs):
