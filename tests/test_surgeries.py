@@ -201,3 +201,29 @@ def test_a_broken_vocabulary_reaches_the_command_line_as_an_error_naming_its_lin
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "surgeries.yaml:" in done.stderr and "procedures.hip_arthroplasty.region" in done.stderr
+
+
+def test_the_case_models_descriptions_name_the_tables_procedures():
+    description = Request.model_fields["procedure"].description
+    for entry in surgery_table().procedures.values():
+        assert entry.label in description
+    assert "epidural adhesiolysis" not in Clinical.model_fields["surgery_performed"].description
+
+
+def test_a_mistake_in_a_table_rule_is_reported_once_at_the_templates_line(tmp_path):
+    (tmp_path / "r.yaml").write_text(RULES.replace("request.sessions, lte", "request.sesions, lte"))
+    guidelines = sorted(Path(load_knowledge().clauses["postsurgical.initial_course_half"].file).parent.glob("*.yaml"))
+    with pytest.raises(RuleLoadError) as caught:
+        load_knowledge_from(guidelines, [tmp_path / "r.yaml"])
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1 and "r.yaml:10" in problems[0] and "request.sesions" in problems[0], problems
+
+
+def test_an_unknown_key_in_a_table_rule_is_reported_once_where_the_template_is(tmp_path):
+    (tmp_path / "r.yaml").write_text(RULES.replace("      cites: ['{row.clause}']", "      cite: ['{row.clause}']"))
+    guidelines = sorted(Path(load_knowledge().clauses["postsurgical.initial_course_half"].file).parent.glob("*.yaml"))
+    with pytest.raises(RuleLoadError) as caught:
+        load_knowledge_from(guidelines, [tmp_path / "r.yaml"])
+    problems = [str(p) for p in caught.value.problems]
+    assert any("r.yaml:12 at rules[0].rule.cite: unknown key 'cite'" in p for p in problems), problems
+    assert len(problems) == len(set(problems)) == 2, problems  # the stray key, and the missing cites

@@ -133,11 +133,7 @@ class Clinical(Strict):
     is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
     surgery_performed: Optional[SurgeryPerformed] = Field(
         None,
-        description="The surgery already done (the most recent the record names): rotator cuff repair, subacromial "
-        "decompression/acromioplasty, SLAP (labral) repair, other shoulder arthroscopy, lumbar discectomy/laminectomy, "
-        "lumbar fusion, cervical fusion, knee meniscectomy, other knee arthroscopy, ACL reconstruction, knee or hip "
-        "arthroplasty, carpal tunnel release, trigger finger release, fixation (open or closed reduction, pinning) of a "
-        "wrist or distal forearm fracture, fixation of an ankle fracture, or other",
+        description="The surgery already done (the most recent the record names): " + surgery_table().labels("performed"),
     )
     surgery_date: Optional[dt.date] = Field(None, description="The date of the surgery already done")
     surgery_extensive: Documented = Field(
@@ -420,10 +416,8 @@ class Request(Strict):
     )
     procedure: Optional[SurgeryRequested] = Field(
         None,
-        description="The surgery requested, or for an associated service the surgery it belongs to: rotator cuff "
-        "repair, subacromial decompression/acromioplasty, SLAP (labral) repair, lumbar discectomy/laminectomy, lumbar "
-        "fusion, percutaneous epidural adhesiolysis (neuroplasty, lysis of adhesions), knee meniscectomy, carpal "
-        "tunnel release, or other",
+        description="The surgery requested, or for an associated service the surgery it belongs to: "
+        + surgery_table().labels("requested"),
     )
     equipment: Optional[
         Literal[

@@ -18,7 +18,7 @@ from ._data import guidelines_dir, rules_dir
 from ._yaml import dotted, line_of, load_yaml_file, validation_problems
 from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
-from .surgeries import FILE as SURGERY_FILE, expand_table_rules
+from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules
 from .model import (
     clean_condition_loc,
     AllOf,
@@ -206,10 +206,12 @@ def _check_compare(compare: Compare, loc: tuple, params: dict[str, Parameter], s
 def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], seen_ids: dict[str, str]) -> None:
     data, table_parameters, table_problems = expand_table_rules(load_yaml_file(path), str(path))
     problems.extend(table_problems)
+    first_problem = len(problems)
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as error:
         problems.extend(validation_problems(error, data, str(path), RuleFile, loc_filter=clean_condition_loc))
+        _locate_in_table_rules(problems, first_problem, table_parameters)
         return
     specs = fact_specs()
     known_topics = topics()
@@ -223,8 +225,8 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
         where = ("rules", i)
         line = line_of(data, where)
         # A rule written for every row of a table gets the row's figures as parameters of its own.
-        parameters = {**parsed.parameters,
-                      **{name: Parameter.model_validate(p) for name, p in table_parameters.get(i, {}).items()}}
+        parameters = {**parsed.parameters, **{name: Parameter.model_validate(p)
+                                              for name, p in table_parameters.get(i, {}).items() if name != ORIGIN}}
         for name, parameter in parameters.items():
             if name not in parsed.parameters:
                 _check_cites(parameter.cites, knowledge, where, data, path, problems)
@@ -259,6 +261,19 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
                                           dict(parameters), str(path), line))
     for topic in parsed.topics:
         knowledge.not_encoded.setdefault(topic, []).extend((n.what, n.why) for n in parsed.not_encoded)
+    _locate_in_table_rules(problems, first_problem, table_parameters)
+
+
+def _locate_in_table_rules(problems: list[Problem], first: int, table_parameters: dict[int, dict]) -> None:
+    """A problem in an expanded rule is the table rule's, at the place it is written in the file."""
+    for k in range(first, len(problems)):
+        problem = problems[k]
+        for i, added in table_parameters.items():
+            prefix = f"rules[{i}]"
+            if problem.location == prefix or problem.location.startswith((prefix + ".", prefix + "[")):
+                problems[k] = Problem(problem.path, problem.line,
+                                      f"rules[{added[ORIGIN]}].rule" + problem.location[len(prefix):], problem.message)
+                break
 
 
 def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> Knowledge:
@@ -273,7 +288,7 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
     except InputError as error:
         problems.extend(error.problems)
     if problems:
-        raise RuleLoadError(problems)
+        raise RuleLoadError(list(dict.fromkeys(problems)))  # a table rule repeats its problems once per row
     return knowledge
 
 

@@ -24,6 +24,8 @@ FILE = "surgeries.yaml"
 # What a rule file names after `for_each:`; the only table so far.
 POSTSURGICAL_SCHEDULE = "postsurgical_schedule"
 _ROW_PLACEHOLDER = re.compile(r"\{row\.([a-z_]+)\}")
+# Among the parameters an expanded rule gets, the index of the table rule it came from (not a parameter).
+ORIGIN = "__table_rule_index__"
 
 
 class _Strict(BaseModel):
@@ -114,6 +116,10 @@ class SurgeryTable(_Strict):
     def requested_names(self) -> tuple[str, ...]:
         return (*(n for n, p in self.procedures.items() if p.requested), "other")
 
+    def labels(self, which: str) -> str:
+        """The `performed` or `requested` procedures in words, for the case model's field descriptions."""
+        return ", ".join(p.label for p in self.procedures.values() if getattr(p, which)) + ", or other"
+
     def regions(self) -> dict[str, str]:
         return {n: p.region for n, p in self.procedures.items() if p.region is not None}
 
@@ -198,7 +204,7 @@ def expand_table_rules(data: Any, source: str, table: SurgeryTable | None = None
     """A rule file with each `{for_each: TABLE, rule: {...}}` entry replaced by one rule per row.
 
     Returns the expanded data, the parameters each expanded rule adds to the file's own (by its index
-    among the expanded rules), and problems (an unknown table, a missing `rule`, an unknown column).
+    among the expanded rules; ORIGIN holds the index of the table rule in the file), and problems (an unknown table, a missing `rule`, an unknown column).
     A table rule keeps one id per row, so the audit's breakdowns by rule and the clauses an item cites
     are those of the row; its figures and clause come from the table, written nowhere else.
     """
@@ -232,7 +238,7 @@ def expand_table_rules(data: Any, source: str, table: SurgeryTable | None = None
                 problems.append(Problem(source, line_of(data, where + ("rule",)), f"rules[{i}].rule",
                                         f"unknown column {{row.{unknown[0]}}}; columns: {', '.join(sorted(values))}"))
                 break
-            added[len(expanded)] = parameters
+            added[len(expanded)] = {**parameters, ORIGIN: i}
             expanded.append(_substitute(template, values))
             expanded.item_lines.append(line_of(data, where + ("rule",)))
     out = LineDict(data)
