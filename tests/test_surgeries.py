@@ -227,3 +227,23 @@ def test_an_unknown_key_in_a_table_rule_is_reported_once_where_the_template_is(t
     problems = [str(p) for p in caught.value.problems]
     assert any("r.yaml:12 at rules[0].rule.cite: unknown key 'cite'" in p for p in problems), problems
     assert len(problems) == len(set(problems)) == 2, problems  # the stray key, and the missing cites
+
+
+def test_the_shipped_rows_agree_with_their_clauses_titles():
+    from imr_check.surgeries import schedule_clause_problems
+
+    titles = {i: c.clause.title for i, c in load_knowledge().clauses.items()}
+    assert schedule_clause_problems(titles) == []
+
+
+def test_a_row_whose_figures_its_clause_title_does_not_state_is_a_load_error(tmp_path, monkeypatch):
+    import imr_check.surgeries as surgeries
+
+    (tmp_path / "surgeries.yaml").write_text(TABLE.replace("general_course_visits: 9\n    initial_course_visits: 4",
+                                                           "general_course_visits: 10\n    initial_course_visits: 5"))
+    monkeypatch.setattr(surgeries, "surgery_table", lambda: load_surgery_table(tmp_path / "surgeries.yaml"))
+    titles = {i: c.clause.title for i, c in load_knowledge().clauses.items()}
+    problems = [str(p) for p in surgeries.schedule_clause_problems(titles)]
+    assert len(problems) == 1 and "at schedule.trigger_finger" in problems[0], problems
+    assert "does not state 10 visits" in problems[0]
+    assert "unknown clause id" in str(surgeries.schedule_clause_problems({})[0])

@@ -18,7 +18,7 @@ from ._data import guidelines_dir, rules_dir
 from ._yaml import dotted, line_of, load_yaml_file, validation_problems
 from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
-from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules
+from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules, schedule_clause_problems
 from .model import (
     clean_condition_loc,
     AllOf,
@@ -203,7 +203,8 @@ def _check_compare(compare: Compare, loc: tuple, params: dict[str, Parameter], s
                                     f"Allowed: {', '.join(spec.choices)}"))
 
 
-def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], seen_ids: dict[str, str]) -> None:
+def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], seen_ids: dict[str, str]) -> bool:
+    """Load one rule file into `knowledge`; whether it has rules written for every row of the schedule."""
     data, table_parameters, table_problems = expand_table_rules(load_yaml_file(path), str(path))
     problems.extend(table_problems)
     first_problem = len(problems)
@@ -212,7 +213,7 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
     except ValidationError as error:
         problems.extend(validation_problems(error, data, str(path), RuleFile, loc_filter=clean_condition_loc))
         _locate_in_table_rules(problems, first_problem, table_parameters)
-        return
+        return False
     specs = fact_specs()
     known_topics = topics()
     for topic in parsed.topics:
@@ -262,6 +263,7 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
     for topic in parsed.topics:
         knowledge.not_encoded.setdefault(topic, []).extend((n.what, n.why) for n in parsed.not_encoded)
     _locate_in_table_rules(problems, first_problem, table_parameters)
+    return bool(table_parameters)
 
 
 def _locate_in_table_rules(problems: list[Problem], first: int, table_parameters: dict[int, dict]) -> None:
@@ -283,8 +285,11 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
         for path in guideline_paths:
             _load_guideline_file(path, knowledge, problems)
         seen_ids: dict[str, str] = {}
+        uses_schedule = False
         for path in rule_paths:
-            _load_rule_file(path, knowledge, problems, seen_ids)
+            uses_schedule |= _load_rule_file(path, knowledge, problems, seen_ids)
+        if uses_schedule:
+            problems.extend(schedule_clause_problems({i: c.clause.title for i, c in knowledge.clauses.items()}))
     except InputError as error:
         problems.extend(error.problems)
     if problems:

@@ -156,6 +156,30 @@ def load_surgery_table(path: Any) -> SurgeryTable:
         raise RuleLoadError(validation_problems(error, data, str(path), SurgeryTable)) from None
 
 
+def schedule_clause_problems(clause_titles: dict[str, str]) -> list[Problem]:
+    """The schedule rows whose clause is unknown, or whose clause's title states other figures.
+
+    The figures are the table's; a clause's title says them in words for the reader of a result, so
+    the two must agree (a changed row with a stale clause title would cite the wrong course).
+    """
+    path = rules_dir() / FILE
+    data = load_yaml_file(path)
+    problems = []
+    for key, row in surgery_table().schedule.items():
+        line = line_of(data, ("schedule", key, "clause"))
+        title = clause_titles.get(row.clause)
+        if title is None:
+            problems.append(Problem(str(path), line, f"schedule.{key}.clause", f"unknown clause id {row.clause!r}"))
+            continue
+        stated = [f"{row.general_course_visits} visits"] + ([f"{row.period_months:g} months"] if row.period_months else [])
+        missing = [figure for figure in stated if not re.search(rf"(?<![\d.]){re.escape(figure)}\b", title)]
+        if missing:
+            problems.append(Problem(str(path), line, f"schedule.{key}",
+                                    f"the row gives {' and '.join(stated)}, but the title of {row.clause} "
+                                    f"({title!r}) does not state {' or '.join(missing)}"))
+    return problems
+
+
 # --- rules written once for every row of a table -------------------------------------------------
 
 
