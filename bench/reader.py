@@ -8,7 +8,8 @@ a topic, items the rules decide, agreement with the reviewers, Cohen's kappa, re
 items beside the always-upheld baseline, and letters per second; then the same by topic, for the
 dev letters alone and with the seeds. `--facts` also prints, for every
 fact path, how many cases (clinical.*, patient.*) or requests (request.*) the reader filled, and the
-true/false split of the boolean ones.
+true/false split of the boolean ones. The surgical items (every surgery and each item tied to one)
+are also given per fold.
 """
 
 from __future__ import annotations
@@ -140,6 +141,16 @@ def fold_lines(rows_by_fold: dict[str, list[tuple[str | None, str | None]]]) -> 
     return lines
 
 
+SURGICAL_TOPICS = ("surgery", "surgical_associated_service")
+
+
+def surgical_rows(case, result) -> list[tuple[str | None, str | None]]:
+    """A surgical letter's surgeries and every item tied to one (associated with it, or filed as associated)."""
+    surgeries = {r.id or case.request_id(i) for i, r in enumerate(case.requests) if r.topic == "surgery"}
+    return [(got.predicted_outcome, got.actual_outcome) for request, got in zip(case.requests, result.requests)
+            if request.topic in SURGICAL_TOPICS or request.associated_with in surgeries]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
@@ -171,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     by_topic: list[tuple[str, bool, str | None, str | None]] = []
     by_fold: dict[str, list[tuple[str | None, str | None]]] = {fold: [] for fold in FOLDS}
     tuning_by_topic: list[tuple[str, bool, str | None, str | None]] = []
+    surgical_by_fold: dict[str, list[tuple[str | None, str | None]]] = {fold: [] for fold in FOLDS}
     for path, case in cases.items():
         text = normalise(texts[path])
         blocks += len(re.findall(r"^Decision rationale:", text, re.M))
@@ -181,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         outcomes_right += sum(1 for a, b in zip(expected, got) if a == b) if len(expected) == len(got) else 0
         with_topic += sum(1 for r in case.requests if r.topic != "other")
         fold = fold_of_path(path) if path.suffix == ".pdf" else None
+        if fold is not None:
+            surgical_by_fold[fold].extend(surgical_rows(case, results[path]))
         for request in results[path].requests:
             rows.append((request.predicted_outcome, request.actual_outcome))
             by_topic.append((request.topic, path.suffix == ".pdf", request.predicted_outcome, request.actual_outcome))
@@ -215,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(cases) / total:.1f} letters/s end to end")
     print(f"\ndev letters by fold (imr_check.folds; agreement and kappa on decided items, intervals 95%)")
     for text_line in fold_lines(by_fold):
+        print(text_line)
+    print("\nsurgical items by fold (the surgeries and every item tied to one; issue 11)")
+    for text_line in fold_lines(surgical_by_fold):
         print(text_line)
     print_by_topic(tuning_by_topic, "tuning part only")
     if args.facts:

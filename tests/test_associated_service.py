@@ -42,6 +42,7 @@ def test_a_service_whose_surgery_is_supported_keeps_its_own_answer():
     result = evaluate_case(load_case_text(CASE.format(parent="surgery")))
     assert result.requests[2].determination == "modify"
     assert result.requests[3].determination == "certify"
+    assert result.requests[3].reason.startswith("the surgery it belongs to (trial: A certifiable acupuncture trial) is modified;")
 
 
 def test_associated_with_must_name_another_request():

@@ -189,6 +189,14 @@ PRESCREEN_EXPECT = {
         "massage": ("modify", 6, []),
         "follow-up": ("certify", None, []),
     },
+    "prescreen-knee-arthroplasty-and-its-chain": {
+        "arthroplasty": ("certify", None, []),
+        "ekg": ("certify", None, []),
+        "chest-x-ray": ("non_certify", None, []),
+        "clearance": ("certify", None, []),
+        "assistant": ("certify", None, []),
+        "therapy": ("modify", 12, []),
+    },
 }
 
 

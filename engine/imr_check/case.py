@@ -68,6 +68,20 @@ class CaseInfo(Strict):
 class Patient(Strict):
     age: Optional[int] = Field(None, ge=0, le=120, description="Age in years")
     sex: Optional[Literal["female", "male"]] = None
+    body_mass_index: Optional[float] = Field(None, ge=10, le=100, description="Body mass index (kg/m2)")
+    comorbidities: Optional[
+        list[Literal["cardiac", "pulmonary", "renal", "hepatic", "diabetes", "hypertension", "anemia",
+                     "bleeding_disorder", "other"]]
+    ] = Field(
+        None,
+        description="Other illnesses the record names that bear on surgical risk: heart disease (coronary disease, "
+        "heart failure, arrhythmia), lung disease (COPD, asthma, sleep apnea), kidney disease, liver disease, "
+        "diabetes, hypertension, anemia, a bleeding disorder; an empty list is documented as none",
+    )
+    anticoagulant_use: Documented = Field(
+        None, description="Takes an anticoagulant or antiplatelet drug (warfarin, a direct oral anticoagulant, "
+        "clopidogrel), which coagulation studies before surgery are for"
+    )
 
 
 class PainScores(Strict):
@@ -258,6 +272,46 @@ class Clinical(Strict):
         None, description="Taking weight off the body or a limb is desirable for exercise: extreme (morbid) obesity, "
         "or weight bearing restricted or not tolerated (an aquatic therapy indication)"
     )
+    acute_injury: Documented = Field(
+        None, description="The lesion to be operated on is a recent traumatic injury (a fracture, a dislocation, an "
+        "acute tear), so the guideline's acute criteria apply rather than those for chronic or degenerative "
+        "conditions; not the original injury of a chronic claim"
+    )
+    full_thickness_tear: Documented = Field(
+        None, description="Imaging shows a full-thickness rotator cuff tear (false: a partial-thickness tear or "
+        "tendinopathy)"
+    )
+    joint_instability: Documented = Field(
+        None, description="Instability of the joint to be operated on: recurrent dislocation or subluxation of the "
+        "shoulder, or a knee giving way from ligament incompetence, with the exam signs (apprehension, Lachman, "
+        "pivot shift)"
+    )
+    mechanical_symptoms: Documented = Field(
+        None, description="Knee symptoms beyond pain that point to a meniscal tear: locking, catching, popping, giving "
+        "way, recurrent effusion"
+    )
+    adhesive_capsulitis: Documented = Field(
+        None, description="Adhesive capsulitis (frozen shoulder) is diagnosed"
+    )
+    shoulder_abduction_degrees: Optional[float] = Field(
+        None, ge=0, le=180, description="Shoulder abduction on examination, in degrees"
+    )
+    acromioclavicular_joint_pathology: Documented = Field(
+        None, description="The acromioclavicular joint is the pain source: tenderness over it or relief from an "
+        "anesthetic injection into it, with post-traumatic or severe degenerative changes or a separation on imaging"
+    )
+    electrodiagnostic_confirmation: Documented = Field(
+        None, description="Electrodiagnostic studies (nerve conduction studies) confirm the nerve entrapment to be "
+        "released (e.g. carpal tunnel syndrome)"
+    )
+    spinal_instability: Documented = Field(
+        None, description="Spinal instability or spondylolisthesis with motion at the segment to be fused, on "
+        "flexion-extension imaging (a fusion indication)"
+    )
+    symptomatic_hernia: Documented = Field(
+        None, description="A hernia that causes symptoms (pain, discomfort, limitation), not one found only on "
+        "examination"
+    )
     psychological_clearance: Documented = Field(
         None, description="A psychological evaluation before the procedure (e.g. a spinal cord stimulator trial) was "
         "done and found the patient a suitable candidate"
@@ -422,6 +476,14 @@ class Request(Strict):
         None,
         description="The surgery requested, or for an associated service the surgery it belongs to: "
         + surgery_table().labels("requested"),
+    )
+    preoperative_tests: Optional[
+        list[Literal["chest_x_ray", "cbc", "metabolic_panel", "coagulation_studies", "urinalysis", "ekg", "other"]]
+    ] = Field(
+        None,
+        description="For a pre-operative test: which tests are requested (chest x-ray; complete blood count; a basic "
+        "or comprehensive metabolic panel, electrolytes, creatinine or glucose; coagulation studies, PT/INR, PTT; "
+        "urinalysis; EKG); a panel lists each",
     )
     equipment: Optional[
         Literal[

@@ -275,6 +275,9 @@ def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule
     return "undetermined", f"none of the {title} rules applies to this request", [], None
 
 
+_PAST = {"certify": "certified", "modify": "modified"}
+
+
 def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list[RequestResult]:
     """An associated surgical service follows the surgery it belongs to: if the surgery is not
     supported, neither is the service; if the surgery's own answer is unknown, so is the service's."""
@@ -285,9 +288,14 @@ def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list
         if parent_id is None:
             continue
         parent = results[by_id[parent_id]]
-        if parent.determination not in ("non_certify", "undetermined"):
-            continue
         own = results[index]
+        if parent.determination not in ("non_certify", "undetermined"):
+            # the report shows the chain either way: the surgery this item followed, and its answer
+            followed[index] = own.model_copy(update={
+                "reason": f"the surgery it belongs to ({parent_id}: {parent.text}) is "
+                          f"{_PAST.get(parent.determination, parent.determination)}; on its own criteria: {own.reason}",
+            })
+            continue
         determination = parent.determination
         predicted = predicted_outcome(determination)
         followed[index] = own.model_copy(update={
