@@ -298,8 +298,14 @@ def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list
             continue
         determination = parent.determination
         predicted = predicted_outcome(determination)
+        # The surgery's deciding criteria are shown with the item they decide, so the trace of a
+        # followed item names the criteria its deciding rules are (not only rule ids from elsewhere).
+        own_rules = {criterion.rule_id for criterion in own.criteria}
+        inherited = [criterion for criterion in parent.criteria
+                     if criterion.rule_id in parent.deciding_rules and criterion.rule_id not in own_rules]
         followed[index] = own.model_copy(update={
             "determination": determination,
+            "criteria": [*own.criteria, *inherited],
             "reason": f"follows the surgery it belongs to ({parent_id}: {parent.text}), which is "
                       f"{determination.replace('_', '-')}: {parent.reason}",
             "deciding_rules": parent.deciding_rules,
