@@ -19,18 +19,16 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationI
 
 from ._yaml import load_yaml_file, load_yaml_text, non_string_keys, validation_problems
 from .errors import InputError
+from .surgeries import surgery_table
 from .vocabulary import BodyRegion, topics
 
 
 Documented = Optional[bool]
 PainScore = Optional[float]
-# Surgeries already done, as the post-surgical schedule (8 CCR 9792.24.3) tells them apart.
-SurgeryPerformed = Literal[
-    "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "shoulder_arthroscopy", "lumbar_decompression",
-    "lumbar_fusion", "cervical_fusion", "knee_meniscectomy", "knee_arthroscopy", "acl_reconstruction",
-    "knee_arthroplasty", "hip_arthroplasty", "carpal_tunnel_release", "trigger_finger_release",
-    "wrist_fracture_fixation", "ankle_fracture_fixation", "other",
-]
+# Surgeries already done, as the post-surgical schedule (8 CCR 9792.24.3) tells them apart, and the
+# surgeries a request names: both from the surgery vocabulary, rules/surgeries.yaml.
+SurgeryPerformed = Literal[surgery_table().performed_names()]  # type: ignore[valid-type]
+SurgeryRequested = Literal[surgery_table().requested_names()]  # type: ignore[valid-type]
 DiagnosticStudy = Literal[
     "x_ray", "mri", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs", "emg_ncs"
 ]
@@ -201,11 +199,7 @@ class Clinical(Strict):
     is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
     surgery_performed: Optional[SurgeryPerformed] = Field(
         None,
-        description="The surgery already done (the most recent the record names): rotator cuff repair, subacromial "
-        "decompression/acromioplasty, SLAP (labral) repair, other shoulder arthroscopy, lumbar discectomy/laminectomy, "
-        "lumbar fusion, cervical fusion, knee meniscectomy, other knee arthroscopy, ACL reconstruction, knee or hip "
-        "arthroplasty, carpal tunnel release, trigger finger release, fixation (open or closed reduction, pinning) of a "
-        "wrist or distal forearm fracture, fixation of an ankle fracture, or other",
+        description="The surgery already done (the most recent the record names): " + surgery_table().labels("performed"),
     )
     surgery_date: Optional[dt.date] = Field(None, description="The date of the surgery already done")
     surgery_extensive: Documented = Field(
@@ -533,25 +527,10 @@ class Request(Strict):
         "labs, chest x-ray), an assistant surgeon, post-operative physical or occupational therapy, post-operative "
         "equipment, post-operative medication, or other",
     )
-    procedure: Optional[
-        Literal[
-            "rotator_cuff_repair", "subacromial_decompression", "slap_repair", "lumbar_decompression",
-            "lumbar_fusion", "epidural_adhesiolysis", "knee_meniscectomy", "carpal_tunnel_release", "other",
-            # the other surgeries of the post-surgical schedule, as SurgeryPerformed names them
-            "shoulder_arthroscopy", "cervical_fusion", "knee_arthroscopy", "acl_reconstruction", "knee_arthroplasty",
-            "hip_arthroplasty", "trigger_finger_release", "wrist_fracture_fixation", "ankle_fracture_fixation",
-            # procedures the surgical criteria tell apart (issue 11); the schedule has no row of its own for them
-            "distal_clavicle_resection", "shoulder_stabilization", "shoulder_manipulation_under_anesthesia",
-            "knee_chondroplasty", "de_quervain_release", "hip_arthroscopy", "hernia_repair",
-        ]
-    ] = Field(
+    procedure: Optional[SurgeryRequested] = Field(
         None,
-        description="The surgery requested, or for an associated service the surgery it belongs to: rotator cuff "
-        "repair, subacromial decompression/acromioplasty, SLAP (labral) repair, lumbar discectomy/laminectomy, lumbar "
-        "fusion, percutaneous epidural adhesiolysis (neuroplasty, lysis of adhesions), knee meniscectomy, carpal "
-        "tunnel release, distal clavicle resection (Mumford), a labral (Bankart) repair or capsular shift for "
-        "instability, manipulation of the shoulder under anesthesia, knee chondroplasty, de Quervain release, hip "
-        "arthroscopy, hernia repair, or other",
+        description="The surgery requested, or for an associated service the surgery it belongs to: "
+        + surgery_table().labels("requested"),
     )
     preoperative_tests: Optional[
         list[Literal["chest_x_ray", "cbc", "metabolic_panel", "coagulation_studies", "urinalysis", "ekg", "other"]]

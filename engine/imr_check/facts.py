@@ -20,6 +20,7 @@ from ._data import rules_dir
 from ._yaml import load_yaml_file
 from .errors import InputError
 from .case import Case, Clinical, Patient, Request, SurgeryPerformed
+from .surgeries import surgery_table
 from .vocabulary import lookup_drug
 
 FactKind = Literal["bool", "number", "text", "list"]
@@ -63,17 +64,12 @@ _DERIVED = [
              "physical medicine period (8 CCR 9792.24.3); false once the period has ended or when the request treats "
              "another region. With the surgery's period or date not documented, a post-surgical case counts as within it",
              True),
+    FactSpec("request.postsurgical_course", "text",
+             "The row of the post-surgical schedule (8 CCR 9792.24.3) for request.postsurgical_procedure, from "
+             "rules/surgeries.yaml; absent when the surgery has no row encoded", True,
+             tuple(surgery_table().schedule)),
 ]
 
-# Which body regions a surgery already done is on: therapy for another region does not follow it.
-_SURGERY_REGIONS = {
-    "rotator_cuff_repair": "shoulder", "subacromial_decompression": "shoulder", "slap_repair": "shoulder",
-    "shoulder_arthroscopy": "shoulder", "lumbar_decompression": "lumbar_spine", "lumbar_fusion": "lumbar_spine",
-    "cervical_fusion": "cervical_spine", "knee_meniscectomy": "knee", "knee_arthroscopy": "knee",
-    "acl_reconstruction": "knee", "knee_arthroplasty": "knee", "hip_arthroplasty": "hip_pelvis",
-    "carpal_tunnel_release": "forearm_wrist_hand", "trigger_finger_release": "forearm_wrist_hand",
-    "wrist_fracture_fixation": "forearm_wrist_hand", "ankle_fracture_fixation": "ankle_foot",
-}
 # Therapy for several regions, or one not named among the body regions, may follow the surgery but does not
 # follow it alone: the surgery's course is not the therapy's.
 _SEVERAL_REGIONS = {"multiple", "other"}
@@ -228,6 +224,7 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
 # Facts no rule reads that are still used, and what for (`imr-check rules --lint` reports any other
 # fact path no rule reads).
 READ_OUTSIDE_RULES = {
+    "request.postsurgical_procedure": "the fact layer derives request.postsurgical_course (the schedule row) from it",
     "request.topic": "selects the rules that judge the request; every report shows it",
     "clinical.surgery_performed": "derives request.postsurgical_procedure and request.in_postsurgical_period",
     "request.drug.strength": "as written on the request; the drug lexicon reads it with the drug's name",
@@ -242,18 +239,6 @@ READ_OUTSIDE_RULES = {
     "clinical.pain.without_medication": "shown in the extracted case",
     "patient.sex": "shown in the extracted case",
 }
-
-
-def parameters_read_by_facts() -> set[tuple[str, str]]:
-    """(rule file, parameter) pairs the fact layer reads rather than a rule: the post-surgical periods."""
-    path = rules_dir() / "surgical_associated_service.yaml"
-    parameters = (load_yaml_file(path).get("parameters") or {}) if path.exists() else {}
-    read = set()
-    for name in parameters:
-        if name.endswith("_period_months"):
-            group = name[: -len("_period_months")]
-            read |= {("surgical_associated_service.yaml", name), ("surgical_associated_service.yaml", group + "_procedures")}
-    return read
 
 
 @cache
@@ -283,24 +268,23 @@ def label_of(path: str) -> str:
 def postsurgical_periods() -> dict[str, float]:
     """Surgery -> its post-surgical physical medicine period in months (8 CCR 9792.24.3).
 
-    The figures live, with the clauses that set them, among the parameters of
-    rules/surgical_associated_service.yaml: each `<group>_period_months` covers the surgeries of
-    `<group>_procedures`. A surgery without one has no encoded period.
+    From the schedule rows of rules/surgeries.yaml; a surgery without one has no encoded period.
     """
-    parameters = load_yaml_file(rules_dir() / "surgical_associated_service.yaml").get("parameters") or {}
-    periods: dict[str, float] = {}
-    for name, entry in parameters.items():
-        if name.endswith("_period_months"):
-            for surgery in (parameters.get(name[: -len("_period_months")] + "_procedures") or {}).get("value", []):
-                periods[surgery] = entry["value"]
-    return periods
+    return surgery_table().periods()
+
+
+@cache
+def _surgery_regions() -> dict[str, str]:
+    """Which body region a surgery already done is on: therapy for another region does not follow it."""
+    return surgery_table().regions()
 
 
 def _on_region(surgery: str, region: str | None) -> bool:
     """Whether therapy for `region` (None: not named) can follow the surgery."""
-    if region is None or region in _SEVERAL_REGIONS or surgery not in _SURGERY_REGIONS:
+    regions = _surgery_regions()
+    if region is None or region in _SEVERAL_REGIONS or surgery not in regions:
         return True
-    return _SURGERY_REGIONS[surgery] == region or _SURGERY_REGIONS[surgery] in _WIDER_REGIONS.get(region, ())
+    return regions[surgery] == region or regions[surgery] in _WIDER_REGIONS.get(region, ())
 
 
 def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
@@ -314,6 +298,9 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     elif done is not None and done != "other" and request.body_region not in _SEVERAL_REGIONS \
             and _on_region(done, request.body_region):
         facts["request.postsurgical_procedure"] = done
+    course = surgery_table().schedule_row_of(facts.get("request.postsurgical_procedure", ""))
+    if course is not None:
+        facts["request.postsurgical_course"] = course
     after_surgery = clinical.is_post_surgical
     if after_surgery is None and done is not None:
         after_surgery = True

@@ -19,6 +19,7 @@ from ._data import guidelines_dir, rules_dir
 from ._yaml import dotted, line_of, load_yaml_file, validation_problems
 from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
+from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules, schedule_clause_problems
 from .model import (
     clean_condition_loc,
     dates_of,
@@ -51,7 +52,7 @@ _OPERATORS_BY_KIND = {
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 # Files in rules/ that are vocabularies, not rule files.
-_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml", "facts.yaml", "fact_labels.yaml"}
+_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml", "facts.yaml", "fact_labels.yaml", SURGERY_FILE}
 
 
 @dataclass(frozen=True)
@@ -414,14 +415,20 @@ def _expand_rows(parsed: RuleFile, path: Path, data: Any, problems: list[Problem
 
 
 def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
-                    seen_ids: dict[str, list[tuple[Effective, str]]]) -> None:
-    data = load_yaml_file(path)
+                    seen_ids: dict[str, list[tuple[Effective, str]]]) -> bool:
+    """Load one rule file into `knowledge`; whether it has rules written for every row of the surgery schedule."""
+    # Two kinds of table: the surgery schedule (rules/surgeries.yaml, `for_each:`) is expanded here,
+    # before validation; a file's own tables (`tables:` / `for_each_row:`) in _expand_rows.
+    data, table_parameters, table_problems = expand_table_rules(load_yaml_file(path), str(path))
+    problems.extend(table_problems)
+    first_problem = len(problems)
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as error:
         problems.extend(validation_problems(error, data, str(path), RuleFile, loc_filter=clean_condition_loc,
                                             dated_values=True))
-        return
+        _locate_in_table_rules(problems, first_problem, table_parameters)
+        return False
     specs = fact_specs()
     known_topics = topics()
     for topic in parsed.topics:
@@ -440,7 +447,7 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
     if any(window.to is not None and window.to <= window.from_ for _, window in versions):
         problems.append(Problem(str(path), line_of(data, ("guideline_version",)), "guideline_version",
                                 f"every version must start before the file's end ({parsed.effective.to})"))
-        return
+        return False
     for name, parameter in parsed.parameters.items():
         where = ("parameters", name)
         for field_name in ("values", "cites", "note"):
@@ -464,11 +471,17 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
                                         f"rule id {rule.id!r} already used in {place}, in force {earlier.label()}; "
                                         "one id may be written again only for other dates (a change of logic)"))
         seen_ids.setdefault(rule.id, []).append((in_force, f"{path}:{line}"))
+        # A rule written for every row of the surgery schedule gets the row's figures as parameters of its own.
+        row_parameters = {name: Parameter.model_validate(p)
+                          for name, p in table_parameters.get(i, {}).items() if name != ORIGIN}
+        for parameter in row_parameters.values():
+            _check_cites(parameter.cites, knowledge, where, data, path, problems)
         for guideline_version, window in versions:
             effective = _overlap(window, in_force)
             if effective is None:
                 continue
-            loaded = _resolved_rule(rule, parsed, guideline_version, effective, path, line, where, data, problems)
+            loaded = _resolved_rule(rule, parsed, guideline_version, effective, path, line, where, data, problems,
+                                    row_parameters)
             if loaded is None:
                 continue
             _check_rule(loaded, specs, data, path, where, problems)
@@ -476,6 +489,20 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
             knowledge.rules.append(loaded)
     for topic in parsed.topics:
         knowledge.not_encoded.setdefault(topic, []).extend((n.what, n.why) for n in parsed.not_encoded)
+    _locate_in_table_rules(problems, first_problem, table_parameters)
+    return bool(table_parameters)
+
+
+def _locate_in_table_rules(problems: list[Problem], first: int, table_parameters: dict[int, dict]) -> None:
+    """A problem in an expanded rule is the table rule's, at the place it is written in the file."""
+    for k in range(first, len(problems)):
+        problem = problems[k]
+        for i, added in table_parameters.items():
+            prefix = f"rules[{i}]"
+            if problem.location == prefix or problem.location.startswith((prefix + ".", prefix + "[")):
+                problems[k] = Problem(problem.path, problem.line,
+                                      f"rules[{added[ORIGIN]}].rule" + problem.location[len(prefix):], problem.message)
+                break
 
 
 def _dated_items(value: Any, where: tuple) -> Iterator[tuple[Any, tuple]]:
@@ -487,7 +514,8 @@ def _dated_items(value: Any, where: tuple) -> Iterator[tuple[Any, tuple]]:
 
 
 def _resolved_rule(rule: Rule, parsed: RuleFile, guideline_version: str, effective: Effective, path: Path,
-                   line: int | None, where: tuple, data: Any, problems: list[Problem]) -> LoadedRule | None:
+                   line: int | None, where: tuple, data: Any, problems: list[Problem],
+                   row_parameters: dict[str, Parameter] | None = None) -> LoadedRule | None:
     """The rule as one version of the guideline reads: dated values resolved on the version's first day."""
     day = effective.from_
     resolved = rule.on(day)
@@ -498,7 +526,7 @@ def _resolved_rule(rule: Rule, parsed: RuleFile, guideline_version: str, effecti
                                     f"before {dates_of(getattr(rule, field_name))[0]}"))
             return None
     parameters = {}
-    for name, parameter in parsed.parameters.items():
+    for name, parameter in {**parsed.parameters, **(row_parameters or {})}.items():
         on_day = parameter.on(day)
         if on_day is not None:
             parameters[name] = on_day
@@ -539,12 +567,16 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
         for path in guideline_paths:
             _load_guideline_file(path, knowledge, problems)
         seen_ids: dict[str, list[tuple[Effective, str]]] = {}
+        uses_schedule = False
         for path in rule_paths:
-            _load_rule_file(path, knowledge, problems, seen_ids)
+            uses_schedule |= _load_rule_file(path, knowledge, problems, seen_ids)
+        if uses_schedule:
+            problems.extend(schedule_clause_problems({i: c.clause.title for i, c in knowledge.clauses.items()}))
     except InputError as error:
         problems.extend(error.problems)
     if problems:
-        # a problem in a rule written once for several versions is found once per version
+        # a problem in a rule written once for several versions, or for every row of a table, is found
+        # once per version or row
         raise RuleLoadError(list(dict.fromkeys(problems)))
     return knowledge
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .facts import READ_OUTSIDE_RULES, fact_labels, fact_specs, parameters_read_by_facts
+from .facts import READ_OUTSIDE_RULES, fact_labels, fact_specs
 from .knowledge import Knowledge, LoadedRule, _PLACEHOLDER, iter_conditions
 from .model import ParamRef, SupportsUpTo
 
@@ -52,14 +52,12 @@ def _unused_parameters(knowledge: Knowledge) -> list[Finding]:
     by_file: dict[str, list[LoadedRule]] = {}
     for rule in knowledge.rules:
         by_file.setdefault(rule.file, []).append(rule)
-    outside = parameters_read_by_facts()
     findings = []
     for file, rules in by_file.items():
         defined = dict.fromkeys(name for rule in rules for name in rule.parameters)
         used = {name for rule in rules for name in rule.parameters_used}
-        name_of_file = file.rsplit("/", 1)[-1]
         for name in defined:
-            if name not in used and (name_of_file, name) not in outside:
+            if name not in used:
                 findings.append(Finding(file, None, "unused parameter", f"no rule reads parameter {name!r}"))
     return findings
 

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import Any, Callable, Optional
 
 from .lexicon import NamedKinds
+from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, fallback_topic, lookup_drug, topic as topic_spec, topics, topics_where
 
 @cache
@@ -117,18 +118,8 @@ def passive_modality(text: str, topic: str) -> Optional[str]:
 _INJECTION_TYPES = NamedKinds("injection_types")
 _APPROACHES = NamedKinds("epidural_approaches")
 _LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*-\s*([CTLS])?(\d)\b", re.I)
-_PROCEDURES = [
-    ("carpal_tunnel_release", re.compile(r"carpal tunnel release", re.I)),
-    ("slap_repair", re.compile(r"\bslap\b|superior labral", re.I)),
-    ("rotator_cuff_repair", re.compile(r"rotator cuff repair", re.I)),
-    ("subacromial_decompression", re.compile(r"subacromial decompression|acromioplasty", re.I)),
-    ("lumbar_fusion", re.compile(r"(?:lumbar|\bl\d).{0,40}fusion|fusion.{0,40}(?:lumbar|\bl\d)", re.I)),
-    ("lumbar_decompression", re.compile(r"(?:lumbar|\bl\d).{0,40}(?:laminectomy|laminotomy|discectomy|microdiscectomy|"
-                                        r"decompression|foraminotomy)|(?:laminectomy|laminotomy|discectomy|"
-                                        r"microdiscectomy|foraminotomy).{0,40}(?:lumbar|\bl\d)", re.I)),
-    ("knee_meniscectomy", re.compile(r"menisc\w*ectomy|meniscus (?:repair|debridement)", re.I)),
-    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|lysis of adhesions", re.I)),
-]
+# The surgery a request names, from the surgery vocabulary (rules/surgeries.yaml, `in_request`), in its priority order.
+_PROCEDURES = surgery_table().recognisers("in_request")
 _STIMULATORS = NamedKinds("stimulators")
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess
 from .lexicon import ASSESSMENT, PRESENCE, Concept, concept as lexicon_concept
@@ -32,32 +33,8 @@ _PLAN = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bprescrib|\bord
 _NOT_YET = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bwill\b|\bscheduled|\bpending|\bawaiting"
 
 
-# The surgery already done, by the names letters give it (most specific first), and its date.
-_SURGERIES = [(name, re.compile(pattern, re.I)) for name, pattern in [
-    ("cervical_fusion", r"\bACDF\b|(?:cervical|\bC\d)[^.;]{0,40}?(?:fusion|arthrodesis)|(?:fusion|arthrodesis)[^.;]{0,25}?"
-                        r"(?:cervical|\bC\d-\d)"),
-    ("lumbar_fusion", r"\b(?:TLIF|PLIF|ALIF|XLIF)\b|(?:lumbar|lumbosacral|\bL\d)[^.;]{0,40}?(?:fusion|arthrodesis)|"
-                      r"(?:fusion|arthrodesis)[^.;]{0,25}?(?:lumbar|\bL\d-[L\dS])"),
-    ("lumbar_decompression", r"(?:lumbar|\bL\d)[^.;]{0,40}?(?:micro)?(?:discectomy|laminectomy|laminotomy|foraminotomy|"
-                             r"decompression)|(?:micro)?(?:discectomy|laminectomy|laminotomy)[^.;]{0,25}?(?:lumbar|\bL\d)"),
-    ("rotator_cuff_repair", r"rotator cuff (?:repair|reconstruction)|repair of the (?:\w+ )?rotator cuff"),
-    ("slap_repair", r"\bSLAP (?:lesion )?repair|labral repair|labrum repair"),
-    ("subacromial_decompression", r"subacromial decompression|acromioplasty"),
-    ("shoulder_arthroscopy", r"shoulder arthroscop\w*|arthroscop\w* (?:\w+ ){0,3}shoulder"),
-    ("acl_reconstruction", r"\bACL (?:reconstruction|repair)|anterior cruciate ligament (?:reconstruction|repair)"),
-    ("knee_arthroplasty", r"(?:total |partial |unicompartmental )?knee (?:arthroplasty|replacement)|\bTKA\b|\bTKR\b"),
-    ("hip_arthroplasty", r"(?:total )?hip (?:arthroplasty|replacement)|\bTHA\b|\bTHR\b"),
-    ("knee_meniscectomy", r"meniscectomy|menisc\w* (?:repair|debridement)"),
-    ("knee_arthroscopy", r"knee arthroscop\w*|arthroscop\w* (?:\w+ ){0,3}knee"),
-    ("carpal_tunnel_release", r"carpal tunnel (?:release|decompression|surgery)"),
-    ("trigger_finger_release", r"trigger (?:finger|thumb|digit) release|release of (?:the |a )?(?:\w+ ){0,2}trigger "
-                               r"(?:finger|thumb|digit)|A1 pulley release"),
-    ("wrist_fracture_fixation", r"(?:ORIF|open reduction|closed reduction|internal fixation|pinning|fixation)[^.;]{0,60}?"
-                                r"(?:radius|radial|ulna|wrist|scaphoid|carpal bone)|(?:radius|radial|ulnar|wrist|scaphoid) "
-                                r"fracture[^.;]{0,30}?(?:ORIF|fixation|pinning)"),
-    ("ankle_fracture_fixation", r"(?:ORIF|open reduction|closed reduction|internal fixation|fixation)[^.;]{0,60}?"
-                                r"(?:ankle|malleol\w*|fibula)|(?:ankle|malleolar) fracture[^.;]{0,30}?(?:ORIF|fixation)"),
-]]
+# The surgery already done, by the names letters give it (the vocabulary orders the most specific first), and its date.
+_SURGERIES = surgery_table().recognisers("in_record")  # rules/surgeries.yaml, `in_record`
 _SURGERY_DATE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:on|dated|performed on|done on)\s+(" + DATE + ")", re.I)
 _SURGERY_DATE_BEFORE = re.compile(r"\b(?:on|dated)\s+(" + DATE + r")\W+(?:\w+\W+){0,8}?$", re.I)
 
