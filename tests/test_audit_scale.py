@@ -52,7 +52,8 @@ def test_a_local_cluster_with_two_workers_gives_the_local_audit_item_for_item(le
     run_audit([str(letters)], jobs=1, out_dir=tmp_path / "local")
     # Two workers in this process (threads): quick to start, and the same scheduler protocol as a
     # remote cluster, reached by its tcp:// address.
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+                      dashboard_address=None) as cluster:
         assert len(cluster.workers) == 2
         run = run_audit([str(letters)], out_dir=tmp_path / "cluster", scheduler=cluster.scheduler_address)
     local, distributed = document(tmp_path / "local"), document(tmp_path / "cluster")
@@ -76,6 +77,7 @@ def test_a_worker_the_cluster_lost_too_often_is_reported_as_that_files_error():
 
     class Lost:
         status = "error"
+        key = "imr-check-x-3"
 
         def exception(self):
             return KilledWorker("imr-check-x-3", "tcp://10.0.0.7:4000", 3)
@@ -242,3 +244,27 @@ def test_from_list_of_a_missing_file_exits_2_naming_it(tmp_path: Path, capsys):
     assert "nope.txt" in err and "cannot be read" in err
     assert audit_command([], 1, None, "text") == 2
     assert "--from-list" in capsys.readouterr().err
+
+
+def test_the_command_runs_on_a_cluster_by_its_address_and_prints_the_local_audits_document(letters: Path,
+                                                                                           tmp_path: Path):
+    from distributed import LocalCluster
+
+    command = [sys.executable, "-m", "imr_check.cli", "audit", str(letters), "--format", "json"]
+    local = subprocess.run([*command, "--jobs", "1"], capture_output=True, text=True, timeout=120)
+    # The cluster's workers are threads of this test process; the command is its client.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        remote = subprocess.run([*command, "--scheduler", cluster.scheduler_address], capture_output=True, text=True,
+                                timeout=120)
+    assert remote.returncode == local.returncode == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    assert "Traceback" not in remote.stderr
+
+
+def test_without_dask_installed_the_scheduler_option_says_how_to_install_it(letters: Path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    assert audit_command([str(letters)], 1, None, "text", scheduler="local") == 2
+    assert "pip install 'imr-check[dask]'" in capsys.readouterr().err
+    run = run_audit([str(letters)], jobs=2)  # the process pool needs no Dask
+    assert run.summary["files"] == 14
