@@ -131,6 +131,20 @@ def test_a_signal_at_a_random_moment_leaves_complete_outputs_or_none_and_the_nex
     assert list(temp.iterdir()) == []
 
 
+def processes_running(argument: str) -> list[int]:
+    """The processes whose command line holds `argument` (forked workers keep their parent's)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    if argument.encode() in cmdline.read().split(b"\0"):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
 def test_the_client_killed_half_way_resumes_where_its_parts_end(tmp_path: Path):
     folder = tmp_path / "many"
     case = yaml.safe_dump(acupuncture_case("CM16-0000098", sessions=4, prior=False))
@@ -144,7 +158,12 @@ def test_the_client_killed_half_way_resumes_where_its_parts_end(tmp_path: Path):
     while not (parts.is_dir() and list(parts.glob("part-*.jsonl"))) and time.monotonic() < deadline:
         time.sleep(0.02)
     process.kill()  # the client alone: its workers must not outlive it
-    process.communicate(timeout=60)
+    _, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    deadline = time.monotonic() + 10
+    while processes_running(str(folder)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_running(str(folder)) == []
     written = sum(len(p.read_text().splitlines()) for p in parts.glob("part-*.jsonl"))
     assert 0 < written < 400
     resumed = run(str(folder), "--out", str(out), "--jobs", "2", "--resume", "--format", "json", cwd=tmp_path)

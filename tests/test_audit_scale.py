@@ -123,6 +123,28 @@ def test_resume_continues_from_the_parts_without_redoing_or_duplicating_a_file(l
     assert document(out)["errors"] == document(tmp_path / "whole")["errors"]
 
 
+def test_a_run_interrupted_while_assembling_its_files_resumes_without_auditing_again(letters: Path, tmp_path: Path,
+                                                                                    monkeypatch):
+    from imr_check.audit.outputs import AuditOutputs
+
+    real_finish = AuditOutputs.finish
+
+    def interrupted_finish(self, summary, title):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AuditOutputs, "finish", interrupted_finish)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit([str(letters)], jobs=1, out_dir=out)
+    assert [p.name for p in out.iterdir()] == [RUN_FOLDER]
+    assert not (out / RUN_FOLDER / runfolder.FINAL).exists()
+    monkeypatch.setattr(AuditOutputs, "finish", real_finish)
+    audited_again: list = []
+    run = run_audit([str(letters)], jobs=1, out_dir=out, resume=True, on_file=lambda r, t: audited_again.append(r))
+    assert run.resumed == 14 and audited_again == []
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS and len(document(out)["items"]) == 12
+
+
 def test_resume_refuses_other_inputs_and_a_run_without_out(letters: Path, tmp_path: Path):
     out = tmp_path / "out"
     on_file, _ = interrupt_after(3)
