@@ -19,10 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-from imr_check import evaluate_case, load_knowledge
+from imr_check import IncompleteLetter, evaluate_case, load_knowledge
 from imr_check.reader import letter_text, read_letter_text
 from imr_check.reader.text import normalise
-from imr_check.stats import summarize
+from imr_check.folds import FOLDS, fold_of_path
+from imr_check.stats import Confusion, summarize, wilson_interval
 
 _OUTCOME_LINE = re.compile(r"(Upheld|Overturned)\s*\n\s*Claims Administrator guideline:", re.I)
 
@@ -70,8 +71,11 @@ def print_fill_counts(cases: list) -> None:
         print(f"  {path:58} {len(values):4}{split}")
 
 
-def print_by_topic(rows: list[tuple[str, bool, str | None, str | None]]) -> None:
-    """Items, decided, agreement, kappa and recall on overturned per topic, dev letters only, then totals."""
+def print_by_topic(rows: list[tuple[str, bool, str | None, str | None]], scope: str) -> None:
+    """Items, decided, agreement, kappa and recall on overturned per topic, then totals.
+
+    Called with the tuning part's items only: validation is never broken down below its aggregate.
+    """
 
     def line(name: str, selected: list[tuple[str | None, str | None]]) -> str:
         s = summarize(selected)
@@ -84,14 +88,56 @@ def print_by_topic(rows: list[tuple[str, bool, str | None, str | None]]) -> None
         return (f"  {name:28} {len(selected):5} {s.decided:7} {agree} {base} {kappa}   {overturned:3} "
                 f"({decided_overturned} decided, recall {recall})")
 
-    print("\nby topic, dev letters only (agreement and kappa on decided items; kappa is 1.00 by convention when")
+    print(f"\nby topic, {scope} (agreement and kappa on decided items; kappa is undefined, '-', when")
     print("both sides used one label)")
     print(f"  {'topic':28} {'items':>5} {'decided':>7} {'agree':>6} {'always':>6} {'kappa':>6}   overturned")
     dev = [r for r in rows if r[1]]
     for topic in sorted({r[0] for r in dev}):
         print(line(topic, [(p, a) for t, _, p, a in dev if t == topic]))
-    print(line("all dev letters", [(p, a) for _, _, p, a in dev]))
-    print(line("dev letters and seeds", [(p, a) for _, _, p, a in rows]))
+    print(line(f"all ({scope})", [(p, a) for _, _, p, a in dev]))
+
+
+def _interval(bounds: tuple[float, float] | None, percent: bool) -> str:
+    if bounds is None:
+        return "-"
+    low, high = bounds
+    return f"{low:.0%}-{high:.0%}" if percent else f"{low:.2f} to {high:.2f}"
+
+
+def fold_lines(rows_by_fold: dict[str, list[tuple[str | None, str | None]]]) -> list[str]:
+    """The two folds side by side: one line per figure, one column per fold (aggregate figures only)."""
+    names = list(rows_by_fold)
+    figures: dict[str, list[str]] = {name: [] for name in (
+        "items", "decided", "agreement (decided)", "always upheld", "Cohen's kappa", "  95% interval",
+        "overturned (all/decided)", "recall on overturned", "  95% interval ", "caught of all overturned",
+        "precision on overturned")}
+    for fold in names:
+        rows = rows_by_fold[fold]
+        s = summarize(rows)
+        compared = [(p, a) for p, a in rows if p is not None and a is not None]
+        confusion = Confusion.of(compared)
+        overturned = confusion.overturned_overturned + confusion.upheld_overturned
+        figures["items"].append(str(s.items))
+        figures["decided"].append(f"{s.decided} ({s.coverage:.0%})" if s.coverage is not None else "0")
+        figures["agreement (decided)"].append("-" if s.agreement is None else f"{s.agreement:.1%}")
+        figures["always upheld"].append("-" if s.baseline_agreement is None else f"{s.baseline_agreement:.1%}")
+        figures["Cohen's kappa"].append("-" if s.kappa is None else f"{s.kappa:.2f}")
+        figures["  95% interval"].append(_interval(confusion.kappa_interval(), percent=False))
+        figures["overturned (all/decided)"].append(f"{s.overturned}/{overturned}")
+        figures["caught of all overturned"].append(
+            "-" if not s.overturned else f"{confusion.overturned_overturned / s.overturned:.0%}")
+        figures["recall on overturned"].append(
+            "-" if s.recall_overturned is None else f"{confusion.overturned_overturned}/{overturned} "
+                                                   f"({s.recall_overturned:.0%})")
+        figures["  95% interval "].append(_interval(wilson_interval(confusion.overturned_overturned, overturned),
+                                                    percent=True))
+        figures["precision on overturned"].append("-" if s.precision_overturned is None
+                                                  else f"{s.precision_overturned:.0%}")
+    width = max(14, *(len(v) for values in figures.values() for v in values))
+    lines = [f"  {'':26}" + "".join(f"{name:>{width + 2}}" for name in names)]
+    for figure, values in figures.items():
+        lines.append(f"  {figure:26}" + "".join(f"{value:>{width + 2}}" for value in values))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     texts = {path: letter_text(path) for path in paths}
     extracted = time.perf_counter()
-    cases = {path: read_letter_text(text, str(path)) for path, text in texts.items()}
+    cases = {}
+    read_in_part = []
+    for path, text in texts.items():
+        try:
+            cases[path] = read_letter_text(text, str(path))
+        except IncompleteLetter as error:
+            # A letter cut off after complete items: its complete items are scored, the rest reported.
+            cases[path] = error.case
+            read_in_part.append(str(error))
     read = time.perf_counter()
     results = {path: evaluate_case(case, knowledge) for path, case in cases.items()}
     evaluated = time.perf_counter()
@@ -115,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     blocks = outcomes_expected = items = outcomes_right = with_topic = 0
     rows = []
     by_topic: list[tuple[str, bool, str | None, str | None]] = []
+    by_fold: dict[str, list[tuple[str | None, str | None]]] = {fold: [] for fold in FOLDS}
+    tuning_by_topic: list[tuple[str, bool, str | None, str | None]] = []
     for path, case in cases.items():
         text = normalise(texts[path])
         blocks += len(re.findall(r"^Decision rationale:", text, re.M))
@@ -124,9 +180,14 @@ def main(argv: list[str] | None = None) -> int:
         items += len(case.requests)
         outcomes_right += sum(1 for a, b in zip(expected, got) if a == b) if len(expected) == len(got) else 0
         with_topic += sum(1 for r in case.requests if r.topic != "other")
+        fold = fold_of_path(path) if path.suffix == ".pdf" else None
         for request in results[path].requests:
             rows.append((request.predicted_outcome, request.actual_outcome))
             by_topic.append((request.topic, path.suffix == ".pdf", request.predicted_outcome, request.actual_outcome))
+            if fold is not None:
+                by_fold[fold].append((request.predicted_outcome, request.actual_outcome))
+                if fold == "tuning":
+                    tuning_by_topic.append((request.topic, True, request.predicted_outcome, request.actual_outcome))
     summary = summarize(rows)
     total = evaluated - started
 
@@ -137,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         return "n/a" if value is None else f"{value:.3f}"
 
     print(f"letters read                 {len(cases)} ({len(list(args.shared.glob('corpus/dev/*.pdf')))} dev PDFs + seeds)")
+    print(f"letters read in part         {len(read_in_part)}")
+    for message in read_in_part:
+        print(f"  {message}")
     print(f"items found / rationale blocks  {items} / {blocks}")
     print(f"outcomes read right          {outcomes_right} / {outcomes_expected}")
     print(f"items with a topic           {with_topic} / {items} ({pct(with_topic / items)})")
@@ -149,10 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"confusion (predicted x actual) {summary.confusion}")
     print(f"time: text {extracted - started:.2f} s, read {read - extracted:.2f} s, evaluate {evaluated - read:.2f} s; "
           f"{len(cases) / total:.1f} letters/s end to end")
-    print_by_topic(by_topic)
+    print(f"\ndev letters by fold (imr_check.folds; agreement and kappa on decided items, intervals 95%)")
+    for text_line in fold_lines(by_fold):
+        print(text_line)
+    print_by_topic(tuning_by_topic, "tuning part only")
     if args.facts:
         print_fill_counts(list(cases.values()))
-    return 0 if items == blocks and outcomes_right == outcomes_expected == items else 1
+    return 0 if items == blocks and outcomes_right == outcomes_expected == items and not read_in_part else 1
 
 
 if __name__ == "__main__":

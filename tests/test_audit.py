@@ -17,6 +17,7 @@ from imr_check import evaluate_case, load_case
 from imr_check.audit import CSV_NAME, HTML_NAME, JSON_NAME, PARQUET_NAME, Input, Tally, expand, run_audit
 from imr_check.audit.run import audited
 from imr_check.audit.runfolder import RUN_FOLDER
+from imr_check.audit.tally import SECTIONS
 from imr_check.errors import InputError
 from imr_check.stats import summarize
 
@@ -128,7 +129,7 @@ def test_the_summary_is_the_statistics_of_the_items(cases: Path):
     rows = expected_rows(sorted_case_files(cases))
     assert run.summary["files"] == run.summary["letters"] == 6
     assert run.summary["errors"] == 0
-    overall = {k: v for k, v in run.summary.items() if k not in ("files", "letters", "errors")
+    overall = {k: v for k, v in run.summary.items() if k not in ("files", "letters", "errors", *SECTIONS)
                and not k.startswith("by_")}
     assert overall == summarize((p, a) for *_, p, a, _ in rows).as_dict()
     # The breakdowns partition the items.
@@ -166,6 +167,7 @@ def test_a_known_small_audit_gives_the_hand_computed_confusion_and_kappa():
     assert summary["baseline_agreement"] == pytest.approx(4 / 6)
     assert summary["coverage"] == pytest.approx(6 / 7)
     family = summary["by_reviewer_specialty"]["Family Medicine"]
+    # Family Medicine agreed on both labels: kappa 1. A group where every item is one class has none.
     assert (family["letters"], family["items"], family["kappa"]) == (2, 4, 1.0)
     assert summary["by_reviewer_specialty"]["(not stated)"]["kappa"] == pytest.approx(-1.0)
     assert list(summary["by_guideline_cited"]) == ["MTUS Acupuncture"]
@@ -261,9 +263,9 @@ def test_the_output_folder_gets_json_csv_parquet_and_html(cases: Path, tmp_path:
 
     out = tmp_path / "report"
     run = run_audit([str(cases)], jobs=2, out_dir=out)
-    assert sorted(p.name for p in out.iterdir()) == sorted([JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME])
+    assert sorted(p.name for p in out.iterdir()) == sorted([JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME, "letters"])
     document = json.loads((out / JSON_NAME).read_text())
-    assert set(document) == {"items", "errors", "summary"}
+    assert set(document) == {"provenance", "items", "errors", "summary"}
     assert document["summary"] == json.loads(json.dumps(run.summary))
     items = document["items"]
     assert [row_tuple(r) for r in items] == expected_rows(sorted_case_files(cases))
@@ -283,7 +285,9 @@ def test_the_output_folder_gets_json_csv_parquet_and_html(cases: Path, tmp_path:
     assert table.column("agrees").to_pylist() == [r["agrees"] for r in items]
 
     html = (out / HTML_NAME).read_text()
-    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # One inline script (sorting and filtering), nothing fetched: the report opens offline.
+    assert html.count("<script>") == 1 and "<script src" not in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
     disagreements = [r for r in items if r["agrees"] is False]
     assert disagreements, "the fixture must hold a disagreement"
     assert f"Disagreements ({len(disagreements)})" in html
@@ -298,7 +302,7 @@ def test_the_output_folder_gets_json_csv_parquet_and_html(cases: Path, tmp_path:
 def test_an_interrupted_run_leaves_the_earlier_complete_files_and_no_partial_ones(cases: Path, tmp_path: Path):
     out = tmp_path / "report"
     run_audit([str(cases)], jobs=1, out_dir=out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def interrupt_after_three(result, total, seen=[]):
         seen.append(result)
@@ -308,15 +312,17 @@ def test_an_interrupted_run_leaves_the_earlier_complete_files_and_no_partial_one
     with pytest.raises(KeyboardInterrupt):
         run_audit([str(cases)], jobs=2, out_dir=out, on_file=interrupt_after_three)
     # Beside the earlier files only the hidden run folder, which --resume continues from.
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [RUN_FOLDER]
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and not p.relative_to(out).as_posix().startswith(RUN_FOLDER)} == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME, "letters",
+                                                            RUN_FOLDER])
 
     fresh = tmp_path / "fresh"
     with pytest.raises(KeyboardInterrupt):
         run_audit([str(cases)], jobs=1, out_dir=fresh, on_file=lambda r, t: (_ for _ in ()).throw(KeyboardInterrupt))
     assert [p.name for p in fresh.iterdir()] == [RUN_FOLDER]
     run_audit([str(cases)], jobs=1, out_dir=fresh)  # the next run, not resuming, starts over and tidies up
-    assert sorted(p.name for p in fresh.iterdir()) == sorted(before)
+    assert sorted(p.name for p in fresh.iterdir()) == sorted([JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME, "letters"])
 
 
 # The seeds' examples and the dev corpus --------------------------------------------------------

@@ -38,20 +38,22 @@ def test_json_format_prints_one_document_with_items_errors_and_summary(tmp_path:
     assert [item["case_id"] for item in document["items"]] == ["CM16-0000011", "CM16-0000012"]
     assert [Path(e["path"]).name for e in document["errors"]] == ["notes.txt"]
     assert document["summary"]["letters"] == 2 and document["summary"]["errors"] == 1
+    assert document["provenance"]["schema_version"] and document["provenance"]["rules_fingerprint"]
     assert "1 of 3 files could not be read" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_text_format_prints_the_summary_tables_and_out_writes_the_four_files(tmp_path: Path):
+def test_text_format_prints_the_summary_tables_and_out_writes_the_four_files_and_the_letter_pages(tmp_path: Path):
     result = run(str(small_folder(tmp_path)), "--out", "report", "-j", "1", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for heading in ("Agreement with the reviewers' outcomes", "Confusion matrix", "By topic",
-                    "By reviewer specialty", "By guideline cited", "Files not read (1)"):
+                    "By reviewer specialty", "By guideline cited", "Files not read in full (1)"):
         assert heading in result.stdout
     assert "Anesthesiology" in result.stdout
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
     assert sorted(p.name for p in (tmp_path / "report").iterdir()) == [
-        "audit.json", "items.csv", "items.parquet", "report.html"]
+        "audit.json", "items.csv", "items.parquet", "letters", "report.html"]
+    assert len(list((tmp_path / "report" / "letters").iterdir())) == 2
     assert "Wrote report/audit.json" in " ".join(result.stdout.split())
 
 
@@ -68,7 +70,7 @@ def test_nothing_readable_exits_2_with_a_message(tmp_path: Path):
     assert "none of the 1 files could be read" in result.stderr
 
 
-OUTPUTS = ["audit.json", "items.csv", "items.parquet", "report.html"]
+OUTPUTS = ["audit.json", "items.csv", "items.parquet", "letters", "report.html"]
 
 
 def complete_or_none(out: Path, files: int) -> bool:

@@ -310,3 +310,97 @@ def test_shuffled_or_mangled_letters_never_crash_the_reader(lines, noise):
 @given(st.integers(min_value=0, max_value=len(HEADER)), st.text(max_size=80))
 def test_text_inserted_anywhere_never_crashes_the_reader(position, noise):
     _read_and_evaluate_or_name_the_file(HEADER[:position] + noise + HEADER[position:])
+
+
+# Letters read whole ----------------------------------------------------------------------------
+
+from imr_check import IncompleteLetter  # noqa: E402
+from imr_check.reader.letter import finished  # noqa: E402
+
+_BRACE_HEADER = "Associated surgical service: Knee brace: Upheld"
+# The letter cut off in the middle of its fourth item's rationale, and between its fourth header and rationale.
+CUT_IN_RATIONALE = HEADER[: HEADER.index("the brace is not either")]
+CUT_AFTER_HEADER = HEADER[: HEADER.index("MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004, Section(s): Initial")]
+
+
+@pytest.mark.parametrize("rationale, complete", [
+    ("There is no documentation of improvement. The request is not medically necessary.", True),
+    ("There is no documentation of improvement. The request is not medically necessary", True),
+    ("The patient improved. Therefore, the request is medically necessary", True),
+    ("Therefore, MRI of the right knee is not supported by the guidelines", True),
+    ("There is no documentation of improvement. The request is not medically necessary for the", False),
+    ("There is no documentation of improvement. The request is not", False),
+    ("There is no documentation of improvement. The patient has attended prior", False),
+    ("There is no documentation of improvement, and the patient", False),
+    ("The request is medically necessary,", False),
+    ("Therefore, the request is considered not medically necessary", True),
+    ("The MRI of the hip is deemed not medically necessary at this time", True),
+    ("The request is medically necessary in the care of this patient", True),
+    ("The reviewer advises a taper, regarding the safest method of weaning opioids for this injured worker", True),
+    ("The request would be medically necessary if the patient", False),
+    ("Epidural injections are recommended as an option for the treatment of radicular pain, to avoid", False),
+    ("Guidelines recommend injections when radicular pain is documented, and the patient", False),
+])
+def test_a_final_rationale_is_finished_by_a_full_stop_or_a_closing_determination(rationale, complete):
+    assert finished(rationale) is complete
+
+
+def test_finishing_is_blind_to_which_way_the_determination_goes():
+    from reader_support import swap_decision
+
+    for rationale in ("The request is not medically necessary", "The request is medically necessary",
+                      "The request is not medically necessary for the"):
+        assert finished(swap_decision(rationale)) is finished(rationale)
+
+
+def test_a_complete_letter_whose_last_rationale_has_no_full_stop_is_read():
+    text = HEADER.rstrip().rstrip(".") + "\n"
+    case = read_letter_text(text, "no-stop.txt")
+    assert [r.imr.outcome for r in case.requests] == ["upheld", "overturned", "upheld", "upheld"]
+
+
+@pytest.mark.parametrize("text, lost", [(CUT_IN_RATIONALE, "ends in the middle of item 4"),
+                                        (CUT_AFTER_HEADER, "cut off after item 3")])
+def test_a_letter_cut_off_yields_its_complete_items_and_an_error_for_the_rest(text, lost):
+    with pytest.raises(IncompleteLetter) as error:
+        read_letter_text(text, "cut.txt")
+    assert "cut.txt" in str(error.value) and lost in str(error.value) and "items 1-3 were read" in str(error.value)
+    case = error.value.case
+    whole = read_letter_text(HEADER, "whole.txt")
+    assert [r.text for r in case.requests] == [r.text for r in whole.requests[:3]]
+    # The lost item's header is not read as part of the item before it.
+    assert _BRACE_HEADER not in case.requests[2].imr.rationale and "Knee brace" not in case.requests[2].imr.rationale
+    assert case.requests[2].imr.rationale == whole.requests[2].imr.rationale
+
+
+def test_a_letter_cut_off_in_its_only_item_is_refused():
+    assert len(read_letter_text(HEADER[: HEADER.index("Norco 10/325mg #90 was")], "one.txt").requests) == 1
+    for cut in ("attended prior", "MAXIMUS guideline: Decision based on MTUS Chronic"):
+        with pytest.raises(InputError) as error:
+            read_letter_text(HEADER[: HEADER.index(cut)], "one.txt")
+        assert "one.txt" in str(error.value) and not isinstance(error.value, IncompleteLetter)
+
+
+def test_extract_writes_the_complete_items_of_a_cut_off_letter_and_exits_2(tmp_path):
+    letter = tmp_path / "cut.txt"
+    letter.write_text(CUT_IN_RATIONALE)
+    out = tmp_path / "case.yaml"
+    result = CliRunner().invoke(app, ["extract", str(letter), "-o", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "ends in the middle of item 4" in result.output.replace("\n", " ")
+    assert len(load_case(out).requests) == 3
+
+
+def test_an_audit_reads_the_complete_items_of_a_cut_off_letter_and_reports_the_rest(tmp_path):
+    from imr_check.audit import run_audit
+
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "cut.txt").write_text(CUT_AFTER_HEADER)
+    (letters / "whole.txt").write_text(HEADER)
+    out = tmp_path / "out"
+    run = run_audit([str(letters)], jobs=1, out_dir=out)
+    assert [(e["path"].endswith("cut.txt"), "cut off after item 3" in e["message"]) for e in run.errors] == [(True, True)]
+    assert (run.summary["files"], run.summary["letters"], run.summary["errors"], run.summary["items"]) == (2, 2, 1, 7)
+    report = (out / "report.html").read_text()
+    assert "Files not read in full (1)" in report and "cut off after item 3" in report

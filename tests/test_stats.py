@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imr_check.stats import Confusion, summarize, summarize_counts, wilson_interval
+from imr_check.stats import (Confusion, chi_square_sf, fisher_exact, rates_differ, summarize, summarize_counts,
+                             wilson_interval)
 
 U, O = "upheld", "overturned"
 
@@ -84,8 +86,21 @@ rows_strategy = st.lists(st.tuples(maybe_outcome, maybe_outcome), max_size=200)
 
 
 @given(st.lists(outcome, min_size=1, max_size=200))
-def test_kappa_of_identical_labels_is_one(labels):
-    assert Confusion.of(zip(labels, labels)).kappa == pytest.approx(1.0)
+def test_kappa_of_identical_labels_is_one_when_both_labels_occur_and_undefined_otherwise(labels):
+    kappa = Confusion.of(zip(labels, labels)).kappa
+    if len(set(labels)) == 2:
+        assert kappa == pytest.approx(1.0)
+    else:
+        assert kappa is None
+
+
+def test_a_group_with_one_class_has_no_kappa_not_one():
+    # Every item upheld and predicted upheld: agreement 100%, but nothing beyond chance to measure.
+    confusion = Confusion.of(pairs(12, 0, 0, 0))
+    assert confusion.agreement == 1.0
+    assert confusion.kappa is None and confusion.kappa_interval() is None
+    # One rater using one label while the other uses both is defined: kappa 0.
+    assert Confusion.of(pairs(12, 3, 0, 0)).kappa == 0.0
 
 
 @given(st.lists(st.tuples(outcome, outcome), max_size=200))
@@ -95,7 +110,7 @@ def test_agreement_is_within_0_and_1_and_kappa_at_most_1(compared):
         assert confusion.agreement is None and confusion.kappa is None
         return
     assert 0.0 <= confusion.agreement <= 1.0
-    assert -1.0 <= confusion.kappa <= 1.0 + 1e-12
+    assert confusion.kappa is None or -1.0 <= confusion.kappa <= 1.0 + 1e-12
 
 
 @given(rows_strategy)
@@ -120,7 +135,7 @@ def test_summarizing_counts_is_summarizing_the_rows(rows):
 def test_kappa_is_symmetric_in_the_two_raters(compared):
     forward = Confusion.of(compared).kappa
     backward = Confusion.of((a, p) for p, a in compared).kappa
-    assert forward == pytest.approx(backward)
+    assert forward == pytest.approx(backward) if forward is not None else backward is None
 
 
 def test_the_wilson_interval_matches_published_values():
@@ -152,3 +167,87 @@ def test_kappas_interval_matches_the_hand_computation():
 def test_kappa_has_no_interval_when_both_raters_use_one_label():
     assert Confusion.of(pairs(30, 0, 0, 0)).kappa_interval() is None
     assert Confusion.of([]).kappa_interval() is None
+
+
+def test_the_summary_gives_each_figure_its_interval_and_marks_small_groups():
+    rows = pairs(20, 5, 10, 15) + [(None, O)] * 7
+    summary = summarize(rows)
+    assert summary.agreement_interval == wilson_interval(35, 50)
+    assert summary.kappa_interval == Confusion.of(pairs(20, 5, 10, 15)).kappa_interval()
+    assert summary.recall_overturned_interval == wilson_interval(15, 20)
+    assert summary.precision_overturned_interval == wilson_interval(15, 25)
+    assert summary.baseline_agreement_interval == wilson_interval(30, 50)
+    assert summary.coverage_interval == wilson_interval(50, 57)
+    assert summary.overturn_rate_interval == wilson_interval(27, 57)
+    assert summary.is_small is False
+    small = summarize(pairs(5, 1, 1, 2))
+    assert small.is_small is True and small.agreement_interval is not None
+
+
+def test_figures_that_are_undefined_have_no_interval():
+    summary = summarize([(None, U), (U, None)])
+    assert summary.agreement_interval is None and summary.kappa_interval is None
+    assert summary.recall_overturned_interval is None and summary.precision_overturned_interval is None
+
+
+@given(rows_strategy)
+def test_every_interval_holds_its_figure(rows):
+    summary = summarize(rows)
+    for name in ("agreement", "kappa", "recall_overturned", "precision_overturned", "baseline_agreement",
+                 "coverage", "overturn_rate"):
+        value, interval = getattr(summary, name), getattr(summary, f"{name}_interval")
+        if value is None:
+            assert interval is None
+        elif interval is not None:
+            assert interval[0] - 1e-9 <= value <= interval[1] + 1e-9
+
+
+def test_the_chi_square_tail_matches_published_critical_values():
+    # The 5% and 1% critical values of the chi-square table.
+    assert chi_square_sf(3.841459, 1) == pytest.approx(0.05, abs=1e-6)
+    assert chi_square_sf(5.991465, 2) == pytest.approx(0.05, abs=1e-6)
+    assert chi_square_sf(11.344867, 3) == pytest.approx(0.01, abs=1e-6)
+    assert chi_square_sf(0.0, 4) == 1.0
+    assert chi_square_sf(100.0, 2) == pytest.approx(math.exp(-50), rel=1e-6)
+
+
+def test_fishers_exact_test_matches_the_tea_tasting_example():
+    # Fisher's lady tasting tea, 3 of 4 right each way: two-sided p = 34/70.
+    assert fisher_exact(3, 1, 1, 3) == pytest.approx(34 / 70)
+    assert fisher_exact(4, 0, 0, 4) == pytest.approx(2 / 70)
+    assert fisher_exact(2, 2, 2, 2) == pytest.approx(1.0)
+
+
+def test_rates_differ_uses_chi_square_fisher_or_says_why_not():
+    # 30/100 against 60/100: chi-square 18.18 on 1 df.
+    result = rates_differ({"a": (30, 100), "b": (60, 100), "tiny": (5, 5)})
+    assert result.test == "chi-square" and result.groups == ["a", "b"] and result.degrees_of_freedom == 1
+    assert result.statistic == pytest.approx(200 * (30 * 40 - 60 * 70) ** 2 / (100 * 100 * 90 * 110))
+    assert result.p_value < 0.001
+    small = rates_differ({"a": (1, 12), "b": (6, 12)})
+    assert small.test == "Fisher's exact" and small.p_value == pytest.approx(fisher_exact(1, 11, 6, 6))
+    assert rates_differ({"a": (1, 12), "b": (2, 3)}).test is None  # "b" is under 10: one group left
+    assert rates_differ({"a": (0, 12), "b": (0, 20)}).note.startswith("every group")
+
+
+@given(st.integers(0, 15), st.integers(0, 15), st.integers(0, 15), st.integers(0, 15))
+def test_fishers_p_is_a_probability_and_symmetric(a, b, c, d):
+    p = fisher_exact(a, b, c, d)
+    assert 0.0 < p <= 1.0
+    assert fisher_exact(c, d, a, b) == pytest.approx(p)
+
+
+def test_sparse_groups_get_a_monte_carlo_p_that_is_fixed_and_near_the_exact_one():
+    groups = {"a": (1, 20), "b": (2, 20), "c": (6, 20)}
+    result = rates_differ(groups)
+    assert result.test == "chi-square, Monte Carlo" and result.degrees_of_freedom == 2
+    assert rates_differ(groups) == result  # a fixed seed: the same p every run
+    # The exact p by enumerating every table with these margins (9 overturned among 60, 20 per group).
+    def probability(counts):
+        return math.prod(math.comb(20, k) for k in counts) / math.comb(60, 9)
+    share = 9 / 60
+    def chi(counts):
+        return sum((k - 20 * share) ** 2 / (20 * share) + (k - 20 * share) ** 2 / (20 * (1 - share)) for k in counts)
+    exact = sum(probability((x, y, 9 - x - y)) for x in range(10) for y in range(10 - x)
+                if chi((x, y, 9 - x - y)) >= result.statistic - 1e-9)
+    assert result.p_value == pytest.approx(exact, abs=0.01)

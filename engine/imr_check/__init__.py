@@ -1,13 +1,14 @@
 """imr-check: re-check IMR determinations against the MTUS criteria, as declarative rules."""
 
 from .case import Case, load_case, load_case_text
-from .errors import EngineError, InputError, Problem, RuleLoadError
+from .errors import EngineError, IncompleteLetter, InputError, Problem, RuleLoadError
 from .evaluate import evaluate_case
 from .knowledge import Knowledge, load_knowledge
 
 __all__ = [
     "Case",
     "EngineError",
+    "IncompleteLetter",
     "InputError",
     "Knowledge",
     "Problem",

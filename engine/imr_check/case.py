@@ -193,6 +193,10 @@ class Clinical(Strict):
     vitamin_b12_deficiency: Documented = Field(
         None, description="A vitamin B12 deficiency is documented (a low B12 level, pernicious anemia, malabsorption)"
     )
+    vitamin_d_deficiency: Documented = Field(
+        None, description="A vitamin D deficiency is documented (a low vitamin D level)"
+    )
+    migraine: Documented = Field(None, description="Migraine headaches are diagnosed (a triptan indication)")
     sleep_disorder_signs: Documented = Field(
         None, description="Signs of a sleep disorder other than insomnia: excessive daytime somnolence, cataplexy, "
         "morning headache, sudden intellectual deterioration or personality change, or suspected sleep apnea, "

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .case import Case, load_case
-from .errors import EngineError, InputError
+from .errors import EngineError, IncompleteLetter, InputError
 from .evaluate import evaluate_case
 from .facts import fact_specs
 from .knowledge import load_knowledge
@@ -32,6 +32,22 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     yaml = "yaml"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .audit.provenance import version_text
+
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and the fingerprint of the rules and guidelines, and exit"),
+) -> None:
+    """Re-check IMR determinations against the MTUS criteria. `imr-check CASE.yaml` evaluates a case file."""
 
 
 def _fail(error: Exception) -> None:
@@ -215,12 +231,16 @@ def audit(
         None, "--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT, or local (needs imr-check[dask])",
         show_default=False),
     resume: bool = typer.Option(False, "--resume", help="Continue the interrupted audit whose parts are in --out"),
+    dev_corpus: bool = typer.Option(
+        False, "--dev-corpus", help="These letters were read while the rules were built (e.g. ../shared/corpus/dev): "
+        "the report warns that agreement on them is optimistic"),
 ) -> None:
     """Reviewer consistency over many letters: how often outcomes follow the guideline criteria."""
     from .audit.command import audit_command
 
     raise typer.Exit(audit_command(paths or [], jobs, out, output_format.value, from_list=from_list,
-                                   scheduler=scheduler, resume=resume))
+                                   scheduler=scheduler, resume=resume,
+                                   used_to_build_rules=dev_corpus))
 
 
 @app.command()
@@ -232,18 +252,24 @@ def extract(
     from .reader import read_letter
     from .reader.export import case_yaml, write_atomically
 
+    incomplete: Optional[IncompleteLetter] = None
     try:
         case = read_letter(letter)
+    except IncompleteLetter as error:
+        # A letter cut off after complete items: write those, then fail naming what was lost.
+        incomplete, case = error, error.case
     except InputError as error:
         _fail(error)
     text = case_yaml(case)
     if output is None:
         print(text, end="")
-        return
-    try:
-        write_atomically(output, text)
-    except OSError as error:
-        _fail(InputError.single(str(output), f"cannot be written ({error.strerror or error})"))
+    else:
+        try:
+            write_atomically(output, text)
+        except OSError as error:
+            _fail(InputError.single(str(output), f"cannot be written ({error.strerror or error})"))
+    if incomplete is not None:
+        _fail(incomplete)
 
 
 def main() -> None:

@@ -34,6 +34,17 @@ class InputError(Exception):
         return cls([Problem(str(path), line, location, message)])
 
 
+@dataclass
+class IncompleteLetter(InputError):
+    """A letter cut off after some complete items: `case` holds those, the problems say what was lost.
+
+    Callers that only know InputError refuse the letter as before; `extract` and audits use the
+    complete items and report the error for the rest.
+    """
+
+    case: object = None
+
+
 class RuleLoadError(InputError):
     """A rule or guideline file is invalid: the project's own data is broken."""
 

@@ -213,6 +213,9 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         ))
 
     determination, reason, deciding, supported = _decide(request.topic, topic_rules, in_force, statuses, day, facts)
+    if not topic_rules and knowledge.not_encoded.get(request.topic):
+        # A rule file with no rules: the guidelines give no criterion, and its not_encoded says why.
+        reason = f"the guidelines give no criterion for {topics()[request.topic].title}"
     requested = _requested_quantity(facts)
     decided_rules = [knowledge.rule(r) for r in deciding]
     clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]

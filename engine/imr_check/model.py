@@ -229,8 +229,18 @@ class RuleFile(Strict):
     guideline_version: str = Field(description="The guideline version these rules implement")
     effective: Effective
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    rules: list[Rule] = Field(min_length=1)
+    rules: list[Rule] = Field(
+        default_factory=list,
+        description="May be empty only for a topic the guidelines give no criterion for, which not_encoded says",
+    )
     not_encoded: list[NotEncoded] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rules_or_reason(self) -> "RuleFile":
+        # A topic with no criterion stays undetermined, but the file must say why (not_encoded).
+        if not self.rules and not self.not_encoded:
+            raise ValueError("a rule file needs at least one rule, or not_encoded saying why the guidelines give none")
+        return self
 
     @property
     def topics(self) -> list[str]:

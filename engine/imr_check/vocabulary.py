@@ -111,9 +111,18 @@ def _drug_pattern() -> re.Pattern[str]:
 
 
 def lookup_drug(name: str) -> DrugEntry | None:
-    """Find a drug by any of its names; the first name found wins ('Norco 10/325mg' -> hydrocodone)."""
-    match = _drug_pattern().search(name.lower())
-    return drug_lexicon()[match.group(1)] if match else None
+    """Find a drug by any of its names; the first name found wins ('Norco 10/325mg' -> hydrocodone), except
+    that a drug whose class has no topic of its own yields to one that has ('APAP/codeine' -> codeine)."""
+    lexicon, class_topics = drug_lexicon(), drug_class_topics()
+    found = [lexicon[match.group(1)] for match in _drug_pattern().finditer(name.lower())]
+    with_topic = [entry for entry in found if class_topics.get(entry.drug_class)]
+    return (with_topic or found or [None])[0]
+
+
+@cache
+def drug_topics() -> frozenset[str]:
+    """The request topics a drug class names: a request under one of them is a drug, read as a prescription."""
+    return frozenset(topic for topic in drug_class_topics().values() if topic)
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:

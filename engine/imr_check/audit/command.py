@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..errors import InputError
 from .inputs import SUFFIXES
+from .letter_pages import FOLDER
 from .outputs import CSV_NAME, HTML_NAME, JSON_NAME, PARQUET_NAME
 from .run import Interrupted, run_audit
 from .runfolder import RunFolder
@@ -48,7 +49,8 @@ class _ProgressBar:
 
 
 def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str, *,
-                  from_list: Optional[Path] = None, scheduler: Optional[str] = None, resume: bool = False) -> int:
+                  from_list: Optional[Path] = None, scheduler: Optional[str] = None, resume: bool = False,
+                  used_to_build_rules: bool = False) -> int:
     """The exit code: 0 when letters were audited, 2 when none could be read, 128 + the signal's
     number when interrupted (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP)."""
     err = Console(stderr=True, highlight=False)
@@ -66,7 +68,7 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
     try:
         run = run_audit(paths, jobs, out, keep_json=output_format == "json", title="IMR audit", on_file=bar,
                         resume=resume, scheduler=scheduler, on_start=started, keep_run_folder=kept.append,
-                        from_list=from_list)
+                        from_list=from_list, used_to_build_rules=used_to_build_rules)
     except KeyboardInterrupt as interruption:
         bar.stop()
         what = "interrupted" if not isinstance(interruption, Interrupted) else f"interrupted by {interruption}"
@@ -99,7 +101,8 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
                   "--resume would have continued it")
     try:
         summary = run.summary
-        written = [str(out / name) for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME)] if out else None
+        written = ([str(out / name) for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME)]
+                   + [str(out / FOLDER) + "/ (a page per letter)"]) if out else None
         if output_format == "json":
             run.outputs.copy_json(sys.stdout)
             sys.stdout.flush()

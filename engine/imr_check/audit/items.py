@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..case import Case, load_case
-from ..errors import EngineError, InputError
+from ..errors import EngineError, IncompleteLetter, InputError
 from ..evaluate import engine_for, evaluate_case
+from ..facts import request_facts
 from ..knowledge import load_knowledge
 from ..results import RequestResult
 from ..vocabulary import drug_lexicon, topics
@@ -30,6 +31,15 @@ COLUMNS = (
 LIST_COLUMNS = ("clauses", "deciding_rules", "missing_documentation", "guidelines")
 # The topic a reader gives a service no topic covers: in the audit that is "no topic recognised".
 _NO_TOPIC = "other"
+# What kind of request an item is, within its topic: two requests alike in kind ask for the same thing
+# (the same drug, study, injection, equipment, procedure, on the same body part).
+KIND_FACTS = (
+    "request.drug.generic", "request.drug.route", "request.drug.dosage_form", "request.study",
+    "request.injection_type", "request.injection_approach", "request.modality", "request.equipment",
+    "request.procedure", "request.associated_service", "request.stimulator_types", "request.home_health_services",
+    "request.is_trial", "request.is_purchase", "request.is_aquatic", "request.body_region",
+)
+NOT_DOCUMENTED = "not documented"
 
 
 def load_project_data() -> None:
@@ -77,12 +87,19 @@ def problem_text(error: InputError, path: str) -> str:
 
 
 def audit_file(path: str) -> dict[str, Any]:
-    """{'path', 'rows', 'details'} for a file that was read, {'path', 'error'} for one that was not.
+    """{'path', 'rows', 'details', 'letter'} for a file that was read, {'path', 'error'} for one that was not.
 
-    Never raises: one bad file must not stop a batch of thousands.
+    `details` are the disagreements, as the report lists them; `letter` is every item in full (the
+    reviewer's side beside the rules', the facts each rule read) with the evidence offsets, for the
+    letter's page and the consistency groups. Never raises: one bad file must not stop a batch of thousands.
     """
+    incomplete = None
     try:
-        case = read(path)
+        try:
+            case = read(path)
+        except IncompleteLetter as error:
+            # Cut off after some complete items: audit those, and report the rest as an error.
+            incomplete, case = error, error.case
         result = evaluate_case(case, load_knowledge())
     except InputError as error:
         return {"path": path, "error": problem_text(error, path)}
@@ -91,13 +108,28 @@ def audit_file(path: str) -> dict[str, Any]:
     except Exception as error:  # noqa: BLE001 - a bug met on one letter is reported, the run goes on
         return {"path": path, "error": f"could not be audited ({type(error).__name__}: {error})"}
     case_id = case.case.id or os.path.basename(path)
-    rows, details = [], []
+    rows, details, items = [], [], []
     for index, request_result in enumerate(result.requests):
         row = _row(case, index, request_result, case_id, path)
         rows.append(row)
+        detail = _detail(case, index, request_result, row)
         if row["agrees"] is False:
-            details.append(_detail(case, index, request_result, row))
-    return {"path": path, "rows": rows, "details": details}
+            details.append(detail)
+        items.append(_item(case, index, request_result, row, detail, result.evaluated_on))
+    letter = {
+        "case_id": case_id,
+        "source": path,
+        "is_letter": not path.lower().endswith(CASE_SUFFIXES),
+        "reviewer_specialty": case.case.reviewer.specialty if case.case.reviewer else None,
+        "imr_decision_date": rows[0]["imr_decision_date"] if rows else None,
+        "evidence": {key: [{"sentence": e.sentence, "offset": e.offset} for e in found]
+                     for key, found in sorted(case.evidence.items())},
+        "items": items,
+    }
+    audited = {"path": path, "rows": rows, "details": details, "letter": letter}
+    if incomplete is not None:
+        audited["error"] = problem_text(incomplete, path)
+    return audited
 
 
 def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str) -> dict[str, Any]:
@@ -128,15 +160,61 @@ def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str)
     }
 
 
-def _evidence(case: Case, index: int, path: str) -> list[str]:
-    """The sentences a fact was read from; request facts are keyed by the request's position."""
+def evidence_key(case: Case, index: int, path: str) -> str | None:
+    """The case's evidence key of a fact path; request facts are keyed by the request's position."""
     keys = [path]
     if path.startswith("request."):
         keys.insert(0, f"requests[{index}]." + path[len("request."):])
-    for key in keys:
-        if key in case.evidence:
-            return [e.sentence for e in case.evidence[key]]
-    return []
+    return next((key for key in keys if key in case.evidence), None)
+
+
+def _evidence(case: Case, index: int, path: str) -> list[str]:
+    """The sentences a fact was read from."""
+    key = evidence_key(case, index, path)
+    return [e.sentence for e in case.evidence[key]] if key else []
+
+
+def _plain(value: Any) -> Any:
+    """A fact value as JSON gives it back: dates as ISO text, tuples as lists."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _item(case: Case, index: int, result: RequestResult, row: dict[str, Any], detail: dict[str, Any],
+          evaluated_on: Any) -> dict[str, Any]:
+    """One item in full: the reviewer's side, the rules' side, and what makes it alike another."""
+    request = case.requests[index]
+    imr = request.imr
+    facts = request_facts(case, index, evaluated_on)
+    kind = {path[len("request."):]: _plain(facts[path]) for path in KIND_FACTS if facts.get(path) is not None}
+    # The deciding facts: every fact the topic's rules in force read for this item (the facts that
+    # decided whether each rule applies as well as whether it is met), documented or not.
+    deciding: dict[str, Any] = {}
+    for criterion in result.criteria:
+        for path, value in criterion.facts_used.items():
+            deciding[path] = _plain(value)
+        for missing in criterion.missing:
+            deciding.setdefault(missing.fact, NOT_DOCUMENTED)
+    evidence = {path: evidence_key(case, index, path) for path in deciding}
+    return {
+        "index": index,
+        "request_id": result.request_id,
+        **{key: row[key] for key in ("item", "topic", "determination", "predicted_outcome", "actual_outcome",
+                                     "agrees", "reason", "guideline_cited", "missing_documentation")},
+        "reviewer": {"outcome": imr.outcome if imr else None, "item": imr.item if imr else None,
+                     "guideline_cited": imr.guideline_cited if imr else None,
+                     "rationale": imr.rationale if imr else None},
+        "criteria": [dict(c, evidence_keys={f["path"]: evidence.get(f["path"]) for f in c["facts"]})
+                     for c in detail["criteria"]],
+        "clauses": detail["clauses"],
+        "not_encoded": list(result.not_encoded),
+        "guideline_versions": list(result.guideline_versions),
+        "kind": kind,
+        "deciding_facts": dict(sorted(deciding.items())),
+    }
 
 
 def _detail(case: Case, index: int, result: RequestResult, row: dict[str, Any]) -> dict[str, Any]:
@@ -156,6 +234,7 @@ def _detail(case: Case, index: int, result: RequestResult, row: dict[str, Any]) 
             "missing": [m.fact for m in criterion.missing],
         })
     return {
+        "index": index,
         **{key: row[key] for key in ("case_id", "source", "item", "topic", "determination", "predicted_outcome",
                                      "actual_outcome", "reason", "reviewer_specialty", "guideline_cited")},
         "clauses": [{"id": c.id, "title": c.title, "citation": c.citation, "source": c.source}

@@ -16,8 +16,9 @@ import threading
 from pathlib import Path
 from typing import IO, Any, Optional
 
-from . import html
+from . import html, letter_pages
 from .items import COLUMNS, LIST_COLUMNS
+from .provenance import CSV_COLUMNS, parquet_metadata, provenance
 
 JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME = "audit.json", "items.csv", "items.parquet", "report.html"
 _DISAGREEMENTS = "disagreements.html"  # rendered as they come; the report is assembled around them
@@ -55,6 +56,7 @@ class AuditOutputs:
         self.items = 0
         self.disagreements = 0
         self.has_json = keep_json or out_dir is not None
+        self.provenance = provenance()  # once: every file of the run carries the same record
         if not self.has_json:
             return
         try:
@@ -67,13 +69,17 @@ class AuditOutputs:
         if self.out_dir is not None:
             import pyarrow.parquet as pq  # before any file exists: the import is the slow part
 
-        self._open(JSON_NAME).write('{"items": [')
+        self._open(JSON_NAME).write('{"provenance": ' + json.dumps(self.provenance) + ',\n"items": [')
         if self.out_dir is None:
             return
         self.csv = csv.writer(self._open(CSV_NAME))
-        self.csv.writerow(COLUMNS)
+        self.csv.writerow(COLUMNS + CSV_COLUMNS)
+        self.csv_provenance = [self.provenance[column] for column in CSV_COLUMNS]
         self.parquet_schema = _parquet_schema()
-        self.parquet = pq.ParquetWriter(self._open(PARQUET_NAME, "wb"), self.parquet_schema)
+        # store_schema=False: the Arrow schema is otherwise copied base64-encoded into the footer, and with the
+        # provenance in it the file would differ beyond its timestamp's text. The provenance is the file's
+        # key-value metadata instead (added in finish); the Parquet schema keeps every column's type.
+        self.parquet = pq.ParquetWriter(self._open(PARQUET_NAME, "wb"), self.parquet_schema, store_schema=False)
         self.parquet_rows: list[dict[str, Any]] = []
         self._open(_DISAGREEMENTS)
 
@@ -86,18 +92,21 @@ class AuditOutputs:
     def add(self, audited: dict[str, Any]) -> None:
         if "error" in audited:
             self.errors.append({"path": audited["path"], "message": audited["error"]})
+        if "rows" not in audited:
             return
         for row in audited["rows"]:
             if self.has_json:
                 self.streams[JSON_NAME].write(("\n  " if self.items == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
             if self.out_dir is not None:
-                self.csv.writerow([_csv_value(row[column]) for column in COLUMNS])
+                self.csv.writerow([_csv_value(row[column]) for column in COLUMNS] + self.csv_provenance)
                 self.parquet_rows.append(row)
             self.items += 1
         if self.out_dir is None:
             return
         if len(self.parquet_rows) >= _PARQUET_BATCH:
             self._flush_parquet()
+        if "letter" in audited:
+            letter_pages.write_page(self.staging / letter_pages.FOLDER, audited["letter"], self.provenance)
         for detail in audited["details"]:
             self.disagreements += 1
             self.streams[_DISAGREEMENTS].write(html.disagreement(detail, self.disagreements))
@@ -121,15 +130,28 @@ class AuditOutputs:
             self._close()
             return
         self._flush_parquet()
+        self.parquet.add_key_value_metadata(parquet_metadata(self.provenance))
         self.parquet.close()
         self.streams[_DISAGREEMENTS].close()
         with open(self.staging / _DISAGREEMENTS, encoding="utf-8") as fragments:
-            html.write_report(self._open(HTML_NAME), title, summary, self.errors, fragments, self.disagreements)
+            html.write_report(self._open(HTML_NAME), title, summary, self.errors, fragments, self.disagreements,
+                              self.provenance)
         self._close()
         with _signals_held():
+            self._publish_letter_pages()
             for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME):
                 os.replace(self.staging / name, self.out_dir / name)
         self.discard()
+
+    def _publish_letter_pages(self) -> None:
+        """The letters folder replaces the previous run's: a folder cannot be replaced over a full one."""
+        assert self.staging is not None and self.out_dir is not None
+        pages = self.staging / letter_pages.FOLDER
+        pages.mkdir(exist_ok=True)
+        target = self.out_dir / letter_pages.FOLDER
+        if target.exists():
+            os.replace(target, self.staging / "previous-letters")
+        os.replace(pages, target)
 
     def _close(self) -> None:
         for stream in self.streams.values():

@@ -260,7 +260,7 @@ def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optiona
               on_file: Optional[Callable[[dict[str, Any], int], None]] = None, *, resume: bool = False,
               scheduler: Optional[str] = None, on_start: Optional[Callable[[int, int], None]] = None,
               keep_run_folder: Optional[Callable[[RunFolder], None]] = None,
-              from_list: Optional[Path] = None) -> AuditRun:
+              from_list: Optional[Path] = None, used_to_build_rules: bool = False) -> AuditRun:
     """Audit the files the arguments (and the lines of `from_list`) name; write DIR's files (and the JSON document when asked).
 
     `on_start(done, total)` is called once the run folder is open (`done` files come from an
@@ -270,14 +270,16 @@ def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optiona
     with DIR the parts written so far stay in DIR's run folder for `--resume`
     (`keep_run_folder(folder)` is told), without it the temporary run folder is removed.
     The caller removes the JSON document's temporary files (`run.discard()`) once it is printed.
+    `used_to_build_rules` says the letters were read while the rules were built (the dev corpus): the
+    report warns that its figures are optimistic.
     """
     with _signals_as_interrupts():
         return _run_audit(arguments, jobs, out_dir, keep_json, title, on_file, resume, scheduler, on_start,
-                          keep_run_folder, from_list)
+                          keep_run_folder, from_list, used_to_build_rules)
 
 
 def _run_audit(arguments, jobs, out_dir, keep_json, title, on_file, resume, scheduler, on_start,
-               keep_run_folder, from_list) -> AuditRun:
+               keep_run_folder, from_list, used_to_build_rules) -> AuditRun:
     arguments = [os.fspath(a) for a in arguments]
 
     def inputs() -> Iterator[Input]:
@@ -311,7 +313,7 @@ def _run_audit(arguments, jobs, out_dir, keep_json, title, on_file, resume, sche
                     on_file(result, total)
         folder.flush()
         # The summary and every output file come from what was written, read back in input order.
-        tally = Tally()
+        tally = Tally(inputs=[str(a) for a in arguments], used_to_build_rules=used_to_build_rules)
         outputs = AuditOutputs(out_dir, keep_json, folder.staging())
         for record in folder.records():
             tally.add(record)

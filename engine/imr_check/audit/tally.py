@@ -1,7 +1,14 @@
-"""The audit's summary, kept as counts while items stream past: memory does not grow with the run.
+"""The audit's summary, kept as counts while items stream past.
 
 Overall, and broken down by topic, by reviewer specialty and by guideline cited. Each breakdown
-gives the same figures as the whole (stats.Summary) plus how many letters the group touches.
+gives the same figures as the whole (stats.Summary, intervals included) plus how many letters the
+group touches. Beside them: overturn rates by specialty, guideline and request kind with a test of
+difference; the alike items decided differently (consistency.py); the undetermined items with their
+reasons; the documentation most often missing from a non-certified item; and the corpus audited.
+
+The counts do not grow with the run. What does: one small record per item for the consistency
+groups (they compare items with each other), the undetermined items and the report's item table,
+the last two capped.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from collections import Counter, defaultdict
 from typing import Any, Optional
 
 from ..stats import summarize_counts
+from .consistency import alike_groups, alike_item, kind_label, overturn_rates
+from .letter_pages import page_link
 
 BREAKDOWNS = {
     "by_topic": "topic",
@@ -19,6 +28,12 @@ BREAKDOWNS = {
 }
 NOT_STATED = "(not stated)"
 NOT_RECOGNISED = "(no topic recognised)"
+# The report's table of items and its list of undetermined items stop here; the CSV has them all.
+# The summary's sections beside the overall figures and the breakdowns.
+SECTIONS = ("corpus", "overturn_rates", "consistency", "undetermined", "top_missing_documentation", "item_table")
+ITEM_TABLE_ROWS = 5000
+UNDETERMINED_LISTED = 2000
+TOP_MISSING = 15
 
 _PAGES = re.compile(r"[\s,;:.(]*\b(?:pages?\s*(?:\(s\))?\s*:?|pp?\.)\s*\d.*$", re.IGNORECASE)
 _DECISION_BASED_ON = re.compile(r"^\s*decision\s+based\s+on\s+", re.IGNORECASE)
@@ -47,7 +62,18 @@ def group_key(breakdown: str, row: dict[str, Any]) -> str:
 
 
 class Tally:
-    def __init__(self) -> None:
+    def __init__(self, inputs: Optional[list[str]] = None, used_to_build_rules: bool = False) -> None:
+        self.corpus = {"inputs": [str(i) for i in inputs or []], "used_to_build_rules": used_to_build_rules}
+        self.alike: list = []
+        self.kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.undetermined: list[dict[str, Any]] = []
+        self.undetermined_count = 0
+        self.undetermined_reasons: Counter = Counter()
+        self.not_encoded: dict[str, list[str]] = {}
+        self.missing: Counter = Counter()
+        self.missing_letters: dict[str, set] = defaultdict(set)
+        self.non_certified = 0
+        self.table: list[dict[str, Any]] = []
         self.files = 0
         self.letters = 0
         self.errors = 0
@@ -59,6 +85,7 @@ class Tally:
         self.files += 1
         if "error" in audited:
             self.errors += 1
+        if "rows" not in audited:
             return
         self.letters += 1
         for name in BREAKDOWNS:
@@ -68,8 +95,48 @@ class Tally:
                 self.groups[name][key][(row["predicted_outcome"], row["actual_outcome"])] += 1
                 touched.add(key)
             self.group_letters[name].update(touched)
-        for row in audited["rows"]:
+        for index, row in enumerate(audited["rows"]):  # a letter's rows are its items in order
             self.pairs[(row["predicted_outcome"], row["actual_outcome"])] += 1
+            self._add_row(row, audited["path"], index)
+        letter = audited.get("letter")
+        if letter is not None:
+            for item in letter["items"]:
+                self._add_item(letter, item)
+
+    def _add_row(self, row: dict[str, Any], path: str, index: int) -> None:
+        if row.get("determination") == "non_certify":
+            self.non_certified += 1
+            for fact in row.get("missing_documentation") or []:
+                self.missing[fact] += 1
+                self.missing_letters[fact].add(path)
+        if len(self.table) < ITEM_TABLE_ROWS and "item" in row:
+            self.table.append({
+                "case_id": row["case_id"], "item": row["item"], "topic": group_key("by_topic", row),
+                "reviewer_specialty": group_key("by_reviewer_specialty", row),
+                "guideline_cited": group_key("by_guideline_cited", row),
+                "actual_outcome": row["actual_outcome"], "determination": row["determination"],
+                "deciding_rules": row.get("deciding_rules") or [], "agrees": row["agrees"],
+                "link": page_link(row["case_id"], row["source"], index),
+            })
+
+    def _add_item(self, letter: dict[str, Any], item: dict[str, Any]) -> None:
+        self.alike.append(alike_item(letter, item))
+        if item["actual_outcome"] is not None:
+            counts = self.kinds[kind_label(item)]
+            counts[0] += item["actual_outcome"] == "overturned"
+            counts[1] += 1
+        if item["determination"] != "undetermined":
+            return
+        self.undetermined_count += 1
+        self.undetermined_reasons[item["reason"]] += 1
+        topic = item["topic"] or NOT_RECOGNISED
+        if item["not_encoded"]:
+            # Several rule files of one topic (one per guideline version) may repeat a note.
+            self.not_encoded.setdefault(topic, list(dict.fromkeys(item["not_encoded"])))
+        if len(self.undetermined) < UNDETERMINED_LISTED:
+            self.undetermined.append({"case_id": letter["case_id"], "item": item["item"], "topic": topic,
+                                      "reason": item["reason"], "actual_outcome": item["actual_outcome"],
+                                      "link": page_link(letter["case_id"], letter["source"], item["index"])})
 
     def summary(self) -> dict[str, Any]:
         data: dict[str, Any] = {"files": self.files, "letters": self.letters, "errors": self.errors}
@@ -80,4 +147,23 @@ class Tally:
             order = sorted(groups, key=lambda key: (-sum(groups[key].values()), key))
             data[name] = {key: {"letters": self.group_letters[name][key], **summarize_counts(groups[key]).as_dict()}
                           for key in order}
+        data["corpus"] = self.corpus
+        rates = {name: overturn_rates({key: (g["overturned"], g["outcomes"]) for key, g in data[name].items()})
+                 for name in ("by_reviewer_specialty", "by_guideline_cited")}
+        rates["by_request_kind"] = overturn_rates({key: (o, n) for key, (o, n) in self.kinds.items()})
+        data["overturn_rates"] = rates
+        data["consistency"] = alike_groups(self.alike)
+        data["undetermined"] = {
+            "items": self.undetermined_count,
+            "by_reason": dict(sorted(self.undetermined_reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "not_encoded_by_topic": dict(sorted(self.not_encoded.items())),
+            "listed": self.undetermined,
+        }
+        top = sorted(self.missing.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_MISSING]
+        data["top_missing_documentation"] = {
+            "non_certified_items": self.non_certified,
+            "facts": [{"fact": fact, "non_certified_items": n, "letters": len(self.missing_letters[fact])}
+                      for fact, n in top],
+        }
+        data["item_table"] = self.table
         return data

@@ -7,7 +7,7 @@ from typing import Any, Optional
 from rich.console import Console
 from rich.table import Table
 
-from .html import kappa_text, share_text
+from .html import interval_text, kappa_text, share_text
 
 _BREAKDOWN_TITLES = {"by_topic": "topic", "by_reviewer_specialty": "reviewer specialty",
                      "by_guideline_cited": "guideline cited"}
@@ -24,11 +24,17 @@ def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], consol
     overall.add_row("items decided", f"{summary['decided']} of {summary['items']}", "")
     overall.add_row("coverage", share_text(summary["coverage"]), "")
     overall.add_row("compared (decided, with outcome)", str(summary["compared"]), "")
-    overall.add_row("agreement", share_text(summary["agreement"]), share_text(summary["baseline_agreement"]))
-    overall.add_row("Cohen's kappa", kappa_text(summary["kappa"]), kappa_text(summary["baseline_kappa"]))
-    overall.add_row("recall on overturned", share_text(summary["recall_overturned"]),
+    def with_interval(key: str, kind: str = "share") -> str:
+        value = kappa_text(summary[key], summary["compared"]) if kind == "kappa" else share_text(summary[key])
+        interval = interval_text(summary.get(f"{key}_interval"), kind)
+        return f"{value} [{interval}]" if interval else value
+
+    overall.add_row("agreement [95% interval]", with_interval("agreement"), share_text(summary["baseline_agreement"]))
+    overall.add_row("Cohen's kappa [95% interval]", with_interval("kappa", "kappa"),
+                    kappa_text(summary["baseline_kappa"], summary["compared"]))
+    overall.add_row("recall on overturned [95%]", with_interval("recall_overturned"),
                     share_text(summary["baseline_recall_overturned"]))
-    overall.add_row("precision on overturned", share_text(summary["precision_overturned"]), "n/a")
+    overall.add_row("precision on overturned [95%]", with_interval("precision_overturned"), "n/a")
     overall.add_row("overturned by reviewers", f"{summary['overturned']} of {summary['outcomes']}", "")
     console.print(overall)
 
@@ -51,13 +57,17 @@ def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], consol
             table.add_column(column, justify="right")
         for group, g in summary[key].items():
             table.add_row(group, str(g["letters"]), str(g["items"]), str(g["decided"]), share_text(g["agreement"]),
-                          share_text(g["baseline_agreement"]), kappa_text(g["kappa"]),
+                          share_text(g["baseline_agreement"]), kappa_text(g["kappa"], g["compared"]),
                           f"{g['overturned']}/{g['outcomes']}", share_text(g["recall_overturned"]),
                           share_text(g["precision_overturned"]))
         console.print(table)
 
+    consistency = summary.get("consistency")
+    if consistency:
+        console.print(f"[bold]Alike cases decided differently[/bold]: {consistency['groups_found']} groups, "
+                      f"{consistency['pairs_found']} upheld-overturned pairs ({consistency['definition']})")
     if errors:
-        table = Table(title=f"Files not read ({len(errors)})", title_justify="left")
+        table = Table(title=f"Files not read in full ({len(errors)})", title_justify="left")
         table.add_column("file", overflow="fold")
         table.add_column("why", overflow="fold")
         for error in errors:

@@ -5,7 +5,9 @@
 request classified to a topic and parsed, and the clinical facts the rules use, each with the
 sentence it was read from. Facts are read blind to the decision: never from the outcome labels, nor
 from sentences that state a conclusion, quote the guideline, or give the utilization reviewer's
-reasons (see `sentences.py`). Anything that is not an IMR letter raises `InputError` naming the file.
+reasons (see `sentences.py`). Anything that is not an IMR letter raises `InputError` naming the file;
+a letter cut off after some complete items raises `IncompleteLetter` (an InputError) carrying the
+case of those items.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..case import Case
-from ..errors import InputError
+from ..errors import IncompleteLetter, InputError
 from .build import build_case
 from .letter import EXPECTED, Letter, parse_letter
 from .pdf import letter_text
@@ -30,4 +32,10 @@ def read_letter(path: Path | str) -> Case:
 def read_letter_text(text: str, source: str = "<letter>") -> Case:
     if not isinstance(text, str) or not text.strip():
         raise InputError.single(source, "is empty; expected an IMR determination letter")
-    return build_case(parse_letter(text, source))
+    letter = parse_letter(text, source)
+    case = build_case(letter)
+    if letter.cut_off:
+        error = IncompleteLetter.single(source, letter.cut_off)
+        error.case = case
+        raise error
+    return case

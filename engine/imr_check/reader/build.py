@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..case import Case
+from ..vocabulary import drug_topics
 from ..errors import InputError
 from . import clinical
 from .citation import parse_citations
@@ -29,8 +30,6 @@ _DISPENSED_REFILLS = re.compile(r"\b(?:with\s+)?(?:\d+|one|two|three|four|five|n
 # Topics whose rules are chosen by the body part treated.
 _REGION_TOPICS = {"shockwave_therapy", "injection", "surgery", "consultation", "imaging", "electrodiagnostic", "chiropractic",
                   "physical_therapy", "passive_modality"}
-_DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
-                "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}
 
 
 def build_case(letter: Letter) -> Case:
@@ -197,7 +196,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     if treatment is not None:
         clinical.read_prior_treatment(treatment, scoped, facts, prefix)
         clinical.read_sessions_completed(parsed.topic, treatment, scoped, facts, prefix)
-        if parsed.topic in _DRUG_TOPICS:
+        if parsed.topic in drug_topics():
             clinical.read_drug_history(treatment, scoped, facts, prefix, on_date)
         if prefix + "history.sessions_completed" not in facts.values:
             clinical.read_absent_from_treatment_list(parsed.topic, treatment, summary, facts, prefix)

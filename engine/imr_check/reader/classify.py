@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..vocabulary import drug_class_topics, lookup_drug, topics
+from ..vocabulary import drug_class_topics, drug_topics, lookup_drug, topics
 
 _SURGICAL_CONSULT = (r"(?:surg\w*|orthop\w*|spine|neurosurg\w*)\W+(?:\w+\W+){0,2}?(?:consult\w*|referral|evaluation)|"
                      r"(?:consult\w*|referral|evaluation|refer)\W+(?:\w+\W+){0,3}?(?:surgeon|orthop\w*|neurosurg\w*)")
@@ -296,7 +296,7 @@ def associated_service(text: str, topic: str) -> str:
         return "post_operative_therapy"
     if topic in _EQUIPMENT_TOPICS:
         return "post_operative_equipment"
-    if topic in _DRUG_TOPICS:
+    if topic in drug_topics():
         return "post_operative_medication"
     named = _first_named(_ASSOCIATED, text)
     if named is not None:
@@ -429,9 +429,20 @@ def classify_topic(text: str) -> str:
     return "other"
 
 
+# A drug with a laboratory word beside it is a test of its level ("vitamin D level", "serum vitamin D"), not a
+# prescription of it; a laboratory word elsewhere ("for pain level reduction") is not.
+_LAB_BEFORE = r"(?:serum|labs?|laboratory|level of)\W+(?:\w+\W+){0,2}?"
+_LAB_AFTER = r"\W+(?:[\w-]+\W+){0,2}?(?:levels?|assay|panel|test(?:s|ing)?)\b"
+
+
+def _names_a_level_test(text: str, names: tuple[str, ...]) -> bool:
+    name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
+    return bool(re.search(rf"\b{_LAB_BEFORE}{name}(?![a-z])|(?<![a-z]){name}{_LAB_AFTER}", text, re.I))
+
+
 def _drug_topic(text: str) -> Optional[str]:
     entry = lookup_drug(text)
-    if entry is None:
+    if entry is None or _names_a_level_test(text, entry.names):
         return None
     topic = drug_class_topics().get(entry.drug_class)
     return topic if topic in topics() else None
@@ -485,8 +496,6 @@ _EVERY_HOURS = re.compile(r"every\s+" + _RANGE + r"\s*(?:hours?|hrs?)", re.I)
 _TOPICAL = re.compile(r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|\bpads?\b|salonpas|lidoderm", re.I)
 _INGREDIENT = re.compile(r"([A-Za-z][A-Za-z \-]+?)\s+\d+(?:\.\d+)?\s*%")
 
-_DRUG_TOPICS = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection",
-                "anticonvulsant", "antidepressant", "sleep_aid", "topical_analgesic"}
 
 
 def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
@@ -534,7 +543,7 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
             parsed.is_purchase = True
         elif re.search(r"\brental\b|\brent\b|\btrial\b|\bloan\b", text, re.I):
             parsed.is_purchase = False
-    if topic in _DRUG_TOPICS or (lookup_drug(text) and topic == "other"):
+    if topic in drug_topics() or (lookup_drug(text) and topic == "other"):
         parsed.drug = parse_drug(text, topic)
         return parsed
     quantity = _QUANTITY.search(text)

@@ -290,6 +290,11 @@ CASE_CONCEPTS += [
     _c("clinical.vitamin_b12_deficiency",
        r"(?:vitamin )?b-?12 deficien\w*|(?:cyano)?cobalamin deficien\w*|deficien\w* (?:of|in) (?:vitamin )?b-?12|"
        r"low (?:serum )?(?:vitamin )?b-?12(?: levels?)?|pernicious an(?:a)?emia"),
+    _c("clinical.vitamin_d_deficiency",
+       r"vitamin d (?:deficien|insufficien)\w*|(?:deficien|insufficien)\w* (?:of|in) vitamin d\b|"
+       r"low (?:serum )?(?:25-hydroxy )?vitamin d(?: levels?)?|hypovitaminosis d"),
+    # A migraine diagnosis; a tension or cervicogenic headache is not one.
+    _c("clinical.migraine", r"migraines?\b|migrainous", excludes=r"\bto rule out\b|\br/o\b"),
     # Signs that point to a sleep disorder other than insomnia; a suspicion ("rule out sleep apnea") is one.
     _c("clinical.sleep_disorder_signs",
        r"sleep apnea|\bOSA\b|narcolepsy|cataplexy|(?:excessive )?daytime (?:somnolence|sleepiness)|hypersomnolence|"

@@ -61,6 +61,8 @@ class Letter:
     licensure_states: list[str] = field(default_factory=list)
     summary_span: Span = Span(0, 0)
     items: list[Item] = field(default_factory=list)
+    # Set when the letter is cut off after some complete items: `items` holds those, this says what is lost.
+    cut_off: Optional[str] = None
 
     def rationale(self, item: Item) -> str:
         return " ".join(item.rationale_span.of(self.text).split())
@@ -171,6 +173,12 @@ def parse_letter(raw: str, source: str) -> Letter:
     _read_header(letter)
     _read_reviewer(letter)
     floor = body_start
+    # A letter cut off between an item's header and its rationale: the items before it are complete.
+    lost_header = bool(starts) and _RATIONALE.search(text, starts[-1]) is None
+    lost_at = starts[-1] if starts else len(text)
+    if lost_header and len(starts) > 1:
+        starts = starts[:-1]
+        rationale_count = min(rationale_count, len(starts))
     for number, ca_start in enumerate(starts, 1):
         item = _read_item(letter, number, ca_start, floor)
         if letter.items:
@@ -180,20 +188,73 @@ def parse_letter(raw: str, source: str) -> Letter:
         floor = item.rationale_span.start
     if letter.items:
         last = letter.items[-1]
-        last.rationale_span = Span(last.rationale_span.start, len(text))
+        end = len(text)
+        if lost_header:
+            # The lost item's header (which may span lines) is not rationale: stop at the last full stop before it.
+            head = text[last.rationale_span.start:_line_start(text, lost_at)]
+            stops = [m.end() for m in re.finditer(r"[.!?][\"')\]]*[ \t]*\n", head)]
+            end = last.rationale_span.start + (stops[-1] if stops else len(head))
+        last.rationale_span = Span(last.rationale_span.start, end)
     if len(letter.items) != rationale_count:
         raise InputError.single(
             source, f"has {len(letter.items)} item headers but {rationale_count} 'Decision rationale:' blocks; "
                     f"the letter is incomplete or garbled; {EXPECTED}")
-    for item in letter.items:
+    for item in letter.items[:-1] if not lost_header else letter.items:
         body = letter.rationale(item)
         if len(body) < 20:
             raise InputError.single(source, f"item {item.number} ({item.name!r}) has no decision rationale; {EXPECTED}")
-    last_body = letter.rationale(letter.items[-1])
-    if not _TERMINAL.search(last_body):
-        raise InputError.single(
-            source, f"ends in the middle of item {len(letter.items)}'s rationale (the letter looks cut off); {EXPECTED}")
+    if lost_header:
+        letter.cut_off = (f"is cut off after item {len(letter.items)}: item {len(letter.items) + 1} has a header but no "
+                          f"decision rationale, and any later item is missing; items 1-{len(letter.items)} were read")
+        return letter
+    last = letter.items[-1]
+    if len(letter.rationale(last)) < 20 or not finished(letter.rationale(last)):
+        if len(letter.items) == 1:
+            raise InputError.single(
+                source, f"ends in the middle of item 1's rationale (the letter looks cut off); {EXPECTED}")
+        letter.items.pop()
+        letter.cut_off = (f"ends in the middle of item {last.number}'s rationale ({last.name!r}), so that item and any "
+                          f"later one are missing; items 1-{len(letter.items)} were read")
     return letter
+
+
+# A rationale cut off mid-sentence ends on a word that needs more after it, or on a comma or a hyphen.
+_DANGLING = re.compile(
+    r"(?:[,;:(/&-]|\b(?:a|an|the|of|to|for|and|or|but|nor|with|without|in|on|at|by|from|as|than|that|which|who|"
+    r"whose|is|are|was|were|be|been|being|has|have|had|not|no|this|these|those|its|their|his|her|per|such|if|"
+    r"because|due|including|into|onto|under|over|after|before|within|whether|should|would|could|may|might|must|"
+    r"will|can|does|do|did))$", re.I)
+# A final statement of the determination, either way (blind to which way it goes): a copula, the
+# verdict word, and at most a short tail ("in the care of this patient", "per the guidelines").
+_DETERMINATION = re.compile(
+    r"\b(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:(?:considered|deemed|determined|found|shown|seen\s+as)\s+"
+    r"(?:to\s+(?:not\s+)?be\s+)?(?:not\s+)?)?(?:\w+ly\s+)?(?:medically\s+|a\s+medical\s+)?(?:necessary|necessity|"
+    r"recommended|supported|indicated|appropriate|warranted|reasonable|certified|established|approved|justified)\b",
+    re.I)
+# A tail that opens a new clause is a sentence still going on.
+_OPEN_CLAUSE = re.compile(r"\b(?:if|but|unless|when|because|although|though|since|which|that|until|while|where)\b",
+                          re.I)
+_MAX_TAIL_WORDS = 8
+# Or the phrase a closing recommendation ends on ("... for this injured worker", "... at this time").
+_CLOSING_PHRASE = re.compile(r"(?:\b(?:for|to|of|in)\s+(?:this|the)\s+(?:patient|injured\s+worker|IW|claimant|"
+                             r"applicant|employee|worker)|\bat\s+this\s+time)$", re.I)
+
+
+def finished(rationale: str) -> bool:
+    """Whether a final rationale is complete: a full stop, or a closing statement of the determination.
+
+    Some complete letters end their last rationale without a full stop ("... is not medically
+    necessary" and nothing after it); a letter truly cut off stops mid-sentence.
+    """
+    body = rationale.rstrip()
+    if _TERMINAL.search(body) or _CLOSING_PHRASE.search(body):
+        return True
+    last = re.split(r"[.!?][\"')\]]*\s", body)[-1]
+    closings = list(_DETERMINATION.finditer(last))
+    if not closings or _DANGLING.search(body):
+        return False
+    tail = last[closings[-1].end():]
+    return len(tail.split()) <= _MAX_TAIL_WORDS and not _OPEN_CLAUSE.search(tail)
 
 
 def _line_start(text: str, offset: int) -> int:

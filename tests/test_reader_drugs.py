@@ -1,0 +1,220 @@
+"""Drugs the lexicon grew to hold (issue 10): each class recognised by brand, generic and combination, its
+products judged by their ingredients, and the facts their rules need read from letters written for these
+tests (none is taken from a real letter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from imr_check import evaluate_case, load_case_text
+from imr_check.facts import request_facts
+from imr_check.reader import read_letter_text
+from imr_check.reader.classify import parse_request
+from imr_check.vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topics
+
+
+@pytest.mark.parametrize("text, topic", [
+    # butalbital combinations, with or without codeine
+    ("Fioricet 50/325/40 #60", "barbiturate_analgesic"),
+    ("Fioricet with codeine #30", "barbiturate_analgesic"),
+    ("Butalbital/acetaminophen/caffeine 50/325/40mg #90", "barbiturate_analgesic"),
+    ("Esgic 50/325/40mg, 1 tab every 6 hours", "barbiturate_analgesic"),
+    # opioid combinations are opioids, whichever ingredient is named first
+    ("Trezix capsule", "opioid"),
+    ("One month supply of Trezix capsule 320.5/30/16mg", "opioid"),
+    ("Dihydrocodeine/APAP/caffeine #60", "opioid"),
+    ("APAP/codeine 300/30mg #60", "opioid"),
+    ("Acetaminophen with codeine 300/30 #60", "opioid"),
+    ("Tylenol No. 3 #60", "opioid"),
+    ("Percodan #60", "opioid"),
+    # laxatives and stool softeners; second-line drugs under the same topic
+    ("Colace 100mg #60", "laxative"),
+    ("Senokot-S", "laxative"),
+    ("Senna 8.6mg #60", "laxative"),
+    ("Stool softener #60", "laxative"),
+    ("Miralax 17g daily", "laxative"),
+    ("Relistor 150mg #30", "laxative"),
+    ("Amitiza 24mcg #60", "laxative"),
+    # PDE-5 inhibitors
+    ("Cialis 5mg #30", "pde5_inhibitor"),
+    ("Viagra 100mg #10", "pde5_inhibitor"),
+    # triptans
+    ("Sumatriptan 50mg #9", "triptan"),
+    ("Maxalt MLT 10mg #12", "triptan"),
+    ("Treximet 85/500mg #9", "triptan"),
+    # oral corticosteroids; an injected or topical steroid keeps its form's topic
+    ("Medrol dose pack", "oral_corticosteroid"),
+    ("Methylprednisolone 4mg dose pack #21", "oral_corticosteroid"),
+    ("Prednisone 10mg #21", "oral_corticosteroid"),
+    ("Depo-Medrol 80mg injection to the knee", "injection"),
+    ("Flurbiprofen 20%, Dexamethasone 2% cream", "topical_analgesic"),
+    # anti-emetics
+    ("Ondansetron ODT 8mg #30", "antiemetic"),
+    ("Zofran 4mg #20", "antiemetic"),
+    ("Promethazine 25mg #30", "antiemetic"),
+    # medical foods, vitamins and supplements
+    ("Theramine #120", "dietary_supplement"),
+    ("Sentra PM #60", "dietary_supplement"),
+    ("Gabadone #60", "dietary_supplement"),
+    ("Vitamin D 50,000 IU weekly #12", "dietary_supplement"),
+    ("Glucosamine/chondroitin #90", "dietary_supplement"),
+    # hypnotics stay sleep aids, brands included
+    ("Ambien CR 12.5mg #30", "sleep_aid"),
+    ("Lunesta 3mg #30", "sleep_aid"),
+    ("Silenor 6mg #30", "sleep_aid"),
+])
+def test_new_drug_classes_are_recognised(text: str, topic: str) -> None:
+    parsed = parse_request(text)
+    assert parsed.topic == topic
+    if topic not in ("injection", "topical_analgesic"):
+        assert parsed.drug is not None, "a drug topic reads the request as a prescription"
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Vitamin D level", "other"),                      # a test of the level, not the vitamin
+    ("Serum vitamin D testing", "other"),
+    ("Vitamin D 25-hydroxy level", "other"),
+    ("Vitamin D 50,000 IU #12", "dietary_supplement"),
+    ("Norco 10/325mg #60 for pain level reduction", "opioid"),  # a laboratory word elsewhere changes nothing
+])
+def test_a_drug_beside_a_laboratory_word_is_a_test_of_its_level(text: str, topic: str) -> None:
+    assert parse_request(text).topic == topic
+
+
+def test_a_drug_parsed_under_a_new_topic_keeps_its_quantity_and_strength() -> None:
+    parsed = parse_request("Colace 100mg #60")
+    assert (parsed.drug.name, parsed.drug.strength, parsed.drug.quantity) == ("Colace", "100mg", 60)
+
+
+@pytest.mark.parametrize("text, generic", [
+    ("APAP/codeine 300/30", "codeine"),                    # acetaminophen has no topic: codeine decides
+    ("Acetaminophen 325mg/hydrocodone 10mg", "hydrocodone"),
+    ("Hydrocodone/APAP 10/325", "hydrocodone"),
+    ("Tylenol 500mg", "acetaminophen"),                    # alone, the drug is still found
+    ("Caffeine 200mg", "caffeine"),
+    ("Fioricet 50/325/40", "fioricet"),
+])
+def test_an_ingredient_without_a_topic_yields_to_one_with_a_topic(text: str, generic: str) -> None:
+    assert lookup_drug(text).generic == generic
+
+
+def test_every_new_class_names_a_known_topic_and_acetaminophen_none() -> None:
+    classes = drug_class_topics()
+    for drug_class in ("barbiturate_analgesic", "laxative", "second_line_laxative", "pde5_inhibitor", "triptan",
+                       "antiemetic", "corticosteroid", "medical_food", "vitamin", "glucosamine"):
+        assert classes[drug_class] in topics()
+    assert classes["non_opioid_analgesic"] is None
+    assert drug_lexicon()["tylenol"].generic == "acetaminophen"
+
+
+def _facts(request_yaml: str, date: str = "2017-02-01") -> dict:
+    case = load_case_text(f"case: {{id: t, request_date: {date}}}\nrequests:\n  - {request_yaml}\n", "<test>")
+    return request_facts(case, 0, dt.date.fromisoformat(date))
+
+
+@pytest.mark.parametrize("name, drug_class, ingredients", [
+    ("Trezix capsule", "opioid", ["acetaminophen", "caffeine", "dihydrocodeine"]),
+    ("Fioricet", "barbiturate_analgesic", ["butalbital", "acetaminophen", "caffeine"]),
+    ("Fioricet with codeine", "barbiturate_analgesic", ["butalbital", "acetaminophen", "caffeine", "codeine"]),
+    ("Senokot-S", "laxative", ["docusate", "sennosides"]),
+    ("Treximet", "triptan", ["sumatriptan", "naproxen"]),
+])
+def test_a_branded_combination_is_judged_by_its_ingredients(name: str, drug_class: str, ingredients: list[str]) -> None:
+    facts = _facts(f"{{text: '{name}', topic: {parse_request(name).topic}, drug: {{name: '{name}'}}}}")
+    assert facts["request.drug.drug_class"] == drug_class
+    assert facts["request.drug.ingredients"] == ingredients
+
+
+_LETTER = """Case Number: CM99-0000010
+Date Assigned: 03/01/2017 Date of Injury: 05/04/2014
+Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
+Priority: Standard
+CLINICAL CASE SUMMARY
+The injured worker is a 50 year old male who sustained an industrial injury on 05-04-2014.
+{summary}
+IMR ISSUES, DECISIONS AND RATIONALES
+{item}: Upheld
+Claims Administrator guideline: Decision based on MTUS.
+MAXIMUS guideline: Decision based on MTUS.
+Decision rationale: The patient was seen on 02/01/2017.
+"""
+
+
+def _read(summary: str, item: str):
+    return read_letter_text(_LETTER.format(summary=summary, item=item), "<test>")
+
+
+@pytest.mark.parametrize("summary, migraine", [
+    ("He has a history of migraine headaches since the injury.", True),
+    ("She reports migraines twice a month.", True),
+    ("He denies migraines.", False),
+    ("He reports tension headaches.", None),
+    ("Imaging was ordered to rule out migraine.", None),
+])
+def test_a_migraine_diagnosis_is_read(summary: str, migraine: bool | None) -> None:
+    assert _read(summary, "Sumatriptan 50mg #9").clinical.migraine is migraine
+
+
+@pytest.mark.parametrize("summary, deficient", [
+    ("Labs showed vitamin D deficiency.", True),
+    ("A low vitamin D level was found in December.", True),
+    ("There is no documentation of vitamin D deficiency.", False),
+    ("Vitamin D levels were drawn.", None),
+])
+def test_a_vitamin_d_deficiency_is_read(summary: str, deficient: bool | None) -> None:
+    assert _read(summary, "Vitamin D 50,000 IU #12").clinical.vitamin_d_deficiency is deficient
+
+
+def test_a_letter_asking_for_a_stool_softener_with_opioids_is_certified() -> None:
+    case = _read("Medications include Norco 10/325mg four times a day. He reports constipation.", "Colace 100mg #60")
+    assert case.requests[0].topic == "laxative"
+    assert case.clinical.opioid_use is True
+    result = evaluate_case(case).requests[0]
+    assert (result.determination, result.deciding_rules) == ("certify", ["laxative.with_opioid_therapy_odg"])
+
+
+def test_a_letter_asking_for_fioricet_is_not_certified_citing_the_bca_section() -> None:
+    result = evaluate_case(_read("He reports daily headaches.", "Fioricet 50/325/40 #60")).requests[0]
+    assert result.determination == "non_certify"
+    assert [c.id for c in result.clauses] == ["cpmtg2016.barbiturate_analgesics.not_recommended"]
+
+
+def test_a_pde5_inhibitor_is_undetermined_saying_the_guidelines_give_no_criterion() -> None:
+    result = evaluate_case(_read("He reports erectile dysfunction.", "Cialis 5mg #30")).requests[0]
+    assert result.topic == "pde5_inhibitor"
+    assert result.determination == "undetermined"
+    assert result.reason == "the guidelines give no criterion for PDE-5 inhibitors"
+    assert any("No MTUS or ODG section" in note for note in result.not_encoded)
+
+
+_GUIDELINE = """\
+source: {id: test_source, title: Test guideline, authority: nowhere, effective: {from: 2009-01-01}}
+clauses:
+  - {id: test.clause, title: A clause, citation: p. 1, summary: Says something.}
+"""
+
+
+def _load_rules(tmp_path, rules: str):
+    from imr_check.knowledge import load_knowledge_from
+
+    (tmp_path / "g.yaml").write_text(_GUIDELINE)
+    (tmp_path / "r.yaml").write_text(rules)
+    return load_knowledge_from([tmp_path / "g.yaml"], [tmp_path / "r.yaml"])
+
+
+def test_a_rule_file_without_rules_loads_when_it_says_why(tmp_path) -> None:
+    knowledge = _load_rules(tmp_path, "topic: pde5_inhibitor\nguideline_version: none\neffective: {from: 2009-01-01}\n"
+                                      "not_encoded:\n  - {what: Everything, why: No guideline gives a criterion.}\n")
+    assert knowledge.rules == [] and knowledge.not_encoded["pde5_inhibitor"] == [
+        ("Everything", "No guideline gives a criterion.")]
+
+
+def test_a_rule_file_with_neither_rules_nor_a_reason_is_refused_naming_the_file(tmp_path) -> None:
+    from imr_check.errors import RuleLoadError
+
+    with pytest.raises(RuleLoadError) as caught:
+        _load_rules(tmp_path, "topic: pde5_inhibitor\nguideline_version: none\neffective: {from: 2009-01-01}\n")
+    message = "\n".join(str(p) for p in caught.value.problems)
+    assert "r.yaml" in message and "not_encoded" in message
