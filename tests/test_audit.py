@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from imr_check import evaluate_case, load_case
 from imr_check.audit import CSV_NAME, HTML_NAME, JSON_NAME, PARQUET_NAME, Input, Tally, expand, run_audit
 from imr_check.audit.run import audited
+from imr_check.audit.runfolder import RUN_FOLDER
 from imr_check.audit.tally import SECTIONS
 from imr_check.errors import InputError
 from imr_check.stats import summarize
@@ -314,13 +315,18 @@ def test_an_interrupted_run_leaves_the_earlier_complete_files_and_no_partial_one
 
     with pytest.raises(KeyboardInterrupt):
         run_audit([str(cases)], jobs=2, out_dir=out, on_file=interrupt_after_three)
-    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME, "letters"])
+    # Beside the earlier files only the hidden run folder, which --resume continues from.
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and not p.relative_to(out).as_posix().startswith(RUN_FOLDER)} == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME, "letters",
+                                                            RUN_FOLDER])
 
     fresh = tmp_path / "fresh"
     with pytest.raises(KeyboardInterrupt):
         run_audit([str(cases)], jobs=1, out_dir=fresh, on_file=lambda r, t: (_ for _ in ()).throw(KeyboardInterrupt))
-    assert list(fresh.iterdir()) == []
+    assert [p.name for p in fresh.iterdir()] == [RUN_FOLDER]
+    run_audit([str(cases)], jobs=1, out_dir=fresh)  # the next run, not resuming, starts over and tidies up
+    assert sorted(p.name for p in fresh.iterdir()) == sorted([JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME, "letters"])
 
 
 # The seeds' examples and the dev corpus --------------------------------------------------------

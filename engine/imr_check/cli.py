@@ -292,13 +292,20 @@ class AuditFormat(str, Enum):
 
 @app.command()
 def audit(
-    paths: list[str] = typer.Argument(
-        ..., help="Letters (.pdf, .txt), case files (.yaml), folders (searched recursively) or globs",
+    paths: Optional[list[str]] = typer.Argument(
+        None, help="Letters (.pdf, .txt), case files (.yaml), folders (searched recursively) or globs",
         show_default=False),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)"),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=1, help="Worker processes, or the workers of --scheduler local (default: all cores)"),
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", file_okay=False, help="Write audit.json, items.csv, items.parquet and report.html here"),
     output_format: AuditFormat = typer.Option(AuditFormat.text, "--format", "-f", help="text or json"),
+    from_list: Optional[Path] = typer.Option(
+        None, "--from-list", help="Also audit the paths listed in this file, one a line", show_default=False),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT, or local (needs imr-check[dask])",
+        show_default=False),
+    resume: bool = typer.Option(False, "--resume", help="Continue the interrupted audit whose parts are in --out"),
     dev_corpus: bool = typer.Option(
         False, "--dev-corpus", help="These letters were read while the rules were built (e.g. ../shared/corpus/dev): "
         "the report warns that agreement on them is optimistic"),
@@ -306,7 +313,9 @@ def audit(
     """Reviewer consistency over many letters: how often outcomes follow the guideline criteria."""
     from .audit.command import audit_command
 
-    raise typer.Exit(audit_command(paths, jobs, out, output_format.value, used_to_build_rules=dev_corpus))
+    raise typer.Exit(audit_command(paths or [], jobs, out, output_format.value, from_list=from_list,
+                                   scheduler=scheduler, resume=resume,
+                                   used_to_build_rules=dev_corpus))
 
 
 @app.command()

@@ -14,7 +14,8 @@ from ..errors import InputError
 from .inputs import SUFFIXES
 from .letter_pages import FOLDER
 from .outputs import CSV_NAME, HTML_NAME, JSON_NAME, PARQUET_NAME
-from .run import run_audit
+from .run import Interrupted, run_audit
+from .runfolder import RunFolder
 from .text import render_summary
 
 
@@ -25,6 +26,7 @@ class _ProgressBar:
         self.console = console
         self.progress: Optional[Progress] = None
         self.task = None
+        self.already = 0  # files an unfinished run had audited, with --resume
 
     def __call__(self, result: dict[str, Any], total: int) -> None:
         if not self.console.is_terminal:
@@ -35,7 +37,7 @@ class _ProgressBar:
                                      TextColumn("{task.fields[failed]} not read"), TimeRemainingColumn(),
                                      console=self.console, transient=True)
             self.progress.start()
-            self.task = self.progress.add_task("audit", total=total, failed=0)
+            self.task = self.progress.add_task("audit", total=total, failed=0, completed=self.already)
         failed = 1 if "error" in result else 0
         task = self.progress.tasks[0]
         self.progress.update(self.task, advance=1, failed=task.fields["failed"] + failed)
@@ -46,27 +48,57 @@ class _ProgressBar:
             self.progress = None
 
 
-def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str,
+def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str, *,
+                  from_list: Optional[Path] = None, scheduler: Optional[str] = None, resume: bool = False,
                   used_to_build_rules: bool = False) -> int:
-    """The exit code: 0 when letters were audited, 2 when none could be read, 130 when interrupted."""
+    """The exit code: 0 when letters were audited, 2 when none could be read, 128 + the signal's
+    number when interrupted (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP)."""
     err = Console(stderr=True, highlight=False)
     bar = _ProgressBar(err)
+    kept: list[RunFolder] = []
+
+    def started(done: int, total: int) -> None:
+        bar.already = done
+        if done:
+            err.print(f"resuming: {done} of {total} files were audited by the unfinished run", highlight=False)
+
+    if not paths and from_list is None:
+        err.print("[bold red]error:[/bold red] give the letters to audit: PATH..., --from-list FILE, or both")
+        return 2
     try:
         run = run_audit(paths, jobs, out, keep_json=output_format == "json", title="IMR audit", on_file=bar,
-                        used_to_build_rules=used_to_build_rules)
-    except KeyboardInterrupt:
+                        resume=resume, scheduler=scheduler, on_start=started, keep_run_folder=kept.append,
+                        from_list=from_list, used_to_build_rules=used_to_build_rules)
+    except KeyboardInterrupt as interruption:
         bar.stop()
-        err.print("[bold red]interrupted:[/bold red] no output file was written (earlier complete ones are kept)")
-        return 130
+        what = "interrupted" if not isinstance(interruption, Interrupted) else f"interrupted by {interruption}"
+        err.print(f"[bold red]{what}:[/bold red] no output file was written (earlier complete ones are kept)")
+        _say_resumable(err, kept)
+        return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
     except InputError as error:
         bar.stop()
         err.print(f"[bold red]error:[/bold red] {escape(str(error))}", soft_wrap=True)
         return 2
     except OSError as error:
         bar.stop()
-        err.print(f"[bold red]error:[/bold red] cannot write the audit: {escape(str(error))}", soft_wrap=True)
+        where = error.filename or out or "the temporary folder"
+        err.print(f"[bold red]error:[/bold red] cannot write the audit: {escape(str(where))}: "
+                  f"{escape(error.strerror or str(error))}", soft_wrap=True)
+        _say_resumable(err, kept)
+        return 2
+    except Exception as error:  # noqa: BLE001 - a lost cluster, say: reported, and resumable
+        from .cluster import ClusterError
+
+        if not isinstance(error, ClusterError):
+            raise
+        bar.stop()
+        err.print(f"[bold red]error:[/bold red] {escape(str(error))}", soft_wrap=True)
+        _say_resumable(err, kept)
         return 2
     bar.stop()
+    if run.discarded_earlier is not None:
+        err.print(f"removed an unfinished earlier audit in {escape(str(out))} ({run.discarded_earlier} files): "
+                  "--resume would have continued it")
     try:
         summary = run.summary
         written = ([str(out / name) for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME)]
@@ -82,7 +114,7 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
                 out_console = Console(highlight=False, width=150)  # a file or a pipe: no need to wrap at 80
             render_summary(summary, run.errors, out_console, written)
     finally:
-        run.outputs.discard()
+        run.discard()
     if summary["letters"] == 0:
         err.print(f"[bold red]error:[/bold red] none of the {summary['files']} files could be read "
                   f"(letters: .pdf, .txt; case files: {', '.join(s for s in SUFFIXES if s.startswith('.y'))})")
@@ -90,3 +122,9 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
     if run.errors and output_format == "json":
         err.print(f"{len(run.errors)} of {summary['files']} files could not be read: see \"errors\"")
     return 0
+
+
+def _say_resumable(err: Console, kept: list[RunFolder]) -> None:
+    if kept and kept[0].done:
+        err.print(f"{kept[0].done} files audited are kept in {escape(str(kept[0].path))}: run the same command "
+                  "with --resume to continue, or without it to start over")

@@ -86,3 +86,22 @@ def expand(arguments: Iterable[str | os.PathLike]) -> Iterator[Input]:
                     continue
                 seen.add(key)
             yield found
+
+
+def listed(list_file: str | os.PathLike) -> Iterator[str]:
+    """The paths in a list file (`--from-list`), one a line, read lazily; blank and `#` lines skipped.
+
+    Each line is taken as a path argument is (a file, a folder or a glob), relative to the current
+    folder. A list that cannot be read is an InputError naming it.
+    """
+    from ..errors import InputError
+
+    try:
+        stream = open(list_file, encoding="utf-8", errors="surrogateescape")
+    except OSError as error:
+        raise InputError.single(os.fspath(list_file), f"the list of paths cannot be read ({error.strerror})") from None
+    with stream:
+        for line in stream:
+            line = line.rstrip("\r\n")
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield line

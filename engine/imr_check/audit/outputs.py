@@ -1,8 +1,8 @@
-"""The audit's output files, written as the items stream past and published only when complete.
+"""The audit's output files, assembled from the run folder's parts and published only when complete.
 
-Every file is written into a hidden staging folder beside its final place and moved there at the
-end (`os.replace` is atomic): an interrupted run leaves the previous complete files, or none, never
-a half-written one, and its staging folder is removed.
+Every file is written into the run folder's staging folder beside its final place and moved there
+at the end (`os.replace` is atomic, and the signals that interrupt a run wait until all four are
+moved): an interrupted run leaves the previous complete files, or none, never a half-written one.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import csv
 import json
 import os
 import shutil
-import tempfile
+import signal
+import threading
 from pathlib import Path
 from typing import IO, Any, Optional
 
@@ -46,9 +47,9 @@ def _parquet_schema():
 class AuditOutputs:
     """The JSON document (for stdout and/or DIR/audit.json) and, with a folder, CSV, Parquet and HTML."""
 
-    def __init__(self, out_dir: Optional[Path], keep_json: bool) -> None:
+    def __init__(self, out_dir: Optional[Path], keep_json: bool, staging: Path) -> None:
         self.out_dir = out_dir
-        self.staging: Optional[Path] = None
+        self.staging: Optional[Path] = staging
         self.streams: dict[str, IO[Any]] = {}
         self.parquet = None
         self.errors: list[dict[str, str]] = []
@@ -68,10 +69,6 @@ class AuditOutputs:
         if self.out_dir is not None:
             import pyarrow.parquet as pq  # before any file exists: the import is the slow part
 
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=".audit-", suffix=".partial", dir=self.out_dir))
-        else:
-            self.staging = Path(tempfile.mkdtemp(prefix="imr-check-audit-"))
         self._open(JSON_NAME).write('{"provenance": ' + json.dumps(self.provenance) + ',\n"items": [')
         if self.out_dir is None:
             return
@@ -140,9 +137,10 @@ class AuditOutputs:
             html.write_report(self._open(HTML_NAME), title, summary, self.errors, fragments, self.disagreements,
                               self.provenance)
         self._close()
-        self._publish_letter_pages()
-        for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME):
-            os.replace(self.staging / name, self.out_dir / name)
+        with _signals_held():
+            self._publish_letter_pages()
+            for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME):
+                os.replace(self.staging / name, self.out_dir / name)
         self.discard()
 
     def _publish_letter_pages(self) -> None:
@@ -168,6 +166,8 @@ class AuditOutputs:
 
     def discard(self) -> None:
         """Remove the staging folder: after an interruption, or once stdout has the JSON."""
+        if self.staging is None:
+            return
         if self.parquet is not None:
             try:
                 self.parquet.close()
@@ -177,3 +177,19 @@ class AuditOutputs:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class _signals_held:
+    """Ctrl-C, SIGTERM and SIGHUP wait while the files are moved: the four are published together."""
+
+    def __enter__(self) -> None:
+        self.held = threading.current_thread() is threading.main_thread()
+        if self.held:
+            self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
