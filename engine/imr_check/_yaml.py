@@ -136,6 +136,12 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> type[B
     current: Any = model
     node = data
     for part in loc:
+        mapping = _dict_of(current)
+        if mapping is not None and not isinstance(part, int):
+            # A key of a mapping of models (topics: {acupuncture: ...}) names an entry, not a field.
+            current = mapping
+            node = node.get(part) if isinstance(node, dict) else None
+            continue
         current = _unwrap(current, node)
         if isinstance(part, int):
             node = node[part] if isinstance(node, list) and part < len(node) else None
@@ -150,6 +156,14 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> type[B
             return None
     current = _unwrap(current, node)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _dict_of(annotation: Any) -> Any:
+    """The value type of a dict annotation (also inside Optional), else None."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = members[0] if len(members) == 1 else annotation
+    return typing.get_args(annotation)[-1] if typing.get_origin(annotation) is dict else None
 
 
 def _field(model: type[BaseModel], name: str) -> Any:

@@ -13,7 +13,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from ._yaml import load_yaml_file, load_yaml_text, validation_problems
 from .errors import InputError
@@ -65,6 +65,23 @@ class CaseInfo(Strict):
         if self.injury_date and self.request_date and self.request_date < self.injury_date:
             raise ValueError("request_date is before injury_date")
         return self
+
+
+def _with_declared_facts(model: type[Strict], section: str) -> type[Strict]:
+    """The model with the yes/no facts rules/facts.yaml declares for it, so a new topic's facts are data.
+
+    A declared fact is an optional boolean like the fields above, with its description; it reads, validates,
+    explains and appears in the case schema like them.
+    """
+    from .declared_facts import declared_facts
+
+    fields = {name: (Documented, Field(None, description=description))
+              for name, description in declared_facts(section, set(model.model_fields)).items()}
+    if not fields:
+        return model
+    declared = create_model(model.__name__, __base__=model, __module__=__name__, **fields)  # type: ignore[call-overload]
+    declared.__doc__ = model.__doc__
+    return declared
 
 
 class Patient(Strict):
@@ -324,6 +341,9 @@ class Clinical(Strict):
     )
 
 
+Clinical = _with_declared_facts(Clinical, "clinical")  # type: ignore[misc]
+
+
 class FunctionalImprovement(Strict):
     """8 CCR 9792.20(f): ADLs improved or work restrictions reduced, AND less dependence on treatment."""
 
@@ -577,6 +597,9 @@ class Request(Strict):
 
             raise ValueError(f"unknown topic {value!r}{suggest(value, tuple(known))} Known topics: {', '.join(sorted(known))}")
         return value
+
+
+Request = _with_declared_facts(Request, "request")  # type: ignore[misc]
 
 
 class Evidence(Strict):

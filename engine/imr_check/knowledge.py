@@ -45,7 +45,7 @@ _OPERATORS_BY_KIND = {
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 # Files in rules/ that are vocabularies, not rule files.
-_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml"}
+_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml", "facts.yaml"}
 
 
 @dataclass(frozen=True)

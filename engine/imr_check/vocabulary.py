@@ -1,4 +1,8 @@
-"""Shared vocabularies: request topics and the drug lexicon (data in rules/), body regions."""
+"""Shared vocabularies: request topics and the drug lexicon (data in rules/), body regions.
+
+A topic declares in rules/topics.yaml how the reader recognises it and what the reader does for it
+(the attributes below); reader code asks for the topics with an attribute, never for a topic by name.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,14 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._data import rules_dir
-from ._yaml import load_yaml_file
-from .errors import RuleLoadError
+from ._yaml import line_of, load_yaml_file
+from .errors import Problem, RuleLoadError
+from .phrases import Phrase, check_phrases, joined, load_model
 
 BodyRegion = Literal[
     "head",
@@ -34,11 +41,112 @@ BodyRegion = Literal[
 BODY_REGIONS: tuple[str, ...] = BodyRegion.__args__  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    title: str
-    description: str
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Recognition(_Strict):
+    """Phrases that name the topic; among the entries that match a request, the highest priority wins."""
+
+    priority: int = Field(description="Unique across all topics: decides between overlapping topics")
+    phrases: list[Phrase]
+
+    _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
+
+    @property
+    def pattern(self) -> str:
+        return joined(self.phrases)
+
+
+NUMBER_READERS = ("morphine_equivalent_dose", "pain_relief")
+PART_NAMES = (
+    "electrodiagnostic_study", "imaging_study", "modality", "injection", "procedure", "equipment",
+    "stimulator_and_purchase", "consultant_specialty", "program_evaluation", "program_days",
+    "psychological_evaluation", "home_health_services", "trial_or_permanent", "aquatic", "associated_service",
+)
+
+
+class Treatment(_Strict):
+    """How the record names this topic's treatment when it recounts the history, and what is read about it."""
+
+    words: list[Phrase] = Field(default_factory=list)
+    # A request naming one of these (and not `words`) has that one's history instead.
+    variants: list[list[Phrase]] = Field(default_factory=list)
+    sessions_completed: bool = False
+    listed_in_inventory: bool = False
+    numbers: list[Literal["morphine_equivalent_dose", "pain_relief"]] = Field(default_factory=list)
+    prior_study: bool = False
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, value: list[Phrase]) -> list[Phrase]:
+        return check_phrases(value) if value else value
+
+    @field_validator("variants")
+    @classmethod
+    def _variants(cls, value: list[list[Phrase]]) -> list[list[Phrase]]:
+        return [check_phrases(v) for v in value]
+
+
+class Topic(_Strict):
+    id: str = ""
+    title: str = Field(min_length=1)
+    description: str = ""
+    recognise: list[Recognition] = Field(default_factory=list)
+    yields_to_drug: Union[Literal["any"], list[str], None] = None
+    drug: bool = False
+    fallback: bool = False
+    parts: list[Literal[PART_NAMES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    rules_by_body_region: bool = False
+    operation: bool = False
+    invasive_procedure: bool = False
+    in_use_fact: Optional[str] = Field(None, pattern=r"^clinical\.[a-z_]+$")
+    # Words that name the whole class ("NSAIDs", "narcotics"), beside its drugs' names, for in_use_fact.
+    in_use_words: list[Phrase] = Field(default_factory=list)
+    topical: bool = False
+    monitored_medication: bool = False
+    first_line_neuropathic: bool = False
+    treatment: Treatment = Field(default_factory=Treatment)
+
+    @field_validator("in_use_words")
+    @classmethod
+    def _in_use_words(cls, value: list[Phrase]) -> list[Phrase]:
+        return check_phrases(value) if value else value
+
+    @property
+    def treatment_words(self) -> Optional[str]:
+        return joined(self.treatment.words) if self.treatment.words else None
+
+
+class TopicsFile(_Strict):
+    topics: dict[str, Topic]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "TopicsFile":
+        fallbacks = [t for t, topic in self.topics.items() if topic.fallback]
+        if len(fallbacks) != 1:
+            raise ValueError(f"exactly one topic is the fallback (fallback: true); found {len(fallbacks)}")
+        return self
+
+
+def _topic_problems(parsed: TopicsFile, data: dict, path: str) -> list[Problem]:
+    problems = []
+    seen: dict[int, str] = {}
+    for topic_id, topic in parsed.topics.items():
+        for i, entry in enumerate(topic.recognise):
+            where = ("topics", topic_id, "recognise", i, "priority")
+            if entry.priority in seen:
+                problems.append(Problem(path, line_of(data, where), f"topics.{topic_id}.recognise[{i}].priority",
+                                        f"priority {entry.priority} is also given to {seen[entry.priority]}; "
+                                        f"priorities decide overlaps, so each must be unique"))
+            seen[entry.priority] = f"{topic_id}.recognise[{i}]"
+        named = topic.yields_to_drug if isinstance(topic.yields_to_drug, list) else []
+        for other in named:
+            if other not in parsed.topics or not parsed.topics[other].drug:
+                problems.append(Problem(path, line_of(data, ("topics", topic_id, "yields_to_drug")),
+                                        f"topics.{topic_id}.yields_to_drug",
+                                        f"{other!r} is not a drug topic (drug: true){suggest(other, tuple(parsed.topics))}"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -52,17 +160,38 @@ class DrugEntry:
 @cache
 def topics() -> dict[str, Topic]:
     path = rules_dir() / "topics.yaml"
-    data = load_yaml_file(path)
-    if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
-        raise RuleLoadError.single(str(path), "expected a mapping 'topics: {id: {title, description}}'")
-    result = {}
-    for topic_id, entry in data["topics"].items():
-        if not isinstance(entry, dict) or "title" not in entry:
-            raise RuleLoadError.single(
-                str(path), f"topic {topic_id!r} needs a title", data["topics"].key_lines.get(topic_id)
-            )
-        result[topic_id] = Topic(topic_id, entry["title"], entry.get("description", ""))
-    return result
+    parsed, data = load_model(path, TopicsFile)
+    # A topic a drug class names (rules/drugs.yaml `classes`) is a drug topic.
+    named = {topic_id for topic_id in drug_class_topics().values() if topic_id}
+    parsed = parsed.model_copy(update={"topics": {
+        topic_id: topic.model_copy(update={"id": topic_id, "drug": topic.drug or topic_id in named})
+        for topic_id, topic in parsed.topics.items()}})
+    problems = _topic_problems(parsed, data, str(path))
+    if problems:
+        raise RuleLoadError(problems)
+    return dict(parsed.topics)
+
+
+def topics_where(attribute: str) -> frozenset[str]:
+    """The topics whose attribute (a flag of rules/topics.yaml, or `treatment.<flag>`) is set."""
+    def value(topic: Topic) -> object:
+        holder: object = topic
+        for part in attribute.split("."):
+            holder = getattr(holder, part)
+        return holder
+
+    return frozenset(t for t, topic in topics().items() if value(topic))
+
+
+def fallback_topic() -> str:
+    """The topic of a request nothing recognises (`other`: evaluated as undetermined)."""
+    return next(iter(topics_where("fallback")))
+
+
+def topic(topic_id: str) -> Topic:
+    """The topic, or the fallback's attributes for an id no topic has."""
+    known = topics()
+    return known.get(topic_id) or known[fallback_topic()]
 
 
 @cache

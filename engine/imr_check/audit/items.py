@@ -18,7 +18,7 @@ from ..evaluate import engine_for, evaluate_case
 from ..facts import request_facts
 from ..knowledge import load_knowledge
 from ..results import RequestResult
-from ..vocabulary import drug_lexicon, topics
+from ..vocabulary import drug_lexicon, fallback_topic, topics
 from .inputs import CASE_SUFFIXES
 
 # Columns of an item row, in the order the CSV and Parquet files give them.
@@ -29,8 +29,6 @@ COLUMNS = (
     "imr_decision_date",
 )
 LIST_COLUMNS = ("clauses", "deciding_rules", "missing_documentation", "guidelines")
-# The topic a reader gives a service no topic covers: in the audit that is "no topic recognised".
-_NO_TOPIC = "other"
 # What kind of request an item is, within its topic: two requests alike in kind ask for the same thing
 # (the same drug, study, injection, equipment, procedure, on the same body part).
 KIND_FACTS = (
@@ -140,7 +138,8 @@ def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str)
         "source": path,
         "request_id": result.request_id,
         "item": request.text,
-        "topic": None if request.topic == _NO_TOPIC else request.topic,
+        # The fallback topic (a service no topic covers) is "no topic recognised" in the audit.
+        "topic": None if request.topic == fallback_topic() else request.topic,
         "determination": result.determination,
         "predicted_outcome": result.predicted_outcome,
         "actual_outcome": result.actual_outcome,

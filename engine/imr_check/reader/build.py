@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..case import Case
-from ..vocabulary import drug_topics
 from ..errors import InputError
-from . import clinical
+from ..vocabulary import fallback_topic, topic as topic_spec, topics_where
+from . import clinical, lexicon
 from .citation import parse_citations
 from .classify import associated_service, body_regions, names_peri_operative_service, parse_request
 from .clinical import Facts
@@ -27,9 +27,6 @@ _FIRST = re.compile(r"\b(?:initial|first(?! (?:dose|tablet|pill|capsule|day)s?\b
 # The refills a prescription allows ("#60 with 1 refill", "refills: 2") are part of the request, not a course continued.
 _DISPENSED_REFILLS = re.compile(r"\b(?:with\s+)?(?:\d+|one|two|three|four|five|no)\s+refills?\b|\brefills?\s*[:x#]?\s*\d+",
                                 re.I)
-# Topics whose rules are chosen by the body part treated.
-_REGION_TOPICS = {"shockwave_therapy", "injection", "surgery", "consultation", "imaging", "electrodiagnostic", "chiropractic",
-                  "physical_therapy", "passive_modality"}
 
 
 def build_case(letter: Letter) -> Case:
@@ -47,33 +44,34 @@ def build_case(letter: Letter) -> Case:
 
     # Case-wide facts: the reviewer's statements of fact in any rationale outrank the summary.
     tiered = [(1, s) for s in summary] + [(2, s) for r in rationales for s in r]
-    clinical.read_concepts(clinical.CASE_CONCEPTS, tiered, "", facts)
+    clinical.read_concepts(lexicon.case_concepts(), tiered, "", facts)
     clinical.read_pain_and_work(summary + [s for r in rationales for s in r], facts)
     clinical.read_patient(summary, facts)
     clinical.read_dates(summary_all, letter.dates, facts)
     diagnoses, diagnosis_evidence = clinical.read_diagnoses(summary)
     clinical.read_pain_condition(diagnoses, diagnosis_evidence, facts)
     clinical.read_medications_need_monitoring(tiered, facts)
-    clinical.read_class_use("nsaid", "clinical.nsaid_use", tiered, facts)
-    clinical.read_class_use("opioid", "clinical.opioid_use", tiered, facts)
+    in_use = _in_use_facts()
+    for drug_topic, path in in_use:
+        clinical.read_class_use(drug_topic, path, tiered, facts)
     clinical.read_nsaid_dyspepsia(tiered, facts)
     clinical.read_opioid_misuse_risk(tiered, facts)
     clinical.read_first_line_neuropathic_trial(tiered, facts)
     clinical.read_surgery_performed(tiered, facts)
 
     parsed = [parse_request(item.original_request or item.name) for item in letter.items]
-    surgeries = [i for i, p in enumerate(parsed) if p.topic == "surgery"]
+    surgeries = [i for i, p in enumerate(parsed) if topic_spec(p.topic).operation]
     associated = _associated_services(letter, parsed, surgeries)
     if surgeries:
         facts.put("clinical.surgery_considered", True, [headers[surgeries[0]]])
     # A surgery or an injection requested in this letter is an invasive procedure planned.
-    procedures = [i for i, p in enumerate(parsed) if p.topic in ("surgery", "injection")]
+    procedures = [i for i, p in enumerate(parsed) if topic_spec(p.topic).invasive_procedure]
     if procedures:
         facts.put("clinical.invasive_procedure_planned", True, [headers[procedures[0]]])
     ur_statements = clinical.read_ur_statements(summary_all)
     # A drug of the class requested in this letter is taken or being started (the fact's own definition), unless
     # the record says otherwise.
-    for drug_class, path in (("opioid", "clinical.opioid_use"), ("nsaid", "clinical.nsaid_use")):
+    for drug_class, path in reversed(in_use):
         asked = [i for i, p in enumerate(parsed) if p.topic == drug_class and p.drug is not None
                  and p.drug.route in (None, "oral")]
         if asked and path not in facts.values:
@@ -112,7 +110,7 @@ def build_case(letter: Letter) -> Case:
     # A request that names no body part treats the injured region, when the case documents only one.
     if len(regions) == 1:
         for index, request in enumerate(requests):
-            if "body_region" not in request and request["topic"] in _REGION_TOPICS:
+            if "body_region" not in request and topic_spec(request["topic"]).rules_by_body_region:
                 request["body_region"] = regions[0]
                 facts.evidence[f"requests[{index}].body_region"] = diagnosis_evidence or facts.evidence.get(
                     f"requests[{index}].text", [])
@@ -137,6 +135,12 @@ def build_case(letter: Letter) -> Case:
         if found
     }
     return _validated(document, source)
+
+
+def _in_use_facts() -> list[tuple[str, str]]:
+    """(drug topic, the case fact that a drug of it is taken), in a fixed order so facts are read the same way each run."""
+    found = [(t, topic_spec(t).in_use_fact) for t in topics_where("in_use_fact")]
+    return sorted(found, key=lambda pair: pair[1] or "")
 
 
 def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]) -> dict[int, int]:
@@ -196,7 +200,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     if treatment is not None:
         clinical.read_prior_treatment(treatment, scoped, facts, prefix)
         clinical.read_sessions_completed(parsed.topic, treatment, scoped, facts, prefix)
-        if parsed.topic in drug_topics():
+        if topic_spec(parsed.topic).drug:
             clinical.read_drug_history(treatment, scoped, facts, prefix, on_date)
         if prefix + "history.sessions_completed" not in facts.values:
             clinical.read_absent_from_treatment_list(parsed.topic, treatment, summary, facts, prefix)
@@ -205,20 +209,13 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         facts.put(prefix + "history.prior_treatment", True, [header])
     elif _FIRST.search(text):
         facts.put(prefix + "history.prior_treatment", False, [header])
-    clinical.read_concepts(clinical.IMPROVEMENT_CONCEPTS, own + (about if treatment is not None else []), prefix,
-                           facts)
-    if parsed.topic == "tens":
-        clinical.read_concepts(clinical.PLAN_GOALS_CONCEPTS, own + about, prefix, facts)
-    if parsed.topic == "durable_medical_equipment":
-        clinical.read_concepts(clinical.EQUIPMENT_NEED_CONCEPTS, own + about, prefix, facts)
-    if parsed.topic == "gym_membership":
-        clinical.read_concepts(clinical.GYM_CONCEPTS, own + [(1, s) for s in summary], prefix, facts)
-        clinical.read_concepts(clinical.HOME_EXERCISE_CONCEPTS, own + [(1, s) for s in summary], "", facts)
-    if parsed.topic == "opioid":
-        # The "4 A's" concern the medication regimen, which the summary describes without always naming the drug.
-        clinical.read_concepts(clinical.OPIOID_CONCEPTS, own + [(1, s) for s in summary], prefix, facts)
+    # The lexicon's groups for this topic (reader/lexicon/concepts.yaml): in the item's own rationale, and in the
+    # summary's sentences about the treatment or the whole summary.
+    for group in lexicon.request_groups(parsed.topic):
+        around = about if group.spec.sentences == "treatment" else [(1, s) for s in summary]
+        clinical.read_concepts(list(group.concepts), own + around, prefix if group.spec.prefix_is_request else "", facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
-    if parsed.topic in ("imaging", "electrodiagnostic") and parsed.study and parsed.body_region and \
+    if topic_spec(parsed.topic).treatment.prior_study and parsed.study and parsed.body_region and \
             prefix + "history.prior_treatment" not in facts.values:
         clinical.read_prior_study(parsed.study, parsed.body_region, own + [(1, s) for s in summary], facts, prefix)
     for path, value in facts.values.items():
@@ -281,7 +278,7 @@ def _place_ur_statements(statements: list[clinical.URStatement], parsed: list[An
     for statement in statements:
         if statement.object_text:
             named = parse_request(statement.object_text)
-            if named.topic == "other":
+            if named.topic == fallback_topic():
                 continue
             matches = [i for i, p in enumerate(parsed) if p.topic == named.topic
                        and (not named.study or not p.study or named.study == p.study)

@@ -1,94 +1,32 @@
 """A disputed item's topic and its parts: quantity, sessions, frequency, duration, drug, body region.
 
-Topics follow rules/topics.yaml; the first pattern that matches wins, so the order below goes from
-the most specific service to the most general. Drugs are found through the drug lexicon
-(rules/drugs.yaml), whose classes name their topic. Anything else is `other` (undetermined).
+Topics and the phrases that name them are in rules/topics.yaml; of the entries whose phrases a request
+contains, the highest priority wins. Drugs are found through the drug lexicon (rules/drugs.yaml), whose
+classes name their topic. Anything else is the fallback topic (`other`: undetermined). What else a
+topic's request is read for (its `parts`) is declared with the topic; PART_READERS holds the readers.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from functools import cache
+from typing import Any, Callable, Optional
 
-from ..vocabulary import drug_class_topics, drug_topics, lookup_drug, topics
+from .lexicon import NamedKinds
+from ..vocabulary import drug_class_topics, fallback_topic, lookup_drug, topic as topic_spec, topics, topics_where
 
-_SURGICAL_CONSULT = (r"(?:surg\w*|orthop\w*|spine|neurosurg\w*)\W+(?:\w+\W+){0,2}?(?:consult\w*|referral|evaluation)|"
-                     r"(?:consult\w*|referral|evaluation|refer)\W+(?:\w+\W+){0,3}?(?:surgeon|orthop\w*|neurosurg\w*)")
-_TOPIC_PATTERNS: list[tuple[str, str]] = [
-    ("surgical_associated_service",
-     r"\bpre-?op(?:erative)?\b|\bpost-?op(?:erative)?\b|assistant surgeon|surgical assistant|medical clearance|"
-     r"\blabs?\b|\bekg\b|\becg\b|\bcbc\b|chem(?:istry)? panel|\bpt/ptt\b|\bua\b|urinalysis|chest x-?ray"),
-    ("home_health", r"home health|home ?care\b|home[- ]?maker|housekeep|home (?:health )?aides?\b|in-?home (?:care|support|"
-                    r"assistance|services|health|nurs\w*)|caregiver|attendant care|personal care (?:services|assistan\w+|"
-                    r"attendant)|home nurs\w*|\bhha\b|\bihss\b|chore services|"
-                    # Nursing visits are home health services (CPMTG: skilled nursing is medical treatment at home);
-                    # a nursing facility is a level of care, not a visit.
-                    r"\brn\b(?! facility)|registered nurse|(?:skilled )?nursing visits?|nurse visits?"),
-    ("acupuncture", r"acupuncture|electro-?acupuncture"),
-    ("shockwave_therapy", r"shock ?wave|\beswt\b"),
-    ("spinal_cord_stimulator", r"spinal cord stim\w*|dorsal column stim\w*|\bscs\b"),
-    ("tens", r"\btens\b|interferential|\bif unit\b|\bh-?wave\b|\bnmes\b|neuromuscular (?:electrical )?stim\w*|"
-             r"muscle stimulator|\bems unit|(?:e-?stim|stimulation|stimulator) unit"),
-    ("electrodiagnostic", r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra|electrodiagnostic"),
-    ("imaging", r"\bmri\b|magnetic resonance|\bx-?rays?\b|radiograph|\bct\b|ct scan|computed tomograph|bone scan|"
-                r"\bmra\b|arthrogram|myelogra|(?<!impedance )imaging|sonogra|diagnostic ultrasound"),
-    ("sleep_study", r"polysomno|sleep (?:study|studies|test\w*|lab\w*|evaluation)|\bpsg\b|multiple sleep latency|\bmslt\b"),
-    # Botulinum toxin is given only by injection; an intramuscular drug ("Toradol 60 mg IM") is an injection.
-    ("injection", r"injection|epidural|\besi\b|\bblock\b|platelet|\bprp\b|neurolytic|viscosupplement|cortisone|"
-                  r"synvisc|rhizotomy|ablation|hyaluron|orthovisc|supartz|euflexxa|hyalgan|monovisc|"
-                  r"botox|botulinum|dysport|myobloc|xeomin|intramuscular|\bim\b|\binj\b"),
-    ("office_visit", r"re-?exam|follow[- ]?up(?: visit)?|office visit|re-?evaluation|evaluation and management"),
-    ("gym_membership", r"\bgym\b|health club|fitness (?:center|club)"),
-    ("massage", r"massage|myofascial release"),
-    ("chiropractic", r"chiropract|\bchiro\w*|manipulation|manual therapy|\bcmt\b|spinal adjust"),
-    ("work_conditioning", r"work hardening|work conditioning"),
-    ("functional_restoration", r"functional restoration|multidisciplinary|interdisciplinary|\bhelp program|pain program|"
-                               r"\bfrp\b|pain rehabilitation program"),
-    # Biofeedback is read as a passive modality: the CPMTG treats it beside the other modalities, as an adjunct
-    # to cognitive behavioral therapy (request.modality: biofeedback).
-    ("passive_modality", r"biofeedback"),
-    ("psychological_treatment", r"psycholog|psychotherap|\bcbt\b|cognitive behavio|counsel|\bpsych\b"),
-    # A referral to a surgeon is a consultation, not the operation.
-    ("consultation", _SURGICAL_CONSULT),
-    ("surgery", r"arthroscop|repair|decompression|fusion|laminectomy|discectomy|neuroplasty|arthroplasty|"
-                r"replacement|surgery|acromioplasty|tenodesis|arthrodesis|reconstruction|osteotomy|\w+ectomy\b|"
-                r"carpal tunnel release|trigger finger release|adhesiolysis"),
-    ("passive_modality", r"infrared|\bheat\b|\bice\b|cold pack|hot pack|ultrasound|electrical (?:muscle )?stimulation|"
-                         r"e-?stim|\bems\b|traction|spinolator|diathermy|paraffin|laser|\blllt\b|iontophoresis|"
-                         r"hyperstimulation|neurostimulation therapy"),
-    # Trigger point impedance imaging: after the neurostimulation therapy it guides, which may name it.
-    ("imaging", r"impedance imaging|\btpii\b"),
-    ("physical_therapy", r"physical therapy|physiotherapy|\bpt\b|\bot\b|pt/ot|occupational therapy|hand therapy|"
-                         r"therapeutic exercise|aquatic|aqua ?therapy|pool therapy|hydrotherapy|rehabilitation"),
-    ("urine_drug_test", r"urine|\buds\b|drug screen|drug test"),
-    ("consultation", r"consult|referral|refer to|evaluation with|specialist"),
-    ("topical_analgesic", r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|salonpas|lidoderm|"
-                          r"\bcompound"),
-    ("durable_medical_equipment",
-     r"brace|sling|scooter|wheelchair|walker|\bcane\b|crutch|\bbed\b|mattress|cushion|pillow|gloves?\b|wipes|"
-     r"cryotherapy|cold therapy|polar ?care|vascutherm|orthotic|splint|wraps?\b|\bpads?\b|\bunit\b|commode|supplies|kit\b|"
-     r"continuous passive motion|\bcpm\b|lumbar support|\blso\b|corset"),
-]
-_COMPILED = [(topic, re.compile(pattern, re.I)) for topic, pattern in _TOPIC_PATTERNS]
+@cache
+def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
+    """Every topic's recognition entries (rules/topics.yaml), highest priority first."""
+    entries = [(entry.priority, topic_id, re.compile(entry.pattern, re.I))
+               for topic_id, spec in topics().items() for entry in spec.recognise]
+    return sorted(entries, key=lambda e: -e[0])
 
-_REGIONS: list[tuple[str, str]] = [
-    ("cervical_spine", r"cervical|\bneck\b|\bc\d-c?\d\b"),
-    ("thoracic_spine", r"thoracic|upper back|mid[- ]back|\bt\d{1,2}-t?\d{1,2}\b"),
-    ("lumbar_spine", r"lumbar|low(?:er)? back|lumbosacral|\bl\d-[ls]?\d\b"),
-    ("sacroiliac", r"sacroiliac|\bsi joint"),
-    ("shoulder", r"shoulder|rotator cuff|labral|labrum|acromio|\bslap\b"),
-    ("elbow", r"elbow"),
-    ("forearm_wrist_hand", r"wrist|\bhands?\b|fingers?\b|thumb|forearm|carpal"),
-    ("hip_pelvis", r"\bhips?\b|pelvi"),
-    ("knee", r"\bknees?\b"),
-    ("ankle_foot", r"ankle|\bfoot\b|\bfeet\b|\btoes?\b|heel|plantar"),
-    ("upper_extremity", r"upper extremit|\barms?\b"),
-    ("lower_extremity", r"lower extremit|\blegs?\b"),
-    ("head", r"\bhead\b|\bbrain\b|skull"),
-    ("chest", r"\bchest\b"),
-]
-_REGION_RE = [(region, re.compile(pattern, re.I)) for region, pattern in _REGIONS]
+
+# The named kinds a request text is read for (body regions, studies, injection types, equipment, ...) are data:
+# reader/lexicon/requests.yaml, each list in the order the code below applies it.
+_REGION_RE = NamedKinds("body_regions")
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -158,32 +96,14 @@ class ParsedRequest:
     is_trial: Optional[bool] = None
 
 
-_STUDIES = [
-    ("trigger_point_impedance_imaging", re.compile(r"impedance imaging|\btpii\b", re.I)),
-    ("mri", re.compile(r"\bmri\b|magnetic resonance", re.I)),
-    ("ct", re.compile(r"\bct\b|computed tomograph", re.I)),
-    ("bone_scan", re.compile(r"bone scan", re.I)),
-    ("x_ray", re.compile(r"x-?rays?\b|radiograph", re.I)),
-    ("ultrasound", re.compile(r"ultrasound|sonogra", re.I)),
-]
+_STUDIES = NamedKinds("studies")
 
 
-# The passive modality a request names, in the groups the guidelines treat one by one. Laser comes before
-# infrared heat ("infrared laser" is a laser); a request naming two modalities is left without one.
-_MODALITIES = [
-    ("laser", re.compile(r"laser|\blllt\b", re.I)),
-    ("ultrasound", re.compile(r"ultrasound|ultra-sound", re.I)),
-    ("electrical_stimulation", re.compile(r"electrical (?:muscle |nerve )?stimulation|e-?stim\b|\bems\b|"
-                                          r"electro-?stimulation", re.I)),
-    ("traction", re.compile(r"traction|spinolator", re.I)),
-    ("biofeedback", re.compile(r"biofeedback", re.I)),
-    ("heat_cold", re.compile(r"\bheat\b|\bice\b|\bcold (?:packs?|therapy)|\bhot (?:packs?|/cold)|hot/cold|"
-                             r"infrared|cryotherapy|heating pads?", re.I)),
-]
+_MODALITIES = NamedKinds("modalities")
 
 
 def passive_modality(text: str, topic: str) -> Optional[str]:
-    if topic != "passive_modality":
+    if "modality" not in topic_spec(topic).parts:
         return None
     found = []
     for modality, pattern in _MODALITIES:
@@ -194,31 +114,8 @@ def passive_modality(text: str, topic: str) -> Optional[str]:
     return found[0] if len(found) == 1 else None
 
 
-# Injections, first match wins: the most specific name first.
-_INJECTION_TYPES = [
-    # A neurolytic agent on a facet joint's nerves is a neurotomy; otherwise it is injected in the epidural space
-    # (epidural neurolysis), which is percutaneous adhesiolysis.
-    ("facet_neurotomy", re.compile(r"(?:facet|medial branch|paravertebral).{0,40}neurolytic|neurolytic.{0,40}(?:facet|"
-                                   r"medial branch|paravertebral)", re.I)),
-    ("epidural_adhesiolysis", re.compile(r"adhesiolysis|racz|neuroplasty|lysis of adhesions|neurolytic|neurolysis", re.I)),
-    ("facet_neurotomy", re.compile(r"radiofrequency|neurotomy|rhizotomy|ablation", re.I)),
-    ("medial_branch_block", re.compile(r"medial branch", re.I)),
-    ("facet_joint", re.compile(r"\bfacet", re.I)),
-    ("epidural_steroid", re.compile(r"epidural|\besi\b|transforaminal|interlaminar|caudal", re.I)),
-    # Botulinum toxin first: "Botox trigger point injections" are judged as botulinum toxin.
-    ("botulinum_toxin", re.compile(r"botox|botulinum|dysport|myobloc|xeomin", re.I)),
-    ("trigger_point", re.compile(r"trigger point|\btpi\b", re.I)),
-    ("platelet_rich_plasma", re.compile(r"platelet|\bprp\b", re.I)),
-    ("hyaluronic_acid", re.compile(r"hyaluron\w*|viscosupplement\w*|synvisc|orthovisc|supartz|euflexxa|hyalgan|"
-                                   r"monovisc|gel-?one|durolane|gelsyn|genvisc|hymovis|trivisc", re.I)),
-    ("ketorolac", re.compile(r"ketorolac|toradol", re.I)),
-    ("vitamin_b12", re.compile(r"\bb-?12\b|cyanocobalamin|methylcobalamin|vitamin b\b", re.I)),
-    ("corticosteroid_joint_or_soft_tissue", re.compile(r"cortisone|corticosteroid|steroid|kenalog|depo-?medrol|"
-                                                       r"dexamethasone|triamcinolone|betamethasone", re.I)),
-]
-_APPROACHES = [("transforaminal", re.compile(r"transforaminal|\btfesi\b", re.I)),
-               ("interlaminar", re.compile(r"interlaminar|translaminar|\bilesi\b", re.I)),
-               ("caudal", re.compile(r"\bcaudal\b", re.I))]
+_INJECTION_TYPES = NamedKinds("injection_types")
+_APPROACHES = NamedKinds("epidural_approaches")
 _LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*-\s*([CTLS])?(\d)\b", re.I)
 _PROCEDURES = [
     ("carpal_tunnel_release", re.compile(r"carpal tunnel release", re.I)),
@@ -232,30 +129,10 @@ _PROCEDURES = [
     ("knee_meniscectomy", re.compile(r"menisc\w*ectomy|meniscus (?:repair|debridement)", re.I)),
     ("epidural_adhesiolysis", re.compile(r"adhesiolysis|lysis of adhesions", re.I)),
 ]
-_STIMULATORS = [("tens", re.compile(r"\btens\b|transcutaneous electrical nerve", re.I)),
-                ("interferential", re.compile(r"interferential|\bif unit|\bifc\b", re.I)),
-                ("neuromuscular", re.compile(r"\bnmes\b|\bems\b|neuromuscular|electrical muscle stim", re.I)),
-                ("h_wave", re.compile(r"h-?wave", re.I))]
+_STIMULATORS = NamedKinds("stimulators")
 
 
-# Equipment, first match wins: a unit combining cold and compression before a cold unit, a knee walker (a
-# crutch's stand-in) before a scooter.
-_EQUIPMENT = [
-    ("cold_compression_unit", re.compile(r"vascutherm|game ?ready|cold (?:and |/|& )?compression|compression (?:and |/|"
-                                         r"& )?cold|cryo-?compression|thermo-?compression", re.I)),
-    ("cold_therapy_unit", re.compile(r"cryotherapy|cryo-?cuff|cold therapy|cold (?:unit|machine)|ice (?:unit|machine)|"
-                                     r"polar ?care|continuous[- ]flow", re.I)),
-    ("hospital_bed", re.compile(r"hospital bed", re.I)),
-    ("continuous_passive_motion", re.compile(r"continuous passive motion|\bcpm\b", re.I)),
-    ("lumbar_support", re.compile(r"(?:lumbar|lumbo-?sacral|lumbar-sacral|back) (?:supports?|brace|corset|orthosis|belt)|"
-                                  r"\blso\b", re.I)),
-    ("sling", re.compile(r"sling\b", re.I)),
-    ("brace", re.compile(r"brace|splint|orthosis|immobiliz", re.I)),
-    ("walking_aid", re.compile(r"\bcanes?\b|walker|crutch|knee scooter", re.I)),
-    ("mobility_scooter", re.compile(r"scooter|power (?:wheel)?chair|wheelchair", re.I)),
-    ("disposable_supply", re.compile(r"gloves?\b|wipes\b|\bpads?\b|dressings?\b|bandages?\b|diapers?\b|"
-                                     r"\bgauze\b|electrodes?\b", re.I)),
-]
+_EQUIPMENT = NamedKinds("equipment")
 
 
 def _first_named(table: list[tuple[str, re.Pattern[str]]], text: str) -> Optional[str]:
@@ -296,7 +173,7 @@ def associated_service(text: str, topic: str) -> str:
         return "post_operative_therapy"
     if topic in _EQUIPMENT_TOPICS:
         return "post_operative_equipment"
-    if topic in drug_topics():
+    if topic_spec(topic).drug:
         return "post_operative_medication"
     named = _first_named(_ASSOCIATED, text)
     if named is not None:
@@ -306,11 +183,7 @@ def associated_service(text: str, topic: str) -> str:
     return "other"
 
 
-_SPECIALTIES = [
-    ("surgical", re.compile(r"surg\w*|orthop\w*|neurosurg\w*", re.I)),
-    ("pain_management", re.compile(r"pain (?:management|medicine|specialist|physician|clinic)|anesthesiolog\w*|"
-                                   r"physiatr\w*", re.I)),
-]
+_SPECIALTIES = NamedKinds("consultant_specialties")
 
 
 def consultant_specialty(text: str) -> str:
@@ -324,16 +197,7 @@ _PROGRAM_DAYS = re.compile(r"(\d+)\s*(?:full[- ])?days?\b(?!\s*(?:a|per|/)\s*wee
 _EVALUATION = re.compile(r"evaluation|assessment|consult\w*|screening|interview", re.I)
 
 
-# What home health services are to give (CPMTG: medical treatment, not homemaker services or personal care alone).
-_HOME_SERVICES = [
-    ("medical", re.compile(r"nurs\w*|\brn\b|\blvn\b|\blpn\b|skilled|wound|dressing changes?|infusion|\biv\b|"
-                           r"physical therapy|occupational therapy|\bpt\b|\bot\b|medication (?:management|administration)|"
-                           r"catheter|injections?", re.I)),
-    ("homemaker", re.compile(r"home[- ]?maker|housekeep\w*|cleaning|laundry|shopping|meal|cooking|errands?|chores?",
-                             re.I)),
-    ("personal_care", re.compile(r"personal care|\baides?\b|attendant|caregiver|bathing|dressing(?! changes?)|grooming|"
-                                 r"toileting|hygiene|custodial|activities of daily living|\badls?\b", re.I)),
-]
+_HOME_SERVICES = NamedKinds("home_health_services")
 _HOURS_A_DAY = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*day\b", re.I)
 _DAYS_A_WEEK = re.compile(_NUM + r"\s*(?:days?|x)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
 _HOURS_A_WEEK = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
@@ -399,11 +263,12 @@ def procedure(text: str) -> str:
 
 
 def diagnostic_study(text: str, topic: str) -> Optional[str]:
-    if topic == "electrodiagnostic":
+    parts = topic_spec(topic).parts
+    if "electrodiagnostic_study" in parts:
         emg = re.search(r"\bemg\b|electromyogra", text, re.I)
         ncs = re.search(r"\bnc[vs]\b|nerve conduction", text, re.I)
         return "emg_ncs" if emg and ncs else "emg" if emg else "ncs" if ncs else None
-    if topic == "imaging":
+    if "imaging_study" in parts:
         for study, pattern in _STUDIES:
             if pattern.search(text):
                 return study
@@ -412,21 +277,18 @@ def diagnostic_study(text: str, topic: str) -> Optional[str]:
 
 def classify_topic(text: str) -> str:
     lowered = text.lower()
-    for topic, pattern in _COMPILED:
+    for _, topic, pattern in _recognisers():
         if pattern.search(lowered):
-            if topic in ("topical_analgesic", "surgical_associated_service", "durable_medical_equipment"):
+            yields = topics()[topic].yields_to_drug
+            if yields is not None:
                 drug_topic = _drug_topic(text)
-                # A transdermal opioid (Butrans, fentanyl patch) is taken for its systemic effect: an opioid.
-                if topic == "topical_analgesic" and drug_topic == "opioid":
+                if drug_topic is not None and (yields == "any" or drug_topic in yields):
                     return drug_topic
-                if topic == "topical_analgesic" or drug_topic is None:
-                    return topic if topic in topics() else "other"
-                return drug_topic
             return topic
     drug_topic = _drug_topic(text)
     if drug_topic:
         return drug_topic
-    return "other"
+    return fallback_topic()
 
 
 # A drug with a laboratory word beside it is a test of its level ("vitamin D level", "serum vitamin D"), not a
@@ -496,8 +358,6 @@ _EVERY_HOURS = re.compile(r"every\s+" + _RANGE + r"\s*(?:hours?|hrs?)", re.I)
 _TOPICAL = re.compile(r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|\bpads?\b|salonpas|lidoderm", re.I)
 _INGREDIENT = re.compile(r"([A-Za-z][A-Za-z \-]+?)\s+\d+(?:\.\d+)?\s*%")
 
-
-
 def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
     topic = topic or classify_topic(text)
     parsed = ParsedRequest(topic=topic)
@@ -508,42 +368,12 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
         parsed.body_region = "multiple"
     parsed.study = diagnostic_study(text, topic)
     parsed.modality = passive_modality(text, topic)
-    if topic == "injection":
-        parsed.injection_type = injection_type(text)
-        if parsed.injection_type == "epidural_steroid":
-            approaches = [name for name, pattern in _APPROACHES if pattern.search(text)]
-            parsed.injection_approach = approaches[0] if len(approaches) == 1 else None
-        if parsed.injection_type in ("epidural_steroid", "facet_joint", "medial_branch_block", "facet_neurotomy"):
-            parsed.spinal_levels = spinal_levels(text)
-    if topic == "surgery":
-        parsed.procedure = procedure(text)
-    if topic == "durable_medical_equipment":
-        parsed.equipment = equipment(text)
-    if topic == "consultation":
-        parsed.consultant_specialty = consultant_specialty(text)
-    if topic in ("functional_restoration", "work_conditioning"):
-        parsed.is_evaluation = bool(_EVALUATION.search(text))
-    if topic == "psychological_treatment":
-        parsed.is_evaluation = psychological_evaluation(text)
-    if topic == "home_health":
-        parsed.home_health_services = home_health_services(text)
-        parsed.hours_per_week = hours_per_week(text)
-    if topic == "spinal_cord_stimulator" and _TRIAL.search(text):
-        parsed.is_trial = not _PERMANENT.search(text)
-    elif topic == "spinal_cord_stimulator" and _PERMANENT.search(text):
-        parsed.is_trial = False
-    if topic == "physical_therapy" and re.search(r"aquatic|aqua ?therapy|pool therapy|hydrotherapy", text, re.I):
-        parsed.is_aquatic = True
-    if topic == "surgical_associated_service":
-        parsed.associated_service = associated_service(text, topic)
-    if topic in ("tens", "durable_medical_equipment"):
-        kinds = [name for name, pattern in _STIMULATORS if pattern.search(text)]
-        parsed.stimulator_types = kinds or None
-        if re.search(r"\bpurchase\b|\bbuy\b", text, re.I):
-            parsed.is_purchase = True
-        elif re.search(r"\brental\b|\brent\b|\btrial\b|\bloan\b", text, re.I):
-            parsed.is_purchase = False
-    if topic in drug_topics() or (lookup_drug(text) and topic == "other"):
+    spec = topic_spec(topic)
+    for part in spec.parts:
+        reader = PART_READERS.get(part)
+        if reader is not None:
+            reader(text, topic, parsed)
+    if spec.drug or (lookup_drug(text) and spec.fallback):
         parsed.drug = parse_drug(text, topic)
         return parsed
     quantity = _QUANTITY.search(text)
@@ -577,7 +407,7 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
             if count is not None and count == int(count) and 0 < count <= 100:
                 parsed.sessions = int(count)
                 break
-    if parsed.sessions is None and topic == "functional_restoration":
+    if parsed.sessions is None and "program_days" in spec.parts:
         hours, days = _PROGRAM_HOURS.search(text), _PROGRAM_DAYS.search(text)
         if hours and int(hours.group(1)) % 8 == 0:
             parsed.sessions = int(hours.group(1)) // 8
@@ -594,18 +424,64 @@ def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
     return parsed
 
 
-# The dosage form as the request writes it (a brand that is one form, e.g. Lidoderm, is read as that form).
-_FORMS = [
-    ("patch", re.compile(r"\bpatch(?:es)?\b|\blidoderm\b|\bsalonpas\b|\btransdermal\b|\bpads?\b", re.I)),
-    ("cream", re.compile(r"\bcream\b", re.I)),
-    ("gel", re.compile(r"\bgel\b", re.I)),
-    ("ointment", re.compile(r"\bointment\b", re.I)),
-    ("lotion", re.compile(r"\blotion\b", re.I)),
-    ("spray", re.compile(r"\bspray\b", re.I)),
-    ("liquid", re.compile(r"\bliquid\b|\bsolution\b|\bsuspension\b|\belixir\b|\bsyrup\b|\boral (?:solution|liquid)", re.I)),
-    ("capsule", re.compile(r"\bcap(?:sule)?s?\b", re.I)),
-    ("tablet", re.compile(r"\btab(?:let)?s?\b", re.I)),
-]
+def _read_injection(text: str, topic: str, parsed: ParsedRequest) -> None:
+    parsed.injection_type = injection_type(text)
+    if parsed.injection_type == "epidural_steroid":
+        approaches = [name for name, pattern in _APPROACHES if pattern.search(text)]
+        parsed.injection_approach = approaches[0] if len(approaches) == 1 else None
+    if parsed.injection_type in ("epidural_steroid", "facet_joint", "medial_branch_block", "facet_neurotomy"):
+        parsed.spinal_levels = spinal_levels(text)
+
+
+def _read_trial(text: str, topic: str, parsed: ParsedRequest) -> None:
+    if _TRIAL.search(text):
+        parsed.is_trial = not _PERMANENT.search(text)
+    elif _PERMANENT.search(text):
+        parsed.is_trial = False
+
+
+def _read_aquatic(text: str, topic: str, parsed: ParsedRequest) -> None:
+    if re.search(r"aquatic|aqua ?therapy|pool therapy|hydrotherapy", text, re.I):
+        parsed.is_aquatic = True
+
+
+def _read_home_health(text: str, topic: str, parsed: ParsedRequest) -> None:
+    parsed.home_health_services = home_health_services(text)
+    parsed.hours_per_week = hours_per_week(text)
+
+
+def _read_stimulator_and_purchase(text: str, topic: str, parsed: ParsedRequest) -> None:
+    kinds = [name for name, pattern in _STIMULATORS if pattern.search(text)]
+    parsed.stimulator_types = kinds or None
+    if re.search(r"\bpurchase\b|\bbuy\b", text, re.I):
+        parsed.is_purchase = True
+    elif re.search(r"\brental\b|\brent\b|\btrial\b|\bloan\b", text, re.I):
+        parsed.is_purchase = False
+
+
+def _setting(name: str, read: Callable[[str, str], Any]) -> Callable[[str, str, ParsedRequest], None]:
+    return lambda text, topic, parsed: setattr(parsed, name, read(text, topic))
+
+
+# The readers a topic's `parts` (rules/topics.yaml) name, in the order a topic lists them. The study and the
+# passive modality are read for every topic (they check the topic's parts themselves); program_days is read
+# with the sessions.
+PART_READERS: dict[str, Callable[[str, str, ParsedRequest], None]] = {
+    "injection": _read_injection,
+    "procedure": _setting("procedure", lambda text, topic: procedure(text)),
+    "equipment": _setting("equipment", lambda text, topic: equipment(text)),
+    "consultant_specialty": _setting("consultant_specialty", lambda text, topic: consultant_specialty(text)),
+    "program_evaluation": _setting("is_evaluation", lambda text, topic: bool(_EVALUATION.search(text))),
+    "psychological_evaluation": _setting("is_evaluation", lambda text, topic: psychological_evaluation(text)),
+    "home_health_services": _read_home_health,
+    "trial_or_permanent": _read_trial,
+    "aquatic": _read_aquatic,
+    "associated_service": _setting("associated_service", associated_service),
+    "stimulator_and_purchase": _read_stimulator_and_purchase,
+}
+
+
+_FORMS = NamedKinds("dosage_forms")
 
 
 def dosage_form(text: str) -> Optional[str]:
@@ -643,9 +519,10 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
             if low:
                 drug.doses_per_day = round(24 / low, 1)
     drug.dosage_form = dosage_form(text)
-    if _TOPICAL.search(text) or topic == "topical_analgesic":
+    spec = topic_spec(topic)
+    if _TOPICAL.search(text) or spec.topical:
         drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"
-    elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or topic != "other":
+    elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or not spec.fallback:
         drug.route = "oral"
     ingredients = [" ".join(m.group(1).split()) for m in _INGREDIENT.finditer(text)]
     ingredients = [i for i in ingredients if not re.fullmatch(r"(?i)cream|gel|base|in", i)]

@@ -17,159 +17,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ..vocabulary import drug_lexicon, lookup_drug
+from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess
+from .lexicon import ASSESSMENT, PRESENCE, Concept, concept as lexicon_concept
 from .letter import DATE, parse_date
+from ..phrases import joined
 from .text import Sentence
-
-PRESENCE, ASSESSMENT = "presence", "assessment"
-
-
-@dataclass(frozen=True)
-class Concept:
-    path: str  # relative to the case ("clinical.red_flags") or to a request ("history.prior_treatment")
-    pattern: re.Pattern[str]
-    mode: str = PRESENCE
-    value_if_present: bool = True
-    sentence_needs: Optional[re.Pattern[str]] = None
-    sentence_excludes: Optional[re.Pattern[str]] = None
-    # A fact that is itself a suspicion ("carpal tunnel syndrome is suspected") reads an uncertain mention
-    # ("rule out carpal tunnel syndrome") as present.
-    uncertain_is_present: bool = False
-
-
-def _c(path: str, pattern: str, mode: str = PRESENCE, value: bool = True, needs: str | None = None,
-       excludes: str | None = None, uncertain_is_present: bool = False) -> Concept:
-    return Concept(path, re.compile(pattern, re.I), mode, value,
-                   re.compile(needs, re.I) if needs else None, re.compile(excludes, re.I) if excludes else None,
-                   uncertain_is_present)
-
 
 _PLAN = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bprescrib|\border(?:ed)?\b|\bunder consideration|\bwill\b"
 
-CASE_CONCEPTS: list[Concept] = [
-    _c("clinical.acute_flare_up", r"flare[- ]?ups?\b|acute exacerbation|exacerbation of (?:\w+ ){0,3}pain"
-                                  r"|acute (?:worsening|flare)"),
-    _c("clinical.new_injury", r"new (?:injury|trauma|accident|fall)|re-?injur(?:y|ed)|recent (?:acute )?injury"
-                              r"|new (?:industrial )?injury"),
-    _c("clinical.red_flags", r"red[- ]flags?|cauda equina|serious (?:spinal |underlying )?(?:pathology|condition)"
-                             r"|progressive neurologic(?:al)? (?:deficit|decline|abnormalit)"),
-    _c("clinical.neurological_deficit",
-       r"(?:specific )?nerve (?:root )?(?:compromise|impingement|dysfunction)|neurologic(?:al)? (?:deficits?|compromise|"
-       r"dysfunction|abnormalit\w+)|dermatomal (?:sensory|numbness|distribution)|myotomal|(?:decreased|diminished|"
-       r"reduced|absent|altered) (?:\w+ ){0,2}(?:sensation|reflexes?)|motor (?:deficits?|weakness)|sensory (?:deficits?|"
-       r"loss|changes)"),
-    # Strength graded below 5/5 is a motor deficit, unless the grade is a tendon's or is held back by pain (a rotator
-    # cuff tear, guarding), which is no sign of a nerve.
-    _c("clinical.neurological_deficit", r"(?:motor|muscle) strength (?:of )?[0-4][+-]?/5|\b[0-4][+-]?/5\b",
-       excludes=r"rotator cuff|supraspinatus|infraspinatus|subscapularis|\b(?:due|secondary) to pain|pain[- ]limited|"
-                r"limited by pain"),
-    _c("clinical.neurological_deficit",
-       r"neuro(?:logical)?(?:ly)? (?:exam(?:ination)? )?(?:was |is |were )?(?:intact|normal|unremarkable|grossly intact)"
-       r"|(?:normal|intact) (?:motor )?(?:strength|sensation|reflexes)|(?:sensation|strength|reflexes) (?:was |were |is |are )?"
-       r"(?:intact|normal|symmetric)", value=False),
-    _c("clinical.radiculopathy_on_exam",
-       r"radicular (?:signs|findings|symptoms|pain)|radiculopathy on (?:physical )?exam|positive (?:straight leg raise|"
-       r"SLR|Spurling)|(?:pain|numbness|tingling) (?:that )?radiat\w+ (?:to|into|down)|dermatomal"),
-    _c("clinical.radiculopathy_on_exam",
-       r"negative (?:bilateral )?(?:straight leg rais\w+|SLR|Spurling'?s?)|(?:straight leg rais\w+|SLR|Spurling'?s?)"
-       r"(?: test| sign| maneuver)? (?:was |were |is |are )?negative", value=False),
-    _c("clinical.radiculopathy_corroborated",
-       r"(?:MRI|EMG|electrodiagnostic|imaging|nerve conduction|NCV|NCS)\b[^.;]{0,80}?\b(?:show\w*|reveal\w*|demonstrat\w*|"
-       r"confirm\w*|consistent with|evidence of)\b[^.;]{0,60}?(?:radiculopathy|nerve root (?:impingement|compression|"
-       r"involvement)|neural foraminal (?:stenosis|narrowing)|foraminal (?:stenosis|narrowing)|neuropathy)",
-       excludes=_PLAN + r"|\brule out\b|\bpossibility\b"),
-    _c("clinical.failed_conservative_care",
-       r"(?:trialed and )?fail(?:ed|ure of|ure with)? (?:\w+ ){0,3}(?:conservative|physical therapy|medications?|"
-       r"treatment|therapy|care)|(?:conservative (?:care|treatment|management|measures|therapy)|physical therapy|"
-       r"medications?|treatment) (?:has |have )?(?:failed|not helped|did not help|provided no relief)|unresponsive to|"
-       r"refractory to|did not respond|not responded|no (?:relief|improvement|benefit) (?:with|from)|"
-       r"persist\w* despite|despite (?:\w+ ){0,3}(?:conservative|therapy|treatment|medications?)"),
-    _c("clinical.surgery_considered",
-       r"(?:consider\w*|contemplat\w*|candida\w*|plann\w*|schedul\w*|willing\w*|pending|awaiting|referr\w* for)\W+"
-       r"(?:\w+\W+){0,6}?(?:surg\w+|operat\w+)|surgical candidate|candidate for surgery|(?:plan|planning) for surgery"
-       r"|(?:surgery|surgical intervention|operative treatment) (?:is|was|has been) (?:being )?(?:considered|planned|"
-       r"scheduled|contemplated)|surgical consult\w*"),
-    _c("clinical.exercise_program", r"home exercises?(?: program)?|\bHEP\b|exercise program|walking program|"
-                                    r"self-directed (?:home )?(?:exercise|physical medicine)|independent exercise"),
-    _c("clinical.medication_not_tolerated",
-       r"(?:not|poorly) tolerat\w*|intoleran\w*|unable to (?:take|tolerate|swallow)|medications? (?:is|are|was|were) "
-       r"(?:being )?(?:reduced|decreased)|(?:pain )?medication is being reduced"),
-    _c("clinical.muscle_spasm", r"(?<!anti)spasms?\b|spasticity|muscle guarding"),
-    _c("clinical.prior_imaging",
-       r"(?:MRI|x-?rays?|radiographs?|CT(?: scan)?|imaging|bone scan|EMG)\b[^.;]{0,60}?\b(?:on \d|dated|from \d|"
-       r"showed|shows|revealed|reveals|demonstrated|was (?:normal|unremarkable|negative|done|performed|obtained)|"
-       r"were (?:normal|unremarkable|negative|done|performed|obtained))|(?:prior|previous|recent) (?:MRI|imaging|x-?rays?"
-       r"|CT|radiographs?)|diagnostic imaging",
-       excludes=r"\brequest|\bauthoriz|\bplan\b|\brecommend|\border(?:ed)?\b|\bto rule out\b"),
-    _c("clinical.neuropathic_pain", r"neuropathic pain|neuropathy|neuralgia|\bCRPS\b|complex regional pain|"
-                                    r"reflex sympathetic"),
-    _c("clinical.osteoarthritis", r"osteoarthritis|degenerative joint disease|\bDJD\b|arthrosis"),
-    _c("clinical.gi_risk_factors",
-       r"(?:gastrointestinal|\bGI\b) (?:risk|events?|symptoms?|complaints?|upset|bleed\w*|distress|issues?|"
-       r"problems?|side effects?)|peptic ulcer|\bGERD\b|gastritis|dyspepsia|reflux|stomach (?:upset|pain|issues)"),
-    _c("clinical.persistent_symptoms",
-       r"continu\w* (?:to )?(?:complain|report|have|experience|treat)|persistent (?:pain|symptoms|complaints|numbness|"
-       r"tingling|paresthesias?)|ongoing (?:pain|symptoms|complaints|numbness|tingling|paresthesias?|(?:issues|problems) "
-       r"with)|continued "
-       r"(?:complaints|pain|symptoms|numbness|tingling|paresthesias?)|chronic (?:ongoing )?(?:pain|symptoms)"),
-    _c("clinical.significant_change_in_symptoms",
-       r"(?:significant |substantial |interval )?change in (?:the (?:patient|injured worker|claimant)'s )?"
-       r"(?:condition|symptoms|findings|clinical (?:status|picture|presentation)|neurologic\w* status)|"
-       r"(?:pain|symptoms) (?:has |have )?(?:worsened|increased|progressed)|worsening (?:of )?(?:pain|symptoms)"
-       r"|progressive (?:symptoms|weakness|numbness)|new (?:symptoms|findings|complaints)"),
-]
 
-# Surgical procedures as letters name them, for "underwent ..." and "status post ...".
-_PROCEDURE = (r"(?:surgery|surgical \w+|operation|repair|fusion|release|\w+ectomy|\w+otomy|\w+plasty|\w+odesis|"
-              r"arthroscop\w*|reconstruction|ORIF|open reduction|internal fixation|fixation|excision|decompression|"
-              r"replacement|pinning)")
 # A request or a plan names what has not happened yet.
 _NOT_YET = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bwill\b|\bscheduled|\bpending|\bawaiting"
 
-CASE_CONCEPTS += [
-    _c("clinical.severe_acute_injury",
-       r"\bfractures?\b(?! (?:boot|brace))|\bfractured\b|crush(?:ing)? injur\w+|\bamputation|major trauma|polytrauma|"
-       r"multiple trauma|(?:second|third)[- ]degree burns?|\bburn injur\w+|\bdislocation|degloving|open wound"),
-    _c("clinical.is_post_surgical",
-       r"status[- ]post (?:\w+\W+){0,5}?" + _PROCEDURE + r"|\bs/p (?:\w+\W+){0,5}?" + _PROCEDURE +
-       r"|\b(?:underwent|had undergone|has undergone) (?:\w+\W+){0,6}?" + _PROCEDURE +
-       r"|post-?operative(?:ly)?\b(?! changes)|post-?surgical(?:ly)?|(?:after|following) (?:his|her|the|this) "
-       r"(?:\w+ ){0,3}(?:surgery|operation)"
-       # "there was a closed reduction and percutaneous pinning of the fracture on 11-9-2016": a dated operation.
-       r"|\b(?:a|an) (?:\w+\W+){0,3}?(?:surgery|operation|repair|fusion|\w+ectomy|\w+plasty|arthroscop\w*|ORIF|"
-       r"(?:open|closed) reduction|internal fixation|pinning)\b[^.;]{0,80}?\b(?:on|dated) \d{1,2}[-/]\d{1,2}[-/]\d{2,4}",
-       excludes=_NOT_YET),
-    _c("clinical.invasive_procedure_planned",
-       r"(?:consider\w*|contemplat\w*|candidate for|plann\w*|plans? (?:for|of)|schedul\w*|recommend\w*|pending|awaiting|"
-       r"referr\w* for|prior to)\W+(?:\w+\W+){0,5}?(?:injections?|epidurals?|\bESIs?\b|(?:nerve|facet|medial branch) blocks?|"
-       r"radiofrequency|ablation|rhizotomy|arthroscop\w*|surgery|surgical (?:intervention|treatment|repair)|"
-       r"procedure)|(?:injection|epidural|surgery|procedure) (?:is|was|has been) (?:being )?(?:considered|planned|"
-       r"contemplated|scheduled)|surgical candidate"),
-    _c("clinical.nerve_entrapment_suspected",
-       r"(?:carpal|cubital|tarsal|radial) tunnel (?:syndrome|symptoms|signs)|\bCTS\b|nerve "
-       r"entrapment|entrapment neuropath\w+|(?:median|ulnar|peroneal|radial|tibial) (?:nerve )?(?:neuropathy|"
-       r"compression|entrapment|neuritis)|peripheral (?:neuropathy|nerve (?:compression|entrapment))|(?:positive|\+) "
-       r"(?:Tinel|Phalen|Durkan)\w*|(?:Tinel|Phalen|Durkan)'?s?(?: sign| test)? (?:is |was |were )?positive",
-       uncertain_is_present=True),
-    _c("clinical.nerve_entrapment_suspected",
-       r"(?:negative|\-) (?:Tinel|Phalen|Durkan)\w*|(?:Tinel|Phalen|Durkan)'?s?(?: sign| test)? (?:is |was |were )?"
-       r"negative", value=False),
-    _c("clinical.cognitive_behavioral_therapy",
-       r"cognitive[- ]behavio\w*(?: (?:therapy|treatment|psychotherapy|program|sessions?|approach))?|\bCBT\b",
-       excludes=r"\brequest|\bauthoriz|\brecommend|\bwill\b"),
-]
-
-CASE_CONCEPTS += [
-    _c("clinical.trigger_points_on_exam",
-       r"trigger points?\b(?! injections?)|twitch response|taut bands?"),
-    _c("clinical.failed_corticosteroid_injection",
-       r"(?:cortisone|corticosteroid|steroid) injections?\W+(?:\w+\W+){0,6}?(?:without (?:\w+ )?(?:relief|benefit|"
-       r"improvement)|(?:provided|gave|with) (?:no|little|minimal|temporary|short-term|only temporary) (?:\w+ )?"
-       r"(?:relief|benefit|improvement)|did not (?:help|provide)|failed)|fail\w* (?:\w+ ){0,3}(?:cortisone|"
-       r"corticosteroid|steroid) injections?", excludes=_NOT_YET),
-    _c("clinical.chronic_tendinopathy", r"tendinosis|tendinopathy|chronic tendinitis|chronic tendonitis"),
-]
 
 # The surgery already done, by the names letters give it (most specific first), and its date.
 _SURGERIES = [(name, re.compile(pattern, re.I)) for name, pattern in [
@@ -208,7 +68,7 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
     within the mention, and a date given with it ("... on 10/01/2016", "On 10/01/2016 ... underwent ...").
     The latest dated surgery is kept; undated ones only when they all name the same surgery.
     """
-    concept = next(c for c in CASE_CONCEPTS if c.path == "clinical.is_post_surgical")
+    concept = lexicon_concept("clinical.is_post_surgical")
     found: list[tuple[str, Optional[dt.date], Sentence]] = []
     for _, sentence in sorted(tiered, key=lambda pair: -pair[0]):
         text = sentence.text
@@ -233,213 +93,6 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
         into.put("clinical.surgery_performed", found[0][0], [f[2] for f in found])
 
 
-# Devices and services: H-wave (a TENS trial that failed; soft-tissue inflammation), home health (homebound),
-# spinal cord stimulators (failed back surgery syndrome; psychological clearance before the trial).
-CASE_CONCEPTS += [
-    _c("clinical.failed_tens_trial",
-       r"(?:\bTENS\b|transcutaneous electrical nerve stim\w*)(?: unit| trial| device)?\W+(?:\w+\W+){0,6}?(?:without "
-       r"(?:\w+ )?(?:relief|benefit|improvement)|(?:provided|gave|with) (?:no|little|minimal|only temporary) (?:\w+ )?"
-       r"(?:relief|benefit|improvement)|did not (?:help|provide|relieve)|failed|(?:was|were) ineffective)|"
-       r"fail\w* (?:\w+ ){0,4}(?:\bTENS\b|transcutaneous electrical)", excludes=_NOT_YET),
-    _c("clinical.chronic_soft_tissue_inflammation",
-       r"tendinitis|tendonitis|bursitis|tenosynovitis|epicondylitis|soft[- ]tissue inflammation"),
-    _c("clinical.homebound",
-       r"home[- ]?bound|confined to (?:the |his |her )?(?:home|house|bed)|unable to leave (?:the |his |her )?"
-       r"(?:home|house)|bed[- ]?(?:bound|ridden|confined)"),
-    _c("clinical.failed_back_surgery_syndrome",
-       r"failed back(?: surgery)? syndrome|\bFBSS\b|post-?laminectomy (?:pain )?syndrome|failed (?:lumbar |spine |"
-       r"spinal |back |neck )?surgery syndrome"),
-    _c("clinical.psychological_clearance",
-       r"psych(?:ological|iatric)? clearance|psycholog\w* (?:evaluation|assessment|screening|consultation)|"
-       r"cleared (?:\w+ ){0,4}psycholog\w*",
-       needs=r"stimulat|\bSCS\b|clearance|cleared|candidate|implant", excludes=_NOT_YET),
-    # Aquatic therapy: weight off the body or a limb.
-    _c("clinical.reduced_weight_bearing_desirable",
-       r"(?:morbid|extreme|severe)(?:ly)? obes\w*|non-?weight[- ]bearing|(?:unable|inability) to (?:bear|tolerate) "
-       r"weight|weight[- ]bearing (?:is |was )?(?:restricted|limited|not tolerated|intolerance)|reduced weight[- ]bearing",
-       excludes=_NOT_YET),
-    # Work conditioning entry: therapy that levelled off, and a job the employer and worker aim at.
-    _c("clinical.therapy_plateau", r"plateau(?:ed|ing|s)?\b",
-       needs=r"therap|\bPT\b|\bOT\b|rehabilitat|exercise|progress|improvement"),
-    _c("clinical.return_to_work_goal",
-       r"return[- ]to[- ]work (?:goal|plan)s?|(?:specific|defined) job (?:goal|to return to)|job (?:offer|is available|"
-       r"remains available)|employer (?:\w+ ){0,3}(?:agreed|will take (?:him|her) back|has (?:a )?(?:job|position))"),
-]
-
-# Lesions surgery is known to help, as imaging or an electrodiagnostic study shows them. A disc bulge or protrusion
-# counts only where it presses on a nerve; an annular tear is not a surgical lesion.
-_SURGICAL_LESION = (r"(?<!annular )(?:full[- ]thickness |partial[- ]thickness |complete |retracted |labral |meniscal |"
-                    r"SLAP )?tears?\b|(?:herniat|extru|protru|bulg)\w*[^.;]{0,60}?(?:compress|imping|abut|effac|"
-                    r"displac|contact)\w*|(?:spinal |central |foraminal |canal )?stenosis|(?:nerve |root |cord )"
-                    r"compression|impingement|instability|spondylolisthesis|(?:carpal|cubital) tunnel syndrome|"
-                    r"(?:median|ulnar) (?:nerve )?(?:neuropathy|entrapment)")
-_STUDY_SHOWS = (r"(?:MRI|MR arthrogram|arthrogram|CT(?: scan)?|imaging|x-?rays?|radiographs?|ultrasound|EMG|NCS|NCV|"
-                r"nerve conduction|electrodiagnostic)\b[^.;]{0,80}?\b(?:show\w*|reveal\w*|demonstrat\w*|confirm\w*|"
-                r"consistent with|evidence|significant for|notable for|noted)\b")
-
-CASE_CONCEPTS += [
-    _c("clinical.insomnia",
-       r"insomnia|sleep (?:disturbances?|disorder|difficult\w*|problems?|issues?|deprivation|impairment)|(?:difficulty|"
-       r"trouble|problems?) (?:with )?(?:falling |staying )?(?:sleep\w*|asleep)|(?:poor|disturbed|interrupted|"
-       r"disrupted) sleep|unable to sleep|(?:cannot|can't) sleep|wakes? (?:up )?(?:frequently|often|several times)"),
-    _c("clinical.depression",
-       r"(?<!anti)(?<!anti-)(?<!shoulder )(?<!scapular )(?<!scapula )depression(?! test)|"
-       r"(?<!anti)(?<!anti-)depressive (?:disorder|symptoms|episode)|depressed mood|"
-       r"dysthymi\w*", excludes=r"\bto rule out\b|\br/o\b"),
-    _c("clinical.cervical_dystonia", r"cervical dystonia|(?:spasmodic )?torticollis"),
-    _c("clinical.vitamin_b12_deficiency",
-       r"(?:vitamin )?b-?12 deficien\w*|(?:cyano)?cobalamin deficien\w*|deficien\w* (?:of|in) (?:vitamin )?b-?12|"
-       r"low (?:serum )?(?:vitamin )?b-?12(?: levels?)?|pernicious an(?:a)?emia"),
-    _c("clinical.vitamin_d_deficiency",
-       r"vitamin d (?:deficien|insufficien)\w*|(?:deficien|insufficien)\w* (?:of|in) vitamin d\b|"
-       r"low (?:serum )?(?:25-hydroxy )?vitamin d(?: levels?)?|hypovitaminosis d"),
-    # A migraine diagnosis; a tension or cervicogenic headache is not one.
-    _c("clinical.migraine", r"migraines?\b|migrainous", excludes=r"\bto rule out\b|\br/o\b"),
-    # Signs that point to a sleep disorder other than insomnia; a suspicion ("rule out sleep apnea") is one.
-    _c("clinical.sleep_disorder_signs",
-       r"sleep apnea|\bOSA\b|narcolepsy|cataplexy|(?:excessive )?daytime (?:somnolence|sleepiness)|hypersomnolence|"
-       r"witnessed apneas?|apneic episodes|periodic limb movements?|morning headaches?",
-       uncertain_is_present=True),
-    _c("clinical.calcifying_tendinitis",
-       r"calcific\w* (?:tendinitis|tendonitis|tendinopathy|tendinosis)|calcium deposits?|calcific deposits?|"
-       r"calcifications? (?:\w+ ){0,3}(?:rotator cuff|supraspinatus|infraspinatus|tendon)"),
-    _c("clinical.activity_limitation",
-       r"(?:difficult\w*|trouble|unable|inability|limit\w*|restrict\w*|interfer\w*|impair\w*|impact\w*|affect\w*)"
-       r"\W+(?:\w+\W+){0,5}?(?:activities of daily living|\bADLs?\b|daily activities|(?:usual|normal|household|"
-       r"work|recreational) activities|self-care|housework|household chores|(?:her|his) (?:job|work))|"
-       r"functional (?:limitations?|deficits?|impairment)|limitations? (?:in|with|of) (?:function|activit\w+)"),
-    _c("clinical.surgical_lesion_on_imaging", _SURGICAL_LESION, needs=_STUDY_SHOWS,
-       excludes=_PLAN + r"|\bto rule out\b"),
-]
-
-# Referral reasons (ACOEM 2004 ch. 7) and functional restoration entry criteria.
-CASE_CONCEPTS += [
-    _c("clinical.diagnosis_uncertain",
-       r"diagnos[ie]s (?:is |was |remains |are |were )?(?:still )?(?:uncertain|unclear|unknown|in question|not "
-       r"(?:clear|established|certain))|(?:uncertain|unclear|complex|differential) diagnos[ie]s|(?:etiology|cause|"
-       r"source|origin) of (?:the |his |her )?(?:\w+ ){0,2}(?:is |was |remains )?(?:unclear|unknown|uncertain)|"
-       r"unclear (?:etiology|cause|source|origin)"),
-    _c("clinical.psychosocial_factors",
-       r"psychosocial (?:factors|issues|stressors?|distress|barriers|problems)|psychological (?:factors|distress|"
-       r"overlay|component|issues|symptoms|complaints)|\banxiety\b|fear[- ]avoidance|emotional (?:distress|"
-       r"factors|issues)|catastrophi[sz]\w*"),
-    _c("clinical.baseline_functional_testing",
-       r"functional capacity evaluation|\bFCE\b|baseline (?:functional|physical) (?:testing|tests?|assessment|measures?|"
-       r"evaluation)|(?:multidisciplinary|interdisciplinary) (?:evaluation|assessment)", excludes=_NOT_YET),
-    _c("clinical.motivated_to_change",
-       r"(?<!poor )(?<!low )(?<!limited )(?<!un)motivat\w*|willing(?:ness)? to (?:participate|change|forgo|engage|"
-       r"make changes)"),
-    _c("clinical.motivated_to_change", r"(?:poor|low|limited) motivation|unmotivated|unwilling to (?:participate|change)",
-       value=False),
-]
-
-OPIOID_CONCEPTS: list[Concept] = [
-    # "Analgesics" names drugs ("failed non-opioid analgesics"), not the relief an opioid gives.
-    _c("opioid_monitoring.analgesia",
-       r"pain (?:relief|reduction)|(?:reduc\w+|decreas\w+) (?:in )?(?:the )?pain|analgesia|analgesic (?:effect|benefit|"
-       r"response|efficacy|relief)|\d+(?:\.\d+)?\s*/\s*10 "
-       r"with(?:out)? (?:the )?(?:use of )?(?:medications?|opioids?)|with(?:out)? (?:the )?medications?,? "
-       r"(?:the )?pain", mode=ASSESSMENT),
-    _c("opioid_monitoring.activities_of_daily_living",
-       r"activities of daily living|\bADLs?\b|(?:improve\w*|increase\w*) (?:in )?function|functional (?:improvement|"
-       r"benefit|gains?|status)|objective (?:improvement|increase) in function", mode=ASSESSMENT),
-    _c("opioid_monitoring.adverse_effects", r"(?:adverse|side)[- ]effects?", mode=ASSESSMENT),
-    _c("opioid_monitoring.aberrant_behavior",
-       # A risk of misuse is screened for (misuse_risk_screening); a nicotine addiction is no behavior with the drug.
-       r"aberrant|drug[- ]seeking|(?<!risk of )(?<!risk for )(?<!risks of )(?<!risks for )(?:drug )?misuse|diversion|"
-       r"(?<!nicotine )(?<!tobacco )(?<!alcohol )(?<!smoking )(?<!risk of )(?<!risk for )addiction|\babuse\b",
-       mode=ASSESSMENT),
-    _c("opioid_monitoring.pain_assessment",
-       r"(?:current|least|average|worst) pain|intensity of pain after|how long (?:it takes|pain relief lasts)|time "
-       r"(?:it takes )?for (?:the )?(?:medication|pain relief)|duration of (?:pain )?relief|pain assessments?",
-       mode=ASSESSMENT),
-    _c("opioid_monitoring.urine_drug_screen",
-       r"urine (?:drug )?(?:screens?|tests?|toxicology|testing)|\bUDS\b|\bUDT\b|drug screen(?:ing)?|urine drug",
-       mode=ASSESSMENT),
-    _c("opioid_monitoring.cures_report", r"\bCURES\b|prescription (?:drug )?monitoring|\bPDMP\b|\bPMP\b|\bPAR\b report",
-       mode=ASSESSMENT),
-    _c("opioid_monitoring.opioid_agreement",
-       r"(?:opioid|pain|narcotic|medication|treatment) (?:agreement|contract)s?|pain contracts?|signed agreement",
-       mode=ASSESSMENT),
-    _c("opioid_monitoring.non_opioid_analgesics_failed",
-       r"(?:fail\w*|not tolerat\w*|intoleran\w*|ineffective\w*|inadequate\w*|no (?:relief|benefit|improvement) "
-       r"(?:with|from)|did not (?:help|respond to|tolerate))\W+(?:\w+\W+){0,5}?(?:non-?opioid|NSAIDs?|non-?steroidal|"
-       r"anti-?inflammator\w*|acetaminophen|Tylenol(?! #?\d| No)|first[- ]line)"
-       r"|(?:non-?opioid (?:analgesics?|medications?|treatment|therapy)|NSAIDs?|anti-?inflammator\w+(?: medications?| "
-       r"drugs?)?|acetaminophen|Tylenol(?! #?\d| No))\W+(?:\w+\W+){0,4}?(?:failed|(?:was|were) ineffective|did not "
-       r"(?:help|provide \w+ relief|relieve)|(?:was|were) not tolerated|provided (?:no|little|inadequate|minimal) relief|"
-       r"without (?:relief|benefit|improvement))"),
-    _c("opioid_monitoring.misuse_risk_screening",
-       r"(?:screen\w*|assess\w*|evaluat\w*|questionnaire|tool)\W+(?:\w+\W+){0,3}?(?:for |of )?(?:the )?risks? (?:of|for) "
-       r"(?:opioid )?(?:misuse|abuse|addiction|aberrant|dependence|adverse)|risk (?:of|for) (?:opioid )?(?:misuse|abuse|"
-       r"addiction) (?:was |were |has been )?(?:screened|assessed|evaluated)|opioid risk tool|\bORT\b|\bSOAPP(?:-R)?\b|"
-       r"\bCOMM\b|\bDIRE\b|(?:addiction|abuse|misuse) (?:risk )?(?:screen\w*|assessment|questionnaire)", mode=ASSESSMENT),
-]
-
-IMPROVEMENT_CONCEPTS: list[Concept] = [
-    _c("history.functional_improvement.demonstrated",
-       r"functional (?:improvement|gains?|benefit|restoration|response)|improve\w* (?:in |of )?(?:overall )?"
-       r"(?:function|functionality|functional (?:status|capacity))|(?:increase|improvement) in (?:\w+ )?function"),
-    _c("history.functional_improvement.adl_improved",
-       r"(?:improve\w*|better|easier|increase\w*)\W+(?:\w+\W+){0,5}?(?:activities of daily living|\bADLs?\b|housework"
-       r"|walk\w*|sleep)|(?:activities of daily living|\bADLs?\b)\W+(?:\w+\W+){0,3}?(?:improv\w*|easier|better)"),
-    _c("history.functional_improvement.work_restrictions_reduced",
-       r"return(?:ed)? to (?:full |regular |usual |modified )?(?:work|duty)|(?:reduc\w*|decreas\w*|less|fewer|"
-       r"lift\w*) (?:in )?work restrictions|work restrictions (?:were |have been )?(?:reduced|lifted|decreased)"),
-    _c("history.functional_improvement.dependence_reduced",
-       r"(?:reduc\w*|decreas\w*|less|lower\w*)\s+(?:\w+\s+){0,3}?(?:medications?|analgesics?|opioids?|dependen\w+|"
-       r"reliance|medical treatment|use of)|(?:medications?|opioids?|analgesics?) (?:use |intake )?(?:was |were |has been |"
-       r"have been )?(?:reduced|decreased|tapered)"),
-]
-
-# A plan for the requested treatment that sets its short- and long-term goals (TENS criteria).
-PLAN_GOALS_CONCEPTS: list[Concept] = [
-    _c("treatment_plan_with_goals",
-       r"(?:short|long)[- ]term (?:and (?:short|long)[- ]term )?(?:functional |treatment )?goals|"
-       r"(?:specific |functional |measurable )?goals (?:of|for) (?:the )?(?:treatment|therapy|unit|use)|"
-       r"(?:specific|measurable) (?:functional )?goals"),
-]
-
-# The medical need a piece of equipment meets (ODG's DME definition; a hospital bed's reason).
-EQUIPMENT_NEED_CONCEPTS: list[Concept] = [
-    _c("equipment_medical_need",
-       r"non-?weight[- ]bearing|unable to (?:bear weight|ambulate|transfer)|(?:bed|chair)[- ]?(?:bound|confined|ridden)|"
-       r"pressure (?:ulcers?|sores?|wounds?)|(?:medical|specific) (?:need|necessity|rationale|reason) for (?:a |the )?"
-       r"(?:hospital )?(?:bed|equipment|device|scooter|walker|cane|crutch\w*|wheelchair)"),
-]
-
-# What a gym membership needs (ODG): failed home exercise, a need for equipment, medical supervision.
-HOME_EXERCISE_CONCEPTS: list[Concept] = [
-    _c("clinical.home_exercise_failed",
-       r"home exercise (?:program |plan )?(?:\w+ ){0,3}(?:not been effective|ineffective|failed|not helped|not worked)|"
-       r"failed (?:a |the )?home exercise|home (?:exercise )?(?:plan|program) (?:\w+ ){0,3}(?:attempted|tried) "
-       r"and(?:/or)? failed"),
-]
-GYM_CONCEPTS: list[Concept] = [
-    _c("exercise_equipment_needed",
-       r"need(?:s|ed)? (?:for )?(?:\w+ ){0,2}equipment|equipment (?:is |was )?(?:needed|required|necessary)"),
-    _c("medically_supervised",
-       r"(?:supervised|monitored|administered) by (?:a |the )?(?:medical|health ?care|health) (?:professionals?|providers?)|"
-       r"(?:supervised|monitored) by (?:a |the )?(?:physical )?therapists?"),
-]
-
-# What a request's own treatment is called, to find its history in the summary.
-_TREATMENT_WORDS = {
-    "acupuncture": r"acupuncture",
-    "physical_therapy": r"physical therapy|\bPT\b|physiotherapy|occupational therapy|\bOT\b|hand therapy|"
-                        r"therapeutic exercise",
-    "chiropractic": r"chiropractic|chiropractor|manipulati(?:on|ve)|\bCMT\b",
-    "massage": r"massage",
-    "psychological_treatment": r"psychotherapy|biofeedback|\bCBT\b|cognitive behavio",
-    "injection": r"injections?|epidural|\bESIs?\b|blocks?",
-    "tens": r"\bTENS\b",
-    "passive_modality": r"modalit\w+|electrical stimulation|\bEMS\b|ultrasound|infrared|traction",
-    "shockwave_therapy": r"shock ?wave|\bESWT\b",
-    "office_visit": r"follow[- ]?up|office visits?|re-?exam",
-    "spinal_cord_stimulator": r"spinal cord stim\w*|\bSCS\b|stimulator trial|dorsal column stim\w*",
-}
-# A stimulator unit other than TENS has its own history: an H-wave request's trial is of H-wave, not of TENS.
-_OTHER_STIMULATORS = [r"\bH-?wave\b", r"interferential|\bIF unit|\bICS\b"]
 _COMPLETED = re.compile(r"to date|complet\w+|attend\w+|\bhas had\b|\bhad\b|receiv\w+|undergone|underwent|finish\w+|"
                         r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed",
                         re.I)
@@ -658,28 +311,30 @@ def read_pain_and_work(sentences: list[Sentence], into: Facts) -> None:
 
 
 def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]]:
-    """A pattern for the request's own treatment, as the summary would name it."""
+    """A pattern for the request's own treatment, as the summary would name it (rules/topics.yaml `treatment`)."""
+    spec = topic_spec(topic)
+    words = spec.treatment_words
+    # A variant of the treatment (another stimulator unit than TENS) has its own history, when the request names
+    # it and not the topic's own words.
+    for variant in spec.treatment.variants:
+        named = joined(variant)
+        if re.search(named, request_text, re.I) and not (words and re.search(words, request_text, re.I)):
+            return re.compile(named, re.I)
     # A therapy is named by its kind even when the request mentions a drug ("acupuncture with a
     # capsaicin patch" is acupuncture).
-    if topic == "tens":
-        named = next((words for words in _OTHER_STIMULATORS if re.search(words, request_text, re.I)), None)
-        if named is not None and not re.search(_TREATMENT_WORDS["tens"], request_text, re.I):
-            return re.compile(named, re.I)
-    if topic in _TREATMENT_WORDS:
-        return re.compile(_TREATMENT_WORDS[topic], re.I)
+    if words:
+        return re.compile(words, re.I)
     entry = lookup_drug(request_text)
     if entry is not None:
         names = {n for n, e in drug_lexicon().items() if e.generic == entry.generic}
         return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) +
                           r")(?![a-z])", re.I)
-    words = _TREATMENT_WORDS.get(topic)
-    return re.compile(words, re.I) if words else None
+    return None
 
 
 def read_sessions_completed(topic: str, treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]],
                             into: Facts, prefix: str) -> None:
-    if topic not in ("acupuncture", "physical_therapy", "chiropractic", "massage", "psychological_treatment",
-                     "passive_modality"):
+    if not topic_spec(topic).treatment.sessions_completed:
         return
     unit = r"(?:sessions?|visits?|treatments?)"
     findings: list[Finding] = []
@@ -781,9 +436,6 @@ _TREATMENT_LIST = re.compile(
 _UNSPECIFIC_CARE = re.compile(
     r"\bconservative\b|\bmodalities\b|\brehab\w*|\bother\b|\betc\b|(?:^|,|;|:|\band)\s*(?:\w+ )?therap(?:y|ies)\b",
     re.I)
-# Therapies a treatment list names one by one; drugs hide behind "medications", visits are not listed.
-_LISTED_THERAPIES = {"acupuncture", "physical_therapy", "chiropractic", "massage", "psychological_treatment",
-                     "injection", "tens", "passive_modality", "shockwave_therapy"}
 
 
 def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summary: list[Sentence], into: Facts,
@@ -794,7 +446,9 @@ def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summ
     record of care; a request for physical therapy after it is a first course. Only when the list
     names its items specifically: "therapy" or "conservative care" could include the requested one.
     """
-    if topic not in _LISTED_THERAPIES or prefix + "history.prior_treatment" in into.values:
+    # Therapies a treatment list names one by one (rules/topics.yaml treatment.listed_in_inventory); drugs hide
+    # behind "medications", visits are not listed.
+    if not topic_spec(topic).treatment.listed_in_inventory or prefix + "history.prior_treatment" in into.values:
         return
     for sentence in summary:
         listed = _TREATMENT_LIST.search(sentence.text)
@@ -851,13 +505,14 @@ def _loose_date(text: str) -> Optional[dt.date]:
 
 def read_numbers(tiered: list[tuple[int, Sentence]], into: Facts, prefix: str, topic: str,
                  treatment: Optional[re.Pattern[str]]) -> None:
+    numbers = topic_spec(topic).treatment.numbers
     for tier, sentence in sorted(tiered, key=lambda ts: -ts[0]):
-        if topic == "opioid":
+        if "morphine_equivalent_dose" in numbers:
             med = _MED.search(sentence.text)
             if med and 0 <= float(med.group(1)) <= 5000 and prefix + "opioid_monitoring.morphine_equivalent_dose_mg" \
                     not in into.values:
                 into.put(prefix + "opioid_monitoring.morphine_equivalent_dose_mg", float(med.group(1)), [sentence])
-        if topic == "injection" and treatment is not None and treatment.search(sentence.text):
+        if "pain_relief" in numbers and treatment is not None and treatment.search(sentence.text):
             relief = _RELIEF.search(sentence.text)
             if relief is None or prefix + "history.pain_relief_percent" in into.values or \
                     re.search(_PLAN, sentence.text, re.I) and not _COMPLETED.search(sentence.text):
@@ -908,7 +563,6 @@ def read_pain_condition(diagnoses: list[str], evidence: list[Sentence], into: Fa
 
 # --- medication the record shows needs monitoring ------------------------------------------------
 
-_MONITORED_CLASSES = {"opioid", "benzodiazepine"}
 _TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:is|was|remains|been) on|prescribed|maintained on|dependent on|medications? (?:include|included|"
                      r"consist\w*|are|were|list)|medication regimen|current medications?|continu\w+|refill\w*|"
                      r"utiliz\w+|treated with)\b", re.I)
@@ -916,10 +570,16 @@ _NO_MEDICATION = re.compile(r"\b(?:not (?:currently )?taking any|takes no|no (?:
                             re.I)
 
 
+def _classes_of(topic_ids: frozenset[str]) -> set[str]:
+    """The drug classes (rules/drugs.yaml) whose topic is one of these."""
+    return {drug_class for drug_class, topic_id in drug_class_topics().items() if topic_id in topic_ids}
+
+
 def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
     """Whether the patient takes medication that needs clinical monitoring (opioids, benzodiazepines)."""
     lexicon = drug_lexicon()
-    names = sorted((n for n, e in lexicon.items() if e.drug_class in _MONITORED_CLASSES), key=len, reverse=True)
+    monitored = _classes_of(topics_where("monitored_medication"))
+    names = sorted((n for n, e in lexicon.items() if e.drug_class in monitored), key=len, reverse=True)
     if not names:
         return
     pattern = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
@@ -944,11 +604,6 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
 
 # --- drug classes the patient takes: NSAIDs (gastric protection), opioids (drug testing) ---------
 
-_CLASS_WORDS = {
-    "nsaid": r"NSAIDs?|non-?steroidal anti-?inflammator\w*|anti-?inflammator(?:y|ies) (?:medications?|drugs?)|"
-             r"anti-?inflammatories",
-    "opioid": r"opioids?|opiates?|narcotics?",
-}
 _GI_SYMPTOM = re.compile(r"dyspepsia|heartburn|gastritis|reflux|\bGERD\b|(?:gastrointestinal|\bGI\b|stomach|gastric) "
                          r"(?:upset|irritation|distress|complaints?|symptoms?|side effects?|discomfort|pain|issues?|"
                          r"problems?)|upset stomach|epigastric (?:pain|discomfort)", re.I)
@@ -958,7 +613,8 @@ _CAUSED_BY = re.compile(r"\b(?:from|with|due to|secondary to|caused by|induced|r
 
 def class_pattern(drug_class: str) -> re.Pattern[str]:
     names = sorted((n for n, e in drug_lexicon().items() if e.drug_class == drug_class), key=len, reverse=True)
-    words = [re.escape(n) for n in names] + ([_CLASS_WORDS[drug_class]] if drug_class in _CLASS_WORDS else [])
+    class_words = topics()[drug_class].in_use_words if drug_class in topics() else []
+    words = [re.escape(n) for n in names] + ([joined(class_words)] if class_words else [])
     return re.compile(r"(?<![a-z])(?:" + "|".join(words) + r")(?![a-z])", re.I)
 
 
@@ -1045,8 +701,8 @@ _FIRST_LINE_WORDS = r"first[- ]line (?:therapy|treatment|medications?|agents?|dr
 
 
 def read_first_line_neuropathic_trial(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
-    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class in ("antidepressant", "anticonvulsant")),
-                   key=len, reverse=True)
+    first_line = _classes_of(topics_where("first_line_neuropathic"))
+    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class in first_line), key=len, reverse=True)
     pattern = re.compile(r"(?<![a-z])(?:" + "|".join([re.escape(n) for n in names] + [_FIRST_LINE_WORDS]) +
                          r")(?![a-z])", re.I)
     findings: list[Finding] = []

@@ -1,0 +1,55 @@
+"""Yes/no facts declared as data (rules/facts.yaml), beyond the fields the case model writes in Python.
+
+A new topic's findings ("prior return-to-work attempts failed") are declared here with the description
+a reviewer reads; the case model, the fact layer, the rule loader and the reader's lexicon use them like
+any other fact. Only booleans: a fact with a unit or a choice of values still belongs in imr_check/case.py.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._data import rules_dir
+from ._yaml import line_of
+from .errors import Problem, RuleLoadError
+from .phrases import load_model
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str = Field(min_length=1)
+
+
+class FactsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    clinical: dict[str, _Fact] = Field(default_factory=dict, description="Case-wide findings: clinical.<name>")
+    request: dict[str, _Fact] = Field(default_factory=dict, description="Findings about one request: request.<name>")
+
+
+@cache
+def _file() -> tuple[FactsFile, object]:
+    path = rules_dir() / "facts.yaml"
+    if not path.exists():
+        return FactsFile(), {}
+    return load_model(path, FactsFile)
+
+
+def declared_facts(section: str, existing: set[str]) -> dict[str, str]:
+    """The facts declared for `section` (clinical or request): name -> description."""
+    parsed, data = _file()
+    facts = getattr(parsed, section)
+    problems = []
+    for name in facts:
+        if not name.isidentifier() or not name.islower():
+            problems.append(Problem(str(rules_dir() / "facts.yaml"), line_of(data, (section, name)), f"{section}.{name}",
+                                    "a fact name is lower-case words joined by '_'"))
+        elif name in existing:
+            problems.append(Problem(str(rules_dir() / "facts.yaml"), line_of(data, (section, name)), f"{section}.{name}",
+                                    f"{section}.{name} is already a field of the case model (imr_check/case.py)"))
+    if problems:
+        raise RuleLoadError(problems)
+    return {name: fact.description for name, fact in facts.items()}

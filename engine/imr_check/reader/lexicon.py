@@ -1,0 +1,183 @@
+"""The reader's lexicons, as data: the concepts (lexicon/concepts.yaml) and the ConText triggers
+(lexicon/context.yaml), validated on load with the line of any problem.
+
+The Python of the reader is the machinery that applies them (sentences, scope, ConText, evidence); what
+it looks for, and which facts and topics it serves, is written in the YAML for a clinician to review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..errors import Problem, RuleLoadError
+from .._yaml import line_of
+from ..phrases import Phrase, check_phrases, joined, load_model
+from ..vocabulary import topics
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+PRESENCE, ASSESSMENT = "presence", "assessment"
+
+
+@dataclass(frozen=True)
+class Concept:
+    path: str  # relative to the case ("clinical.red_flags") or to a request ("history.prior_treatment")
+    pattern: re.Pattern[str]
+    mode: str = PRESENCE
+    value_if_present: bool = True
+    sentence_needs: Optional[re.Pattern[str]] = None
+    sentence_excludes: Optional[re.Pattern[str]] = None
+    # A fact that is itself a suspicion ("carpal tunnel syndrome is suspected") reads an uncertain mention
+    # ("rule out carpal tunnel syndrome") as present.
+    uncertain_is_present: bool = False
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _optional_phrases(value: Optional[list[Phrase]]) -> Optional[list[Phrase]]:
+    return None if value is None else check_phrases(value)
+
+
+class Example(_Strict):
+    """A sentence and what the concept makes of it (true, false, or null: not read), checked by the test suite."""
+
+    text: str = Field(min_length=1)
+    value: Optional[bool]
+
+
+class ConceptSpec(_Strict):
+    fact: str = Field(pattern=r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
+    phrases: list[Phrase]
+    mode: Literal["presence", "assessment"] = PRESENCE
+    value: Union[bool, str] = True
+    needs: Optional[list[Phrase]] = None
+    excludes: Optional[list[Phrase]] = None
+    uncertain_is_present: bool = False
+    # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
+    examples: list[Example] = Field(default_factory=list)
+
+    _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
+    _needs = field_validator("needs", "excludes")(lambda cls, v: _optional_phrases(v))
+
+    def concept(self) -> Concept:
+        def compiled(phrases: Optional[list[Phrase]]) -> Optional[re.Pattern[str]]:
+            return re.compile(joined(phrases), re.I) if phrases else None
+
+        return Concept(self.fact, re.compile(joined(self.phrases), re.I), self.mode, self.value,  # type: ignore[arg-type]
+                       compiled(self.needs), compiled(self.excludes), self.uncertain_is_present)
+
+
+class ConceptGroup(_Strict):
+    description: str = Field(min_length=1)
+    scope: Literal["case", "request"]
+    sentences: Literal["case", "treatment", "summary"]
+    topics: Optional[list[str]] = None
+    concepts: list[ConceptSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _case_sentences(self) -> "ConceptGroup":
+        if self.sentences == "case" and self.topics is not None:
+            raise ValueError("a group read in the case's sentences (sentences: case) is read once for the case, "
+                             "not for request topics")
+        if self.sentences != "case" and self.scope == "case" and self.topics is None:
+            raise ValueError("a case fact read for requests names the topics it is read for")
+        return self
+
+    def serves(self, topic: str) -> bool:
+        return self.sentences != "case" and (self.topics is None or topic in self.topics)
+
+    @property
+    def prefix_is_request(self) -> bool:
+        return self.scope == "request"
+
+
+class ConceptsFile(_Strict):
+    groups: dict[str, ConceptGroup]
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    spec: ConceptGroup
+    concepts: tuple[Concept, ...]
+
+
+@cache
+def concept_groups() -> dict[str, Group]:
+    path = LEXICON_DIR / "concepts.yaml"
+    parsed, data = load_model(path, ConceptsFile)
+    known = topics()
+    problems = []
+    for name, group in parsed.groups.items():
+        for topic in group.topics or []:
+            if topic not in known:
+                problems.append(Problem(str(path), line_of(data, ("groups", name, "topics")), f"groups.{name}.topics",
+                                        f"unknown topic {topic!r} (see rules/topics.yaml)"))
+    if problems:
+        raise RuleLoadError(problems)
+    return {name: Group(name, group, tuple(c.concept() for c in group.concepts)) for name, group in parsed.groups.items()}
+
+
+def case_concepts() -> list[Concept]:
+    """The concepts read once for the case, in every sentence of the summary and the rationales."""
+    return [c for g in concept_groups().values() if g.spec.sentences == "case" for c in g.concepts]
+
+
+def concept(path: str) -> Concept:
+    """The first concept for a fact path (for readers that reuse a concept's phrases, e.g. the surgery performed)."""
+    return next(c for g in concept_groups().values() for c in g.concepts if c.path == path)
+
+
+def request_groups(topic: str) -> list[Group]:
+    """The groups read for a request of this topic, in the lexicon's order."""
+    return [g for g in concept_groups().values() if g.spec.serves(topic)]
+
+
+class NamedKind(_Strict):
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    phrases: list[Phrase]
+
+    _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
+
+
+class RequestsFile(_Strict):
+    lists: dict[str, list[NamedKind]]
+
+
+# The lists the request readers apply (reader/classify.py); each must be in lexicon/requests.yaml.
+REQUEST_LISTS = ("body_regions", "studies", "modalities", "injection_types", "epidural_approaches", "stimulators",
+                 "equipment", "consultant_specialties", "home_health_services", "dosage_forms")
+
+
+@cache
+def _request_lists() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    path = LEXICON_DIR / "requests.yaml"
+    parsed, data = load_model(path, RequestsFile)
+    missing = [name for name in REQUEST_LISTS if name not in parsed.lists]
+    unknown = [name for name in parsed.lists if name not in REQUEST_LISTS]
+    if missing or unknown:
+        raise RuleLoadError([Problem(str(path), line_of(data, ("lists",)), "lists",
+                                     f"the lists are {', '.join(REQUEST_LISTS)}"
+                                     + (f"; missing: {', '.join(missing)}" if missing else "")
+                                     + (f"; unknown: {', '.join(unknown)}" if unknown else ""))])
+    return {name: tuple((k.kind, re.compile(joined(k.phrases), re.I)) for k in kinds)
+            for name, kinds in parsed.lists.items()}
+
+
+class NamedKinds:
+    """A list of lexicon/requests.yaml as (kind, pattern) pairs, in its order; read when first used."""
+
+    def __init__(self, name: str) -> None:
+        if name not in REQUEST_LISTS:
+            raise KeyError(name)
+        self.name = name
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(_request_lists()[self.name])

@@ -1,0 +1,212 @@
+"""The topic vocabulary and the reader lexicons are data: validated on load, with the line of each problem."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from imr_check.errors import RuleLoadError
+from imr_check.phrases import load_model
+from imr_check.reader import lexicon
+from imr_check.reader.classify import classify_topic
+from imr_check.vocabulary import TopicsFile, _topic_problems, fallback_topic, topics
+
+
+def _load(tmp_path, text, model):
+    path = tmp_path / "file.yaml"
+    path.write_text(text)
+    return load_model(path, model)
+
+
+def test_unknown_topic_key_names_the_line_and_the_allowed_keys(tmp_path):
+    text = "topics:\n  a:\n    title: A\n    fallback: true\n    recognize: []\n"
+    with pytest.raises(RuleLoadError) as error:
+        _load(tmp_path, text, TopicsFile)
+    problem = error.value.problems[0]
+    assert problem.line == 5
+    assert "did you mean 'recognise'" in problem.message
+
+
+def test_a_phrase_that_is_no_regular_expression_is_named(tmp_path):
+    text = "topics:\n  a:\n    title: A\n    fallback: true\n    recognise:\n      - priority: 1\n        phrases: ['(unclosed']\n"
+    with pytest.raises(RuleLoadError) as error:
+        _load(tmp_path, text, TopicsFile)
+    assert "'(unclosed' is not a valid regular expression" in error.value.problems[0].message
+    assert error.value.problems[0].line in (6, 7)
+
+
+def test_two_topics_with_one_priority_are_a_load_error_naming_both(tmp_path):
+    text = ("topics:\n  a:\n    title: A\n    fallback: true\n    recognise:\n      - {priority: 5, phrases: [x]}\n"
+            "  b:\n    title: B\n    recognise:\n      - {priority: 5, phrases: [y]}\n")
+    parsed, data = _load(tmp_path, text, TopicsFile)
+    problems = _topic_problems(parsed, data, "file.yaml")
+    assert len(problems) == 1 and problems[0].line == 10 and "also given to a.recognise[0]" in problems[0].message
+
+
+def test_exactly_one_fallback_topic(tmp_path):
+    with pytest.raises(RuleLoadError, match="exactly one topic is the fallback"):
+        _load(tmp_path, "topics:\n  a: {title: A}\n", TopicsFile)
+
+
+def test_priority_not_file_order_decides_an_overlap():
+    # "Acupuncture" and a follow-up visit both named: the higher priority (acupuncture) wins, wherever it is listed.
+    spec = topics()
+    acupuncture = max(e.priority for e in spec["acupuncture"].recognise)
+    office = max(e.priority for e in spec["office_visit"].recognise)
+    assert acupuncture > office
+    assert classify_topic("Follow-up acupuncture x 6") == "acupuncture"
+    assert classify_topic("A service nobody names") == fallback_topic()
+
+
+def test_literal_phrase_is_the_text_between_word_boundaries(tmp_path):
+    from imr_check.phrases import Literal_, joined
+
+    pattern = re.compile(joined([Literal_(literal="a.b")]))
+    assert pattern.search("x a.b y") and not pattern.search("axb") and not pattern.search("xa.b")
+
+
+def test_concept_group_for_an_unknown_topic_is_a_load_error(tmp_path, monkeypatch):
+    folder = tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "concepts.yaml").write_text(
+        "groups:\n  g:\n    description: d\n    scope: request\n    sentences: summary\n    topics: [acupunture]\n"
+        "    concepts:\n      - {fact: x, phrases: [y]}\n")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
+    lexicon.concept_groups.cache_clear()
+    try:
+        with pytest.raises(RuleLoadError) as error:
+            lexicon.concept_groups()
+        assert error.value.problems[0].line == 6 and "unknown topic 'acupunture'" in error.value.problems[0].message
+    finally:
+        lexicon.concept_groups.cache_clear()
+
+
+def test_concept_with_an_unknown_key_names_its_line(tmp_path):
+    text = ("groups:\n  g:\n    description: d\n    scope: case\n    sentences: case\n    concepts:\n"
+            "      - {fact: clinical.x, phrases: [y], exclude: [z]}\n")
+    with pytest.raises(RuleLoadError) as error:
+        _load(tmp_path, text, lexicon.ConceptsFile)
+    assert error.value.problems[0].line == 7 and "did you mean 'excludes'" in error.value.problems[0].message
+
+
+def test_shipped_lexicon_serves_only_known_topics_and_reads_the_case_once():
+    groups = lexicon.concept_groups()
+    assert lexicon.case_concepts(), "the case-wide concepts are in the lexicon"
+    assert all(t in topics() for g in groups.values() for t in g.spec.topics or [])
+    assert [g.name for g in lexicon.request_groups("acupuncture")] == ["improvement"]
+
+
+def _examples():
+    for group in lexicon.concept_groups().values():
+        for spec, concept in zip(group.spec.concepts, group.concepts):
+            for example in spec.examples:
+                yield pytest.param(concept, example.text, example.value, id=f"{spec.fact}: {example.text[:40]}")
+
+
+@pytest.mark.parametrize(("concept", "text", "expected"), list(_examples()))
+def test_lexicon_example(concept, text, expected):
+    """Each example a concept of reader/lexicon/concepts.yaml gives reads as the lexicon says."""
+    from imr_check.reader.clinical import Facts, read_concepts
+    from imr_check.reader.text import Sentence
+
+    facts = Facts()
+    read_concepts([concept], [(1, Sentence(text, 0, "summary"))], "", facts)
+    assert facts.values.get(concept.path) == expected
+
+
+def test_the_lexicon_carries_examples_on_both_sides():
+    values = {example[2] for example in (p.values for p in _examples())}
+    assert {True, False, None} <= values
+
+
+def test_a_declared_fact_that_is_already_a_case_field_names_its_line(tmp_path, monkeypatch):
+    from imr_check import declared_facts as module
+
+    (tmp_path / "facts.yaml").write_text("clinical:\n  red_flags: {description: again}\n")
+    monkeypatch.setattr(module, "rules_dir", lambda: tmp_path)
+    module._file.cache_clear()
+    try:
+        with pytest.raises(RuleLoadError) as error:
+            module.declared_facts("clinical", {"red_flags"})
+        assert error.value.problems[0].line == 2 and "already a field" in error.value.problems[0].message
+    finally:
+        module._file.cache_clear()
+
+
+def test_declared_facts_are_optional_booleans_of_the_case_model():
+    from imr_check.case import Clinical, Request
+    from imr_check.declared_facts import declared_facts
+
+    for model, section in ((Clinical, "clinical"), (Request, "request")):
+        for name, description in declared_facts(section, set()).items():
+            field = model.model_fields[name]
+            assert field.default is None and field.description == description
+
+
+def _context_file(tmp_path, triggers):
+    text = ("reach: {forward_words: 14, backward_words: 8, documentation_forward_words: 30}\n"
+            "triggers:\n" + triggers +
+            "terminators: {words: [but], marks: [';']}\n")
+    path = tmp_path / "context.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_context_lexicon_needs_each_trigger_set_once(tmp_path):
+    from imr_check.reader.context import ContextFile
+
+    path = _context_file(tmp_path, "  - {category: negation, direction: forward, phrases: [{literal: 'no'}]}\n"
+                                   "  - {category: negation, direction: forward, phrases: [{literal: 'not'}]}\n")
+    with pytest.raises(RuleLoadError) as error:
+        load_model(path, ContextFile)
+    message = error.value.problems[0].message
+    assert "given twice: negation/forward" in message and "missing: alternative/forward" in message
+
+
+def test_context_trigger_with_an_unknown_category_names_its_line(tmp_path):
+    from imr_check.reader.context import ContextFile
+
+    path = _context_file(tmp_path, "  - {category: negation, direction: forward, phrases: [x]}\n"
+                                   "  - {category: negaton, direction: forward, phrases: [x]}\n")
+    with pytest.raises(RuleLoadError) as error:
+        load_model(path, ContextFile)
+    assert error.value.problems[0].line == 4 and "negaton" in error.value.problems[0].message
+
+
+@pytest.mark.parametrize(("sentence", "target", "status", "documentation"), [
+    ("There is no documentation of muscle spasm.", "muscle spasm", "negated", True),
+    ("He denies muscle spasm.", "muscle spasm", "negated", False),
+    ("Rule out muscle spasm.", "muscle spasm", "uncertain", False),
+    ("No weakness, negative straight leg raise, and intact muscle spasm.", "muscle spasm", "affirmed", False),
+    ("A lack of documentation of less pain as well as better function.", "better function", "negated", True),
+    ("No pain, but muscle spasm.", "muscle spasm", "affirmed", False),
+])
+def test_the_shipped_context_lexicon_governs_scope(sentence, target, status, documentation):
+    """The triggers and terminators of lexicon/context.yaml, applied: a trigger, its reach, what ends it."""
+    from imr_check.reader.context import assess
+
+    start = sentence.index(target)
+    mention = assess(sentence, start, start + len(target))
+    assert (mention.status, mention.documentation_negated) == (status, documentation)
+
+
+def test_request_lists_are_the_ones_the_reader_applies(tmp_path, monkeypatch):
+    folder = tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "requests.yaml").write_text("lists:\n  studies:\n    - {kind: mri, phrases: ['\\bmri\\b']}\n")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
+    lexicon._request_lists.cache_clear()
+    try:
+        with pytest.raises(RuleLoadError, match="missing: body_regions"):
+            list(lexicon.NamedKinds("studies"))
+    finally:
+        lexicon._request_lists.cache_clear()
+
+
+def test_shipped_request_lists_read_a_request():
+    from imr_check.reader.classify import parse_request
+
+    parsed = parse_request("Lumbar epidural steroid injection, transforaminal, L4-L5")
+    assert (parsed.topic, parsed.body_region, parsed.injection_approach) == ("injection", "lumbar_spine", "transforaminal")
+    assert parse_request("MRI of the left knee").study == "mri"
