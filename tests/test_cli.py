@@ -110,7 +110,7 @@ INVALID = {
     "unknown nested key": ("clinical:\n  acute_flareup: true\n" + VALID_REQUEST, 2, "did you mean 'acute_flare_up'"),
     "unknown topic": ("requests:\n  - text: x\n    topic: acupunture\n", 3, "did you mean 'acupuncture'"),
     "wrong type": ("requests:\n  - text: x\n    topic: acupuncture\n    sessions: many\n", 4, "valid integer"),
-    "wrong boolean": ("clinical:\n  red_flags: perhaps\n" + VALID_REQUEST, 2, "valid boolean"),
+    "wrong boolean": ("clinical:\n  red_flags: perhaps\n" + VALID_REQUEST, 2, "expected true or false"),
     "out of range": ("patient:\n  age: 300\n" + VALID_REQUEST, 2, "less than or equal to 120"),
     "negative sessions": ("requests:\n  - text: x\n    topic: acupuncture\n    sessions: -1\n", 4, "greater than or equal to 0"),
     "pain above 10": ("clinical:\n  pain: {current: 11}\n" + VALID_REQUEST, 2, "less than or equal to 10"),
@@ -269,3 +269,48 @@ def test_facts_lists_every_fact_path():
 def test_no_arguments_shows_help():
     result = invoke()
     assert "check" in result.output and "schema" in result.output
+
+
+_CASE = """\
+- name: A first trial of 6 sessions is within the trial
+  date: 2015-01-20
+  request: {{text: Acupuncture x6, topic: acupuncture, sessions: 6, history: {{sessions_completed: 0}}}}
+  expect:
+    determination: {determination}
+    criteria: {{acupuncture.initial_trial_size: met}}
+"""
+
+
+def test_test_runs_rule_cases_outside_the_checkout(tmp_path):
+    (tmp_path / "pass.yaml").write_text(_CASE.format(determination="certify"))
+    result = invoke("test", str(tmp_path / "pass.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 rule cases pass" in result.stdout
+
+
+def test_test_names_a_failing_case_and_exits_1(tmp_path):
+    (tmp_path / "fail.yaml").write_text(_CASE.format(determination="non_certify"))
+    result = invoke("test", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.stdout.split())
+    assert "FAIL" in flat and "fail.yaml:1" in flat and "expected 'non_certify'" in flat
+
+
+def test_test_refuses_a_malformed_case_file_with_its_line(tmp_path):
+    (tmp_path / "bad.yaml").write_text(_CASE.format(determination="certify") + "- name: no request\n  expect: {}\n")
+    result = invoke("test", str(tmp_path / "bad.yaml"))
+    assert result.exit_code == 2
+    assert "bad.yaml:7" in result.stderr and "needs `request`" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_explain_shows_every_version_and_only_the_parameters_used():
+    result = invoke("explain", "chiropractic.course_visits")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "max_course_visits = 18" in flat and "max_course_visits = 16" in flat
+    assert "(2009)" in flat and "(2016)" in flat
+    # the file's other parameters (the trial's 6 visits, the flare-up's 2) are not this rule's
+    assert "max_trial_visits" not in flat and "max_flare_up_visits" not in flat
+    one = " ".join(invoke("explain", "chiropractic.course_visits", "--on", "2017-01-01").stdout.split())
+    assert "max_course_visits = 16" in one and "= 18" not in one

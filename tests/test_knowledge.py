@@ -132,3 +132,141 @@ def test_a_remainder_counted_from_an_unknown_or_non_number_fact_is_an_error(tmp_
     assert any("less needs a number fact" in p for p in problems), problems
     problems = _problems(tmp_path, capped.replace("request.sesions_given", "clinical.red_flags"))
     assert any("'clinical.red_flags' is not a number" in p for p in problems), problems
+
+
+DATED = """\
+topic: acupuncture
+guideline_version:
+  2009-01-01: Test 2009
+  2016-01-01: Test 2016
+effective: {from: 2009-01-01, to: 2018-01-01}
+parameters:
+  max_sessions:
+    values: {2009-01-01: 6, 2016-01-01: 4}
+    cites: {2009-01-01: [test.clause], 2016-01-01: [test.clause_2016]}
+rules:
+  - id: acupuncture.test_rule
+    title:
+      2009-01-01: At most 6
+      2016-01-01: At most 4
+    require: {fact: request.sessions, lte: {param: max_sessions}}
+    cites: {2009-01-01: [test.clause], 2016-01-01: [test.clause_2016]}
+    explain: "{max_sessions} at most"
+"""
+
+DATED_GUIDELINE = GUIDELINE + """\
+  - id: test.clause_2016
+    title: The clause as updated
+    citation: p. 2
+    effective: {from: 2016-01-01}
+    summary: Says something else.
+"""
+
+
+def test_a_rule_written_once_has_one_version_per_date_with_one_id(tmp_path):
+    import datetime as dt
+
+    knowledge = _load(tmp_path, DATED, DATED_GUIDELINE)
+    old, new = knowledge.versions_of("acupuncture.test_rule")
+    assert (old.guideline_version, old.rule.title, old.parameters["max_sessions"].value) == ("Test 2009", "At most 6", 6)
+    assert (new.guideline_version, new.rule.title, new.parameters["max_sessions"].value) == ("Test 2016", "At most 4", 4)
+    assert old.effective.to == new.effective.from_ == dt.date(2016, 1, 1)
+    assert new.clauses == ["test.clause_2016"]
+    assert knowledge.rule("acupuncture.test_rule", dt.date(2015, 12, 31)) is old
+
+
+def test_a_dated_value_must_change_with_a_version(tmp_path):
+    problems = _problems(tmp_path, DATED.replace("2016-01-01: 4}", "2015-06-01: 4}"), DATED_GUIDELINE)
+    assert any("2015-06-01 is not the start of a version" in p and "r.yaml:8" in p for p in problems), problems
+
+
+def test_a_rule_in_force_outside_a_cited_clause_is_an_error(tmp_path):
+    # the 2016 clause cited from 2009 on
+    problems = _problems(tmp_path, DATED.replace("{2009-01-01: [test.clause], 2016-01-01: [test.clause_2016]}\n    explain",
+                                                 "[test.clause_2016]\n    explain"), DATED_GUIDELINE)
+    assert any("is in force 2009-01-01 to 2016-01-01 but cites 'test.clause_2016', in force from 2016-01-01" in p
+               for p in problems), problems
+
+
+def test_one_id_twice_needs_disjoint_dates(tmp_path):
+    second = """
+  - id: acupuncture.test_rule
+    title: Changed logic
+    require: {fact: request.sessions, lte: 3}
+    cites: [test.clause]
+    explain: at most 3
+    effective: {from: 2012-01-01, to: 2016-01-01}
+"""
+    problems = _problems(tmp_path, DATED + second, DATED_GUIDELINE)
+    assert any("rule id 'acupuncture.test_rule' already used" in p for p in problems), problems
+    first_until_2012 = DATED.replace('    explain: "{max_sessions} at most"\n',
+                                     '    explain: "{max_sessions} at most"\n    effective: {from: 2009-01-01, to: 2012-01-01}\n')
+    knowledge = _load(tmp_path, first_until_2012 + second, DATED_GUIDELINE)
+    assert [r.rule.title for r in knowledge.versions_of("acupuncture.test_rule")] == ["At most 6", "Changed logic"]
+
+
+def test_a_parameter_has_value_or_values_not_both(tmp_path):
+    problems = _problems(tmp_path, RULES.replace("{value: 6,", "{value: 6, values: {2009-01-01: 6},"))
+    assert any("either 'value'" in p for p in problems), problems
+
+
+def test_a_malformed_dated_value_names_its_date_and_line(tmp_path):
+    problems = _problems(tmp_path, DATED.replace("values: {2009-01-01: 6, 2016-01-01: 4}",
+                                                 "values: {2009-01-01: 6, 2016-01-01: [4, {x: 1}]}")
+                         .replace("      2016-01-01: At most 4", "      2016-01-01: [At most 4]"), DATED_GUIDELINE)
+    assert any(p.startswith(f"{tmp_path / 'r.yaml'}:8 at parameters.max_sessions.values.2016-01-01[1]: ")
+               for p in problems), problems
+    assert any("r.yaml:14 at rules[0].title.2016-01-01: Input should be a valid string" in p for p in problems), problems
+    assert not any("datetime.date" in p or "dict[" in p for p in problems), problems
+
+
+TABLE = """\
+topic: physical_therapy
+guideline_version: {2009-01-01: Test 2009, 2016-01-01: Test 2016}
+effective: {from: 2009-01-01, to: 2018-01-01}
+parameters:
+  max_visits: {value: 10, cites: [test.clause]}
+tables:
+  visits_by_condition:
+    key: clinical.pain_condition
+    unit: visits
+    rows:
+      crps: {label: CRPS, values: {2009-01-01: 24, 2016-01-01: 26}, cites: [test.clause]}
+      arthritis: {label: arthritis, values: {2016-01-01: 9}, cites: [test.clause_2016]}
+rules:
+  - id: physical_therapy.visits
+    title: At most 10 visits
+    unless: {fact: clinical.pain_condition, in: {table_keys: visits_by_condition}}
+    require: {fact: request.total_sessions, lte: {param: max_visits}}
+    cites: [test.clause]
+    explain: "{max_visits} visits"
+  - id: physical_therapy.visits_{row}
+    for_each_row: visits_by_condition
+    title: For {row.label}, at most {row.value} visits
+    when: {fact: clinical.pain_condition, eq: {row: key}}
+    require: {fact: request.total_sessions, lte: {row: value}}
+    cites: [row.cites]
+    explain: "{row.value} visits for {row.label}"
+"""
+
+
+def test_a_table_stands_for_one_rule_per_row_each_in_force_from_its_first_value(tmp_path):
+    import datetime as dt
+
+    knowledge = _load(tmp_path, TABLE, DATED_GUIDELINE)
+    crps = knowledge.versions_of("physical_therapy.visits_crps")
+    assert [(r.rule.title, r.rule.cites) for r in crps] == [("For CRPS, at most 24 visits", ["test.clause"]),
+                                                           ("For CRPS, at most 26 visits", ["test.clause"])]
+    (arthritis,) = knowledge.versions_of("physical_therapy.visits_arthritis")
+    assert arthritis.effective.from_ == dt.date(2016, 1, 1) and arthritis.rule.title == "For arthritis, at most 9 visits"
+    assert arthritis.rule.explain == "{visits_by_condition__arthritis} visits for arthritis"
+    general = {r.effective.from_.year: r.parameters_used["visits_by_condition__keys"].value
+               for r in knowledge.versions_of("physical_therapy.visits")}
+    assert general == {2009: ["crps"], 2016: ["crps", "arthritis"]}
+
+
+def test_a_rule_per_row_of_an_unknown_table_is_an_error(tmp_path):
+    problems = _problems(tmp_path, TABLE.replace("for_each_row: visits_by_condition", "for_each_row: visits_by_conditon"),
+                         DATED_GUIDELINE)
+    assert any("r.yaml:21" in p and "unknown table 'visits_by_conditon'" in p and "did you mean" in p
+               for p in problems), problems

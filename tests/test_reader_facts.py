@@ -375,7 +375,8 @@ def test_course_total_without_a_ur_modification() -> None:
     ("Knee scooter", "walking_aid"),
     ("Power scooter", "mobility_scooter"),
     ("Box of disposable gloves", "disposable_supply"),
-    ("Shower chair", "other"),
+    ("Shower chair", "bathing_seat"),
+    ("Seat cushion", "other"),
 ])
 def test_equipment_kind(text: str, expected: str) -> None:
     assert parse_request(text, "durable_medical_equipment").equipment == expected

@@ -220,6 +220,103 @@ def test_topics(text, topic):
     assert parse_request(text).topic == topic
 
 
+# Services the guidelines name that had no topic of their own (issue 10): tests, measurements, transportation,
+# levels of care. Each pair also guards a neighbour: a word inside another word, a service named inside another.
+@pytest.mark.parametrize("text, topic", [
+    # "appointments" holds "ointment": the ride is not a topical
+    ("Transportation to/from all medical appointments", "transportation"),
+    ("Non-emergency medical transportation to physical therapy", "transportation"),
+    ("Ambulette to and from appointments x 12", "transportation"),
+    ("Diclofenac 1% ointment 100 grams", "topical_analgesic"),
+    ("Home health aide 4 hours a day and transportation", "home_health"),
+    ("SSEP of the lumbar spine and lower extremities", "evoked_potential"),
+    ("Somatosensory evoked potentials of the upper extremities", "evoked_potential"),
+    ("EMG/NCV and SSEP of the bilateral lower extremities", "evoked_potential"),
+    ("EMG/NCV of the bilateral upper extremities", "electrodiagnostic"),
+    ("Follow-up visit in Sep 2016", "office_visit"),
+    ("Lumbar discogram at L3-4, L4-5 and L5-S1", "discography"),
+    ("CT discography of the lumbar spine", "discography"),
+    ("CT scan of the lumbar spine", "imaging"),
+    ("Jamar grip strength test", "examination_measurement"),
+    ("Computerized range of motion testing of the lumbar spine", "examination_measurement"),
+    ("Range of motion and muscle testing", "examination_measurement"),
+    ("Physical therapy with range of motion testing, 6 visits", "physical_therapy"),
+    ("Inpatient rehabilitation for 2 weeks", "level_of_care"),
+    ("Skilled nursing facility stay x 10 days", "level_of_care"),
+    ("Partial hospitalization program, 5 days a week", "level_of_care"),
+    ("Outpatient rehabilitation 2 times a week for 4 weeks", "physical_therapy"),
+    ("Skilled nursing visits twice a week for dressing changes", "home_health"),
+    # an ultrasound of a body part is a diagnostic study; a course of ultrasound is the therapeutic modality
+    ("Ultrasound of the right shoulder", "imaging"),
+    ("Ultrasound study of the left knee", "imaging"),
+    ("Ultrasound of the lumbar spine 2 times a week for 4 weeks", "passive_modality"),
+    ("Pulsed ultrasound 2 times a week for 4 weeks", "passive_modality"),
+    ("Ultrasound therapy of the shoulder", "passive_modality"),
+    ("Ultrasound-guided injection of the shoulder", "injection"),
+    # a psychiatric evaluation is a specialist referral; a psychological evaluation has its own CPMTG criteria
+    ("Psychiatric evaluation", "consultation"),
+    ("Referral to a psychiatrist for depression", "consultation"),
+    ("Psychiatric follow-up visit", "office_visit"),
+    ("Psychological evaluation", "psychological_treatment"),
+    ("Spanish interpreter for all medical visits", "interpreter"),
+    ("Interpretation of the lumbar MRI", "imaging"),
+    ("Weight loss program for 12 weeks", "weight_loss_program"),
+    ("Nutritional counseling, 6 sessions", "weight_loss_program"),
+    ("Gym membership for weight loss", "gym_membership"),
+    # a request that opens with a consultation asks for the consultation, not the operation it names
+    ("Consult with a knee replacement specialist for a total knee arthroplasty", "consultation"),
+    ("Referral to a hand surgeon for carpal tunnel release", "consultation"),
+    ("Total knee arthroplasty with a pre-operative consult", "surgical_associated_service"),
+    ("Right knee arthroscopy with meniscectomy", "surgery"),
+])
+def test_topics_of_services_named_by_the_guidelines(text, topic):
+    assert parse_request(text).topic == topic
+
+
+@pytest.mark.parametrize("text, equipment", [
+    ("Cervical pillow", "cervical_pillow"),
+    ("Orthopedic neck support pillow", "cervical_pillow"),
+    ("Wedge pillow", "other"),
+    ("Bedside commode", "toilet_equipment"),
+    ("Raised toilet seat with arms", "toilet_equipment"),
+    ("Shower chair", "bathing_seat"),
+    ("Tub transfer bench", "bathing_seat"),
+    ("Front-wheeled walker", "walking_aid"),
+    ("Right wrist splint", "brace"),
+])
+def test_home_equipment_is_read_by_family(text, equipment):
+    request = parse_request(text)
+    assert (request.topic, request.equipment) == ("durable_medical_equipment", equipment)
+
+
+def _letter_with(summary_sentence: str, item: str) -> str:
+    """HEADER with one sentence added to the summary and its first disputed item renamed."""
+    text = HEADER.replace("She is on modified duty.", f"She is on modified duty. {summary_sentence}")
+    return text.replace("Physical therapy for the lumbar spine 2 times a week for 6 weeks: Upheld", f"{item}: Upheld")
+
+
+@pytest.mark.parametrize("sentence, item, fact, value", [
+    ("She is unable to drive because of the knee.", "Transportation to medical appointments",
+     "unable_to_self_transport", True),
+    ("There is no documentation that she cannot drive.", "Transportation to medical appointments",
+     "unable_to_self_transport", False),
+    ("The examination suggests cervical myelopathy with a positive Hoffman sign.", "SSEP of the upper extremities",
+     "myelopathy", True),
+    ("There are no signs of myelopathy.", "SSEP of the upper extremities", "myelopathy", False),
+])
+def test_the_criteria_of_transportation_and_evoked_potentials_are_read(sentence, item, fact, value):
+    case = read_letter_text(_letter_with(sentence, item), "synthetic.txt")
+    assert case.requests[0].text.startswith(item.split()[0])
+    assert getattr(case.clinical, fact) is value
+
+
+def test_the_criteria_of_transportation_are_read_only_for_transportation():
+    case = read_letter_text(_letter_with("She is unable to drive because of the knee.",
+                                         "Physical therapy for the lumbar spine 2 times a week for 6 weeks"),
+                            "synthetic.txt")
+    assert case.clinical.unable_to_self_transport is None
+
+
 def _pdf_bytes_without_text() -> bytes:
     import io
 

@@ -156,7 +156,7 @@ def _name(rule_id: str, part: str, value: bool) -> str:
 
 def _compiled_parts(rule: LoadedRule) -> list[tuple[str, dict]]:
     """(name, expression) for the rule's in-force test and each condition's true and false forms."""
-    parts = [(_name(rule.id, "in_force", True), {})]
+    parts = [(_name(rule.key, "in_force", True), {})]
     for part in PARTS:
         condition = getattr(rule.rule, part)
         if condition is None:
@@ -164,7 +164,7 @@ def _compiled_parts(rule: LoadedRule) -> list[tuple[str, dict]]:
         holds, fails = compile_condition(condition, rule.parameters)
         for value, expression in ((True, holds), (False, fails)):
             if expression is not None:
-                parts.append((_name(rule.id, part, value), expression))
+                parts.append((_name(rule.key, part, value), expression))
     return parts
 
 

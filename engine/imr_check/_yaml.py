@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -11,7 +13,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ._files import MB, read_regular, utf16_encoding
 from .errors import InputError, Problem
+
+# A case with 10,000 requests is about 2 MB of YAML.
+YAML_LIMIT = 16 * MB
 
 
 class LineDict(dict):
@@ -33,20 +39,27 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    explicit = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    # flatten_mapping puts the keys a merge (`<<: *base`) brings in first, in the order where a later
+    # one overrides an earlier: only the keys written here are checked for duplicates.
+    merged = len(node.value) - explicit
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
-    for key_node, value_node in node.value:
+    written: set[Any] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
+        if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             )
-        if key in mapping:
+        if index >= merged and key in written:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
+        if index >= merged:
+            written.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
     return mapping
@@ -76,6 +89,19 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    # Python refuses to convert an integer of more than 4300 digits with a bare ValueError.
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {len(node.value)} characters is too long to be a value", node.start_mark
+        ) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def load_yaml_text(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
@@ -84,6 +110,12 @@ def load_yaml_text(text: str, source: str) -> Any:
         line = mark.line + 1 if mark else None
         message = f"not valid YAML: {error.problem or error.context}"
         raise InputError.single(source, message, line) from None
+    except yaml.reader.ReaderError as error:
+        # The reader reports a NUL or control character by its position in the text only.
+        line = text.count("\n", 0, error.position) + 1
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        raise InputError.single(source, f"not valid YAML: the control character {character!r} is not allowed in YAML "
+                                        "text", line) from None
     except yaml.YAMLError as error:
         raise InputError.single(source, f"not valid YAML: {error}") from None
     except RecursionError:
@@ -91,21 +123,43 @@ def load_yaml_text(text: str, source: str) -> Any:
 
 
 def load_yaml_file(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(str(path), "is a directory, expected a YAML file") from None
-    except OSError as error:
-        raise InputError.single(str(path), f"cannot be read: {error.strerror}") from None
+    raw = read_regular(path, YAML_LIMIT, "expected a YAML file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        found = "; it looks like UTF-16 text: save it as UTF-8" if utf16_encoding(raw) else ""
+        line = raw.count(b"\n", 0, error.start) + 1
         raise InputError.single(
-            str(path), f"is not UTF-8 text (byte {error.start}): expected a YAML file"
+            str(path), f"is not UTF-8 text (byte {error.start}){found}: expected a YAML file in UTF-8", line
         ) from None
     return load_yaml_text(text, str(path))
+
+
+def non_string_keys(data: Any, source: str, loc: tuple[Any, ...] = (), seen: set[int] | None = None) -> list[Problem]:
+    """A problem at its own line for each key YAML did not read as a string (`null:`, `yes:`, `3:`);
+    pydantic would report them all at the mapping's first line with "Keys should be strings"."""
+    problems: list[Problem] = []
+    # An alias is the same object as its anchor: each node is walked once, or a "billion laughs" file of
+    # nested aliases would be walked 9^9 times.
+    seen = set() if seen is None else seen
+    if isinstance(data, (LineDict, LineList)):
+        if id(data) in seen:
+            return problems
+        seen.add(id(data))
+    if isinstance(data, LineDict):
+        for key, value in data.items():
+            if not isinstance(key, str):
+                written = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+                kind = "null" if key is None else "a boolean" if isinstance(key, bool) else "a number"
+                problems.append(Problem(source, data.key_lines.get(str(key)), dotted(loc),
+                                        f"this key is read by YAML as {kind} ({written}; `yes`, `no`, `on` and `off` "
+                                        "are booleans), not a name: keys are names such as 'text'; quote it "
+                                        "if a name is meant"))
+            problems += non_string_keys(value, source, loc + (str(key),), seen)
+    elif isinstance(data, LineList):
+        for index, item in enumerate(data):
+            problems += non_string_keys(item, source, loc + (index,), seen)
+    return problems
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
@@ -113,9 +167,10 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     line = getattr(data, "line", None) or None
     node = data
     for part in loc:
-        if isinstance(node, LineDict) and part in node:
-            line = node.key_lines.get(str(part), line)
-            node = node[part]
+        if isinstance(node, LineDict) and str(part) in node.key_lines:
+            # a date key (2016-07-29) is a date in the mapping and a string in pydantic's locations
+            line = node.key_lines[str(part)]
+            node = node[next(key for key in node if str(key) == str(part))]
         elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
             line = node.item_lines[part]
             node = node[part]
@@ -203,12 +258,50 @@ def _unwrap(annotation: Any, node: Any = None) -> Any:
     return annotation
 
 
+_DATE_REPR = re.compile(r"^datetime\.date\((\d+), (\d+), (\d+)\)$")
+_UNION_TAG = re.compile(r"^(int|float|str|bool|list\[.*\]|dict\[.*\])$")
+
+
+def _dated_union_loc(loc: tuple, data: Any) -> tuple | None:
+    """A location inside a plain-or-dated value (`X` or `{DATE: X}`), without pydantic's branch tags;
+    None for an error of a branch whose shape (mapping, list, scalar) is not the value written."""
+    cleaned: list = []
+    for part in loc:
+        if isinstance(part, str) and (match := _DATE_REPR.match(part)):
+            part = dt.date(*map(int, match.groups())).isoformat()
+        elif isinstance(part, str) and _UNION_TAG.match(part):
+            written = _at(data, tuple(cleaned))
+            shape = dict if part.startswith("dict[") else list if part.startswith("list[") else None
+            if (shape is None and isinstance(written, (dict, list))) or (shape and not isinstance(written, shape)):
+                return None
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _at(data: Any, loc: tuple) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            node = next((v for k, v in node.items() if str(k) == str(part)), None)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
 def validation_problems(
-    error: ValidationError, data: Any, source: str, model: type[BaseModel], loc_filter: Any = None
+    error: ValidationError, data: Any, source: str, model: type[BaseModel], loc_filter: Any = None,
+    dated_values: bool = False,
 ) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         loc = loc_filter(tuple(item["loc"])) if loc_filter else tuple(item["loc"])
+        if dated_values:
+            loc = _dated_union_loc(loc, data)
+            if loc is None:
+                continue
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             owner = _model_at(model, loc[:-1], data)

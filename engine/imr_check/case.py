@@ -8,16 +8,19 @@ facts, because "not documented" is what a pre-screening user most needs to know.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import typing
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator,
+                      model_validator)
 
-from ._yaml import load_yaml_file, load_yaml_text, validation_problems
+from ._yaml import load_yaml_file, load_yaml_text, non_string_keys, validation_problems
 from .errors import InputError
 from .vocabulary import BodyRegion, topics
+
 
 Documented = Optional[bool]
 PainScore = Optional[float]
@@ -35,6 +38,30 @@ DiagnosticStudy = Literal[
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_lax_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+        """pydantic's lax mode reads `true` as 1 in a number (`age: true` would be age 1), 1 as true in
+        a yes/no fact, and an integer as Unix time in a date (`injury_date: 0` would be 1970-01-01)."""
+        if value is None:
+            return value
+        kinds = _field_kinds(cls, info.field_name or "")
+        if kinds & {int, float} and isinstance(value, bool):
+            raise ValueError(f"expected a number, got {str(value).lower()} (a yes/no value)")
+        if kinds == {bool} and not isinstance(value, bool):
+            raise ValueError(f"expected true or false (or null: not documented), got {value!r}")
+        if kinds == {dt.date} and isinstance(value, (bool, int, float)):
+            raise ValueError(f"expected a date written as YYYY-MM-DD, got {value!r}")
+        return value
+
+
+@functools.lru_cache(maxsize=None)
+def _field_kinds(model: type[BaseModel], name: str) -> frozenset[Any]:
+    field = model.model_fields.get(name)
+    if field is None:
+        return frozenset()
+    return frozenset(set(typing.get_args(field.annotation)) - {type(None)} or {field.annotation})
 
 
 class Reviewer(Strict):
@@ -62,8 +89,16 @@ class CaseInfo(Strict):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CaseInfo":
-        if self.injury_date and self.request_date and self.request_date < self.injury_date:
-            raise ValueError("request_date is before injury_date")
+        # Nothing is requested or decided before the injury, and the IMR decides after the request and
+        # after UR. A UR decision before request_date is not refused: the date letters give as the
+        # request's is at times the IMR application's, after UR (seen in tuning letters).
+        pairs = [("request_date", "injury_date"), ("ur_decision_date", "injury_date"),
+                 ("imr_decision_date", "injury_date"), ("imr_decision_date", "request_date"),
+                 ("imr_decision_date", "ur_decision_date")]
+        for later, earlier in pairs:
+            later_date, earlier_date = getattr(self, later), getattr(self, earlier)
+            if earlier_date and later_date and later_date < earlier_date:
+                raise ValueError(f"{later} ({later_date}) is before {earlier} ({earlier_date})")
         return self
 
 
@@ -529,14 +564,17 @@ class Request(Strict):
     equipment: Optional[
         Literal[
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",
-            "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "other",
+            "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
+            "toilet_equipment", "bathing_seat", "other",
         ]
     ] = Field(
         None,
         description="The equipment requested: a cold (continuous-flow cryotherapy) unit, a unit combining cold and "
         "compression (e.g. Vascutherm, Game Ready), a hospital bed, a brace or splint, a sling, a scooter, a cane, "
         "walker or crutches, a disposable supply (gloves, wipes, pads, dressings), a continuous passive motion (CPM) "
-        "machine, a lumbar support (a back brace, corset or lumbosacral orthosis), or other",
+        "machine, a lumbar support (a back brace, corset or lumbosacral orthosis), a cervical (neck support) pillow, "
+        "toilet equipment (a commode, raised toilet seat or toilet rails), a bathing seat (shower chair, tub bench), "
+        "or other",
     )
     stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "other"]]] = Field(
         None,
@@ -685,6 +723,9 @@ def _validate(data: Any, source: str) -> Case:
             source, f"expected a mapping with keys such as case, clinical, requests; got {type(data).__name__}",
             getattr(data, "line", None),
         )
+    keys = non_string_keys(data, source)
+    if keys:
+        raise InputError(keys)
     try:
         return Case.model_validate(data)
     except ValidationError as error:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-import yaml
 
 from .knowledge import Knowledge
 from .model import SupportsUpTo
@@ -54,7 +53,8 @@ def rules_by_clause(knowledge: Knowledge) -> dict[str, list[str]]:
         if isinstance(rule.rule.otherwise, SupportsUpTo):
             clause_ids += rule.parameters[rule.rule.otherwise.supports_up_to].cites
         for clause_id in dict.fromkeys(clause_ids):
-            cited[clause_id].append(rule.id)
+            if rule.id not in cited[clause_id]:  # a rule written once for two versions is one rule
+                cited[clause_id].append(rule.id)
     return cited
 
 
@@ -62,19 +62,53 @@ def cases_by_rule(knowledge: Knowledge, tests_dir: Path) -> dict[str, int]:
     """How many data cases in tests_dir name each rule (as a deciding rule or a criterion)."""
     counts = {rule.id: 0 for rule in knowledge.rules}
     for path in sorted(tests_dir.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text()) or []:
-            expect = case.get("expect") or {}
-            named = set(expect.get("rules", [])) | set((expect.get("criteria") or {}).keys())
-            for rule_id in named:
+        for rule_id in _named_rules(path):
                 if rule_id in counts:
                     counts[rule_id] += 1
     return counts
 
 
+def _shape(value: object) -> str:
+    return "a mapping" if isinstance(value, dict) else f"a {type(value).__name__}"
+
+
+def _named_rules(path: Path) -> set[str]:
+    """The rule ids a test file's cases expect, or an InputError naming the file and line of what is
+    not shaped as a test file: a list of cases, each `expect:` with `rules:` (a list) and `criteria:` (a mapping)."""
+    from ._yaml import load_yaml_file
+    from .errors import InputError
+
+    data = load_yaml_file(path)
+    if data is None:
+        return set()
+
+    def problem(node: object, what: str) -> InputError:
+        return InputError.single(str(path), f"{what}; expected a rule test file: a list of cases, each with "
+                                            "expect: {rules: [rule ids], criteria: {rule id: status}}",
+                                 getattr(node, "line", None) or None)
+
+    if not isinstance(data, list):
+        raise problem(data, f"is {_shape(data)}, not a list of cases")
+    named: set[str] = set()
+    for index, case in enumerate(data):
+        line = data.item_lines[index] if hasattr(data, "item_lines") else None
+        if not isinstance(case, dict):
+            raise InputError.single(str(path), f"case {index + 1} is {_shape(case)}, not a mapping", line)
+        expect = case.get("expect") or {}
+        rules = expect.get("rules", []) if isinstance(expect, dict) else None
+        criteria = (expect.get("criteria") or {}) if isinstance(expect, dict) else None
+        if not isinstance(rules, list) or not isinstance(criteria, dict):
+            raise InputError.single(str(path), f"case {index + 1}: expect needs rules as a list and criteria as a "
+                                               "mapping", getattr(expect, "line", None) or line)
+        named |= {str(rule_id) for rule_id in rules if isinstance(rule_id, (str, int, float, bool))}
+        named |= {str(rule_id) for rule_id in criteria}
+    return named
+
+
 def corpus_topics(knowledge: Knowledge, paths: Iterable[Path]) -> tuple[list[TopicCount], list[str]]:
     """Read every letter or case file and count its items per topic, decided or not."""
     from .audit.inputs import expand  # the audit's discovery: files, folders, globs
-    from .audit.items import read  # a letter (.pdf/.txt) through the reader, a case file directly
+    from .audit.items import read_all  # each letter (.pdf/.txt) through the reader, a case file directly
     from .errors import InputError
     from .evaluate import evaluate_case
 
@@ -85,11 +119,11 @@ def corpus_topics(knowledge: Knowledge, paths: Iterable[Path]) -> tuple[list[Top
             errors.append(f"{found.path}: {found.problem}")
             continue
         try:
-            case = read(found.path)
+            cases = read_all(found.path)
         except InputError as error:
             errors.append(str(error))
             continue
-        for request in evaluate_case(case, knowledge).requests:
+        for request in (r for case in cases for r in evaluate_case(case, knowledge).requests):
             count = counts.setdefault(request.topic, TopicCount(request.topic))
             count.items += 1
             count.decided += request.determination != "undetermined"

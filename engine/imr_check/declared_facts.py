@@ -8,6 +8,7 @@ any other fact. Only booleans: a fact with a unit or a choice of values still be
 from __future__ import annotations
 
 from functools import cache
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +22,8 @@ class _Fact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     description: str = Field(min_length=1)
+    label: Optional[str] = Field(None, min_length=1, description="The fact in a few words, as results name a "
+                                 "missing fact (else rules/fact_labels.yaml must give one)")
 
 
 class FactsFile(BaseModel):
@@ -53,3 +56,10 @@ def declared_facts(section: str, existing: set[str]) -> dict[str, str]:
     if problems:
         raise RuleLoadError(problems)
     return {name: fact.description for name, fact in facts.items()}
+
+
+def declared_labels() -> dict[str, str]:
+    """Fact path -> label, for the declared facts that carry one."""
+    parsed, _ = _file()
+    return {f"{section}.{name}": fact.label for section in ("clinical", "request")
+            for name, fact in getattr(parsed, section).items() if fact.label}

@@ -23,7 +23,7 @@ from typing import Any
 from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
 from .errors import RuleLoadError
-from .facts import case_date, fact_specs, request_facts
+from .facts import case_date, fact_specs, label_of, request_facts
 from .knowledge import Knowledge, LoadedRule, load_knowledge
 from .model import SupportsUpTo
 from .results import (
@@ -78,9 +78,9 @@ def _status(rule: LoadedRule, fired: set[Firing]) -> tuple[str, list[str]]:
     def answer(part: str) -> bool | None:
         if getattr(rule.rule, part) is None:
             return None
-        if Firing(rule.id, part, True) in fired:
+        if Firing(rule.key, part, True) in fired:
             return True
-        if Firing(rule.id, part, False) in fired:
+        if Firing(rule.key, part, False) in fired:
             return False
         return None
 
@@ -184,7 +184,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
     request = case.requests[index]
     specs = fact_specs()
     topic_rules = knowledge.rules_for(request.topic)
-    in_force = [r for r in topic_rules if Firing(r.id, "in_force", True) in fired]
+    in_force = [r for r in topic_rules if Firing(r.key, "in_force", True) in fired]
     criteria: list[CriterionResult] = []
     statuses: dict[str, str] = {}
     missing: dict[str, MissingFact] = {}
@@ -195,7 +195,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         for part in undocumented_parts:
             for path in rule.facts_by_part[part]:
                 if path not in facts:
-                    rule_missing.append(MissingFact(fact=path, description=specs[path].description or path))
+                    rule_missing.append(MissingFact(fact=path, label=label_of(path), description=specs[path].description or path))
         if status in _BLOCKING:
             for item in rule_missing:
                 missing.setdefault(item.fact, item)
@@ -217,7 +217,8 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         # A rule file with no rules: the guidelines give no criterion, and its not_encoded says why.
         reason = f"the guidelines give no criterion for {topics()[request.topic].title}"
     requested = _requested_quantity(facts)
-    decided_rules = [knowledge.rule(r) for r in deciding]
+    in_force_by_id = {r.id: r for r in in_force}  # one version of each rule is in force on a day
+    decided_rules = [in_force_by_id[r] for r in deciding]
     clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]
     predicted = predicted_outcome(determination)
     actual = request.imr.outcome if request.imr else None
@@ -298,8 +299,14 @@ def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list
             continue
         determination = parent.determination
         predicted = predicted_outcome(determination)
+        # The surgery's deciding criteria are shown with the item they decide, so the trace of a
+        # followed item names the criteria its deciding rules are (not only rule ids from elsewhere).
+        own_rules = {criterion.rule_id for criterion in own.criteria}
+        inherited = [criterion for criterion in parent.criteria
+                     if criterion.rule_id in parent.deciding_rules and criterion.rule_id not in own_rules]
         followed[index] = own.model_copy(update={
             "determination": determination,
+            "criteria": [*own.criteria, *inherited],
             "reason": f"follows the surgery it belongs to ({parent_id}: {parent.text}), which is "
                       f"{determination.replace('_', '-')}: {parent.reason}",
             "deciding_rules": parent.deciding_rules,

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from ._data import rules_dir
 from ._yaml import load_yaml_file
+from .errors import InputError
 from .case import Case, Clinical, Patient, Request, SurgeryPerformed
 from .vocabulary import lookup_drug
 
@@ -222,6 +223,60 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
     if case.case.injury_date:
         facts["case.injury_year"] = case.case.injury_date.year
     _derive_surgery(case, request, on_date, facts)
+
+
+# Facts no rule reads that are still used, and what for (`imr-check rules --lint` reports any other
+# fact path no rule reads).
+READ_OUTSIDE_RULES = {
+    "request.topic": "selects the rules that judge the request; every report shows it",
+    "clinical.surgery_performed": "derives request.postsurgical_procedure and request.in_postsurgical_period",
+    "request.drug.strength": "as written on the request; the drug lexicon reads it with the drug's name",
+    "request.drug.drug_class": "derived from the drug lexicon; shown with the drug, kept for drug-class rules",
+    # read from letters and shown, with their evidence, in the extracted case (imr-check extract);
+    # no criterion reads them yet
+    "request.drug.is_compounded": "shown in the extracted case",
+    "clinical.pain.average": "shown in the extracted case",
+    "clinical.pain.least": "shown in the extracted case",
+    "clinical.pain.worst": "shown in the extracted case",
+    "clinical.pain.with_medication": "shown in the extracted case",
+    "clinical.pain.without_medication": "shown in the extracted case",
+    "patient.sex": "shown in the extracted case",
+}
+
+
+def parameters_read_by_facts() -> set[tuple[str, str]]:
+    """(rule file, parameter) pairs the fact layer reads rather than a rule: the post-surgical periods."""
+    path = rules_dir() / "surgical_associated_service.yaml"
+    parameters = (load_yaml_file(path).get("parameters") or {}) if path.exists() else {}
+    read = set()
+    for name in parameters:
+        if name.endswith("_period_months"):
+            group = name[: -len("_period_months")]
+            read |= {("surgical_associated_service.yaml", name), ("surgical_associated_service.yaml", group + "_procedures")}
+    return read
+
+
+@cache
+def fact_labels() -> dict[str, str]:
+    """Fact path -> its human label (what results call a missing fact): rules/fact_labels.yaml, and the
+    `label` of a fact declared in rules/facts.yaml."""
+    from .declared_facts import declared_labels
+
+    return {**declared_labels(), **_label_file()}
+
+
+@cache
+def _label_file() -> dict[str, str]:
+    path = rules_dir() / "fact_labels.yaml"
+    data = load_yaml_file(path) or {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):
+        raise InputError.single(str(path), "expected a mapping of fact path to label (text)")
+    return {str(k): v for k, v in data.items()}
+
+
+def label_of(path: str) -> str:
+    """A fact's human label; the path itself for a fact without one (which the rule lint reports)."""
+    return fact_labels().get(path, path)
 
 
 @cache

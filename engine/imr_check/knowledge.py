@@ -6,6 +6,7 @@ fact path, an operator that does not fit the fact's kind, a placeholder the expl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -20,6 +21,7 @@ from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
 from .model import (
     clean_condition_loc,
+    dates_of,
     AllOf,
     AnyOf,
     Clause,
@@ -30,6 +32,10 @@ from .model import (
     Parameter,
     ParamRef,
     Rule,
+    RowRef,
+    TableKeysRef,
+    _attr,
+    value_on,
     RuleFile,
     Source,
     SupportsUpTo,
@@ -45,7 +51,7 @@ _OPERATORS_BY_KIND = {
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 # Files in rules/ that are vocabularies, not rule files.
-_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml", "facts.yaml"}
+_VOCABULARY_FILES = {"topics.yaml", "drugs.yaml", "facts.yaml", "fact_labels.yaml"}
 
 
 @dataclass(frozen=True)
@@ -69,10 +75,27 @@ class LoadedRule:
     parameters: dict[str, Parameter]
     file: str
     line: int | None
+    version_key: str | None = None  # the rule id and the version's first day: unique across versions
 
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @property
+    def key(self) -> str:
+        """Names this version of the rule in the compiled engine (one id can hold several versions)."""
+        return self.version_key or self.rule.id
+
+    @cached_property
+    def parameters_used(self) -> dict[str, Parameter]:
+        """The parameters this version of the rule reads, as they stood in it."""
+        return {name: self.parameters[name] for name in parameters_used(self.rule) if name in self.parameters}
+
+    @cached_property
+    def clauses(self) -> list[str]:
+        """The clauses the rule cites, itself and through the parameters it reads."""
+        cited = list(self.rule.cites) + [c for p in self.parameters_used.values() for c in p.cites]
+        return list(dict.fromkeys(cited))
 
     @cached_property
     def facts_by_part(self) -> dict[str, list[str]]:
@@ -98,12 +121,22 @@ class Knowledge:
                 by_topic.setdefault(topic, []).append(rule)
         return by_topic
 
-    def rule(self, rule_id: str) -> LoadedRule | None:
-        return self._rules_by_id.get(rule_id)
+    def rule(self, rule_id: str, day: "dt.date | None" = None) -> LoadedRule | None:
+        """The version of a rule in force on a day (without a day, the latest)."""
+        versions = self.versions_of(rule_id)
+        if day is not None:
+            return next((r for r in versions if r.effective.contains(day)), None)
+        return versions[-1] if versions else None
+
+    def versions_of(self, rule_id: str) -> list[LoadedRule]:
+        return self._rules_by_id.get(rule_id, [])
 
     @cached_property
-    def _rules_by_id(self) -> dict[str, LoadedRule]:
-        return {rule.id: rule for rule in self.rules}
+    def _rules_by_id(self) -> dict[str, list[LoadedRule]]:
+        by_id: dict[str, list[LoadedRule]] = {}
+        for rule in sorted(self.rules, key=lambda r: r.effective.from_):
+            by_id.setdefault(rule.id, []).append(rule)
+        return by_id
 
     @property
     def covered_topics(self) -> set[str]:
@@ -202,12 +235,192 @@ def _check_compare(compare: Compare, loc: tuple, params: dict[str, Parameter], s
                                     f"Allowed: {', '.join(spec.choices)}"))
 
 
-def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], seen_ids: dict[str, str]) -> None:
+def parameters_used(rule: Rule) -> list[str]:
+    """The parameters a rule reads: in its conditions, its cap and its explanation."""
+    used: dict[str, None] = {}
+    for part in ("when", "unless", "require"):
+        for compare, _ in iter_conditions(getattr(rule, part)):
+            if isinstance(compare.operand, ParamRef):
+                used.setdefault(compare.operand.param, None)
+    if isinstance(rule.otherwise, SupportsUpTo):
+        used.setdefault(rule.otherwise.supports_up_to, None)
+    explains = rule.explain.values() if isinstance(rule.explain, dict) else [rule.explain]
+    for text in explains:
+        for placeholder in _PLACEHOLDER.findall(text):
+            if "." not in placeholder:
+                used.setdefault(placeholder, None)
+    return list(used)
+
+
+def _check_dates(value: Any, where: tuple, version_starts: list, data: Any, path: Path,
+                 problems: list[Problem]) -> None:
+    """A dated value changes only when the guideline version does."""
+    for day in dates_of(value):
+        if day not in version_starts:
+            allowed = ", ".join(map(str, version_starts))
+            problems.append(Problem(str(path), line_of(data, where + (str(day),)), _dotted(where + (str(day),)),
+                                    f"{day} is not the start of a version of this file; a dated value "
+                                    f"changes with the guideline version (allowed: {allowed})"))
+
+
+def _overlap(a: Effective, b: Effective) -> Effective | None:
+    start = max(a.from_, b.from_)
+    ends = [d for d in (a.to, b.to) if d is not None]
+    end = min(ends) if ends else None
+    if end is not None and end <= start:
+        return None
+    return Effective(**{"from": start, "to": end})
+
+
+def _within(inner: Effective, outer: Effective) -> bool:
+    return outer.from_ <= inner.from_ and (outer.to is None or (inner.to is not None and inner.to <= outer.to))
+
+
+def _check_clause_dates(loaded: LoadedRule, knowledge: Knowledge, data: Any, path: Path, where: tuple,
+                        problems: list[Problem]) -> None:
+    """A rule in force outside the dates of a clause it cites (itself or through a parameter) is an error."""
+    cited = list(loaded.rule.cites)
+    for name in parameters_used(loaded.rule):
+        if name in loaded.parameters:
+            cited += loaded.parameters[name].cites
+    for clause_id in dict.fromkeys(cited):
+        clause = knowledge.clauses.get(clause_id)
+        if clause is not None and not _within(loaded.effective, clause.effective):
+            problems.append(Problem(str(path), line_of(data, where + ("cites",)), _dotted(where + ("cites",)),
+                                    f"rule {loaded.id!r} is in force {loaded.effective.label()} but cites "
+                                    f"{clause_id!r}, in force {clause.effective.label()} ({clause.file})"))
+
+
+def _row_parameter(table: str, row: str) -> str:
+    return f"{table}__{row}"
+
+
+def _table_parameters(parsed: RuleFile) -> dict[str, Parameter]:
+    """A table's rows as parameters (`TABLE__ROW`), and `TABLE__keys`: the rows in force on each date."""
+    out: dict[str, Parameter] = {}
+    starts = [window.from_ for _, window in parsed.versions()]
+    for name, table in parsed.tables.items():
+        keys: dict = {}
+        cites: dict = {}
+        for row_name, row in table.rows.items():
+            out[_row_parameter(name, row_name)] = Parameter.model_construct(
+                value=row.value, values=row.values, unit=table.unit, cites=row.cites, note=row.note)
+            for day in starts:
+                if (row.value is not None or value_on(row.values, day) is not None) and value_on(row.cites, day):
+                    keys.setdefault(day, []).append(row_name)
+                    cites.setdefault(day, []).extend(value_on(row.cites, day))
+        if keys:
+            out[_row_parameter(name, "keys")] = Parameter.model_construct(
+                value=None, values=keys, unit=None, cites=cites, note=None)
+    return out
+
+
+def _for_row(condition: Any, table: str, row: str) -> Any:
+    """A condition of a rule written per row, with `{row: ...}` and `{table_keys: ...}` filled in."""
+    if condition is None:
+        return None
+    if isinstance(condition, AllOf):
+        return condition.model_copy(update={"all": [_for_row(c, table, row) for c in condition.all]})
+    if isinstance(condition, AnyOf):
+        return condition.model_copy(update={"any": [_for_row(c, table, row) for c in condition.any]})
+    if isinstance(condition, Not):
+        return condition.model_copy(update={"not_": _for_row(condition.not_, table, row)})
+    operand = condition.operand
+    if isinstance(operand, RowRef):
+        filled = row if operand.row == "key" else ParamRef(param=_row_parameter(table, row))
+        return condition.model_copy(update={_attr(condition.operator): filled})
+    return _table_keys(condition)
+
+
+def _table_keys(condition: Any) -> Any:
+    if isinstance(condition, AllOf):
+        return condition.model_copy(update={"all": [_table_keys(c) for c in condition.all]})
+    if isinstance(condition, AnyOf):
+        return condition.model_copy(update={"any": [_table_keys(c) for c in condition.any]})
+    if isinstance(condition, Not):
+        return condition.model_copy(update={"not_": _table_keys(condition.not_)})
+    if isinstance(condition, Compare) and isinstance(condition.operand, TableKeysRef):
+        keys = ParamRef(param=_row_parameter(condition.operand.table_keys, "keys"))
+        return condition.model_copy(update={_attr(condition.operator): keys})
+    return condition
+
+
+def _number_text(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _expand_rows(parsed: RuleFile, path: Path, data: Any, problems: list[Problem]) -> list[tuple[int, Rule]]:
+    """The file's rules with each rule written per table row made one rule per row: (index written, rule)."""
+    expanded: list[tuple[int, Rule]] = []
+    for i, rule in enumerate(parsed.rules):
+        where = ("rules", i)
+        templated = "{row}" in rule.id
+        if rule.for_each_row is None:
+            if templated or "{" in rule.id:
+                problems.append(Problem(str(path), line_of(data, where + ("id",)), _dotted(where + ("id",)),
+                                        "only a rule with for_each_row may have {row} in its id"))
+            expanded.append((i, rule.model_copy(update={"when": _table_keys(rule.when), "unless": _table_keys(rule.unless),
+                                                        "require": _table_keys(rule.require)})))
+            continue
+        table = parsed.tables.get(rule.for_each_row)
+        if table is None or not templated:
+            problems.append(Problem(str(path), line_of(data, where + ("for_each_row",)), _dotted(where + ("for_each_row",)),
+                                    f"unknown table {rule.for_each_row!r}{suggest(rule.for_each_row, tuple(parsed.tables))}"
+                                    if table is None else "a rule written per row has {row} in its id"))
+            continue
+        for compare, loc in (pair for part in ("when", "unless", "require") for pair in iter_conditions(getattr(rule, part))):
+            if isinstance(compare.operand, RowRef) and compare.operand.row == "key" and compare.fact != table.key:
+                problems.append(Problem(str(path), line_of(data, where), _dotted(where),
+                                        f"{{row: key}} is a value of {table.key!r}, the key of {rule.for_each_row!r}; "
+                                        f"it is compared here with {compare.fact!r}"))
+        for row_name, row in table.rows.items():
+            parameter = _row_parameter(rule.for_each_row, row_name)
+            dates = sorted(row.values) if row.values else []
+
+            def text(template: Any, figure: bool) -> Any:
+                """`{row.label}`, and `{row.value}` as the figure (a title) or as the parameter (an explanation)."""
+                def fill(value_text: str, on: str) -> str:
+                    return on.replace("{row.label}", row.label).replace("{row.value}", value_text)
+                if not figure:
+                    return ({d: fill("{" + parameter + "}", t) for d, t in template.items()} if isinstance(template, dict)
+                            else fill("{" + parameter + "}", template))
+                if not dates or "{row.value}" not in str(template):
+                    return ({d: fill(_number_text(row.value), t) for d, t in template.items()}
+                            if isinstance(template, dict) else fill(_number_text(row.value) if row.value is not None else "", template))
+                return {d: fill(_number_text(row.values[d]), value_on(template, d)) for d in dates}
+
+            cites = [c for c in (rule.cites if isinstance(rule.cites, list) else []) if c != "row.cites"]
+            row_cites = row.cites
+            if isinstance(row_cites, dict):
+                merged_cites: Any = {d: [*cites_on, *cites] for d, cites_on in row_cites.items()}
+            else:
+                merged_cites = [*row_cites, *cites]
+            effective = rule.effective
+            if dates and dates[0] > (rule.effective or parsed.effective).from_:
+                base = rule.effective or parsed.effective
+                effective = Effective(**{"from": dates[0], "to": base.to})
+            expanded.append((i, rule.model_copy(update={
+                "id": rule.id.replace("{row}", row_name),
+                "for_each_row": None,
+                "title": text(rule.title, figure=True),
+                "explain": text(rule.explain, figure=False),
+                "cites": merged_cites,
+                "when": _for_row(rule.when, rule.for_each_row, row_name),
+                "unless": _for_row(rule.unless, rule.for_each_row, row_name),
+                "require": _for_row(rule.require, rule.for_each_row, row_name),
+                "effective": effective,
+            })))
+    return expanded
+
+
+def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
+                    seen_ids: dict[str, list[tuple[Effective, str]]]) -> None:
     data = load_yaml_file(path)
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as error:
-        problems.extend(validation_problems(error, data, str(path), RuleFile, loc_filter=clean_condition_loc))
+        problems.extend(validation_problems(error, data, str(path), RuleFile, loc_filter=clean_condition_loc,
+                                            dated_values=True))
         return
     specs = fact_specs()
     known_topics = topics()
@@ -215,42 +428,108 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem], s
         if topic not in known_topics:
             problems.append(Problem(str(path), line_of(data, ("topic",)), "topic",
                                     f"unknown topic {topic!r}{suggest(topic, tuple(known_topics))} (see rules/topics.yaml)"))
+    if parsed.tables:
+        parsed = parsed.model_copy(update={"parameters": {**parsed.parameters, **_table_parameters(parsed)}})
+    rules = _expand_rows(parsed, path, data, problems)
+    versions = parsed.versions()
+    version_starts = [window.from_ for _, window in versions]
+    if version_starts[0] != parsed.effective.from_:
+        problems.append(Problem(str(path), line_of(data, ("guideline_version",)), "guideline_version",
+                                f"the first version starts {version_starts[0]}, but the file is in force from "
+                                f"{parsed.effective.from_}"))
+    if any(window.to is not None and window.to <= window.from_ for _, window in versions):
+        problems.append(Problem(str(path), line_of(data, ("guideline_version",)), "guideline_version",
+                                f"every version must start before the file's end ({parsed.effective.to})"))
+        return
     for name, parameter in parsed.parameters.items():
-        _check_cites(parameter.cites, knowledge, ("parameters", name, "cites"), data, path, problems)
-    for i, rule in enumerate(parsed.rules):
+        where = ("parameters", name)
+        for field_name in ("values", "cites", "note"):
+            _check_dates(getattr(parameter, field_name), where + (field_name,), version_starts, data, path, problems)
+        for cites, loc in _dated_items(parameter.cites, where + ("cites",)):
+            _check_cites(cites, knowledge, loc, data, path, problems)
+    for i, rule in rules:
         where = ("rules", i)
         line = line_of(data, where)
-        if rule.id in seen_ids:
-            problems.append(Problem(str(path), line, _dotted(where + ("id",)),
-                                    f"rule id {rule.id!r} already used in {seen_ids[rule.id]}"))
-        seen_ids[rule.id] = f"{path}:{line}"
-        _check_cites(rule.cites, knowledge, where + ("cites",), data, path, problems)
-        for part in ("when", "unless", "require"):
-            condition = getattr(rule, part)
-            for compare, loc in iter_conditions(condition):
-                _check_compare(compare, where + (part,) + loc, parsed.parameters, specs, data, path, problems)
-        if isinstance(rule.otherwise, SupportsUpTo):
-            name = rule.otherwise.supports_up_to
-            parameter = parsed.parameters.get(name)
-            if parameter is None or not isinstance(parameter.value, (int, float)):
-                problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise",)),
-                                        f"supports_up_to needs a numeric parameter; {name!r} is "
-                                        f"{'unknown' + suggest(name, tuple(parsed.parameters)) if parameter is None else 'not a number'}"))
-            counted = rule.otherwise.less
-            if counted is not None and (counted not in specs or specs[counted].kind != "number"):
-                problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise", "less")),
-                                        f"less needs a number fact; {counted!r} is "
-                                        f"{'unknown' + suggest(counted, tuple(specs)) if counted not in specs else 'not a number'}"))
-        for placeholder in _PLACEHOLDER.findall(rule.explain):
-            if placeholder not in parsed.parameters and placeholder not in specs:
-                problems.append(Problem(str(path), line_of(data, where + ("explain",)), _dotted(where + ("explain",)),
-                                        f"explain uses {{{placeholder}}}, which is neither a parameter nor a fact"
-                                        f"{suggest(placeholder, tuple(parsed.parameters) + tuple(specs))}"))
-        effective = rule.effective or parsed.effective
-        knowledge.rules.append(LoadedRule(rule, tuple(parsed.topics), parsed.guideline_version, effective,
-                                          dict(parsed.parameters), str(path), line))
+        for field_name in ("title", "cites", "explain"):
+            _check_dates(getattr(rule, field_name), where + (field_name,), version_starts, data, path, problems)
+        for cites, loc in _dated_items(rule.cites, where + ("cites",)):
+            _check_cites(cites, knowledge, loc, data, path, problems)
+        in_force = rule.effective or parsed.effective
+        if not _within(in_force, parsed.effective):
+            problems.append(Problem(str(path), line_of(data, where + ("effective",)), _dotted(where + ("effective",)),
+                                    f"the rule is in force {in_force.label()}, outside the file ({parsed.effective.label()})"))
+        for earlier, place in seen_ids.get(rule.id, []):
+            if _overlap(earlier, in_force) is not None:
+                problems.append(Problem(str(path), line, _dotted(where + ("id",)),
+                                        f"rule id {rule.id!r} already used in {place}, in force {earlier.label()}; "
+                                        "one id may be written again only for other dates (a change of logic)"))
+        seen_ids.setdefault(rule.id, []).append((in_force, f"{path}:{line}"))
+        for guideline_version, window in versions:
+            effective = _overlap(window, in_force)
+            if effective is None:
+                continue
+            loaded = _resolved_rule(rule, parsed, guideline_version, effective, path, line, where, data, problems)
+            if loaded is None:
+                continue
+            _check_rule(loaded, specs, data, path, where, problems)
+            _check_clause_dates(loaded, knowledge, data, path, where, problems)
+            knowledge.rules.append(loaded)
     for topic in parsed.topics:
         knowledge.not_encoded.setdefault(topic, []).extend((n.what, n.why) for n in parsed.not_encoded)
+
+
+def _dated_items(value: Any, where: tuple) -> Iterator[tuple[Any, tuple]]:
+    if isinstance(value, dict):
+        for day, item in value.items():
+            yield item, where + (str(day),)
+    else:
+        yield value, where
+
+
+def _resolved_rule(rule: Rule, parsed: RuleFile, guideline_version: str, effective: Effective, path: Path,
+                   line: int | None, where: tuple, data: Any, problems: list[Problem]) -> LoadedRule | None:
+    """The rule as one version of the guideline reads: dated values resolved on the version's first day."""
+    day = effective.from_
+    resolved = rule.on(day)
+    for field_name in ("title", "cites", "explain"):
+        if getattr(resolved, field_name) is None:
+            problems.append(Problem(str(path), line_of(data, where + (field_name,)), _dotted(where + (field_name,)),
+                                    f"the rule is in force from {day} but its {field_name} has no value "
+                                    f"before {dates_of(getattr(rule, field_name))[0]}"))
+            return None
+    parameters = {}
+    for name, parameter in parsed.parameters.items():
+        on_day = parameter.on(day)
+        if on_day is not None:
+            parameters[name] = on_day
+    return LoadedRule(resolved, tuple(parsed.topics), guideline_version, effective, parameters, str(path), line,
+                      version_key=f"{rule.id}@{day.isoformat()}")
+
+
+def _check_rule(loaded: LoadedRule, specs: dict[str, FactSpec], data: Any, path: Path, where: tuple,
+                problems: list[Problem]) -> None:
+    rule, parameters = loaded.rule, loaded.parameters
+    for part in ("when", "unless", "require"):
+        condition = getattr(rule, part)
+        for compare, loc in iter_conditions(condition):
+            _check_compare(compare, where + (part,) + loc, parameters, specs, data, path, problems)
+    if isinstance(rule.otherwise, SupportsUpTo):
+        name = rule.otherwise.supports_up_to
+        parameter = parameters.get(name)
+        if parameter is None or not isinstance(parameter.value, (int, float)):
+            problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise",)),
+                                    f"supports_up_to needs a numeric parameter; {name!r} is "
+                                    f"{'unknown' + suggest(name, tuple(parameters)) if parameter is None else 'not a number'}"))
+        counted = rule.otherwise.less
+        if counted is not None and (counted not in specs or specs[counted].kind != "number"):
+            problems.append(Problem(str(path), line_of(data, where + ("otherwise",)), _dotted(where + ("otherwise", "less")),
+                                    f"less needs a number fact; {counted!r} is "
+                                    f"{'unknown' + suggest(counted, tuple(specs)) if counted not in specs else 'not a number'}"))
+    for placeholder in _PLACEHOLDER.findall(rule.explain):
+        if placeholder not in parameters and placeholder not in specs:
+            problems.append(Problem(str(path), line_of(data, where + ("explain",)), _dotted(where + ("explain",)),
+                                    f"explain uses {{{placeholder}}}, which is neither a parameter nor a fact"
+                                    f"{suggest(placeholder, tuple(parameters) + tuple(specs))}"))
 
 
 def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> Knowledge:
@@ -259,13 +538,14 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
     try:
         for path in guideline_paths:
             _load_guideline_file(path, knowledge, problems)
-        seen_ids: dict[str, str] = {}
+        seen_ids: dict[str, list[tuple[Effective, str]]] = {}
         for path in rule_paths:
             _load_rule_file(path, knowledge, problems, seen_ids)
     except InputError as error:
         problems.extend(error.problems)
     if problems:
-        raise RuleLoadError(problems)
+        # a problem in a rule written once for several versions is found once per version
+        raise RuleLoadError(list(dict.fromkeys(problems)))
     return knowledge
 
 

@@ -63,9 +63,21 @@ class ParamRef(Strict):
     param: str
 
 
+class RowRef(Strict):
+    """In a rule written once per row of a table: the row's key (the fact's value) or its value."""
+
+    row: Literal["key", "value"]
+
+
+class TableKeysRef(Strict):
+    """The keys of a table's rows in force: the conditions that have a row of their own."""
+
+    table_keys: str
+
+
 Scalar = Union[bool, int, float, str]
-Value = Union[ParamRef, Scalar]
-ListValue = Union[ParamRef, list[Scalar]]
+Value = Union[ParamRef, RowRef, Scalar]
+ListValue = Union[ParamRef, TableKeysRef, list[Scalar]]
 
 COMPARISONS = ("is", "eq", "ne", "lt", "lte", "gt", "gte", "in", "contains_any", "documented")
 
@@ -172,13 +184,56 @@ Not.model_rebuild()
 # --- rules/: rules and rule files -------------------------------------------------------------
 
 
-class Parameter(Strict):
-    """A named threshold, with the clauses that set it."""
+# --- dated values -----------------------------------------------------------------------------
+# What changes with the guideline version (a threshold, the clauses a rule cites, a title naming a
+# figure) is written once with the date each value took effect, the way OpenFisca parameters hold
+# `values: {2009-07-18: 18, 2016-07-29: 16}`. A value holds from its date until the next one; its
+# dates must be versions of the file (keys of its dated guideline_version).
 
-    value: Union[int, float, list[str]]
+Clauses = Annotated[list[str], Field(min_length=1)]
+ParameterValue = Union[int, float, list[str]]
+DatedText = Union[str, dict[dt.date, str]]
+DatedClauses = Union[Clauses, dict[dt.date, Clauses]]
+
+
+def value_on(value: Any, day: dt.date) -> Any:
+    """A dated value's value on a day (None before its first date); a plain value is always itself."""
+    if not isinstance(value, dict):
+        return value
+    found = None
+    for since in sorted(value):
+        if since <= day:
+            found = value[since]
+    return found
+
+
+def dates_of(value: Any) -> list[dt.date]:
+    return sorted(value) if isinstance(value, dict) else []
+
+
+class Parameter(Strict):
+    """A named threshold, with the clauses that set it: `value` for one value, `values` for dated ones."""
+
+    value: Optional[ParameterValue] = None
+    values: Optional[dict[dt.date, ParameterValue]] = Field(None, min_length=1)
     unit: Optional[str] = None
-    cites: list[str] = Field(min_length=1)
-    note: Optional[str] = None
+    cites: DatedClauses
+    note: Optional[DatedText] = None
+
+    @model_validator(mode="after")
+    def _one_value(self) -> "Parameter":
+        if (self.value is None) == (self.values is None):
+            raise ValueError("a parameter has either 'value' (one value) or 'values' (dated values: {DATE: VALUE})")
+        return self
+
+    def on(self, day: dt.date) -> Optional["Parameter"]:
+        """The parameter as it stood on a day: plain values, or None when it had no value yet."""
+        value = self.value if self.values is None else value_on(self.values, day)
+        cites = value_on(self.cites, day)
+        if value is None or cites is None:
+            return None
+        return Parameter.model_construct(value=value, values=None, unit=self.unit, cites=cites,
+                                         note=value_on(self.note, day))
 
 
 class SupportsUpTo(Strict):
@@ -202,9 +257,37 @@ class DoesNotSupport(Strict):
 Otherwise = Union[SupportsUpTo, DoesNotSupport]
 
 
+class TableRow(Strict):
+    label: str = Field(description="The row's name in words, for titles: 'CRPS'")
+    value: Optional[Union[int, float]] = None
+    values: Optional[dict[dt.date, Union[int, float]]] = Field(None, min_length=1)
+    cites: DatedClauses
+    note: Optional[DatedText] = None
+
+    @model_validator(mode="after")
+    def _one_value(self) -> "TableRow":
+        if (self.value is None) == (self.values is None):
+            raise ValueError("a row has either 'value' (one value) or 'values' (dated values: {DATE: VALUE})")
+        return self
+
+
+class Table(Strict):
+    """A schedule by condition: one row per value of a fact, each with its (dated) figure and clauses.
+
+    A rule with `for_each_row: TABLE` is written once and stands for one rule per row: `{row}` in its
+    id is the row's key, `{row.label}` and `{row.value}` in its title and explanation the row's label
+    and figure, `{row: key}` and `{row: value}` in its conditions the same, and `row.cites` in its
+    cites the row's clauses. `{table_keys: TABLE}` is the list of keys with a row in force."""
+
+    key: str = Field(description="The fact whose value picks the row")
+    unit: Optional[str] = None
+    rows: dict[str, TableRow] = Field(min_length=1)
+
+
 class Rule(Strict):
-    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-    title: str
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_{}]+)+$")
+    for_each_row: Optional[str] = Field(None, description="A table: the rule stands for one rule per row")
+    title: DatedText
     when: Optional[Condition] = Field(None, description="When the rule applies; absent means always")
     unless: Optional[Condition] = Field(None, description="An exception: the rule does not apply when true")
     require: Condition = Field(description="What the guideline requires; met, not met or not documented")
@@ -214,9 +297,15 @@ class Rule(Strict):
         description="not_met: the burden is on the request, missing documentation counts against it; "
         "undetermined: a judgement the facts cannot settle",
     )
-    cites: list[str] = Field(min_length=1)
-    explain: str = Field(description="Why, with {param} and {fact.path} placeholders")
-    effective: Optional[Effective] = None
+    cites: DatedClauses
+    explain: DatedText = Field(description="Why, with {param} and {fact.path} placeholders")
+    effective: Optional[Effective] = Field(
+        None, description="When this logic is in force, if narrower than the file: a rule whose logic "
+        "changed between versions is written once per logic, with the same id and disjoint dates")
+
+    def on(self, day: dt.date) -> "Rule":
+        """The rule as it read on a day: its dated title, clauses and explanation resolved."""
+        return self.model_copy(update={name: value_on(getattr(self, name), day) for name in ("title", "cites", "explain")})
 
 
 class NotEncoded(Strict):
@@ -226,9 +315,12 @@ class NotEncoded(Strict):
 
 class RuleFile(Strict):
     topic: Union[str, list[str]]
-    guideline_version: str = Field(description="The guideline version these rules implement")
+    guideline_version: DatedText = Field(
+        description="The guideline version these rules implement; dated ({DATE: NAME}) when the file "
+        "holds several versions, each in force from its date to the next (the last to `effective.to`)")
     effective: Effective
     parameters: dict[str, Parameter] = Field(default_factory=dict)
+    tables: dict[str, Table] = Field(default_factory=dict)
     rules: list[Rule] = Field(
         default_factory=list,
         description="May be empty only for a topic the guidelines give no criterion for, which not_encoded says",
@@ -245,3 +337,12 @@ class RuleFile(Strict):
     @property
     def topics(self) -> list[str]:
         return [self.topic] if isinstance(self.topic, str) else list(self.topic)
+
+    def versions(self) -> list[tuple[str, Effective]]:
+        """(guideline version, window) for each version the file holds, oldest first."""
+        if not isinstance(self.guideline_version, dict):
+            return [(self.guideline_version, self.effective)]
+        starts = sorted(self.guideline_version)
+        ends = [*starts[1:], self.effective.to]
+        return [(self.guideline_version[start], Effective(**{"from": start, "to": end}))
+                for start, end in zip(starts, ends)]

@@ -52,9 +52,8 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         missing.add_column(no_wrap=True)
         missing.add_column(overflow="fold")
         for item in request.missing_documentation:
-            line = Text(item.fact)
-            if item.description and item.description != item.fact:
-                line.append(f" — {item.description}", style="dim")
+            line = Text(item.label)
+            line.append(f" ({item.fact})", style="dim")
             missing.add_row("•", line)
         parts.insert(1 if prescreen else len(parts), missing)
     if request.not_encoded:
@@ -74,7 +73,7 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
             table.add_row(
                 title,
                 Text(criterion.status.replace("_", " "), style=_STATUS_STYLE[criterion.status]),
-                criterion.explanation,
+                Text(criterion.explanation),
             )
         parts.append(table)
     if request.clauses:
@@ -95,20 +94,52 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         else:
             verdict.append("agree" if request.agrees else "DISAGREE", style="green" if request.agrees else "bold red")
         parts.append(verdict)
-    title = f"{request.request_id}: {request.text}  [dim]({request.topic})[/dim]"
+    # The request's text comes from the case file: a Text, so "[/]" in it is text, not markup.
+    title = Text.assemble(f"{request.request_id}: {request.text}  ", (f"({request.topic})", "dim"))
     return Panel(Group(*parts), title=title, title_align="left")
+
+
+# Above this many requests each is printed as plain lines, not a panel of tables: rich lays a panel out in
+# ~10 ms, so 10,000 requests took a minute to print, far longer than they took to evaluate.
+COMPACT_ABOVE = 50
+
+
+def _request_lines(request: RequestResult) -> Text:
+    """The request's determination, reason, criteria, missing documentation and clauses as plain lines."""
+    lines = Text()
+    lines.append(f"{request.request_id}: {request.text} ({request.topic})\n", style="bold")
+    lines.append("  ")
+    lines.append(request.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[request.determination])
+    if request.determination == "modify":
+        lines.append(f" to {_quantity(request.supported_quantity)} (requested {_quantity(request.requested_quantity)})")
+    lines.append(f"  {request.reason}\n")
+    for criterion in request.criteria:
+        lines.append("  - ")
+        lines.append(criterion.status.replace("_", " "), style=_STATUS_STYLE[criterion.status])
+        lines.append(f": {criterion.title} ({', '.join(criterion.cites)}): {criterion.explanation}\n")
+    for item in request.missing_documentation:
+        lines.append(f"  missing: {item.fact}\n", style="yellow")
+    if request.clauses:
+        lines.append(f"  decided by: {', '.join(clause.id for clause in request.clauses)}\n", style="dim")
+    if request.actual_outcome:
+        verdict = "not compared" if request.agrees is None else "agree" if request.agrees else "DISAGREE"
+        lines.append(f"  predicted IMR outcome: {request.predicted_outcome or 'none (undetermined)'}; "
+                     f"reviewer: {request.actual_outcome}; {verdict}\n")
+    return lines
 
 
 def render_text(result: CaseResult, console: Console) -> None:
     kind = "Pre-screen" if result.is_prescreen else "IMR re-check"
-    console.print(f"[bold]{kind}[/bold] of case {result.case_id or '(no id)'}"
-                  f" — guideline versions in force on {result.evaluated_on} ({result.date_basis.replace('_', ' ')})")
+    console.print(Text.assemble((kind, "bold"), f" of case {result.case_id or '(no id)'} — guideline versions in force "
+                                f"on {result.evaluated_on} ({result.date_basis.replace('_', ' ')})"))
     if result.is_prescreen:
         supportable = [r for r in result.requests if r.determination in ("certify", "modify")]
         console.print(f"{len(supportable)} of {len(result.requests)} requests supportable now; "
                       f"{sum(len(r.missing_documentation) for r in result.requests)} missing documentation items.")
+    compact = len(result.requests) > COMPACT_ABOVE
     for request in result.requests:
-        console.print(_request_panel(request, result.is_prescreen))
+        console.print(_request_lines(request) if compact else _request_panel(request, result.is_prescreen),
+                      end="" if compact else "\n", soft_wrap=compact)
     agreed, compared = result.agreement
     if compared:
         console.print(f"[bold]{agreed} of {compared} decided items agree with the reviewer.[/bold]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Determination = Literal["certify", "modify", "non_certify", "undetermined"]
 CriterionStatus = Literal["met", "not_met", "not_documented", "not_applicable"]
@@ -26,6 +26,7 @@ class CitedClause(Result):
 
 class MissingFact(Result):
     fact: str
+    label: str = Field(description="What the fact is, in words (rules/fact_labels.yaml)")
     description: str
 
 

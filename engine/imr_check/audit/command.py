@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import InputError
@@ -59,11 +60,11 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
         return 130
     except InputError as error:
         bar.stop()
-        err.print(f"[bold red]error:[/bold red] {error}", soft_wrap=True)
+        err.print(f"[bold red]error:[/bold red] {escape(str(error))}", soft_wrap=True)
         return 2
     except OSError as error:
         bar.stop()
-        err.print(f"[bold red]error:[/bold red] cannot write the audit: {error}", soft_wrap=True)
+        err.print(f"[bold red]error:[/bold red] cannot write the audit: {escape(str(error))}", soft_wrap=True)
         return 2
     bar.stop()
     try:
@@ -74,7 +75,7 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
             run.outputs.copy_json(sys.stdout)
             sys.stdout.flush()
             if written:
-                err.print("Wrote " + ", ".join(written))
+                err.print("Wrote " + escape(", ".join(written)))
         else:
             out_console = Console(highlight=False)
             if not out_console.is_terminal:

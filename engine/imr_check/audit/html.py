@@ -348,7 +348,7 @@ def disagreement(detail: dict[str, Any], number: int) -> str:
             for c in detail["clauses"]) + "</ul>")
     if detail["missing_documentation"]:
         parts.append("<p><b>Not documented</b></p><ul>" + "".join(
-            f'<li><code>{escape(m["fact"])}</code> {escape(m["description"])}</li>'
+            f'<li>{escape(m.get("label", m["fact"]))} (<code>{escape(m["fact"])}</code>)</li>'
             for m in detail["missing_documentation"]) + "</ul>")
     parts.append("</details>\n")
     return "".join(parts)

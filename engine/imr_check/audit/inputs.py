@@ -22,13 +22,32 @@ class Input:
     problem: Optional[str] = None
 
 
+_HIDDEN = "hidden (its name starts with '.'): not audited; pass it by name to audit it"
+
+
 def _walk(folder: Path) -> Iterator[Input]:
-    """Every auditable file under a folder, sorted, hidden files and folders skipped."""
-    for root, folders, files in os.walk(folder):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
+    """Every auditable file under a folder, sorted. Symbolic links to folders are followed (each real
+    folder once, so a link loop ends); a hidden letter or folder is listed as skipped with its reason,
+    never dropped without a word."""
+    visited: set[str] = {os.path.realpath(folder)}
+    for root, folders, files in os.walk(folder, followlinks=True):
+        kept = []
+        for name in sorted(folders):
+            path = os.path.join(root, name)
+            if name.startswith("."):
+                yield Input(path, f"a folder {_HIDDEN}")
+                continue
+            real = os.path.realpath(path)
+            if real in visited:
+                yield Input(path, f"a link to {real}, a folder already audited here: not audited twice")
+                continue
+            visited.add(real)
+            kept.append(name)
+        folders[:] = kept
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                yield Input(os.path.join(root, name))
+            if name.lower().endswith(SUFFIXES):
+                path = os.path.join(root, name)
+                yield Input(path, f"a file {_HIDDEN}") if name.startswith(".") else Input(path)
 
 
 def _one(argument: str) -> Iterator[Input]:

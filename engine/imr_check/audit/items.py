@@ -70,6 +70,17 @@ def read(path: str) -> Case:
     return read_letter(Path(path))
 
 
+def read_all(path: str) -> list[Case]:
+    """Every case a file holds: a case file's one, or each letter of a letter file (merged PDFs hold several)."""
+    if path.lower().endswith(CASE_SUFFIXES):
+        return [read(path)]
+    try:
+        from ..reader import read_letters
+    except ImportError as error:
+        raise InputError.single(path, f"letters (.pdf, .txt) need the letter reader, which is unavailable: {error}")
+    return read_letters(Path(path))
+
+
 def problem_text(error: InputError, path: str) -> str:
     """An InputError's problems without the file's name, which the error row gives."""
     parts = []
@@ -94,37 +105,42 @@ def audit_file(path: str) -> dict[str, Any]:
     incomplete = None
     try:
         try:
-            case = read(path)
+            cases = read_all(path)
         except IncompleteLetter as error:
             # Cut off after some complete items: audit those, and report the rest as an error.
-            incomplete, case = error, error.case
-        result = evaluate_case(case, load_knowledge())
+            incomplete, cases = error, [error.case]
+        results = [evaluate_case(case, load_knowledge()) for case in cases]
     except InputError as error:
         return {"path": path, "error": problem_text(error, path)}
     except EngineError as error:
         return {"path": path, "error": f"the rule engine failed on it: {error}"}
     except Exception as error:  # noqa: BLE001 - a bug met on one letter is reported, the run goes on
         return {"path": path, "error": f"could not be audited ({type(error).__name__}: {error})"}
-    case_id = case.case.id or os.path.basename(path)
-    rows, details, items = [], [], []
-    for index, request_result in enumerate(result.requests):
-        row = _row(case, index, request_result, case_id, path)
-        rows.append(row)
-        detail = _detail(case, index, request_result, row)
-        if row["agrees"] is False:
-            details.append(detail)
-        items.append(_item(case, index, request_result, row, detail, result.evaluated_on))
-    letter = {
-        "case_id": case_id,
-        "source": path,
-        "is_letter": not path.lower().endswith(CASE_SUFFIXES),
-        "reviewer_specialty": case.case.reviewer.specialty if case.case.reviewer else None,
-        "imr_decision_date": rows[0]["imr_decision_date"] if rows else None,
-        "evidence": {key: [{"sentence": e.sentence, "offset": e.offset} for e in found]
-                     for key, found in sorted(case.evidence.items())},
-        "items": items,
-    }
-    audited = {"path": path, "rows": rows, "details": details, "letter": letter}
+    rows, details, letters = [], [], []
+    for number, (case, result) in enumerate(zip(cases, results), 1):
+        # Each letter of a file keeps its own case number; one without gets the file's name and its place.
+        case_id = case.case.id or (os.path.basename(path) + (f"#letter{number}" if len(cases) > 1 else ""))
+        first_row = len(rows)
+        items = []
+        for index, request_result in enumerate(result.requests):
+            row = _row(case, index, request_result, case_id, path)
+            rows.append(row)
+            detail = _detail(case, index, request_result, row)
+            if row["agrees"] is False:
+                details.append(detail)
+            items.append(_item(case, index, request_result, row, detail, result.evaluated_on))
+        letters.append({
+            "case_id": case_id,
+            "source": path,
+            "is_letter": not path.lower().endswith(CASE_SUFFIXES),
+            "reviewer_specialty": case.case.reviewer.specialty if case.case.reviewer else None,
+            "imr_decision_date": rows[first_row]["imr_decision_date"] if len(rows) > first_row else None,
+            "evidence": {key: [{"sentence": e.sentence, "offset": e.offset} for e in found]
+                         for key, found in sorted(case.evidence.items())},
+            "items": items,
+        })
+    # "letter" is the file's first (its only one, nearly always); "letters" every one a merged file holds.
+    audited = {"path": path, "rows": rows, "details": details, "letter": letters[0], "letters": letters}
     if incomplete is not None:
         audited["error"] = problem_text(incomplete, path)
     return audited
@@ -239,6 +255,6 @@ def _detail(case: Case, index: int, result: RequestResult, row: dict[str, Any]) 
         "clauses": [{"id": c.id, "title": c.title, "citation": c.citation, "source": c.source}
                     for c in result.clauses],
         "criteria": criteria,
-        "missing_documentation": [{"fact": m.fact, "description": m.description}
+        "missing_documentation": [{"fact": m.fact, "label": m.label, "description": m.description}
                                   for m in result.missing_documentation],
     }

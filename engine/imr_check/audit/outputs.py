@@ -108,8 +108,8 @@ class AuditOutputs:
             return
         if len(self.parquet_rows) >= _PARQUET_BATCH:
             self._flush_parquet()
-        if "letter" in audited:
-            letter_pages.write_page(self.staging / letter_pages.FOLDER, audited["letter"], self.provenance)
+        for letter in audited.get("letters") or ([audited["letter"]] if "letter" in audited else []):
+            letter_pages.write_page(self.staging / letter_pages.FOLDER, letter, self.provenance)
         for detail in audited["details"]:
             self.disagreements += 1
             self.streams[_DISAGREEMENTS].write(html.disagreement(detail, self.disagreements))

@@ -21,7 +21,8 @@ from .._data import guidelines_dir, rules_dir
 # Bumped whenever a field of the item rows, the summary or the JSON document changes meaning or shape.
 # 2: intervals and `is_small` in every summary; kappa None (undefined) for a one-class group; consistency
 # groups, overturn-rate tests, undetermined items and top missing documentation; provenance.
-SCHEMA_VERSION = "2"
+# 3: each missing fact of a disagreement's details carries its `label` (rules/fact_labels.yaml).
+SCHEMA_VERSION = "3"
 # The CSV has no metadata of its own: provenance rides in constant columns, which survive any CSV reader
 # and a concatenation of several audits' files.
 CSV_COLUMNS = ("imr_check_version", "rules_fingerprint", "schema_version", "generated_at")

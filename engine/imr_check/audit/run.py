@@ -30,8 +30,43 @@ CHUNK_FILES = 2
 TASKS_PER_WORKER = 4
 
 
+# Seconds one file may take before it is reported as an error, so one huge or pathological file cannot
+# stall an audit (the dev letters take well under a second each). IMR_CHECK_FILE_SECONDS overrides it.
+FILE_SECONDS = 120.0
+
+
+class _FileTooSlow(BaseException):
+    """A BaseException, so that audit_file's `except Exception` (a file that breaks the reader) lets it through."""
+
+
+def _too_slow(signum: int, frame: Any) -> None:
+    raise _FileTooSlow()
+
+
+def file_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get("IMR_CHECK_FILE_SECONDS", FILE_SECONDS)))
+    except ValueError:
+        return FILE_SECONDS
+
+
 def audit_input(found: Input) -> dict[str, Any]:
-    return {"path": found.path, "error": found.problem} if found.problem else audit_file(found.path)
+    if found.problem:
+        return {"path": found.path, "error": found.problem}
+    limit = file_seconds()
+    # SIGALRM is delivered to the main thread only; elsewhere (an embedding program's thread) no limit.
+    if not limit or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return audit_file(found.path)
+    previous = signal.signal(signal.SIGALRM, _too_slow)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        return audit_file(found.path)
+    except _FileTooSlow:
+        return {"path": found.path, "error": f"not read within {limit:g} s, the time limit for one file "
+                                             "(IMR_CHECK_FILE_SECONDS); the rest of the audit went on"}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _audit_chunk(chunk: list[Input]) -> list[dict[str, Any]]:

@@ -87,19 +87,24 @@ class Tally:
             self.errors += 1
         if "rows" not in audited:
             return
-        self.letters += 1
+        # A file may hold several letters (a merged PDF), each its own case: letters are counted by case.
+        by_case: dict[Any, list[dict[str, Any]]] = {}
+        for row in audited["rows"]:
+            by_case.setdefault(row.get("case_id"), []).append(row)
+        self.letters += max(1, len(by_case))
         for name in BREAKDOWNS:
-            touched = set()
-            for row in audited["rows"]:
-                key = group_key(name, row)
-                self.groups[name][key][(row["predicted_outcome"], row["actual_outcome"])] += 1
-                touched.add(key)
-            self.group_letters[name].update(touched)
-        for index, row in enumerate(audited["rows"]):  # a letter's rows are its items in order
-            self.pairs[(row["predicted_outcome"], row["actual_outcome"])] += 1
-            self._add_row(row, audited["path"], index)
-        letter = audited.get("letter")
-        if letter is not None:
+            for rows in by_case.values():
+                touched = set()
+                for row in rows:
+                    key = group_key(name, row)
+                    self.groups[name][key][(row["predicted_outcome"], row["actual_outcome"])] += 1
+                    touched.add(key)
+                self.group_letters[name].update(touched)
+        for rows in by_case.values():
+            for index, row in enumerate(rows):  # a letter's rows are its items in order
+                self.pairs[(row["predicted_outcome"], row["actual_outcome"])] += 1
+                self._add_row(row, audited["path"], index)
+        for letter in audited.get("letters") or ([audited["letter"]] if "letter" in audited else []):
             for item in letter["items"]:
                 self._add_item(letter, item)
 

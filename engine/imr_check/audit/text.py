@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .html import interval_text, kappa_text, share_text
 
@@ -56,8 +57,8 @@ def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], consol
                        "precision"):
             table.add_column(column, justify="right")
         for group, g in summary[key].items():
-            table.add_row(group, str(g["letters"]), str(g["items"]), str(g["decided"]), share_text(g["agreement"]),
-                          share_text(g["baseline_agreement"]), kappa_text(g["kappa"], g["compared"]),
+            table.add_row(Text(str(group)), str(g["letters"]), str(g["items"]), str(g["decided"]),
+                          share_text(g["agreement"]), share_text(g["baseline_agreement"]), kappa_text(g["kappa"], g["compared"]),
                           f"{g['overturned']}/{g['outcomes']}", share_text(g["recall_overturned"]),
                           share_text(g["precision_overturned"]))
         console.print(table)
@@ -71,7 +72,7 @@ def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], consol
         table.add_column("file", overflow="fold")
         table.add_column("why", overflow="fold")
         for error in errors:
-            table.add_row(error["path"], error["message"])
+            table.add_row(Text(error["path"]), Text(error["message"]))
         console.print(table)
     if written:
-        console.print("Wrote " + ", ".join(written))
+        console.print(Text("Wrote " + ", ".join(written)))

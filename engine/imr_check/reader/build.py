@@ -30,6 +30,26 @@ _DISPENSED_REFILLS = re.compile(r"\b(?:with\s+)?(?:\d+|one|two|three|four|five|n
 
 
 def build_case(letter: Letter) -> Case:
+    try:
+        return _build_case(letter)
+    finally:
+        clinical.forget_sentences()
+        _ABOUT.clear()
+
+
+# treatment pattern -> the summary sentences that name it: items of one kind share them (see clinical._mentions).
+_ABOUT: dict[Any, list[tuple[int, Sentence]]] = {}
+
+
+def _about(treatment: Any, summary: list[Sentence]) -> list[tuple[int, Sentence]]:
+    if treatment is None:
+        return []
+    if treatment not in _ABOUT:
+        _ABOUT[treatment] = [(1, s) for s in summary if treatment.search(s.text)]
+    return list(_ABOUT[treatment])
+
+
+def _build_case(letter: Letter) -> Case:
     source = letter.source
     summary_all = sentences(letter.text, letter.summary_span.start, letter.summary_span.end, "summary")
     summary = fact_sentences(summary_all, in_rationale=False)
@@ -195,7 +215,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
 
     treatment = clinical.treatment_pattern(parsed.topic, text)
     own = [(2, s) for s in rationale]
-    about = [(1, s) for s in summary if treatment is not None and treatment.search(s.text)]
+    about = _about(treatment, summary)
     scoped = own + about
     if treatment is not None:
         clinical.read_prior_treatment(treatment, scoped, facts, prefix)

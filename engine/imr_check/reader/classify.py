@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Callable, Optional
 
 from .lexicon import NamedKinds
@@ -311,6 +311,13 @@ def _drug_topic(text: str) -> Optional[str]:
 
 
 def body_regions(text: str) -> list[str]:
+    return list(_body_regions(text))
+
+
+# Each request's facts read the same summary sentences: their regions are found once (see clinical._mentions;
+# emptied after each letter by build_case).
+@lru_cache(maxsize=None)
+def _body_regions(text: str) -> tuple[str, ...]:
     found = []
     for region, pattern in _REGION_RE:
         if pattern.search(text) and region not in found:
@@ -320,7 +327,7 @@ def body_regions(text: str) -> list[str]:
         found.remove("upper_extremity")
     if "lower_extremity" in found and any(r in found for r in ("hip_pelvis", "knee", "ankle_foot")):
         found.remove("lower_extremity")
-    return found
+    return tuple(found)
 
 
 _FREQUENCY = [

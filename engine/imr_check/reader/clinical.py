@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -132,7 +133,25 @@ _NARROWED = re.compile(r"\b(?:severe|advanced|end[- ]stage|diabetic|post-?herpet
                        r"peripheral)\s+)?$", re.I)
 
 
-def _mentions(concept: Concept, sentence: Sentence) -> list[bool]:
+# Every request reads the same summary sentences for its facts: each concept is matched against each
+# sentence once, not once per request (a letter with many items was read in time quadratic in its length).
+# Unbounded, and emptied by build_case after each letter (a bounded cache thrashed on long letters).
+@lru_cache(maxsize=None)
+def _mentions(concept: Concept, sentence: Sentence) -> tuple[bool, ...]:
+    return tuple(_find_mentions(concept, sentence))
+
+
+def forget_sentences() -> None:
+    """Empty the per-sentence caches once a letter is read, so an audit's memory does not grow with it."""
+    from .classify import _body_regions
+
+    _mentions.cache_clear()
+    _SENTENCE_MENTIONS.clear()
+    _CONCEPT_LISTS.clear()
+    _body_regions.cache_clear()
+
+
+def _find_mentions(concept: Concept, sentence: Sentence) -> list[bool]:
     text = sentence.text
     if concept.sentence_needs and not concept.sentence_needs.search(text):
         return []
@@ -166,19 +185,41 @@ def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return None
     value = ranked[0][0]
-    sentences = []
-    for finding in tier:
-        if finding.value == value and finding.sentence not in sentences:
-            sentences.append(finding.sentence)
-    return value, sentences
+    # A dict keeps the order and makes each membership test constant time (a list made resolve quadratic).
+    sentences = {finding.sentence: None for finding in tier if finding.value == value}
+    return value, list(sentences)
+
+
+# (number of a list of concepts, sentence) -> the (index, path, values) the list's concepts find in it: every
+# request reads the summary, and most of its sentences mention none of a list's concepts, so one look-up per
+# sentence skips them. A list is numbered by the concepts it holds (callers build lists afresh: an id() of the
+# list could be reused); both are emptied after each letter, while the lexicon keeps the concepts alive.
+_SENTENCE_MENTIONS: dict[tuple[int, Sentence], tuple[tuple[int, str, tuple[bool, ...]], ...]] = {}
+_CONCEPT_LISTS: dict[tuple[int, ...], int] = {}
+
+
+def _list_mentions(concepts: list[Concept], number: int, sentence: Sentence) -> tuple[tuple[int, str, tuple[bool, ...]], ...]:
+    key = (number, sentence)
+    found = _SENTENCE_MENTIONS.get(key)
+    if found is None:
+        found = tuple((index, concept.path, values) for index, concept in enumerate(concepts)
+                      if (values := _mentions(concept, sentence)))
+        _SENTENCE_MENTIONS[key] = found
+    return found
 
 
 def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], prefix: str, into: Facts) -> None:
+    # Concept by concept, then sentence by sentence, as before the per-sentence look-up: the findings' order
+    # decides which sentences are evidence.
+    per_concept: list[list[Finding]] = [[] for _ in concepts]
+    number = _CONCEPT_LISTS.setdefault(tuple(map(id, concepts)), len(_CONCEPT_LISTS))
+    for tier, sentence in tiered:
+        for index, _, values in _list_mentions(concepts, number, sentence):
+            per_concept[index].extend(Finding(value, sentence, tier) for value in values)
     by_path: dict[str, list[Finding]] = {}
-    for concept in concepts:
-        for tier, sentence in tiered:
-            for value in _mentions(concept, sentence):
-                by_path.setdefault(concept.path, []).append(Finding(value, sentence, tier))
+    for concept, findings in zip(concepts, per_concept):
+        if findings:
+            by_path.setdefault(concept.path, []).extend(findings)
     for path, findings in by_path.items():
         chosen = resolve(findings)
         if chosen is not None:

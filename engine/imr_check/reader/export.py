@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 import yaml
 
+from .._files import kind_of
 from ..case import Case
+from ..errors import InputError
 
 _HEADER = ("# Read from an IMR determination letter by `imr-check extract`. Each fact's evidence (the sentence\n"
            "# and its offset in the letter's normalised text) is under `evidence:`. The `imr:` blocks are the\n"
@@ -34,7 +37,19 @@ def case_yaml(case: Case) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to a new path or over a regular file, never over anything else: os.replace would
+    otherwise put a regular file where a device, a FIFO or a symbolic link was (as root, /dev/null)."""
     path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise InputError.single(str(path), f"cannot be written ({error.strerror or error})") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a symbolic link" if stat.S_ISLNK(mode) else kind_of(mode)
+        raise InputError.single(str(path), f"is {what}; the case file is written only to a new path or over a "
+                                           "regular file")
     directory = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

@@ -154,6 +154,26 @@ def state_codes(text: str) -> list[str]:
     return codes
 
 
+# Every letter has this heading once (all 119 dev letters and seeds, either layout): a second one is a second
+# letter in the same file (PDFs are sometimes merged), whose items must not take the first one's case number.
+_LETTER_MARK = re.compile(r"HOW THE IMR FINAL DETERMINATION WAS MADE", re.I)
+_CASE_NUMBER_LINE = re.compile(r"^[ \t]*Case Number:", re.M)
+
+
+def split_letters(raw: str) -> list[str]:
+    """The letters a text holds, in order: one element for one letter. A letter after the first starts at
+    its own header block (the last 'Case Number:' line before its heading, after the previous heading),
+    or at its heading's line."""
+    marks = [m.start() for m in _LETTER_MARK.finditer(raw)]
+    if len(marks) < 2:
+        return [raw]
+    starts = [0]
+    for previous, mark in zip(marks, marks[1:]):
+        headers = [m.start() for m in _CASE_NUMBER_LINE.finditer(raw, previous, mark)]
+        starts.append(headers[-1] if headers else raw.rfind("\n", previous, mark) + 1)
+    return [raw[start:end] for start, end in zip(starts, starts[1:] + [len(raw)])]
+
+
 def parse_letter(raw: str, source: str) -> Letter:
     """The letter's structure; InputError naming the source when it is not a complete IMR letter."""
     text = normalise(raw)

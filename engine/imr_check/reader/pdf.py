@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .._files import MB, read_regular, utf16_encoding
 from ..errors import InputError
+
+# The dev letters are under 110 KB as PDFs; a letter 300 times that is not a letter.
+LETTER_LIMIT = 32 * MB
 
 _EXPECTED = "expected an IMR determination letter (a PDF or its text)"
 
 
 def letter_text(path: Path) -> str:
     """The raw text of a letter file: PDF text extracted page by page, or a text file decoded."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError.single(str(path), f"is a directory; {_EXPECTED}") from None
-    except OSError as error:
-        raise InputError.single(str(path), f"cannot be read ({error.strerror or error}); {_EXPECTED}") from None
+    data = read_regular(path, LETTER_LIMIT, _EXPECTED)
     if not data.strip():
         raise InputError.single(str(path), f"is empty; {_EXPECTED}")
     if data.lstrip()[:5] == b"%PDF-":
@@ -55,6 +54,13 @@ def pdf_text(data: bytes, source: str) -> str:
 
 
 def decode_text(data: bytes, source: str) -> str:
+    encoding = utf16_encoding(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise InputError.single(source, f"looks like UTF-16 text but byte {error.start} is not valid UTF-16; "
+                                            f"{_EXPECTED} (UTF-8, UTF-16 or Windows-1252 text)") from None
     if b"\x00" in data[:4096]:
         raise InputError.single(source, f"is binary data, not text or PDF; {_EXPECTED}")
     try:
