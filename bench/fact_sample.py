@@ -1,10 +1,11 @@
 """Draw a reproducible sample of the reader's facts on the dev letters, for a precision and recall audit.
 
-    /tmp/venv/bin/python bench/fact_sample.py [--shared ../shared] [--seed 2024] [-n 80] [--show]
-    /tmp/venv/bin/python bench/fact_sample.py --missing [-n 40] [--seed 2024]
-    /tmp/venv/bin/python bench/fact_sample.py --focus rationale-request --seed 2025 [-n 80] [--missing]
+    .venv/bin/python bench/fact_sample.py [--shared ../shared] [--seed 2024] [-n 80] [--show] [--fold FOLD]
+    .venv/bin/python bench/fact_sample.py --missing [-n 40] [--seed 2024] [--fold FOLD]
+    .venv/bin/python bench/fact_sample.py --focus rationale-request --seed 2025 [-n 80] [--missing]
 
-Filled facts (the default): every fact the reader filled on the 59 dev letters (clinical.*, and each
+Filled facts (the default): every fact the reader filled on the dev letters (114 now; the first audit
+drew from the 59 there were then) (clinical.*, and each
 request's history.*, opioid_monitoring.* and the like; not the request's own parsed words, dates or
 the reviewer's decision) is a candidate. The facts the rules use most weigh 3, the others 1; the
 sample is drawn without replacement by weighted random keys (Efraimidis-Spirakis: key = u ** (1 / w),
@@ -24,6 +25,11 @@ uniformly.
 request facts per request of a topic they apply to), drawn uniformly with the same seed. The auditor
 then reads the letter to judge whether it plainly states the fact (a recall miss) or not.
 
+`--fold validation|tuning` draws from one part of the dev corpus only (`imr_check.folds.fold_of_path`, by a
+fixed hash of the case number); the default is every dev letter. The fold only narrows the candidates, which
+keep their fixed order, so a fold's draw is as reproducible as the whole corpus's. The validation fold is
+read only for the sanctioned audit made after the work is done (the third audit in bench/fact_precision.md).
+
 `--exclude FILE` leaves out the facts of an earlier sample (its printed lines), so a second audit measures
 facts the first one did not fix the reader on.
 
@@ -39,6 +45,7 @@ import re
 import sys
 from pathlib import Path
 
+from imr_check.folds import FOLDS, fold_of_path
 from imr_check.reader import letter_text, read_letter_text
 
 # The facts the rules test most often; a request fact is written without its "requests[i]." prefix.
@@ -109,10 +116,17 @@ def missing_request_facts(case) -> list[str]:
     return out
 
 
-def candidates(shared: Path, focus: str = "heavy") -> tuple[list[tuple[str, str, object, list]], list[tuple[str, str]]]:
+def dev_letters(shared: Path, fold: str | None = None) -> list[Path]:
+    """The dev letters in a fixed order (file name), of one fold only when one is given (None: all)."""
+    letters = sorted((shared / "corpus" / "dev").glob("*.pdf"))
+    return letters if fold is None else [pdf for pdf in letters if fold_of_path(pdf) == fold]
+
+
+def candidates(shared: Path, focus: str = "heavy", fold: str | None = None
+               ) -> tuple[list[tuple[str, str, object, list]], list[tuple[str, str]]]:
     """(filled facts: letter, path, value, evidence), (heavy facts not filled: letter, path)."""
     filled, missing = [], []
-    for pdf in sorted((shared / "corpus" / "dev").glob("*.pdf")):
+    for pdf in dev_letters(shared, fold):
         case = read_letter_text(letter_text(pdf), str(pdf))
         if focus == "rationale-request":
             for index, request in enumerate(case.requests):
@@ -211,13 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print the evidence sentences too")
     parser.add_argument("--focus", choices=("heavy", "rationale-request"), default="heavy",
                         help="heavy: the first audit's weights; rationale-request: the second audit's")
+    parser.add_argument("--fold", choices=FOLDS, help="draw from one fold's letters only (default: all dev letters)")
     parser.add_argument("--exclude", type=Path, help="an earlier sample's output: leave its facts out of the draw")
     parser.add_argument("--keep", type=Path, help="an earlier sample's output: print each of its facts' value now")
     args = parser.parse_args(argv)
     if not (args.shared / "corpus" / "dev").is_dir():
         print(f"no dev letters under {args.shared}", file=sys.stderr)
         return 2
-    filled, missing = candidates(args.shared, args.focus)
+    filled, missing = candidates(args.shared, args.focus, args.fold)
     if args.keep:
         return again(args.keep, filled, args.show)
     if args.exclude:
@@ -228,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.missing:
         for number, (letter, path) in enumerate(rng.sample(missing, min(args.n, len(missing))), 1):
             print(f"M{number:02d}  {letter}  {path}")
-        print(f"# {len(missing)} heavy facts not filled; seed {args.seed}", file=sys.stderr)
+        print(f"# {len(missing)} heavy facts not filled; fold {args.fold or 'all'}; seed {args.seed}", file=sys.stderr)
         return 0
     weigh = (lambda path, evidence: focus_weight(path, evidence)) if args.focus == "rationale-request" else \
         (lambda path, evidence: weight(path))
@@ -243,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             for e in evidence:
                 print(f"       > {e.sentence}")
     print(f"# {len(filled)} facts filled, {sum(1 for f in filled if weigh(f[1], f[3]) >= 3)} weighted up; "
-          f"focus {args.focus}; seed {args.seed}",
+          f"focus {args.focus}; fold {args.fold or 'all'}; seed {args.seed}",
           file=sys.stderr)
     return 0
 
