@@ -14,7 +14,7 @@ import shutil
 from html import escape
 from typing import IO, Any, Optional
 
-from .letter_pages import page_link
+from .letter_pages import display_value as _value, page_link
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;margin:0;background:#f6f7f9}
@@ -297,16 +297,6 @@ def _breakdown(name: str, groups: dict[str, dict[str, Any]], table_id: str) -> s
             f'{_with_interval(g["precision_overturned"], g.get("precision_overturned_interval"))}</td></tr>')
     return (_filter_box(table_id) + f'<div class="scroll"><table class="wide sortable" id="{table_id}">' + head
             + "<tbody>" + "".join(rows) + "</tbody></table></div>")
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _detail_link(detail: dict[str, Any]) -> str:

@@ -108,7 +108,8 @@ def highlighted(text: str, spans: dict[tuple[int, int], list[str]]) -> str:
     return "".join(parts)
 
 
-def _value(value: Any) -> str:
+def display_value(value: Any) -> str:
+    """A fact's value as the report shows it: yes/no, lists joined, whole numbers without '.0'."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
@@ -147,7 +148,7 @@ def _item(item: dict[str, Any], links: dict[str, list[str]]) -> str:
             for fact in criterion["facts"]:
                 key = criterion["evidence_keys"].get(fact["path"])
                 refs = " ".join(f'<a href="#{a}">[read here]</a>' for a in links.get(key, [])) if key else ""
-                facts.append(f'<code>{escape(fact["path"])}</code> = {escape(_value(fact["value"]))} {refs}')
+                facts.append(f'<code>{escape(fact["path"])}</code> = {escape(display_value(fact["value"]))} {refs}')
             facts += [f'<code>{escape(path)}</code> not documented' for path in criterion["missing"]]
             mark = " ◀ decided" if criterion["is_deciding"] else ""
             rows.append(f'<tr><td>{escape(criterion["title"])}<br><code>{escape(criterion["rule_id"])}</code></td>'
