@@ -8,6 +8,8 @@ across versions) proves it with this: per file, a digest of the extracted case's
 its topic, determination, predicted outcome, supported quantity, clauses and missing documentation.
 Rule ids are recorded but compared only with --rules (a merge may rename a rule and keep its logic).
 Snapshots hold the letters' item text: keep them outside the checkout, never commit them.
+Differences in validation-fold letters are counted, never shown, so a comparison cannot be read item by
+item on the fold that is kept unread (issue 12).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from imr_check.audit.items import audit_file, read
 from imr_check.declared_facts import declared_facts
+from imr_check.folds import fold_of_path
 
 COMPARED = ("request_id", "item", "topic", "determination", "predicted_outcome", "supported_quantity",
             "clauses", "missing_documentation")
@@ -100,11 +103,21 @@ def main() -> int:
         args.out.write_text(json.dumps(current, indent=1, sort_keys=True))
         print(f"{len(current)} files, {items} items -> {args.out}")
         return 0
-    found = differences(json.loads(args.compare.read_text()), current, args.rules)
+    before = json.loads(args.compare.read_text())
+    shown = {name for name in set(before) | set(current) if not is_validation(name)}
+    found = differences({name: before[name] for name in before if name in shown},
+                        {name: current[name] for name in current if name in shown}, args.rules)
+    hidden = differences({name: before[name] for name in before if name not in shown},
+                         {name: current[name] for name in current if name not in shown}, args.rules)
     for line in found:
         print(line)
-    print(f"{len(current)} files, {items} items: {len(found)} differences")
-    return 1 if found else 0
+    print(f"{len(current)} files, {items} items: {len(found)} differences shown, "
+          f"{len(hidden)} in validation letters (counted, not shown)")
+    return 1 if found or hidden else 0
+
+
+def is_validation(name: str) -> bool:
+    return name.endswith(".pdf") and fold_of_path(Path(name)) == "validation"
 
 
 if __name__ == "__main__":
