@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional
 
 from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
-from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess
+from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
 from .lexicon import ASSESSMENT, PRESENCE, Concept, concept as lexicon_concept
 from .letter import DATE, parse_date
 from ..phrases import joined
@@ -145,20 +145,6 @@ def forget_sentences() -> None:
     _body_regions.cache_clear()
 
 
-# "No evidence of a tear" where an examination or a study is what was looked at ("the MRI revealed no evidence of a
-# labral tear", "no evidence of dystonia on examination") is a finding: documented false, not a record found silent.
-_EVIDENCE_TRIGGER = re.compile(r"\bevidence\b", re.I)
-_LOOKED_AT = re.compile(r"\b(?:exam\w*|MRI|CT|x-?rays?|radiograph\w*|ultrasound|imaging|scan|studies|study|EMG|NCS|"
-                        r"tests?|testing|showed|shows|revealed|reveals|demonstrated|found|palpation)\b", re.I)
-
-
-def _says_record_lacks(mention: Mention, text: str) -> bool:
-    """Whether a negation says the record does not document the fact, rather than that the fact is absent."""
-    if not mention.documentation_negated:
-        return False
-    return not (_EVIDENCE_TRIGGER.search(mention.trigger) and _LOOKED_AT.search(text))
-
-
 def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, bool]]:
     """(value, whether it is a missing-record negation) per mention of the concept in the sentence."""
     text = sentence.text
@@ -175,9 +161,9 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
             values.append((concept.value_if_present, False))
         elif mention.status == NEGATED:
             if concept.mode == ASSESSMENT:
-                values.append((not mention.documentation_negated, _says_record_lacks(mention, text)))
+                values.append((not mention.documentation_negated, says_record_lacks(mention, text)))
             elif not _NARROWED.search(text[:match.start()]):
-                values.append((not concept.value_if_present, _says_record_lacks(mention, text)))
+                values.append((not concept.value_if_present, says_record_lacks(mention, text)))
     return values
 
 
