@@ -213,6 +213,36 @@ def _rule(expression: dict | None) -> dict:
     return {"all": [{"m": expression}]}
 
 
+def _properties(expression: Any) -> set[str]:
+    """The fact properties a compiled expression tests (every key that is not an operator)."""
+    found: set[str] = set()
+    if isinstance(expression, dict):
+        for key, value in expression.items():
+            if not key.startswith("$"):
+                found.add(key)
+            found |= _properties(value)
+    elif isinstance(expression, list):
+        for value in expression:
+            found |= _properties(value)
+    return found
+
+
+def shard_properties(compiled: dict[str, dict]) -> dict[str, frozenset[str]]:
+    """Each shard's tested properties, with the ones every message carries (the scope and the case's index).
+
+    A property no rule of a shard tests cannot change what matches there, so a message sent to a shard
+    carries only these: durable-rules walks every property of a fact at each node it visits and stores
+    and returns the whole fact with every match, so the case's other facts were pure cost (a request's
+    facts hold about 50 properties, a shard's rules test about 14).
+    """
+    per_shard: dict[str, set[str]] = {}
+    for name, rule in compiled.items():
+        if "~" in name:
+            per_shard.setdefault(name.split("~", 1)[0], set()).update(_properties(rule))
+    always = {"sid", _INDEX, "day", _SHARD}
+    return {shard: frozenset(found | always) for shard, found in per_shard.items()}
+
+
 class _Host(durable_engine.Host):
     """Holds the compiled rulesets. Their matches are read by RuleEngine.evaluate directly from
     the engine's C interface, so no Python action ever runs (nor can fail and be swallowed)."""
@@ -249,6 +279,7 @@ class RuleEngine:
 
     def __init__(self, rules: list[LoadedRule]) -> None:
         self.definition, self.shards = compile_rules(rules)
+        self._tested = shard_properties(self.definition)
         self._sessions = itertools.count()
         with _LOCK:
             # A ruleset name can be registered once per host: each engine takes a fresh one.
@@ -269,10 +300,11 @@ class RuleEngine:
             sid = f"case-{next(self._sessions)}"
             messages = []
             for index, (facts, topic) in enumerate(zip(facts_per_request, topics)):
-                message = {engine_key(path): _engine_value(value) for path, value in facts.items()}
-                message.update({"sid": sid, _INDEX: index, "day": day.toordinal()})
+                message = {engine_key(path): value for path, value in facts.items()}
                 for shard in self.shards.get(topic, [f"{topic}#none"]):
-                    messages.append({**message, _SHARD: shard})
+                    tested = self._tested.get(shard, ())
+                    messages.append({**{key: _engine_value(value) for key, value in message.items() if key in tested},
+                                     "sid": sid, _INDEX: index, "day": day.toordinal(), _SHARD: shard})
             try:
                 fired = self._matches(sid, messages)
             except durable_rules_engine.error as error:
