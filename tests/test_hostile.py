@@ -23,6 +23,7 @@ from imr_check.audit.inputs import expand
 from imr_check.cli import app
 from imr_check.reader import read_letters_text, split_letters
 from imr_check.reader import clinical
+from imr_check.reader.text import normalise
 from imr_check.report import COMPACT_ABOVE, render_text
 
 from test_reader_synthetic import HEADER, OLD_LAYOUT
@@ -324,6 +325,40 @@ def test_two_letters_in_one_text_are_two_cases_with_their_own_numbers_and_dates(
     # A letter of the older layout (no header block) after one of the newer: split at its heading.
     newer, older = read_letters_text(HEADER + OLD_LAYOUT, "merged.txt")
     assert newer.case.id == "CM99-0000001" and older.case.id is None and len(older.requests) == 1
+
+
+def _evidence_spans(case) -> list[tuple[int, str]]:
+    return [(e.offset, e.sentence) for found in case.evidence.values() for e in found if e.offset is not None]
+
+
+def test_each_letter_of_a_merged_text_has_its_evidence_offsets_in_its_own_part_of_the_text():
+    text = _two_letters()
+    whole = normalise(text)
+    first, second = read_letters_text(text, "merged.txt")
+    second_starts = whole.index("Case Number: CM99-0000002")
+    for case, (low, high) in ((first, (0, second_starts)), (second, (second_starts, len(whole)))):
+        spans = _evidence_spans(case)
+        assert spans, case.case.id
+        for offset, sentence in spans:
+            # The letters are alike: only the position tells the second letter's sentence from the first's copy.
+            assert low <= offset < high, (case.case.id, offset, sentence)
+            assert whole[offset:offset + len(sentence)].replace("\n", " ") == sentence
+    # Read alone, the second letter gives the same sentences, moved by where it starts in the merged text.
+    alone = read_letters_text(whole[second_starts:], "second.txt")[0]
+    assert sorted(_evidence_spans(second)) == sorted((o + second_starts, s) for o, s in _evidence_spans(alone))
+
+
+def test_the_page_of_a_merged_files_second_letter_highlights_every_one_of_its_sentences(tmp_path):
+    from imr_check.audit.letter_pages import _letter_text, _spans
+
+    path = tmp_path / "merged.txt"
+    path.write_text(_two_letters())
+    audited = audit_file(str(path))
+    text, problem = _letter_text(str(path))
+    assert problem is None
+    second = audited["letters"][1]
+    sentences = {(e["offset"], e["sentence"]) for found in second["evidence"].values() for e in found}
+    assert sentences and len(_spans(text, second["evidence"])) == len(sentences)
 
 
 def test_an_audit_gives_each_letter_of_a_file_its_own_rows_and_extract_refuses_it(tmp_path):
