@@ -1,8 +1,9 @@
 """The one module that talks to durable-rules. Nothing else imports `durable`.
 
 Each rule of rules/ becomes several durable-rules rules, one per question the evaluator asks:
-is the rule in force for this topic on this date, and is each of its conditions (`when`, `unless`,
-`require`) *true* or *false*. A condition neither true nor false is *not documented*: the facts
+is each of its conditions (`when`, `unless`, `require`) *true* or *false*. Whether the rule is in
+force for the request's topic on the case's date is answered here in Python from the rule's
+topics and dates (a third of all matches were that answer, each one costly in durable-rules). A condition neither true nor false is *not documented*: the facts
 it needs are absent. So a condition compiles twice, once to the expression that proves it true
 and once to the expression that proves it false (De Morgan, with a missing fact matching neither).
 
@@ -155,8 +156,8 @@ def _name(rule_id: str, part: str, value: bool) -> str:
 
 
 def _compiled_parts(rule: LoadedRule) -> list[tuple[str, dict]]:
-    """(name, expression) for the rule's in-force test and each condition's true and false forms."""
-    parts = [(_name(rule.key, "in_force", True), {})]
+    """(name, expression) for each of the rule's conditions, true and false forms (in force is answered apart)."""
+    parts: list[tuple[str, dict]] = []
     for part in PARTS:
         condition = getattr(rule.rule, part)
         if condition is None:
@@ -279,6 +280,12 @@ class RuleEngine:
 
     def __init__(self, rules: list[LoadedRule]) -> None:
         self.definition, self.shards = compile_rules(rules)
+        # topic -> (rule key, first day, day after the last or None), as ordinals: the in-force answer.
+        self._windows: dict[str, list[tuple[str, int, int | None]]] = {}
+        for rule in rules:
+            to = rule.effective.to.toordinal() if rule.effective.to is not None else None
+            for topic in rule.topics:
+                self._windows.setdefault(topic, []).append((rule.key, rule.effective.from_.toordinal(), to))
         self._tested = shard_properties(self.definition)
         self._sessions = itertools.count()
         with _LOCK:
@@ -316,6 +323,10 @@ class RuleEngine:
                 continue
             rule_id, part, value = name.split("~", 1)[1].split("|")
             results[index].add(Firing(rule_id, part, value == "T"))
+        ordinal = day.toordinal()
+        for index, topic in enumerate(topics):
+            results[index].update(Firing(key, "in_force", True) for key, start, end in self._windows.get(topic, ())
+                                  if start <= ordinal and (end is None or ordinal < end))
         return results
 
     def _matches(self, sid: str, messages: list[dict[str, Any]]) -> list[tuple[int, str]]:
