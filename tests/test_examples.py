@@ -197,6 +197,11 @@ PRESCREEN_EXPECT = {
         "assistant": ("certify", None, []),
         "therapy": ("modify", 12, []),
     },
+    "prescreen-acupuncture-two-kinds-of-absence": {
+        "improvement-stated-not-documented": ("non_certify", None,
+                                              ["request.history.functional_improvement.demonstrated"]),
+        "improvement-not-mentioned": ("non_certify", None, ["request.history.functional_improvement.demonstrated"]),
+    },
 }
 
 
@@ -222,6 +227,13 @@ def test_prescreen(results, path: Path):
             assert request.requested_quantity is not None and request.requested_quantity > supported
         if determination == "certify":
             assert not listed
+
+
+def test_the_two_kinds_of_absence_example_differs_only_in_its_basis(results):
+    path = next(p for p in PRESCREENS if p.stem == "prescreen-acupuncture-two-kinds-of-absence")
+    stated, silent = results[path].requests
+    assert (stated.basis, silent.basis) == ("stated_not_documented", "silence")
+    assert (stated.determination, stated.reason) == (silent.determination, silent.reason)
 
 
 def test_prescreens_show_missing_documentation_and_a_modify(results):

@@ -3,6 +3,13 @@
 A clinical fact has three states. `true` and `false` are what the record documents; a fact that is
 absent (or `null`) is *not documented*. Rules see the difference, and results name undocumented
 facts, because "not documented" is what a pre-screening user most needs to know.
+
+Absence comes in two kinds, kept apart: a fact the case lists under `not_documented` is one the
+letter *says* the record does not document ("there is no documentation of functional
+improvement"); a fact neither given nor listed is one the letter says nothing about. Rules treat
+both as not documented (the guideline's criterion is undocumented either way); results and audits
+tell them apart, so a determination states whether it rests on documented facts, on documentation
+found absent, or on silence.
 """
 
 from __future__ import annotations
@@ -634,6 +641,13 @@ class Case(Strict):
     body_regions: list[BodyRegion] = Field(default_factory=list)
     clinical: Clinical = Field(default_factory=Clinical)
     requests: list[Request] = Field(min_length=1)
+    not_documented: list[str] = Field(
+        default_factory=list,
+        description="Facts the letter states the record does not document ('there is no documentation of ...'), by "
+        "path as in `evidence` (e.g. 'requests[0].history.functional_improvement.demonstrated', 'clinical.red_flags'). "
+        "Such a fact has no value; a fact neither given nor listed here is one the letter says nothing about. Rules "
+        "treat both as not documented; results tell them apart",
+    )
     evidence: dict[str, list[Evidence]] = Field(
         default_factory=dict, description="Evidence per fact path, e.g. 'requests[0].history.sessions_completed'"
     )
@@ -657,7 +671,38 @@ class Case(Strict):
                 f"evidence is keyed by the path of a field of this case (e.g. 'clinical.red_flags', "
                 f"'requests[0].history.sessions_completed'); unknown: {', '.join(unknown)}"
             )
+        unknown = [path for path in self.not_documented if not _is_fact_path(self, path)]
+        if unknown:
+            raise ValueError(
+                f"not_documented lists facts by the path of a field of this case (e.g. 'clinical.red_flags', "
+                f"'requests[0].history.functional_improvement.demonstrated'); unknown: {', '.join(unknown)}"
+            )
+        both = [path for path in self.not_documented if _value_at(self, path) is not None]
+        if both:
+            raise ValueError(
+                f"a fact listed under not_documented has no value (the letter says the record does not document it); "
+                f"remove the value or the listing of: {', '.join(both)}"
+            )
+        repeated = sorted({path for path in self.not_documented if self.not_documented.count(path) > 1})
+        if repeated:
+            raise ValueError(f"not_documented lists a fact once; repeated: {', '.join(repeated)}")
         return self
+
+    def stated_not_documented(self, index: int) -> frozenset[str]:
+        """The fact paths (as rules name them: request.*, clinical.*, patient.*) the letter states are not
+        documented, for request `index`."""
+        own = f"requests[{index}]."
+        paths = set()
+        for path in self.not_documented:
+            if path.startswith(own):
+                paths.add("request." + path[len(own):])
+            elif path.startswith(("clinical.", "patient.")):
+                paths.add(path)
+        return frozenset(paths)
+
+    def value_at(self, path: str) -> Any:
+        """The value of the fact at a case path ('clinical.red_flags', 'requests[0].sessions'); None when absent."""
+        return _value_at(self, path)
 
     @property
     def has_outcomes(self) -> bool:
@@ -692,6 +737,26 @@ def _is_case_path(case: "Case", path: str) -> bool:
         members = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
         model = members[0]
     return True
+
+
+def _is_fact_path(case: "Case", path: str) -> bool:
+    """Whether `path` names a fact a letter can state is not documented: a field of the patient, the clinical
+    findings or a request, not a block of them."""
+    if not path.startswith(("clinical.", "patient.", "requests[")) or not _is_case_path(case, path):
+        return False
+    return not isinstance(_value_at(case, path), BaseModel)
+
+
+def _value_at(case: "Case", path: str) -> Any:
+    value: Any = case
+    for part in path.split("."):
+        match = _PATH_PART.match(part)
+        if match is None or value is None:
+            return None
+        value = getattr(value, match.group(1), None)
+        if match.group(2) is not None:
+            value = value[int(match.group(2))] if isinstance(value, list) and int(match.group(2)) < len(value) else None
+    return value
 
 
 def _validate(data: Any, source: str) -> Case:

@@ -23,7 +23,7 @@ from typing import Any
 from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
 from .errors import RuleLoadError
-from .facts import case_date, fact_specs, label_of, request_facts
+from .facts import case_date, fact_specs, is_stated_absent, label_of, request_facts
 from .knowledge import Knowledge, LoadedRule, load_knowledge
 from .model import SupportsUpTo
 from .results import (
@@ -32,6 +32,7 @@ from .results import (
     CriterionResult,
     MissingFact,
     RequestResult,
+    basis_of,
     predicted_outcome,
 )
 from .vocabulary import topics
@@ -57,7 +58,8 @@ def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date
         # A pre-screen of a request not yet made: the guideline in force today applies.
         day, basis = today or dt.date.today(), "today"
     facts = [request_facts(case, i, day) for i in range(len(case.requests))]
-    firings = engine_for(knowledge).evaluate(facts, [r.topic for r in case.requests], day)
+    stated = [case.stated_not_documented(i) for i in range(len(case.requests))]
+    firings = engine_for(knowledge).evaluate(facts, [r.topic for r in case.requests], day, stated)
     results = [
         _request_result(case, i, facts[i], firings[i], knowledge, day) for i in range(len(case.requests))
     ]
@@ -188,6 +190,8 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
     criteria: list[CriterionResult] = []
     statuses: dict[str, str] = {}
     missing: dict[str, MissingFact] = {}
+    # Absent from the facts either way; told apart only in what the result says about the absence.
+    stated = case.stated_not_documented(index)
     for rule in in_force:
         status, undocumented_parts = _status(rule, fired)
         statuses[rule.id] = status
@@ -195,7 +199,9 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         for part in undocumented_parts:
             for path in rule.facts_by_part[part]:
                 if path not in facts:
-                    rule_missing.append(MissingFact(fact=path, label=label_of(path), description=specs[path].description or path))
+                    rule_missing.append(MissingFact(
+                        fact=path, label=label_of(path), description=specs[path].description or path,
+                        absence="stated_not_documented" if is_stated_absent(path, facts, stated) else "silent"))
         if status in _BLOCKING:
             for item in rule_missing:
                 missing.setdefault(item.fact, item)
@@ -231,6 +237,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         requested_quantity=requested,
         supported_quantity=supported,
         deciding_rules=deciding,
+        basis=basis_of(deciding, criteria),
         clauses=_cited(clause_ids, knowledge),
         criteria=criteria,
         missing_documentation=list(missing.values()) if determination != "certify" else [],
@@ -310,6 +317,7 @@ def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list
             "reason": f"follows the surgery it belongs to ({parent_id}: {parent.text}), which is "
                       f"{determination.replace('_', '-')}: {parent.reason}",
             "deciding_rules": parent.deciding_rules,
+            "basis": parent.basis,
             "clauses": parent.clauses,
             "missing_documentation": parent.missing_documentation,
             "supported_quantity": None,

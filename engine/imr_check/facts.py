@@ -71,6 +71,28 @@ _DERIVED = [
              tuple(surgery_table().schedule)),
 ]
 
+# The documented facts a derived fact is computed from: a derived fact is missing because they are, so it is
+# absent the way they are (stated not documented, or silent).
+DERIVED_FROM = {
+    "request.sessions_given_or_authorized": ("request.history.sessions_completed",),
+    "request.total_sessions": ("request.history.sessions_completed", "request.sessions"),
+    "request.drug.total_weeks_of_use": ("request.history.weeks_on_treatment", "request.drug.days_supply"),
+    "request.history.functional_improvement.demonstrated": (
+        "request.history.functional_improvement.adl_improved",
+        "request.history.functional_improvement.work_restrictions_reduced",
+        "request.history.functional_improvement.dependence_reduced"),
+}
+
+
+def is_stated_absent(path: str, facts: dict[str, Any], stated: frozenset[str]) -> bool:
+    """Whether a missing fact is one the letter states is not documented: listed itself, or a derived fact whose
+    missing sources all are."""
+    if path in stated:
+        return True
+    sources = [source for source in DERIVED_FROM.get(path, ()) if source not in facts]
+    return bool(sources) and all(source in stated for source in sources)
+
+
 # Therapy for several regions, or one not named among the body regions, may follow the surgery but does not
 # follow it alone: the surgery's course is not the therapy's.
 _SEVERAL_REGIONS = {"multiple", "other"}

@@ -45,10 +45,10 @@ from .vocabulary import suggest, topics
 
 # Which operators make sense for which kind of fact.
 _OPERATORS_BY_KIND = {
-    "bool": {"is", "documented"},
-    "number": {"eq", "ne", "lt", "lte", "gt", "gte", "in", "documented"},
-    "text": {"eq", "ne", "in", "documented"},
-    "list": {"contains_any", "documented"},
+    "bool": {"is", "documented", "stated_not_documented"},
+    "number": {"eq", "ne", "lt", "lte", "gt", "gte", "in", "documented", "stated_not_documented"},
+    "text": {"eq", "ne", "in", "documented", "stated_not_documented"},
+    "list": {"contains_any", "documented", "stated_not_documented"},
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 # Files in rules/ that are vocabularies, not rule files.
@@ -222,7 +222,7 @@ def _check_compare(compare: Compare, loc: tuple, params: dict[str, Parameter], s
     if operator in ("in", "contains_any") and not isinstance(operand, list):
         problems.append(Problem(str(path), line, _dotted(loc + (operator,)), f"{operator!r} needs a list"))
     for value in values:
-        if operator in ("is", "documented"):
+        if operator in ("is", "documented", "stated_not_documented"):
             continue
         if spec.kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             problems.append(Problem(str(path), line, _dotted(loc + (operator,)),

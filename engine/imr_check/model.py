@@ -79,7 +79,7 @@ Scalar = Union[bool, int, float, str]
 Value = Union[ParamRef, RowRef, Scalar]
 ListValue = Union[ParamRef, TableKeysRef, list[Scalar]]
 
-COMPARISONS = ("is", "eq", "ne", "lt", "lte", "gt", "gte", "in", "contains_any", "documented")
+COMPARISONS = ("is", "eq", "ne", "lt", "lte", "gt", "gte", "in", "contains_any", "documented", "stated_not_documented")
 
 
 class Compare(Strict):
@@ -96,6 +96,9 @@ class Compare(Strict):
     in_: Optional[ListValue] = Field(None, alias="in")
     contains_any: Optional[ListValue] = None
     documented: Optional[bool] = None
+    # true: the letter states the record does not document the fact (the case's `not_documented`); false: it does
+    # not say so (the fact is documented, or the letter is silent on it). Never itself undocumented.
+    stated_not_documented: Optional[bool] = None
 
     @model_validator(mode="after")
     def _one_operator(self) -> "Compare":

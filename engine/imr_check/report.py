@@ -14,6 +14,11 @@ from rich.text import Text
 from .results import CaseResult, RequestResult
 
 _STATUS_STYLE = {"met": "green", "not_met": "red", "not_documented": "yellow", "not_applicable": "dim"}
+# What a determination rests on, in words (results.Basis).
+BASIS_TEXT = {"documented": "rests on documented facts",
+              "stated_not_documented": "rests on documentation stated to be absent",
+              "silence": "rests on facts nothing is said about"}
+ABSENCE_TEXT = {"stated_not_documented": "stated not documented", "silent": "not mentioned"}
 _DETERMINATION_STYLE = {"certify": "bold green", "modify": "bold yellow", "non_certify": "bold red",
                         "undetermined": "bold magenta"}
 
@@ -45,6 +50,8 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
     if request.determination == "modify":
         head.append(f" to {_quantity(request.supported_quantity)} (requested {_quantity(request.requested_quantity)})")
     head.append(f"  {request.reason}")
+    if request.basis:
+        head.append(f"\nBasis: {BASIS_TEXT[request.basis]}", style="dim")
     parts: list[Any] = [head]
     if request.missing_documentation:
         missing = Table(title="Missing documentation that would change the answer", title_justify="left",
@@ -53,7 +60,7 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         missing.add_column(overflow="fold")
         for item in request.missing_documentation:
             line = Text(item.label)
-            line.append(f" ({item.fact})", style="dim")
+            line.append(f" ({item.fact}; {ABSENCE_TEXT[item.absence]})", style="dim")
             missing.add_row("•", line)
         parts.insert(1 if prescreen else len(parts), missing)
     if request.not_encoded:
@@ -113,12 +120,14 @@ def _request_lines(request: RequestResult) -> Text:
     if request.determination == "modify":
         lines.append(f" to {_quantity(request.supported_quantity)} (requested {_quantity(request.requested_quantity)})")
     lines.append(f"  {request.reason}\n")
+    if request.basis:
+        lines.append(f"  basis: {BASIS_TEXT[request.basis]}\n", style="dim")
     for criterion in request.criteria:
         lines.append("  - ")
         lines.append(criterion.status.replace("_", " "), style=_STATUS_STYLE[criterion.status])
         lines.append(f": {criterion.title} ({', '.join(criterion.cites)}): {criterion.explanation}\n")
     for item in request.missing_documentation:
-        lines.append(f"  missing: {item.fact}\n", style="yellow")
+        lines.append(f"  missing: {item.fact} ({ABSENCE_TEXT[item.absence]})\n", style="yellow")
     if request.clauses:
         lines.append(f"  decided by: {', '.join(clause.id for clause in request.clauses)}\n", style="dim")
     if request.actual_outcome:

@@ -140,6 +140,7 @@ def _item(item: dict[str, Any], links: dict[str, list[str]]) -> str:
                  f'<p><b>{escape(item["determination"].replace("_", "-"))}</b>: {escape(item["reason"])}<br>'
                  f'<span class="note">topic {escape(item["topic"] or "not recognised")}'
                  f'{" · " + escape(", ".join(item["guideline_versions"])) if item["guideline_versions"] else ""}'
+                 f'{" · basis " + escape(item["basis"]) if item.get("basis") else ""}'
                  '</span></p>')
     if item["criteria"]:
         rows = []
@@ -149,7 +150,9 @@ def _item(item: dict[str, Any], links: dict[str, list[str]]) -> str:
                 key = criterion["evidence_keys"].get(fact["path"])
                 refs = " ".join(f'<a href="#{a}">[read here]</a>' for a in links.get(key, [])) if key else ""
                 facts.append(f'<code>{escape(fact["path"])}</code> = {escape(display_value(fact["value"]))} {refs}')
-            facts += [f'<code>{escape(path)}</code> not documented' for path in criterion["missing"]]
+            stated = set(criterion.get("stated_not_documented", ()))
+            facts += [f'<code>{escape(path)}</code> ' + ("stated not documented" if path in stated else "not mentioned")
+                      for path in criterion["missing"]]
             mark = " ◀ decided" if criterion["is_deciding"] else ""
             rows.append(f'<tr><td>{escape(criterion["title"])}<br><code>{escape(criterion["rule_id"])}</code></td>'
                         f'<td class="{criterion["status"]}">{escape(criterion["status"].replace("_", " "))}{mark}</td>'

@@ -147,8 +147,14 @@ def _build_case(letter: Letter) -> Case:
     if diagnosis_evidence:
         facts.evidence["diagnoses"] = diagnosis_evidence
     for path, value in facts.values.items():
-        if path.startswith(("clinical.", "patient.")):
+        if path.startswith(("clinical.", "patient.")) and value is not clinical.STATED_NOT_DOCUMENTED:
             _set(document, path, value)
+    # "There is no documentation of X": no value, listed apart from the facts the letter says nothing about. A
+    # fact another reading gave a value (the request's own words) is documented, so it is not listed.
+    stated = [path for path, value in facts.values.items()
+              if value is clinical.STATED_NOT_DOCUMENTED and _value_at(document, path) is None]
+    if stated:
+        document["not_documented"] = stated
     document["evidence"] = {
         path: [{"sentence": s.text, "offset": s.start, "source": f"{source}#{s.section.replace(' ', '-')}"}
                for s in found]
@@ -243,7 +249,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         clinical.read_prior_study(parsed.study, parsed.body_region, whole, facts, prefix)
     # Only this request's facts, in the order they were first read (walking every fact made it quadratic).
     for path in facts.added[first_added:]:
-        if path.startswith(prefix):
+        if path.startswith(prefix) and facts.values[path] is not clinical.STATED_NOT_DOCUMENTED:
             _set(request, path[len(prefix):], facts.values[path])
 
     if item.original_request:
@@ -363,6 +369,20 @@ def _set(into: dict[str, Any], path: str, value: Any) -> None:
     for part in parts[:-1]:
         into = into.setdefault(part, {})
     into[parts[-1]] = value
+
+
+def _value_at(document: dict[str, Any], path: str) -> Any:
+    """The value at a case path ('clinical.red_flags', 'requests[0].history.prior_treatment') of a document."""
+    node: Any = document
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        node = node.get(name) if isinstance(node, dict) else None
+        if index:
+            number = int(index.rstrip("]"))
+            node = node[number] if isinstance(node, list) and number < len(node) else None
+        if node is None:
+            return None
+    return node
 
 
 def _without_none(values: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,10 @@ the reviewer re-read; within a tier the majority decides and a tie leaves the fa
 Two modes: a *presence* fact is false when negated ("no red flags"); an *assessment* fact (the
 opioid "4 A's", UDS, CURES) records that something was assessed, so "denies side effects" documents
 it (true) and only a missing-record negation ("no discussion of side effects") makes it false.
+
+A fact whose every deciding mention is a missing-record negation ("there is no documentation of red
+flags", "no discussion of side effects") is not documented false but STATED_NOT_DOCUMENTED: the case
+lists it under `not_documented`, with those sentences as evidence, and gives it no value.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any, Callable, Hashable, Iterable, Optional
 
 from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
-from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess
+from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
 from .lexicon import ASSESSMENT, PRESENCE, Concept, concept as lexicon_concept
 from .letter import DATE, parse_date
 from ..phrases import joined
@@ -85,11 +89,24 @@ def _int(text: str) -> int:
     return _WORDS.get(text.lower()) or int(text)
 
 
+class _StatedNotDocumented:
+    """The value of a fact the letter states the record does not document (the case's `not_documented`)."""
+
+    def __repr__(self) -> str:
+        return "STATED_NOT_DOCUMENTED"
+
+
+STATED_NOT_DOCUMENTED: Any = _StatedNotDocumented()
+
+
 @dataclass
 class Finding:
     value: Any
     sentence: Sentence
     tier: int
+    # A missing-record negation ("no documentation of X"): it counts as false in the vote, and the fact is
+    # recorded as stated not documented when every mention behind the winning false says so.
+    stated_absent: bool = False
 
 
 # A fact's evidence is the first sentences that decided it, at most this many. Every request of a long letter may be
@@ -155,7 +172,7 @@ _NARROWED = re.compile(r"\b(?:severe|advanced|end[- ]stage|diabetic|post-?herpet
 # sentence once, not once per request (a letter with many items was read in time quadratic in its length).
 # Unbounded, and emptied by build_case after each letter (a bounded cache thrashed on long letters).
 @lru_cache(maxsize=None)
-def _mentions(concept: Concept, sentence: Sentence) -> tuple[bool, ...]:
+def _mentions(concept: Concept, sentence: Sentence) -> tuple[tuple[bool, bool], ...]:
     return tuple(_find_mentions(concept, sentence))
 
 
@@ -171,7 +188,8 @@ def forget_sentences() -> None:
     _body_regions.cache_clear()
 
 
-def _find_mentions(concept: Concept, sentence: Sentence) -> list[bool]:
+def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, bool]]:
+    """(value, whether it is a missing-record negation) per mention of the concept in the sentence."""
     text = sentence.text
     if concept.sentence_needs and not concept.sentence_needs.search(text):
         return []
@@ -181,14 +199,14 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[bool]:
     for match in concept.pattern.finditer(text):
         mention = assess(text, match.start(), match.end())
         if mention.status == AFFIRMED:
-            values.append(concept.value_if_present if concept.mode == PRESENCE else True)
+            values.append((concept.value_if_present if concept.mode == PRESENCE else True, False))
         elif mention.status == UNCERTAIN and concept.uncertain_is_present:
-            values.append(concept.value_if_present)
+            values.append((concept.value_if_present, False))
         elif mention.status == NEGATED:
             if concept.mode == ASSESSMENT:
-                values.append(not mention.documentation_negated)
+                values.append((not mention.documentation_negated, says_record_lacks(mention, text)))
             elif not _NARROWED.search(text[:match.start()]):
-                values.append(not concept.value_if_present)
+                values.append((not concept.value_if_present, says_record_lacks(mention, text)))
     return values
 
 
@@ -207,6 +225,9 @@ def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
     value = ranked[0][0]
     # A dict keeps the order and makes each membership test constant time (a list made resolve quadratic).
     sentences = {finding.sentence: None for finding in tier if finding.value == value}
+    if value is False and all(finding.stated_absent for finding in tier if finding.value is False):
+        # Only "no documentation of X", never "no X": the letter says the record is silent, not that X is absent.
+        return STATED_NOT_DOCUMENTED, list(sentences)
     return value, list(sentences)
 
 
@@ -214,11 +235,12 @@ def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
 # request reads the summary, and most of its sentences mention none of a list's concepts, so one look-up per
 # sentence skips them. A list is numbered by the concepts it holds (callers build lists afresh: an id() of the
 # list could be reused); both are emptied after each letter, while the lexicon keeps the concepts alive.
-_SENTENCE_MENTIONS: dict[tuple[int, Sentence], tuple[tuple[int, str, tuple[bool, ...]], ...]] = {}
+_SENTENCE_MENTIONS: dict[tuple[int, Sentence], tuple[tuple[int, str, tuple[tuple[bool, bool], ...]], ...]] = {}
 _CONCEPT_LISTS: dict[tuple[int, ...], int] = {}
 
 
-def _list_mentions(concepts: list[Concept], number: int, sentence: Sentence) -> tuple[tuple[int, str, tuple[bool, ...]], ...]:
+def _list_mentions(concepts: list[Concept], number: int,
+                   sentence: Sentence) -> tuple[tuple[int, str, tuple[tuple[bool, bool], ...]], ...]:
     key = (number, sentence)
     found = _SENTENCE_MENTIONS.get(key)
     if found is None:
@@ -264,7 +286,7 @@ def _findings_by_path(concepts: list[Concept], number: int,
     per_concept: list[list[Finding]] = [[] for _ in concepts]
     for tier, sentence in tiered:
         for index, _, values in _list_mentions(concepts, number, sentence):
-            per_concept[index].extend(Finding(value, sentence, tier) for value in values)
+            per_concept[index].extend(Finding(value, sentence, tier, stated) for value, stated in values)
     by_path: dict[str, list[Finding]] = {}
     for concept, findings in zip(concepts, per_concept):
         if findings:
@@ -517,6 +539,10 @@ def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence) 
         if mention.status == AFFIRMED:
             return [Finding(True, sentence, tier)]
         if mention.status == NEGATED and not _RESPONSE_TO.search(text[:name.start()]):
+            # "No documentation of prior acupuncture" stays false, not stated-not-documented: a course the record
+            # does not show has not been given, as the summary's inventory of care is read, and that is how a
+            # first trial is told from a continuation (recording it as stated not documented lost a seed's
+            # overturned first trial, every other prediction unchanged).
             return [Finding(False, sentence, tier)]
         return []
     return []

@@ -46,10 +46,11 @@ def _optional_phrases(value: Optional[list[Phrase]]) -> Optional[list[Phrase]]:
 
 
 class Example(_Strict):
-    """A sentence and what the concept makes of it (true, false, or null: not read), checked by the test suite."""
+    """A sentence and what the concept makes of it (true, false, not_documented: the sentence says the record does
+    not document it, or null: not read), checked by the test suite."""
 
     text: str = Field(min_length=1)
-    value: Optional[bool]
+    value: Optional[Union[bool, Literal["not_documented"]]]
 
 
 class ConceptSpec(_Strict):
