@@ -15,7 +15,8 @@ from typing import Any, Callable, Optional
 
 from .lexicon import NamedKinds
 from ..surgeries import surgery_table
-from ..vocabulary import drug_class_topics, fallback_topic, lookup_drug, topic as topic_spec, topics, topics_where
+from ..vocabulary import (drug_class_topics, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
+                          topics_where)
 
 @cache
 def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
@@ -282,6 +283,54 @@ def classify_topic(text: str) -> str:
     return fallback_topic()
 
 
+@cache
+def _skin_topic() -> Optional[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]]]:
+    """The topic of products applied to the skin (`topical: true`) and its recognition entries, highest first,
+    each with the drug topics it yields to."""
+    found = [(topic_id, spec) for topic_id, spec in topics().items() if spec.topical]
+    if not found:
+        return None
+    topic_id, spec = found[0]
+    entries = sorted(spec.recognise, key=lambda e: -e.priority)
+    return topic_id, tuple((re.compile(e.pattern, re.I),
+                            e.yields_to_drug if e.yields_to_drug is not None else spec.yields_to_drug) for e in entries)
+
+
+# An oral combination writes its strengths in mg ("hydrocodone/ibuprofen 7.5/200 mg"); a compound of two or more
+# drugs written without them is a topical compound.
+_ORAL_SIGN = re.compile(r"\d\s*(?:mg|mcg|ml)\b|\b(?:oral(?:ly)?|by mouth|po|tabs?|tablets?|caps?|capsules?|suspension|"
+                        r"syrup|inject\w*|intramuscular|iv)\b", re.I)
+_JOINED_DRUGS = re.compile(r"\s*(?:/|,|\+|\band\b|\bwith\b)\s*", re.I)
+
+
+def names_compound(text: str) -> bool:
+    """Two or more drugs of different classes with a topic in one product, as a compound writes them (joined, strengths in percent or
+    none), not as an oral combination with its strengths in mg."""
+    if _ORAL_SIGN.search(text):
+        return False
+    # Of two classes at least: glucosamine with chondroitin is one supplement, taken by mouth.
+    classes = {entry.drug_class for entry in drug_names_in(text)}
+    return len(classes) >= 2 and bool(_JOINED_DRUGS.search(text))
+
+
+def _by_form(text: str, drug_topic: Optional[str]) -> Optional[str]:
+    """The topical topic when the product's form is one applied to the skin, whatever drug it names first; the
+    drug's own topic when the form says nothing, or when the entry that names the form yields to it (a single
+    transdermal opioid)."""
+    skin = _skin_topic()
+    if skin is None or drug_topic is None:
+        return drug_topic
+    topic_id, entries = skin
+    if drug_topic == topic_id:
+        return topic_id
+    if names_compound(text):
+        return topic_id
+    for pattern, yields in entries:
+        if pattern.search(text):
+            return drug_topic if yields and (yields == "any" or drug_topic in yields) else topic_id
+    return drug_topic
+
+
 # A drug with a laboratory word beside it is a test of its level ("vitamin D level", "serum vitamin D"), not a
 # prescription of it; a laboratory word elsewhere ("for pain level reduction") is not.
 _LAB_BEFORE = r"(?:serum|labs?|laboratory|level of)\W+(?:\w+\W+){0,2}?"
@@ -298,7 +347,7 @@ def _drug_topic(text: str) -> Optional[str]:
     if entry is None or _names_a_level_test(text, entry.names):
         return None
     topic = drug_class_topics().get(entry.drug_class)
-    return topic if topic in topics() else None
+    return _by_form(text, topic if topic in topics() else None)
 
 
 def body_regions(text: str) -> list[str]:
@@ -353,7 +402,11 @@ _DOSES = [
     (re.compile(r"\bqid\b", re.I), 4.0),
 ]
 _EVERY_HOURS = re.compile(r"every\s+" + _RANGE + r"\s*(?:hours?|hrs?)", re.I)
-_TOPICAL = re.compile(r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|\bpads?\b|salonpas|lidoderm", re.I)
+_TOPICAL = re.compile(r"\bcreams?\b|\bgels?\b|\bpatch(?:es)?\b|\bointments?\b|\blotions?\b|\btopical|\bpads?\b|\bsalonpas\b|"
+                      r"\blidoderm\b", re.I)
+# What a compound's first ingredient may carry before its name: its container, the word "compound".
+_PACKAGE = re.compile(r"^(?:(?:retrospective|prospective)\s+)?(?:(?:one|an?|\d+)\s+)?(?:(?:containers?|tubes?|jars?|bottles?)"
+                      r"\s+of\s+)?(?:compound(?:ed)?\s+)?", re.I)
 _INGREDIENT = re.compile(r"([A-Za-z][A-Za-z \-]+?)\s+\d+(?:\.\d+)?\s*%")
 
 def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
@@ -522,8 +575,13 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
         drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"
     elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or not spec.fallback:
         drug.route = "oral"
-    ingredients = [" ".join(m.group(1).split()) for m in _INGREDIENT.finditer(text)]
+    ingredients = [_PACKAGE.sub("", " ".join(m.group(1).split())) for m in _INGREDIENT.finditer(text)]
     ingredients = [i for i in ingredients if not re.fullmatch(r"(?i)cream|gel|base|in", i)]
+    if len(ingredients) < 2 and spec.topical:
+        # A compound written without strengths ("flurbiprofen/cyclobenzaprine cream") lists its drugs by name.
+        named = [entry.generic for entry in drug_names_in(text) if not entry.ingredients]
+        if len(named) >= 2 and _JOINED_DRUGS.search(text):
+            ingredients = named
     if len(ingredients) >= 2 or re.search(r"compound", text, re.I):
         drug.is_compounded = True
         drug.ingredients = ingredients or None
