@@ -39,6 +39,9 @@ BodyRegion = Literal[
     "other",
 ]
 BODY_REGIONS: tuple[str, ...] = BodyRegion.__args__  # type: ignore[attr-defined]
+# The joints of each limb: a generic limb ("left lower extremity") stands for one of them.
+LIMB_JOINTS: dict[str, frozenset[str]] = {"upper_extremity": frozenset({"shoulder", "elbow", "forearm_wrist_hand"}),
+                                          "lower_extremity": frozenset({"hip_pelvis", "knee", "ankle_foot"})}
 
 
 class _Strict(BaseModel):
@@ -107,6 +110,11 @@ class Topic(_Strict):
     # Words that name the whole class ("NSAIDs", "narcotics"), beside its drugs' names, for in_use_fact.
     in_use_words: list[Phrase] = Field(default_factory=list)
     topical: bool = False
+    # A request naming two or more body regions, or (imaging) two or more studies, is read as parts, each judged
+    # on its own (case.Request.parts).
+    parts_by_region: bool = False
+    # A generic limb in the request is the one joint of that limb the case names, if it names exactly one.
+    limb_to_joint: bool = False
     monitored_medication: bool = False
     first_line_neuropathic: bool = False
     treatment: Treatment = Field(default_factory=Treatment)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 from .lexicon import NamedKinds
 from ..surgeries import surgery_table
-from ..vocabulary import (drug_class_topics, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
+from ..vocabulary import (LIMB_JOINTS, drug_class_topics, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
                           topics_where)
 
 @cache
@@ -265,6 +265,46 @@ def diagnostic_study(text: str, topic: str) -> Optional[str]:
             if pattern.search(text):
                 return study
     return None
+
+
+def joint_of_limb(region: str, case_regions: list[str]) -> str:
+    """A generic limb is the one joint of it the case names; with none, or two, it stays the limb."""
+    joints = [r for r in case_regions if r in LIMB_JOINTS.get(region, ())]
+    return joints[0] if len(joints) == 1 else region
+
+
+def request_parts(text: str, parsed: "ParsedRequest", case_regions: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """The regions the request names (a generic limb resolved to its joint where the topic says so) and, for a
+    topic read in parts, one part per region or per study when it names two or more of one and one of the other.
+    Two regions and two studies ("MRI and x-rays of the neck and knee") do not say which study is of which
+    region: no parts are read."""
+    spec = topic_spec(parsed.topic)
+    regions = list(dict.fromkeys(joint_of_limb(r, case_regions) if spec.limb_to_joint else r for r in parsed.regions))
+    if not spec.parts_by_region:
+        return regions, []
+    studies = _studies_each_requested(text) if "imaging_study" in spec.parts else []
+    if len(regions) >= 2 and len(studies) <= 1:
+        return regions, [{"body_region": region} for region in regions]
+    if len(studies) >= 2 and len(regions) <= 1:
+        return regions, [{"study": study} for study in studies]
+    return regions, []
+
+
+_BOTH = re.compile(r"\band\b|&|,|\bplus\b|\bwith\b|\+", re.I)
+
+
+def _studies_each_requested(text: str) -> list[str]:
+    """The imaging studies a request asks for each of ("MRI and x-rays"); studies written as alternatives
+    ("MRI/CT": either one) are one study, the first named."""
+    found = sorted((match.start(), match.end(), study) for study, pattern in _STUDIES
+                   for match in [pattern.search(text)] if match)
+    studies = [found[0][2]] if found else []
+    for (_, end, _), (start, _, study) in zip(found, found[1:]):
+        if not _BOTH.search(text[end:start]):
+            return studies[:1]
+        if study not in studies:
+            studies.append(study)
+    return studies
 
 
 def classify_topic(text: str) -> str:
