@@ -261,8 +261,13 @@ def test_a_products_form_decides_its_topic(text: str, topic: str) -> None:
     ("Transportation to and from medical appointments", "transportation"),   # "ointment" inside "appointments"
     ("Follow-up visit with Dr. Angel", "office_visit"),                     # "gel" inside "Angel"
     ("Dispatch of a cane", "durable_medical_equipment"),                     # "patch" inside "Dispatch"
+    ("Cold therapy gel pack", "durable_medical_equipment"),                  # a gel pack is equipment
+    ("Knee brace with gel pads", "durable_medical_equipment"),
+    ("Hydrocortisone 1% cream", "topical_analgesic"),                        # "cortisone" inside "hydrocortisone"
+    ("Cortisone cream", "topical_analgesic"),                                # the form decides, not the drug word
+    ("Cortisone injection to the right shoulder", "injection"),
 ])
-def test_a_form_word_inside_another_word_is_no_topical(text: str, topic: str) -> None:
+def test_a_word_inside_another_word_or_naming_equipment_does_not_decide_the_topic(text: str, topic: str) -> None:
     assert parse_request(text).topic == topic
 
 
