@@ -249,6 +249,7 @@ def test_a_rule_file_with_neither_rules_nor_a_reason_is_refused_naming_the_file(
     # a single transdermal opioid is taken for its systemic effect; a nasal spray is not applied to the skin
     ("Butrans 10mcg/hr patch #4", "opioid"),
     ("Fentanyl 25mcg patch #10", "opioid"),
+    ("Sancuso patch #4", "antiemetic"),
     ("Sumatriptan nasal spray #6", "triptan"),
     ("Ketorolac nasal spray", "nsaid"),
     ("Miralax 17 g daily", "laxative"),
