@@ -245,6 +245,8 @@ def test_a_rule_file_with_neither_rules_nor_a_reason_is_refused_naming_the_file(
     ("Cyclobenzaprine 7.5mg #60", "muscle_relaxant"),
     ("Tramadol 50mg #60", "opioid"),
     ("Hydrocodone/ibuprofen 7.5/200mg #60", "opioid"),
+    ("Norco/Soma", "opioid"),                                     # two brands taken by mouth, not a compound
+    ("Gabapentin/cyclobenzaprine/tramadol 180 gm", "topical_analgesic"),
     ("Fanatrex 25mg/ml oral suspension 420ml", "anticonvulsant"),
     # a single transdermal opioid is taken for its systemic effect; a nasal spray is not applied to the skin
     ("Butrans 10mcg/hr patch #4", "opioid"),

@@ -262,11 +262,16 @@ def lookup_drug(name: str) -> DrugEntry | None:
     return (with_topic or found or [None])[0]
 
 
+def drug_mentions(text: str) -> list[tuple[int, int, DrugEntry]]:
+    """Where the text names a drug of the lexicon whose class has a topic: (start, end, entry), in order."""
+    lexicon, class_topics = drug_lexicon(), drug_class_topics()
+    found = [(m.start(), m.end(), lexicon[m.group(1)]) for m in _drug_pattern().finditer(text.lower())]
+    return [(start, end, entry) for start, end, entry in found if class_topics.get(entry.drug_class)]
+
+
 def drug_names_in(text: str) -> list[DrugEntry]:
     """Every drug of the lexicon the text names whose class has a topic, in the order named, once each."""
-    lexicon, class_topics = drug_lexicon(), drug_class_topics()
-    found = [lexicon[match.group(1)] for match in _drug_pattern().finditer(text.lower())]
-    return list({entry.generic: entry for entry in found if class_topics.get(entry.drug_class)}.values())
+    return list({entry.generic: entry for _, _, entry in drug_mentions(text)}.values())
 
 
 @cache

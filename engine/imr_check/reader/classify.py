@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 from .lexicon import NamedKinds
 from ..surgeries import surgery_table
-from ..vocabulary import (LIMB_JOINTS, drug_class_topics, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
+from ..vocabulary import (LIMB_JOINTS, drug_class_topics, drug_mentions, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
                           topics_where)
 
 @cache
@@ -337,20 +337,24 @@ def _skin_topic() -> Optional[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]
 
 
 # An oral combination writes its strengths in mg ("hydrocodone/ibuprofen 7.5/200 mg"); a compound of two or more
-# drugs written without them is a topical compound.
+# drugs written without them, their names joined by a slash ("flurbiprofen/cyclobenzaprine"), is a topical compound.
 _ORAL_SIGN = re.compile(r"\d\s*(?:mg|mcg|ml)\b|\b(?:oral(?:ly)?|by mouth|po|tabs?|tablets?|caps?|capsules?|suspension|"
                         r"syrup|inject\w*|intramuscular|iv)\b", re.I)
 _JOINED_DRUGS = re.compile(r"\s*(?:/|,|\+|\band\b|\bwith\b)\s*", re.I)
+_SLASH = re.compile(r"\s*[/+]\s*")
 
 
 def names_compound(text: str) -> bool:
-    """Two or more drugs of different classes with a topic in one product, as a compound writes them (joined, strengths in percent or
-    none), not as an oral combination with its strengths in mg."""
+    """Two drugs of different classes, each with a topic, joined by a slash as a compound writes them, with no
+    strength in mg nor a word of a product taken by mouth or injected."""
     if _ORAL_SIGN.search(text):
         return False
-    # Of two classes at least: glucosamine with chondroitin is one supplement, taken by mouth.
-    classes = {entry.drug_class for entry in drug_names_in(text)}
-    return len(classes) >= 2 and bool(_JOINED_DRUGS.search(text))
+    # A compound is written by its drugs' generic names; brands joined ("Norco/Soma") are two products by mouth.
+    mentions = [(start, end, entry) for start, end, entry in drug_mentions(text)
+                if text[start:end].lower() == entry.generic]
+    # Of two classes: glucosamine/chondroitin is one supplement, taken by mouth.
+    return any(_SLASH.fullmatch(text[end:start]) and first.drug_class != second.drug_class
+               for (_, end, first), (start, _, second) in zip(mentions, mentions[1:]))
 
 
 def _by_form(text: str, drug_topic: Optional[str]) -> Optional[str]:
