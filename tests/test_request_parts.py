@@ -181,3 +181,20 @@ def test_a_letter_with_an_mri_of_two_regions_is_judged_part_by_part() -> None:
         assert result.determination == "certify"
     else:
         assert result.determination != "certify"
+
+
+def test_the_audit_keeps_each_part_and_its_letter_page_shows_them() -> None:
+    from pathlib import Path
+
+    from imr_check.audit.items import audit_file
+    from imr_check.audit.letter_pages import render
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "prescreen-mri-of-two-regions.yaml"
+    audited = audit_file(str(example))
+    item = audited["letter"]["items"][0]
+    assert [(p["text"], p["determination"]) for p in item["parts"]] == [
+        ("MRI of the lumbar spine", "non_certify"), ("MRI of the left wrist", "certify")]
+    assert item["determination"] == "modify"
+    page = render(audited["letter"], {"schema_version": "4", "imr_check_version": "0", "rules_fingerprint": "x",
+                                      "generated_at": "2026-01-01T00:00:00Z"})
+    assert "Each part, judged by its own rules" in page and "MRI of the left wrist" in page

@@ -22,7 +22,8 @@ from .._data import guidelines_dir, rules_dir
 # 2: intervals and `is_small` in every summary; kappa None (undefined) for a one-class group; consistency
 # groups, overturn-rate tests, undetermined items and top missing documentation; provenance.
 # 3: each missing fact of a disagreement's details carries its `label` (rules/fact_labels.yaml).
-SCHEMA_VERSION = "3"
+# 4: a letter's item carries `parts` (each part's determination, reason, rules and clauses) for a request in parts.
+SCHEMA_VERSION = "4"
 # The CSV has no metadata of its own: provenance rides in constant columns, which survive any CSV reader
 # and a concatenation of several audits' files.
 CSV_COLUMNS = ("imr_check_version", "rules_fingerprint", "schema_version", "generated_at")
