@@ -480,6 +480,17 @@ class IMROutcome(Strict):
     rationale: Optional[str] = Field(None, description="The reviewer's decision rationale, as written")
 
 
+class RequestPart(Strict):
+    """One part of a request that names two or more regions or studies ("MRI of the lumbar spine and left wrist").
+
+    Each part is judged as the request with this part's region and study in place of the request's, by the
+    same topic's rules; the request as written is supported only if every part is."""
+
+    text: Optional[str] = Field(None, description="The part in words, e.g. 'MRI of the left wrist'")
+    body_region: Optional[BodyRegion] = Field(None, description="This part's region; absent: the request's")
+    study: Optional[DiagnosticStudy] = Field(None, description="This part's study; absent: the request's")
+
+
 class Request(Strict):
     id: Optional[str] = None
     text: str = Field(min_length=1, description="The request as written")
@@ -609,8 +620,25 @@ class Request(Strict):
     associated_with: Optional[str] = Field(
         None, description="The id of the request (a surgery) this associated service belongs to"
     )
+    parts: list[RequestPart] = Field(
+        default_factory=list,
+        description="For a request naming two or more regions or studies: each part, judged on its own by the "
+        "topic's rules; the request is certified only if every part is, and modified when only some are",
+    )
     ur: Optional[URDecision] = None
     imr: Optional[IMROutcome] = None
+
+    @field_validator("parts")
+    @classmethod
+    def _two_parts_or_none(cls, value: list[RequestPart]) -> list[RequestPart]:
+        if len(value) == 1:
+            raise ValueError("a request with parts has two or more; one part is the request itself (give its "
+                             "body_region and study on the request instead)")
+        for index, part in enumerate(value):
+            if part.body_region is None and part.study is None:
+                raise ValueError(f"part {index + 1} gives neither a body_region nor a study: a part differs from "
+                                 f"the request by at least one of them")
+        return value
 
     @field_validator("topic")
     @classmethod

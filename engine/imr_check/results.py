@@ -76,6 +76,8 @@ class RequestResult(Result):
     predicted_outcome: Optional[Outcome]
     actual_outcome: Optional[Outcome]
     agrees: Optional[bool]
+    # A request with parts (case.Request.parts): each part's own result; the fields above combine them.
+    parts: list["RequestResult"] = []
 
 
 class CaseResult(Result):

@@ -228,6 +228,10 @@ def _item(case: Case, index: int, result: RequestResult, row: dict[str, Any], de
         "clauses": detail["clauses"],
         "not_encoded": list(result.not_encoded),
         "guideline_versions": list(result.guideline_versions),
+        # A request in parts (case.Request.parts): each part's own answer, rules and clauses.
+        "parts": [{"request_id": part.request_id, "text": part.text, "determination": part.determination,
+                   "reason": part.reason, "deciding_rules": list(part.deciding_rules),
+                   "clauses": [c.id for c in part.clauses]} for part in result.parts],
         "kind": kind,
         "deciding_facts": dict(sorted(deciding.items())),
     }

@@ -142,6 +142,12 @@ def _item(item: dict[str, Any], links: dict[str, list[str]]) -> str:
                  f'{" · " + escape(", ".join(item["guideline_versions"])) if item["guideline_versions"] else ""}'
                  f'{" · basis " + escape(item["basis"]) if item.get("basis") else ""}'
                  '</span></p>')
+    if item.get("parts"):
+        parts.append("<p><b>Each part, judged by its own rules</b></p><ul>" + "".join(
+            f'<li>{escape(part["text"])}: <b>{escape(part["determination"].replace("_", "-"))}</b> — '
+            f'{escape(part["reason"])}'
+            f'{" (" + escape(", ".join(part["clauses"])) + ")" if part["clauses"] else ""}</li>'
+            for part in item["parts"]) + "</ul>")
     if item["criteria"]:
         rows = []
         for criterion in item["criteria"]:

@@ -24,7 +24,8 @@ from .._data import guidelines_dir, rules_dir
 # 3: each missing fact of a disagreement's details carries its `label` (rules/fact_labels.yaml).
 # 4: each item row has `basis` (what its determination rests on: documented, stated_not_documented, silence);
 # the summary has `by_basis`; a missing fact of a disagreement carries its `absence`.
-SCHEMA_VERSION = "4"
+# 5: a letter's item carries `parts` (each part's determination, reason, rules and clauses) for a request in parts.
+SCHEMA_VERSION = "5"
 # The CSV has no metadata of its own: provenance rides in constant columns, which survive any CSV reader
 # and a concatenation of several audits' files.
 CSV_COLUMNS = ("imr_check_version", "rules_fingerprint", "schema_version", "generated_at")

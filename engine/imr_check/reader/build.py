@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..vocabulary import fallback_topic, topic as topic_spec, topics_where
 from . import clinical, lexicon
 from .citation import parse_citations
-from .classify import associated_service, body_regions, names_peri_operative_service, parse_request
+from .classify import associated_service, body_regions, names_peri_operative_service, parse_request, request_parts
 from .clinical import Facts
 from .letter import Item, Letter
 from .sentences import fact_sentences
@@ -128,6 +128,15 @@ def _build_case(letter: Letter) -> Case:
     for region in body_regions(" ".join(diagnoses)):
         if region not in regions:
             regions.append(region)
+    # A generic limb is the joint the case names in it; two or more regions (or studies) are read as parts.
+    for index, request in enumerate(requests):
+        named, parts = request_parts(request["text"], parsed[index], regions)
+        if parts:
+            request["parts"] = parts
+        elif len(named) == 1 and request.get("body_region") not in (None, named[0]):
+            request["body_region"] = named[0]
+            facts.evidence[f"requests[{index}].body_region"] = diagnosis_evidence or facts.evidence.get(
+                f"requests[{index}].text", [])
     # A request that names no body part treats the injured region, when the case documents only one.
     if len(regions) == 1:
         for index, request in enumerate(requests):
