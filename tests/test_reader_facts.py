@@ -402,6 +402,38 @@ def test_associated_service_follows_the_surgery(header: str, service: str, topic
         service, topic, "item1", "knee_meniscectomy")
 
 
+@pytest.mark.parametrize("text, topic, tests", [
+    ("Labs", "laboratory_test", None),
+    ("CBC and CMP", "laboratory_test", ["cbc", "metabolic_panel"]),
+    ("Lab work: CBC, liver function tests and a TSH", "laboratory_test", ["cbc", "liver_function", "other"]),
+    ("Renal function panel for ibuprofen use", "laboratory_test", ["renal_function"]),
+    ("EKG", "laboratory_test", ["ekg"]),
+    ("Hemoglobin A1c", "laboratory_test", ["other"]),
+    ("Pre-op labs", "surgical_associated_service", None),
+    ("Pre-operative EKG", "surgical_associated_service", None),
+    ("Urine drug screen", "urine_drug_test", None),
+    ("MRI of the right shoulder labrum", "imaging", None),
+])
+def test_laboratory_tests_outside_a_surgery(text: str, topic: str, tests: list[str] | None) -> None:
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.laboratory_tests) == (topic, tests)
+
+
+@pytest.mark.parametrize("header", ["Associated surgical service: CBC", "Associated surgical service: EKG"])
+def test_a_test_filed_with_a_surgery_is_pre_operative(header: str) -> None:
+    case = read("Knee pain.", [_SURGERY, (header, "The request is for care around the surgery.")])
+    request = case.requests[1]
+    assert (request.topic, request.associated_service, request.associated_with) == (
+        "surgical_associated_service", "preoperative_test", "item1")
+
+
+def test_a_test_in_a_letter_without_a_surgery_is_not_pre_operative() -> None:
+    case = read("Knee pain.", [("CBC and CMP", "The patient takes naproxen daily.")])
+    request = case.requests[0]
+    assert (request.topic, request.associated_service, request.laboratory_tests) == (
+        "laboratory_test", None, ["cbc", "metabolic_panel"])
+
+
 def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     case = read("Knee pain.", [("Physical therapy 2 times a week for 6 weeks", "Knee pain.")])
     assert case.requests[0].associated_with is None and case.requests[0].associated_service is None

@@ -540,6 +540,15 @@ class Request(Strict):
         "or comprehensive metabolic panel, electrolytes, creatinine or glucose; coagulation studies, PT/INR, PTT; "
         "urinalysis; EKG); a panel lists each",
     )
+    laboratory_tests: Optional[
+        list[Literal["cbc", "metabolic_panel", "liver_function", "renal_function", "coagulation_studies",
+                     "urinalysis", "ekg", "other"]]
+    ] = Field(
+        None,
+        description="For a laboratory test outside a surgery: which tests are requested (complete blood count; "
+        "a chemistry or metabolic panel; liver function; renal function; coagulation studies; urinalysis; EKG; "
+        "other tests); a panel lists each",
+    )
     equipment: Optional[
         Literal[
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",

@@ -181,7 +181,10 @@ def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]
         before = [i for i in surgeries if i < index] or surgeries
         found[index] = before[-1]
         service = associated_service(item.original_request or item.name, parsed[index].topic)
-        if service == "post_operative_therapy" and parsed[index].topic != "surgical_associated_service":
+        # Therapy and a test tied to a surgery are the surgery's (its post-operative course, its pre-operative
+        # testing), whatever topic their words alone would have: a CBC before a fusion is not NSAID monitoring.
+        if service in ("post_operative_therapy", "preoperative_test") and \
+                parsed[index].topic != "surgical_associated_service":
             parsed[index] = parse_request(item.original_request or item.name, "surgical_associated_service")
         parsed[index].associated_service = service
         parsed[index].procedure = parsed[before[-1]].procedure
@@ -196,7 +199,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     for name in ("body_region", "study", "modality", "injection_type", "injection_approach", "spinal_levels",
                  "procedure", "stimulator_types", "is_purchase", "equipment", "associated_service", "quantity",
                  "sessions", "frequency_per_week", "duration_weeks", "consultant_specialty", "is_evaluation",
-                 "home_health_services", "hours_per_week", "is_trial", "is_aquatic"):
+                 "home_health_services", "hours_per_week", "is_trial", "is_aquatic", "laboratory_tests"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value

@@ -92,6 +92,7 @@ class ParsedRequest:
     consultant_specialty: Optional[str] = None
     is_evaluation: Optional[bool] = None
     home_health_services: Optional[list[str]] = None
+    laboratory_tests: Optional[list[str]] = None
     hours_per_week: Optional[float] = None
     is_aquatic: Optional[bool] = None
     is_trial: Optional[bool] = None
@@ -212,6 +213,15 @@ def psychological_evaluation(text: str) -> Optional[bool]:
 def home_health_services(text: str) -> Optional[list[str]]:
     """The kinds of home service a request names (medical, homemaker, personal care); none named, none read."""
     found = [name for name, pattern in _HOME_SERVICES if pattern.search(text)]
+    return found or None
+
+
+_LABORATORY_TESTS = NamedKinds("laboratory_tests")
+
+
+def laboratory_tests(text: str) -> Optional[list[str]]:
+    """The tests a laboratory request names, each once, in the lexicon's order; "labs" alone names none."""
+    found = [name for name, pattern in _LABORATORY_TESTS if pattern.search(text)]
     return found or None
 
 
@@ -476,6 +486,7 @@ PART_READERS: dict[str, Callable[[str, str, ParsedRequest], None]] = {
     "aquatic": _read_aquatic,
     "associated_service": _setting("associated_service", associated_service),
     "stimulator_and_purchase": _read_stimulator_and_purchase,
+    "laboratory_tests": _setting("laboratory_tests", lambda text, topic: laboratory_tests(text)),
 }
 
 
