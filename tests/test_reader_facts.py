@@ -434,6 +434,29 @@ def test_a_test_in_a_letter_without_a_surgery_is_not_pre_operative() -> None:
         "laboratory_test", None, ["cbc", "metabolic_panel"])
 
 
+@pytest.mark.parametrize("text, topic, study, region", [
+    ("MR arthrogram of the right shoulder", "imaging", "mr_arthrogram", "shoulder"),
+    ("MRA left hip", "imaging", "mr_arthrogram", "hip_pelvis"),
+    ("MRI arthrogram of the right wrist", "imaging", "mr_arthrogram", "forearm_wrist_hand"),
+    ("MRI of the right shoulder", "imaging", "mri", "shoulder"),
+    ("CT of the abdomen and pelvis", "imaging", "ct", "abdomen"),
+    ("CT scan abdomen/pelvis", "imaging", "ct", "abdomen"),
+    ("X-ray of the hip and pelvis", "imaging", "x_ray", "hip_pelvis"),
+    ("MRI of the pelvis", "imaging", "mri", "hip_pelvis"),
+    ("EEG", "head_study", "eeg", None),
+    ("Videonystagmography (VNG)", "head_study", "vestibular_test", None),
+    ("Vestibular function testing", "head_study", "vestibular_test", None),
+])
+def test_arthrograms_abdomen_and_head_studies(text: str, topic: str, study: str, region: str | None) -> None:
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.study, parsed.body_region) == (topic, study, region)
+
+
+def test_hearing_aids_are_equipment() -> None:
+    parsed = parse_request("Bilateral hearing aids")
+    assert (parsed.topic, parsed.equipment) == ("durable_medical_equipment", "hearing_aid")
+
+
 def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     case = read("Knee pain.", [("Physical therapy 2 times a week for 6 weeks", "Knee pain.")])
     assert case.requests[0].associated_with is None and case.requests[0].associated_service is None

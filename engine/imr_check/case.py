@@ -30,7 +30,8 @@ PainScore = Optional[float]
 SurgeryPerformed = Literal[surgery_table().performed_names()]  # type: ignore[valid-type]
 SurgeryRequested = Literal[surgery_table().requested_names()]  # type: ignore[valid-type]
 DiagnosticStudy = Literal[
-    "x_ray", "mri", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs", "emg_ncs"
+    "x_ray", "mri", "mr_arthrogram", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs",
+    "emg_ncs", "eeg", "vestibular_test"
 ]
 
 
@@ -551,7 +552,7 @@ class Request(Strict):
     )
     equipment: Optional[
         Literal[
-            "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",
+            "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "hearing_aid", "brace", "sling", "mobility_scooter",
             "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
             "toilet_equipment", "bathing_seat", "other",
         ]
