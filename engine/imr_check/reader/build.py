@@ -115,6 +115,16 @@ def _build_case(letter: Letter) -> Case:
     requests = []
     for index, item in enumerate(letter.items):
         prefix = f"requests[{index}]."
+        spec, request_parsed = topic_spec(parsed[index].topic), parsed[index]
+        if not spec.drug and not spec.treatment.sessions_completed and request_parsed.sessions is None and \
+                request_parsed.hours_per_week is None:
+            # A statement that this service was authorized before is a statement about the record that the
+            # blind filter drops with the decisions it resembles: read from all the sentences, and checked
+            # there (clinical.read_already_authorized) not to be a conclusion or a utilization reviewer's reason.
+            rationale_all = sentences(letter.text, item.rationale_span.start, item.rationale_span.end,
+                                      f"item {item.number} rationale")
+            clinical.read_already_authorized(request_parsed.topic, request_parsed.study, request_parsed.body_region,
+                                             rationale_all, summary_all, facts, prefix)
         requests.append(_request(letter, item, parsed[index], index, headers[index], rationales[index], summary,
                                  facts, prefix, on_date, associated.get(index)))
     _place_ur_statements(ur_statements, parsed, requests, letter, facts)
