@@ -427,6 +427,17 @@ def test_a_test_filed_with_a_surgery_is_pre_operative(header: str) -> None:
         "surgical_associated_service", "preoperative_test", "item1")
 
 
+@pytest.mark.parametrize("header, tests", [
+    ("Associated surgical service: Pre-operative labs - CBC, CMP, PT/PTT", ["cbc", "metabolic_panel", "coagulation_studies"]),
+    ("Associated surgical service: Pre-op EKG and chest x-ray", ["chest_x_ray", "ekg"]),
+    ("Associated surgical service: Pre-operative labs", None),
+    ("Associated surgical service: Pre-operative CBC and liver function tests", None),
+])
+def test_the_tests_of_a_pre_operative_request_are_read(header: str, tests: list[str] | None) -> None:
+    case = read("Knee pain.", [_SURGERY, (header, "The request is for care around the surgery.")])
+    assert case.requests[1].preoperative_tests == tests
+
+
 def test_a_test_in_a_letter_without_a_surgery_is_not_pre_operative() -> None:
     case = read("Knee pain.", [("CBC and CMP", "The patient takes naproxen daily.")])
     request = case.requests[0]

@@ -13,7 +13,8 @@ from ..errors import InputError
 from ..vocabulary import fallback_topic, topic as topic_spec, topics_where
 from . import clinical, lexicon
 from .citation import parse_citations
-from .classify import associated_service, body_regions, names_peri_operative_service, parse_request
+from .classify import (associated_service, body_regions, names_peri_operative_service, parse_request,
+                       preoperative_tests)
 from .clinical import Facts
 from .letter import Item, Letter
 from .sentences import fact_sentences
@@ -197,6 +198,8 @@ def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]
                 parsed[index].topic != "surgical_associated_service":
             parsed[index] = parse_request(item.original_request or item.name, "surgical_associated_service")
         parsed[index].associated_service = service
+        if service == "preoperative_test":
+            parsed[index].preoperative_tests = preoperative_tests(item.original_request or item.name)
         parsed[index].procedure = parsed[before[-1]].procedure
     return found
 
@@ -209,7 +212,8 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     for name in ("body_region", "study", "modality", "injection_type", "injection_approach", "spinal_levels",
                  "procedure", "stimulator_types", "is_purchase", "equipment", "associated_service", "quantity",
                  "sessions", "frequency_per_week", "duration_weeks", "consultant_specialty", "is_evaluation",
-                 "home_health_services", "hours_per_week", "is_trial", "is_aquatic", "laboratory_tests"):
+                 "home_health_services", "hours_per_week", "is_trial", "is_aquatic", "laboratory_tests",
+                 "preoperative_tests"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value

@@ -89,6 +89,7 @@ class ParsedRequest:
     is_purchase: Optional[bool] = None
     equipment: Optional[str] = None
     associated_service: Optional[str] = None
+    preoperative_tests: Optional[list[str]] = None
     consultant_specialty: Optional[str] = None
     is_evaluation: Optional[bool] = None
     home_health_services: Optional[list[str]] = None
@@ -222,6 +223,27 @@ _LABORATORY_TESTS = NamedKinds("laboratory_tests")
 def laboratory_tests(text: str) -> Optional[list[str]]:
     """The tests a laboratory request names, each once, in the lexicon's order; "labs" alone names none."""
     found = [name for name, pattern in _LABORATORY_TESTS if pattern.search(text)]
+    return found or None
+
+
+# The tests of a pre-operative request, in the kinds the pre-operative rules tell apart (surgical_perioperative.yaml):
+# the chemistry and kidney tests are the metabolic panel. A test with no pre-operative criterion (a liver panel, a
+# thyroid test) leaves the tests unread: the request as written could not be judged whole, and judging its other
+# tests alone could certify what the guideline does not speak to.
+_PREOPERATIVE_KIND = {"cbc": "cbc", "metabolic_panel": "metabolic_panel", "renal_function": "metabolic_panel",
+                      "coagulation_studies": "coagulation_studies", "urinalysis": "urinalysis", "ekg": "ekg"}
+_CHEST_X_RAY = re.compile(r"chest (?:x-?rays?|radiograph\w*|film)|\bcxr\b", re.I)
+
+
+def preoperative_tests(text: str) -> Optional[list[str]]:
+    """The pre-operative tests a request names, each once; "pre-op labs" alone names none."""
+    found = ["chest_x_ray"] if _CHEST_X_RAY.search(text) else []
+    for kind in laboratory_tests(text) or []:
+        named = _PREOPERATIVE_KIND.get(kind)
+        if named is None:
+            return None
+        if named not in found:
+            found.append(named)
     return found or None
 
 
