@@ -407,6 +407,72 @@ def test_associated_service_follows_the_surgery(header: str, service: str, topic
         service, topic, "item1", "knee_meniscectomy")
 
 
+@pytest.mark.parametrize("text, topic, tests", [
+    ("Labs", "laboratory_test", None),
+    ("CBC and CMP", "laboratory_test", ["cbc", "metabolic_panel"]),
+    ("Lab work: CBC, liver function tests and a TSH", "laboratory_test", ["cbc", "liver_function", "other"]),
+    ("Renal function panel for ibuprofen use", "laboratory_test", ["renal_function"]),
+    ("EKG", "laboratory_test", ["ekg"]),
+    ("Hemoglobin A1c", "laboratory_test", ["other"]),
+    ("Pre-op labs", "surgical_associated_service", None),
+    ("Pre-operative EKG", "surgical_associated_service", None),
+    ("Urine drug screen", "urine_drug_test", None),
+    ("MRI of the right shoulder labrum", "imaging", None),
+])
+def test_laboratory_tests_outside_a_surgery(text: str, topic: str, tests: list[str] | None) -> None:
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.laboratory_tests) == (topic, tests)
+
+
+@pytest.mark.parametrize("header", ["Associated surgical service: CBC", "Associated surgical service: EKG"])
+def test_a_test_filed_with_a_surgery_is_pre_operative(header: str) -> None:
+    case = read("Knee pain.", [_SURGERY, (header, "The request is for care around the surgery.")])
+    request = case.requests[1]
+    assert (request.topic, request.associated_service, request.associated_with) == (
+        "surgical_associated_service", "preoperative_test", "item1")
+
+
+@pytest.mark.parametrize("header, tests", [
+    ("Associated surgical service: Pre-operative labs - CBC, CMP, PT/PTT", ["cbc", "metabolic_panel", "coagulation_studies"]),
+    ("Associated surgical service: Pre-op EKG and chest x-ray", ["chest_x_ray", "ekg"]),
+    ("Associated surgical service: Pre-operative labs", None),
+    ("Associated surgical service: Pre-operative CBC and liver function tests", None),
+])
+def test_the_tests_of_a_pre_operative_request_are_read(header: str, tests: list[str] | None) -> None:
+    case = read("Knee pain.", [_SURGERY, (header, "The request is for care around the surgery.")])
+    assert case.requests[1].preoperative_tests == tests
+
+
+def test_a_test_in_a_letter_without_a_surgery_is_not_pre_operative() -> None:
+    case = read("Knee pain.", [("CBC and CMP", "The patient takes naproxen daily.")])
+    request = case.requests[0]
+    assert (request.topic, request.associated_service, request.laboratory_tests) == (
+        "laboratory_test", None, ["cbc", "metabolic_panel"])
+
+
+@pytest.mark.parametrize("text, topic, study, region", [
+    ("MR arthrogram of the right shoulder", "imaging", "mr_arthrogram", "shoulder"),
+    ("MRA left hip", "imaging", "mr_arthrogram", "hip_pelvis"),
+    ("MRI arthrogram of the right wrist", "imaging", "mr_arthrogram", "forearm_wrist_hand"),
+    ("MRI of the right shoulder", "imaging", "mri", "shoulder"),
+    ("CT of the abdomen and pelvis", "imaging", "ct", "abdomen"),
+    ("CT scan abdomen/pelvis", "imaging", "ct", "abdomen"),
+    ("X-ray of the hip and pelvis", "imaging", "x_ray", "hip_pelvis"),
+    ("MRI of the pelvis", "imaging", "mri", "hip_pelvis"),
+    ("EEG", "head_study", "eeg", None),
+    ("Videonystagmography (VNG)", "head_study", "vestibular_test", None),
+    ("Vestibular function testing", "head_study", "vestibular_test", None),
+])
+def test_arthrograms_abdomen_and_head_studies(text: str, topic: str, study: str, region: str | None) -> None:
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.study, parsed.body_region) == (topic, study, region)
+
+
+def test_hearing_aids_are_equipment() -> None:
+    parsed = parse_request("Bilateral hearing aids")
+    assert (parsed.topic, parsed.equipment) == ("durable_medical_equipment", "hearing_aid")
+
+
 def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     case = read("Knee pain.", [("Physical therapy 2 times a week for 6 weeks", "Knee pain.")])
     assert case.requests[0].associated_with is None and case.requests[0].associated_service is None

@@ -37,7 +37,8 @@ PainScore = Optional[float]
 SurgeryPerformed = Literal[surgery_table().performed_names()]  # type: ignore[valid-type]
 SurgeryRequested = Literal[surgery_table().requested_names()]  # type: ignore[valid-type]
 DiagnosticStudy = Literal[
-    "x_ray", "mri", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs", "emg_ncs"
+    "x_ray", "mri", "mr_arthrogram", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs",
+    "emg_ncs", "eeg", "vestibular_test"
 ]
 
 
@@ -558,9 +559,18 @@ class Request(Strict):
         "or comprehensive metabolic panel, electrolytes, creatinine or glucose; coagulation studies, PT/INR, PTT; "
         "urinalysis; EKG); a panel lists each",
     )
+    laboratory_tests: Optional[
+        list[Literal["cbc", "metabolic_panel", "liver_function", "renal_function", "coagulation_studies",
+                     "urinalysis", "ekg", "other"]]
+    ] = Field(
+        None,
+        description="For a laboratory test outside a surgery: which tests are requested (complete blood count; "
+        "a chemistry or metabolic panel; liver function; renal function; coagulation studies; urinalysis; EKG; "
+        "other tests); a panel lists each",
+    )
     equipment: Optional[
         Literal[
-            "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",
+            "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "hearing_aid", "brace", "sling", "mobility_scooter",
             "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
             "toilet_equipment", "bathing_seat", "other",
         ]

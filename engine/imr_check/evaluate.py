@@ -280,7 +280,12 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
                     knowledge: Knowledge, day: dt.date) -> RequestResult:
     request = case.requests[index]
     specs = fact_specs()
-    topic_rules = knowledge.rules_for(request.topic)
+    served = knowledge.rules_for(request.topic)
+    # A rule of every topic (rules/already_authorized.yaml) counts only where it applies: elsewhere the
+    # topic's own rules, and the reasons they give when none is in force, stand as they were.
+    every_applying = [r for r in served if r.every_topic and Firing(r.key, "in_force", True) in fired
+                      and _status(r, fired)[0] != "not_applicable"]
+    topic_rules = [r for r in served if not r.every_topic] + every_applying
     in_force = [r for r in topic_rules if Firing(r.key, "in_force", True) in fired]
     criteria: list[CriterionResult] = []
     statuses: dict[str, str] = {}

@@ -316,8 +316,14 @@ class NotEncoded(Strict):
     why: str
 
 
+# A rule file whose topic is this applies to the requests of every topic (a duplicate of an authorized service):
+# its rules join a request's criteria only where they apply, so a topic's own answer is unchanged elsewhere.
+EVERY_TOPIC = "every"
+
+
 class RuleFile(Strict):
-    topic: Union[str, list[str]]
+    topic: Union[str, list[str]] = Field(
+        description=f"The topic (or topics) the rules serve; {EVERY_TOPIC!r}: every topic, where the rules apply")
     guideline_version: DatedText = Field(
         description="The guideline version these rules implement; dated ({DATE: NAME}) when the file "
         "holds several versions, each in force from its date to the next (the last to `effective.to`)")

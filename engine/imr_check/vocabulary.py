@@ -69,6 +69,7 @@ PART_NAMES = (
     "electrodiagnostic_study", "imaging_study", "modality", "injection", "procedure", "equipment",
     "stimulator_and_purchase", "consultant_specialty", "program_evaluation", "program_days",
     "psychological_evaluation", "home_health_services", "trial_or_permanent", "aquatic", "associated_service",
+    "laboratory_tests",
 )
 
 

@@ -35,6 +35,7 @@ KIND_FACTS = (
     "request.drug.generic", "request.drug.route", "request.drug.dosage_form", "request.study",
     "request.injection_type", "request.injection_approach", "request.modality", "request.equipment",
     "request.procedure", "request.associated_service", "request.stimulator_types", "request.home_health_services",
+    "request.laboratory_tests",
     "request.is_trial", "request.is_purchase", "request.is_aquatic", "request.body_region",
 )
 NOT_DOCUMENTED = "not documented"

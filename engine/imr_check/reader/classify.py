@@ -90,9 +90,11 @@ class ParsedRequest:
     is_purchase: Optional[bool] = None
     equipment: Optional[str] = None
     associated_service: Optional[str] = None
+    preoperative_tests: Optional[list[str]] = None
     consultant_specialty: Optional[str] = None
     is_evaluation: Optional[bool] = None
     home_health_services: Optional[list[str]] = None
+    laboratory_tests: Optional[list[str]] = None
     hours_per_week: Optional[float] = None
     is_aquatic: Optional[bool] = None
     is_trial: Optional[bool] = None
@@ -213,6 +215,36 @@ def psychological_evaluation(text: str) -> Optional[bool]:
 def home_health_services(text: str) -> Optional[list[str]]:
     """The kinds of home service a request names (medical, homemaker, personal care); none named, none read."""
     found = [name for name, pattern in _HOME_SERVICES if pattern.search(text)]
+    return found or None
+
+
+_LABORATORY_TESTS = NamedKinds("laboratory_tests")
+
+
+def laboratory_tests(text: str) -> Optional[list[str]]:
+    """The tests a laboratory request names, each once, in the lexicon's order; "labs" alone names none."""
+    found = [name for name, pattern in _LABORATORY_TESTS if pattern.search(text)]
+    return found or None
+
+
+# The tests of a pre-operative request, in the kinds the pre-operative rules tell apart (surgical_perioperative.yaml):
+# the chemistry and kidney tests are the metabolic panel. A test with no pre-operative criterion (a liver panel, a
+# thyroid test) leaves the tests unread: the request as written could not be judged whole, and judging its other
+# tests alone could certify what the guideline does not speak to.
+_PREOPERATIVE_KIND = {"cbc": "cbc", "metabolic_panel": "metabolic_panel", "renal_function": "metabolic_panel",
+                      "coagulation_studies": "coagulation_studies", "urinalysis": "urinalysis", "ekg": "ekg"}
+_CHEST_X_RAY = re.compile(r"chest (?:x-?rays?|radiograph\w*|film)|\bcxr\b", re.I)
+
+
+def preoperative_tests(text: str) -> Optional[list[str]]:
+    """The pre-operative tests a request names, each once; "pre-op labs" alone names none."""
+    found = ["chest_x_ray"] if _CHEST_X_RAY.search(text) else []
+    for kind in laboratory_tests(text) or []:
+        named = _PREOPERATIVE_KIND.get(kind)
+        if named is None:
+            return None
+        if named not in found:
+            found.append(named)
     return found or None
 
 
@@ -573,6 +605,7 @@ PART_READERS: dict[str, Callable[[str, str, ParsedRequest], None]] = {
     "aquatic": _read_aquatic,
     "associated_service": _setting("associated_service", associated_service),
     "stimulator_and_purchase": _read_stimulator_and_purchase,
+    "laboratory_tests": _setting("laboratory_tests", lambda text, topic: laboratory_tests(text)),
 }
 
 

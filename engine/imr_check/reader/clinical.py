@@ -1012,3 +1012,58 @@ def read_ur_statements(summary_all: list[Sentence]) -> list[URStatement]:
                         r"which|to \d|to allow|to authorize)\b|\.?$)", text, re.I)
         found.append(URStatement(decision, modified_to, obj.group(1) if obj else "", sentence))
     return found
+
+
+# --- a request for a service already authorized (a duplicate) ------------------------------------------
+# request.already_authorized: the record says this very service was authorized before ("was previously
+# certified", "has already been approved"). Read only for a one-time service: a drug or a course of visits
+# counts what was authorized in its own rules (a refill, the visits of a trial). The sentence must name the
+# same service (its topic, and its study and region where both name one) or, in the item's own rationale,
+# "the requested ..." / "this request". A partial authorization of this request (the "remaining portion"),
+# or an earlier service that was done (its results, the relief it gave), is not a duplicate. A negated
+# statement ("has not been previously authorized") is a documented false.
+_AUTHORIZED_BEFORE = re.compile(
+    r"\b(?:previously|already|earlier|formerly)\s+(?:been\s+)?(?:certified|authori[sz]ed|approved)\b|"
+    r"\b(?:certified|authori[sz]ed|approved)\s+(?:previously|already|earlier|before)\b", re.I)
+_PARTIAL_OR_COURSE = re.compile(r"remaining|portion|original request|modif\w*|partial\w*|in part\b|"
+                                r"\d+\s*(?:sessions?|visits?|treatments?|hours?|days?|weeks?)\b|#\s*\d", re.I)
+_GIVEN = re.compile(r"(?<!not )(?<!not yet )(?<!not been )(?<!yet to be )\b(?:performed|done|completed|underwent|"
+                    r"undergone|received|showed|revealed|demonstrated|results?|findings|relief|benefit\w*|improve\w*)\b",
+                    re.I)
+_THIS_REQUEST = re.compile(r"\b(?:the|this) (?:requested|same)\b|\bthis (?:request|service|item|study)\b", re.I)
+
+
+# A sentence that also states a decision on this request (a denial and its reason, a conclusion on necessity or
+# the guidelines) is one side's reasoning, not a statement of the record: not read.
+_DECISION_WORDS = re.compile(r"\bden(?:y|ied|ies|ial)\b|non-?certif\w*|\bupheld\b|\boverturn\w*|medically|"
+                             r"necess\w*|\bsupported\b|warranted|recommend\w*|guidelines?|\bMTUS\b|\bODG\b|"
+                             r"\bACOEM\b|criteria|\btherefore\b|\bas such\b", re.I)
+
+
+def read_already_authorized(topic: str, study: Optional[str], region: Optional[str], own: list[Sentence],
+                            summary: list[Sentence], into: Facts, prefix: str) -> None:
+    """request.already_authorized, from the item's own rationale and the summary, all their sentences."""
+    from .classify import body_regions, classify_topic, diagnostic_study
+
+    findings: list[Finding] = []
+    for tier, sentence in [(2, s) for s in own] + [(1, s) for s in summary]:
+        text = sentence.text
+        match = _AUTHORIZED_BEFORE.search(text)
+        if match is None or _PARTIAL_OR_COURSE.search(text) or _GIVEN.search(text) or _DECISION_WORDS.search(text):
+            continue
+        if not (tier == 2 and _THIS_REQUEST.search(text)):
+            if classify_topic(text) != topic:
+                continue
+            regions = body_regions(text)
+            if region not in (None, "multiple", "other") and regions and region not in regions:
+                continue
+            named_study = diagnostic_study(text, topic)
+            if study is not None and named_study is not None and named_study != study:
+                continue
+        mention = assess(text, match.start(), match.end())
+        if mention.status == UNCERTAIN:
+            continue
+        findings.append(Finding(mention.status != NEGATED, sentence, tier))
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put(prefix + "already_authorized", chosen[0], chosen[1])
