@@ -50,6 +50,9 @@ def facts_digest(path: Path) -> str:
         for name in request:
             if entry.get(name) is None:
                 entry.pop(name, None)
+    # Facts scoped to body regions are recorded only where the record scopes one; none leaves the digest as before.
+    if not document.get("regional_facts"):
+        document.pop("regional_facts", None)
     dumped = json.dumps(document, sort_keys=True)
     return hashlib.sha256(dumped.encode()).hexdigest()
 

@@ -90,6 +90,8 @@ class Finding:
     value: Any
     sentence: Sentence
     tier: int
+    # The body regions a regional concept's mention is for; empty: every region.
+    regions: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,10 +100,16 @@ class Facts:
 
     values: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, list[Sentence]] = field(default_factory=dict)
+    # A fact stated for some body regions only (Case.regional_facts): its path and the regions.
+    regions: dict[str, list[str]] = field(default_factory=dict)
 
-    def put(self, path: str, value: Any, sentences: list[Sentence]) -> None:
+    def put(self, path: str, value: Any, sentences: list[Sentence], regions: list[str] | None = None) -> None:
         self.values[path] = value
         self.evidence[path] = sentences
+        if regions:
+            self.regions[path] = regions
+        else:
+            self.regions.pop(path, None)
 
 
 # "No documentation of severe osteoarthritis", "no diabetic painful neuropathy": a guideline's narrower condition,
@@ -141,7 +149,7 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[bool]:
             values.append(concept.value_if_present if concept.mode == PRESENCE else True)
         elif mention.status == UNCERTAIN and concept.uncertain_is_present:
             values.append(concept.value_if_present)
-        elif mention.status == NEGATED:
+        elif mention.status == NEGATED and not concept.negation_is_silent:
             if concept.mode == ASSESSMENT:
                 values.append(not mention.documentation_negated)
             elif not _NARROWED.search(text[:match.start()]):
@@ -185,22 +193,70 @@ def _list_mentions(concepts: list[Concept], number: int, sentence: Sentence) -> 
     return found
 
 
-def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], prefix: str, into: Facts) -> None:
+def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], prefix: str, into: Facts,
+                  section_regions: dict[str, str] | None = None) -> None:
+    """Each concept's fact, by the majority of its mentions in the highest tier.
+
+    A regional concept keeps the body regions its affirmed mentions are for: those the sentence names, else the
+    regions the finding names by itself (the concept's `regions`), else the region of the item whose rationale the
+    sentence is in (`section_regions`: a rationale's sentence is about its own item). A mention with no region
+    makes the fact hold for every region.
+    """
     # Concept by concept, then sentence by sentence, as before the per-sentence look-up: the findings' order
     # decides which sentences are evidence.
     per_concept: list[list[Finding]] = [[] for _ in concepts]
     number = _CONCEPT_LISTS.setdefault(tuple(map(id, concepts)), len(_CONCEPT_LISTS))
     for tier, sentence in tiered:
         for index, _, values in _list_mentions(concepts, number, sentence):
-            per_concept[index].extend(Finding(value, sentence, tier) for value in values)
+            concept = concepts[index]
+            regions = _mention_regions(concept, sentence, section_regions) if concept.regional else ()
+            per_concept[index].extend(Finding(value, sentence, tier, regions) for value in values)
     by_path: dict[str, list[Finding]] = {}
+    regional: set[str] = set()
     for concept, findings in zip(concepts, per_concept):
         if findings:
             by_path.setdefault(concept.path, []).extend(findings)
+            if concept.regional:
+                regional.add(concept.path)
     for path, findings in by_path.items():
         chosen = resolve(findings)
-        if chosen is not None:
-            into.put(prefix + path, chosen[0], chosen[1])
+        if chosen is None:
+            continue
+        regions: list[str] = []
+        if path in regional and chosen[0] is True:
+            top = max(f.tier for f in findings)
+            stated = [f.regions for f in findings if f.tier == top and f.value is True]
+            if all(stated):
+                regions = sorted({r for found in stated for r in found})
+        into.put(prefix + path, chosen[0], chosen[1], regions)
+
+
+_SPECIFIC = ("multiple", "other")
+
+
+# What separates the clauses of a list of findings or diagnoses ("a labral tear of the shoulder; a fracture of the
+# thumb"): a finding's region is first looked for in its own clause.
+_CLAUSE = re.compile(r"[;,]|\band (?:a|an|the)\b", re.I)
+
+
+def _mention_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None) -> tuple[str, ...]:
+    from .classify import body_regions
+
+    text = sentence.text
+    clauses = []
+    for match in concept.pattern.finditer(text):
+        start = max((m.end() for m in _CLAUSE.finditer(text, 0, match.start())), default=0)
+        stop = next((m.start() for m in _CLAUSE.finditer(text, match.end())), len(text))
+        clauses.append(text[start:stop])
+    named = tuple(dict.fromkeys(r for clause in clauses for r in body_regions(clause) if r not in _SPECIFIC))
+    if not named:
+        named = tuple(r for r in body_regions(text) if r not in _SPECIFIC)
+    if named:
+        return named
+    if concept.regions:
+        return concept.regions
+    own = (section_regions or {}).get(sentence.section)
+    return (own,) if own and own not in _SPECIFIC else ()
 
 
 # --- numbers and named values ------------------------------------------------------------------
