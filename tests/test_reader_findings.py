@@ -245,6 +245,13 @@ def test_surgery_in_view_from_the_record_is_for_the_region_it_names(sentence: st
     assert fact_for(case, 0, "clinical.surgery_considered") is shoulder_sees
 
 
+def test_a_region_s_surgery_ruled_out_says_nothing_of_another_region() -> None:
+    case = read("He is not a candidate for knee surgery.", [("MRI of the right knee", "The patient has knee pain."),
+                                                            ("MRI of the right shoulder", "The patient has pain.")])
+    assert fact_for(case, 0, "clinical.surgery_considered") is False
+    assert fact_for(case, 1, "clinical.surgery_considered") is None
+
+
 def test_a_rationale_s_region_less_statement_is_about_its_own_item() -> None:
     case = read("The patient has knee and shoulder pain.",
                 [("MRI of the right knee", "The patient is now a surgical candidate."),

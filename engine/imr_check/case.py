@@ -636,8 +636,8 @@ class Case(Strict):
     regional_facts: dict[str, list[BodyRegion]] = Field(
         default_factory=dict,
         description="A clinical fact the record states for some body regions only (a knee surgery in view, a locked "
-                    "knee): its path and those regions. A request for another region does not see the fact; a fact not "
-                    "listed holds for every region",
+                    "knee, no surgery for the knee): its path and those regions. A request for another region does not "
+                    "see the fact (not documented there); a fact not listed holds for every region",
     )
     requests: list[Request] = Field(min_length=1)
     evidence: dict[str, list[Evidence]] = Field(

@@ -197,10 +197,10 @@ def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], p
                   section_regions: dict[str, str] | None = None) -> None:
     """Each concept's fact, by the majority of its mentions in the highest tier.
 
-    A regional concept keeps the body regions its affirmed mentions are for: those the sentence names, else the
-    regions the finding names by itself (the concept's `regions`), else the region of the item whose rationale the
-    sentence is in (`section_regions`: a rationale's sentence is about its own item). A mention with no region
-    makes the fact hold for every region.
+    A regional concept keeps the body regions the mentions of the chosen value are for: those the mention's clause
+    or sentence names, else the regions the finding names by itself (the concept's `regions`), else the region of
+    the item whose rationale the sentence is in (`section_regions`: a rationale's sentence is about its own item).
+    A mention with no region makes the fact hold for every region.
     """
     # Concept by concept, then sentence by sentence, as before the per-sentence look-up: the findings' order
     # decides which sentences are evidence.
@@ -223,9 +223,10 @@ def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], p
         if chosen is None:
             continue
         regions: list[str] = []
-        if path in regional and chosen[0] is True:
+        if path in regional:
+            # "Not a candidate for knee surgery" says no more of the shoulder than a knee surgery planned does.
             top = max(f.tier for f in findings)
-            stated = [f.regions for f in findings if f.tier == top and f.value is True]
+            stated = [f.regions for f in findings if f.tier == top and f.value == chosen[0]]
             if all(stated):
                 regions = sorted({r for found in stated for r in found})
         into.put(prefix + path, chosen[0], chosen[1], regions)
