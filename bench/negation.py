@@ -1,6 +1,6 @@
 """Negation and uncertainty: the reader's ConText rules against medspaCy's ConText, on a labelled sample.
 
-    python bench/negation.py            # any Python with medspacy installed, e.g. a separate venv
+    python bench/negation.py   # a Python with PyYAML and pydantic; with medspacy too, it is compared
 
 The sample (tests/data/negation_sample.yaml) is letter-style sentences written for this project, each
 with a target phrase and its label. medspaCy is given the same target span (as an entity) and its
@@ -22,12 +22,12 @@ SAMPLE = ROOT / "tests" / "data" / "negation_sample.yaml"
 
 
 def _reader_context():
-    # context.py is plain Python: load it by path so this runs in an environment without imr-check.
-    spec = importlib.util.spec_from_file_location("reader_context", ROOT / "engine/imr_check/reader/context.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    # context.py reads its triggers through the package (imr_check.phrases, lexicon/context.yaml), so it is imported
+    # from the source tree; the environment needs imr-check's own dependencies (pydantic, PyYAML), not imr-check installed.
+    sys.path.insert(0, str(ROOT / "engine"))
+    from imr_check.reader import context
+
+    return context
 
 
 def score(name: str, answers: list[str], labels: list[str], seconds: float) -> None:

@@ -53,6 +53,9 @@ def facts_digest(path: Path) -> str:
         # Likewise a request read whole (no parts, a field older snapshots do not have).
         if entry.get("parts") == []:
             entry.pop("parts")
+    # Facts scoped to body regions are recorded only where the record scopes one; none leaves the digest as before.
+    if not document.get("regional_facts"):
+        document.pop("regional_facts", None)
     dumped = json.dumps(document, sort_keys=True)
     return hashlib.sha256(dumped.encode()).hexdigest()
 

@@ -678,6 +678,12 @@ class Case(Strict):
     diagnoses: list[str] = Field(default_factory=list)
     body_regions: list[BodyRegion] = Field(default_factory=list)
     clinical: Clinical = Field(default_factory=Clinical)
+    regional_facts: dict[str, list[BodyRegion]] = Field(
+        default_factory=dict,
+        description="A clinical fact the record states for some body regions only (a knee surgery in view, a locked "
+                    "knee, no surgery for the knee): its path and those regions. A request for another region does not "
+                    "see the fact (not documented there); a fact not listed holds for every region",
+    )
     requests: list[Request] = Field(min_length=1)
     not_documented: list[str] = Field(
         default_factory=list,
@@ -703,6 +709,11 @@ class Case(Strict):
                     f"requests[{index}].associated_with names {request.associated_with!r}, which is not another "
                     f"request of this case (ids: {', '.join(sorted(known))})"
                 )
+        not_clinical = [path for path in self.regional_facts
+                        if not path.startswith("clinical.") or not _is_case_path(self, path)]
+        if not_clinical:
+            raise ValueError(f"regional_facts is keyed by a clinical fact's path (e.g. 'clinical.red_flags'); unknown: "
+                             f"{', '.join(not_clinical)}")
         unknown = [path for path in self.evidence if not _is_case_path(self, path)]
         if unknown:
             raise ValueError(

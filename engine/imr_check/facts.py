@@ -181,8 +181,29 @@ def request_facts(case: Case, index: int, on_date: dt.date) -> dict[str, Any]:
     for path in list(facts):
         if path in _DATE_FIELDS_REPLACED or path in _NOT_FACTS or path.startswith(_NOT_FACT_PREFIXES):
             del facts[path]
+    _scope_to_region(case, request, facts)
     _derive(case, request, on_date, facts)
     return facts
+
+
+def _scope_to_region(case: Case, request: Request, facts: dict[str, Any]) -> None:
+    """A fact the record states for other body regions than the request's is not documented for this request.
+
+    "Surgery is planned for the knee" says nothing of the shoulder: a shoulder MRI does not see a surgery in view.
+    It is not false either (nothing was said of the shoulder). A request whose region is not named, or that
+    treats several, sees the fact as the case states it.
+    """
+    region = request.body_region
+    if region is None or region in _SEVERAL_REGIONS:
+        return
+    for path, regions in case.regional_facts.items():
+        if path in facts and not any(_same_region(found, region) for found in regions):
+            del facts[path]
+
+
+def _same_region(found: str, region: str) -> bool:
+    """Whether a finding on `found` concerns a request for `region`: the same, or one within the other."""
+    return found == region or found in _WIDER_REGIONS.get(region, ()) or region in _WIDER_REGIONS.get(found, ())
 
 
 def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:

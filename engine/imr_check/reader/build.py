@@ -64,9 +64,13 @@ def _build_case(letter: Letter) -> Case:
                for item in letter.items]
     facts = Facts()
 
-    # Case-wide facts: the reviewer's statements of fact in any rationale outrank the summary.
+    parsed = [parse_request(item.original_request or item.name) for item in letter.items]
+    # Case-wide facts: the reviewer's statements of fact in any rationale outrank the summary. A regional fact a
+    # rationale states without naming a region is about that item's region.
     tiered = [(1, s) for s in summary] + [(2, s) for r in rationales for s in r]
-    clinical.read_concepts(lexicon.case_concepts(), tiered, "", facts)
+    item_regions = {f"item {item.number} rationale": parsed[i].body_region for i, item in enumerate(letter.items)
+                    if parsed[i].body_region}
+    clinical.read_concepts(lexicon.case_concepts(), tiered, "", facts, item_regions)
     clinical.read_pain_and_work(summary + [s for r in rationales for s in r], facts)
     clinical.read_patient(summary, facts)
     clinical.read_dates(summary_all, letter.dates, facts)
@@ -81,15 +85,13 @@ def _build_case(letter: Letter) -> Case:
     clinical.read_first_line_neuropathic_trial(tiered, facts)
     clinical.read_surgery_performed(tiered, facts)
 
-    parsed = [parse_request(item.original_request or item.name) for item in letter.items]
     surgeries = [i for i, p in enumerate(parsed) if topic_spec(p.topic).operation]
     associated = _associated_services(letter, parsed, surgeries)
-    if surgeries:
-        facts.put("clinical.surgery_considered", True, [headers[surgeries[0]]])
-    # A surgery or an injection requested in this letter is an invasive procedure planned.
+    # A surgery requested in this letter is a surgery in view, and a surgery or an injection an invasive procedure
+    # planned: for the region it is requested for.
+    _requested_for_region("clinical.surgery_considered", surgeries, parsed, headers, facts)
     procedures = [i for i, p in enumerate(parsed) if topic_spec(p.topic).invasive_procedure]
-    if procedures:
-        facts.put("clinical.invasive_procedure_planned", True, [headers[procedures[0]]])
+    _requested_for_region("clinical.invasive_procedure_planned", procedures, parsed, headers, facts)
     ur_statements = clinical.read_ur_statements(summary_all)
     # A drug of the class requested in this letter is taken or being started (the fact's own definition), unless
     # the record says otherwise.
@@ -179,6 +181,7 @@ def _build_case(letter: Letter) -> Case:
               if value is clinical.STATED_NOT_DOCUMENTED and _value_at(document, path) is None]
     if stated:
         document["not_documented"] = stated
+    document["regional_facts"] = {path: regions for path, regions in facts.regions.items() if path in facts.values}
     document["evidence"] = {
         path: [{"sentence": s.text, "offset": s.start, "source": f"{source}#{s.section.replace(' ', '-')}"}
                for s in found]
@@ -186,6 +189,26 @@ def _build_case(letter: Letter) -> Case:
         if found
     }
     return _validated(document, source)
+
+
+def _requested_for_region(path: str, requested: list[int], parsed: list[Any], headers: list[Sentence],
+                          facts: Facts) -> None:
+    """The fact true for the regions of the items that request it, besides those the record already gives it.
+
+    An item that names no region (or several) is for every region; so is the fact when the record states it
+    without a region.
+    """
+    if not requested:
+        return
+    regions = [parsed[i].body_region for i in requested]
+    if any(r in (None, "multiple", "other") for r in regions):
+        found: list[str] = []
+    elif facts.values.get(path) is True and path not in facts.regions:
+        found = []  # the record states it for every region
+    else:
+        known = facts.regions.get(path, []) if facts.values.get(path) is True else []
+        found = sorted(set(known) | set(regions))
+    facts.put(path, True, [headers[requested[0]]], found)
 
 
 def _in_use_facts() -> list[tuple[str, str]]:

@@ -107,6 +107,8 @@ class Finding:
     # A missing-record negation ("no documentation of X"): it counts as false in the vote, and the fact is
     # recorded as stated not documented when every mention behind the winning false says so.
     stated_absent: bool = False
+    # The body regions a regional concept's mention is for; empty: every region.
+    regions: tuple[str, ...] = ()
 
 
 # A fact's evidence is the first sentences that decided it, at most this many. Every request of a long letter may be
@@ -123,12 +125,18 @@ class Facts:
     evidence: dict[str, list[Sentence]] = field(default_factory=dict)
     # Paths in the order they were first put, so a request's own facts are found without walking every fact.
     added: list[str] = field(default_factory=list)
+    # A fact stated for some body regions only (Case.regional_facts): its path and the regions.
+    regions: dict[str, list[str]] = field(default_factory=dict)
 
-    def put(self, path: str, value: Any, sentences: list[Sentence]) -> None:
+    def put(self, path: str, value: Any, sentences: list[Sentence], regions: list[str] | None = None) -> None:
         if path not in self.values:
             self.added.append(path)
         self.values[path] = value
         self.evidence[path] = sentences[:MAX_EVIDENCE_SENTENCES]
+        if regions:
+            self.regions[path] = regions
+        else:
+            self.regions.pop(path, None)
 
 
 @dataclass(frozen=True)
@@ -202,7 +210,7 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
             values.append((concept.value_if_present if concept.mode == PRESENCE else True, False))
         elif mention.status == UNCERTAIN and concept.uncertain_is_present:
             values.append((concept.value_if_present, False))
-        elif mention.status == NEGATED:
+        elif mention.status == NEGATED and not concept.negation_is_silent:
             if concept.mode == ASSESSMENT:
                 values.append((not mention.documentation_negated, says_record_lacks(mention, text)))
             elif not _NARROWED.search(text[:match.start()]):
@@ -250,12 +258,30 @@ def _list_mentions(concepts: list[Concept], number: int,
     return found
 
 
-def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], prefix: str, into: Facts) -> None:
+def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], prefix: str, into: Facts,
+                  section_regions: dict[str, str] | None = None) -> None:
+    """Each concept's fact, by the majority of its mentions in the highest tier.
+
+    A regional concept keeps the body regions the mentions of the chosen value are for: those the mention's clause
+    or sentence names, else the regions the finding names by itself (the concept's `regions`), else the region of
+    the item whose rationale the sentence is in (`section_regions`: a rationale's sentence is about its own item).
+    A mention with no region makes the fact hold for every region.
+    """
     number = _concept_list_number(concepts)
-    for path, findings in _findings_by_path(concepts, number, tiered)[0].items():
+    regional = {c.path for c in concepts if c.regional}
+    for path, findings in _findings_by_path(concepts, number, tiered, section_regions)[0].items():
         chosen = resolve(findings)
-        if chosen is not None:
-            into.put(prefix + path, chosen[0], chosen[1])
+        if chosen is None:
+            continue
+        regions: list[str] = []
+        if path in regional:
+            # "Not a candidate for knee surgery" says no more of the shoulder than a knee surgery planned does.
+            top = max(f.tier for f in findings)
+            value = False if chosen[0] is STATED_NOT_DOCUMENTED else chosen[0]
+            stated = [f.regions for f in findings if f.tier == top and f.value == value]
+            if all(stated):
+                regions = sorted({r for found in stated for r in found})
+        into.put(prefix + path, chosen[0], chosen[1], regions)
 
 
 def read_concepts_in_scope(concepts: list[Concept], scope: Scope, prefix: str, into: Facts) -> None:
@@ -278,20 +304,50 @@ def _concept_list_number(concepts: list[Concept]) -> int:
     return _CONCEPT_LISTS.setdefault(tuple(map(id, concepts)), len(_CONCEPT_LISTS))
 
 
-def _findings_by_path(concepts: list[Concept], number: int,
-                      tiered: list[tuple[int, Sentence]]) -> tuple[dict[str, list[Finding]], set[int]]:
-    """Findings by fact path, and the indices of the concepts that found any."""
+def _findings_by_path(concepts: list[Concept], number: int, tiered: list[tuple[int, Sentence]],
+                      section_regions: dict[str, str] | None = None) -> tuple[dict[str, list[Finding]], set[int]]:
+    """Findings by fact path, and the indices of the concepts that found any (a regional one's with their regions)."""
     # Concept by concept, then sentence by sentence, as before the per-sentence look-up: the findings' order
     # decides which sentences are evidence.
     per_concept: list[list[Finding]] = [[] for _ in concepts]
     for tier, sentence in tiered:
         for index, _, values in _list_mentions(concepts, number, sentence):
-            per_concept[index].extend(Finding(value, sentence, tier, stated) for value, stated in values)
+            concept = concepts[index]
+            regions = _mention_regions(concept, sentence, section_regions) if concept.regional else ()
+            per_concept[index].extend(Finding(value, sentence, tier, stated, regions) for value, stated in values)
     by_path: dict[str, list[Finding]] = {}
     for concept, findings in zip(concepts, per_concept):
         if findings:
             by_path.setdefault(concept.path, []).extend(findings)
     return by_path, {index for index, findings in enumerate(per_concept) if findings}
+
+
+_SPECIFIC = ("multiple", "other")
+
+
+# What separates the clauses of a list of findings or diagnoses ("a labral tear of the shoulder; a fracture of the
+# thumb"): a finding's region is first looked for in its own clause.
+_CLAUSE = re.compile(r"[;,]|\band (?:a|an|the)\b", re.I)
+
+
+def _mention_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None) -> tuple[str, ...]:
+    from .classify import body_regions
+
+    text = sentence.text
+    clauses = []
+    for match in concept.pattern.finditer(text):
+        start = max((m.end() for m in _CLAUSE.finditer(text, 0, match.start())), default=0)
+        stop = next((m.start() for m in _CLAUSE.finditer(text, match.end())), len(text))
+        clauses.append(text[start:stop])
+    named = tuple(dict.fromkeys(r for clause in clauses for r in body_regions(clause) if r not in _SPECIFIC))
+    if not named:
+        named = tuple(r for r in body_regions(text) if r not in _SPECIFIC)
+    if named:
+        return named
+    if concept.regions:
+        return concept.regions
+    own = (section_regions or {}).get(sentence.section)
+    return (own,) if own and own not in _SPECIFIC else ()
 
 
 # --- numbers and named values ------------------------------------------------------------------

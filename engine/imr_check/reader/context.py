@@ -52,8 +52,11 @@ class Terminators(_Strict):
     words_except_documentation: list[Phrase] = Field(default_factory=list)
     marks: list[Phrase]
     finding_words: list[Phrase] = Field(default_factory=list)
+    new_clause_subjects: list[Phrase] = Field(default_factory=list)
+    new_clause_verbs: list[Phrase] = Field(default_factory=list)
 
-    _phrases = field_validator("words", "marks")(lambda cls, v: check_phrases(v))
+    _phrases = field_validator("words", "marks", "finding_words", "new_clause_subjects", "new_clause_verbs")(
+        lambda cls, v: check_phrases(v))
 
 
 class Reach(_Strict):
@@ -119,10 +122,14 @@ def _lexicon() -> _Lexicon:
     def compiled(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern, re.I)
 
-    def terminators(words: list[Phrase], findings: list[Phrase]) -> re.Pattern[str]:
+    def terminators(words: list[Phrase], findings: list[Phrase], clauses: bool) -> re.Pattern[str]:
         pattern = r"\b(?:" + joined(words) + r")\b|" + joined(ends.marks)
         if findings:
             pattern += r"|,\s*(?:and\s+)?(?=(?:" + joined(findings) + r")\b)"
+        if clauses and ends.new_clause_subjects and ends.new_clause_verbs:
+            # "No relief, and symptoms continue": "and" before a subject and its verb starts a clause of its own.
+            pattern += (r"|\band(?=\s+(?:(?:the|his|her|their)\s+)?(?:\w+\s+)?(?:" + joined(ends.new_clause_subjects)
+                        + r")\s+(?:\w+\s+)?(?:" + joined(ends.new_clause_verbs) + r")\b)")
         return compiled(pattern)
 
     return _Lexicon(
@@ -135,8 +142,9 @@ def _lexicon() -> _Lexicon:
         alternative=compiled(sets["alternative", "forward"]),
         hypothetical=compiled(sets["hypothetical", "forward"]),
         pseudo=compiled(sets["pseudo", "forward"]),
-        terminators=terminators(ends.words + ends.words_except_documentation, ends.finding_words),
-        doc_terminators=terminators(ends.words, []),
+        terminators=terminators(ends.words + ends.words_except_documentation, ends.finding_words, True),
+        # "No documentation that pain decreased and function improved": the record lacks both clauses.
+        doc_terminators=terminators(ends.words, [], False),
         forward_words=parsed.reach.forward_words,
         backward_words=parsed.reach.backward_words,
         doc_forward_words=parsed.reach.documentation_forward_words,
@@ -157,11 +165,17 @@ def _words(text: str) -> int:
 
 
 def _window_before(sentence: str, start: int, terminators: re.Pattern[str]) -> str:
-    """The clause before the target: back to the last terminator."""
+    """The clause before the target: back to the last terminator.
+
+    Terminators are found in the whole sentence, so one that looks ahead ("and" before a clause's subject and
+    verb, a comma before "positive") sees the target it ends before.
+    """
     before = sentence[:start]
     last = None
-    for last in terminators.finditer(before):
-        pass
+    for match in terminators.finditer(sentence):
+        if match.end() > start:
+            break
+        last = match
     return before[last.end():] if last else before
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..errors import Problem, RuleLoadError
 from .._yaml import line_of
 from ..phrases import Phrase, check_phrases, joined, load_model
-from ..vocabulary import topics
+from ..vocabulary import BodyRegion, topics
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 PRESENCE, ASSESSMENT = "presence", "assessment"
@@ -35,6 +35,14 @@ class Concept:
     # A fact that is itself a suspicion ("carpal tunnel syndrome is suspected") reads an uncertain mention
     # ("rule out carpal tunnel syndrome") as present.
     uncertain_is_present: bool = False
+    # One finding of several that make the fact: its negation says nothing of the others ("no fracture" is not
+    # "no red flags"), so a negated mention is not read.
+    negation_is_silent: bool = False
+    # The fact holds for the body regions its sentences name (a knee surgery is no shoulder surgery): the regions
+    # are kept with the fact (Case.regional_facts). `regions` are those a finding names by itself when its
+    # sentence names none (saddle anaesthesia: the spine).
+    regional: bool = False
+    regions: tuple[str, ...] = ()
 
 
 class _Strict(BaseModel):
@@ -61,6 +69,9 @@ class ConceptSpec(_Strict):
     needs: Optional[list[Phrase]] = None
     excludes: Optional[list[Phrase]] = None
     uncertain_is_present: bool = False
+    negation_is_silent: bool = False
+    regional: bool = False
+    regions: list[BodyRegion] = Field(default_factory=list)
     # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
     examples: list[Example] = Field(default_factory=list)
 
@@ -72,7 +83,8 @@ class ConceptSpec(_Strict):
             return re.compile(joined(phrases), re.I) if phrases else None
 
         return Concept(self.fact, re.compile(joined(self.phrases), re.I), self.mode, self.value,  # type: ignore[arg-type]
-                       compiled(self.needs), compiled(self.excludes), self.uncertain_is_present)
+                       compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
+                       self.negation_is_silent, self.regional or bool(self.regions), tuple(self.regions))
 
 
 class ConceptGroup(_Strict):
@@ -89,6 +101,8 @@ class ConceptGroup(_Strict):
                              "not for request topics")
         if self.sentences != "case" and self.scope == "case" and self.topics is None:
             raise ValueError("a case fact read for requests names the topics it is read for")
+        if self.scope != "case" and any(c.regional or c.regions for c in self.concepts):
+            raise ValueError("a regional concept (regional, regions) is a case fact: a request has its own region")
         return self
 
     def serves(self, topic: str) -> bool:

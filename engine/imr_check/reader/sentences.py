@@ -98,6 +98,24 @@ _LITERATURE = re.compile(
     r"|\bspecificity\b|\bthe (?:medical |scientific )?literature\b|\bresearch criteria\b", re.I)
 
 
+# Guideline and criteria text, wherever it appears (a summary quotes the treating physician quoting a guideline):
+# it speaks of patients in general, or of what a treatment is for, never of this patient's findings.
+_GENERAL = re.compile(
+    r"\bcriteria (?:for|include[sd]?|are|were|is|of)\b|^criteria\b|\b(?:the following|these|above) criteria\b"
+    r"|\b(?:long[- ]term|prolonged|chronic|extended|continued) use(?: of [\w-]+(?: [\w-]+){0,2})? (?:can|may|could|will"
+    r"|might|is known to|has been (?:shown|associated)) (?:lead|result|cause|contribute|increase|be associated)"
+    r"|\b(?:can|may|could|might) (?:lead to|result in)\b"
+    r"|\b(?:recommended|indicated|reserved|an option|suggested|considered) (?:for|in) (?:patients|individuals|those|people"
+    r"|workers|cases|persons)\b|\b(?:in|for) (?:patients|individuals|people|persons) (?:with|who|that)\b"
+    r"|\b(?:the )?(?:goals?|purpose|aim|intent) of (?:the |this |a |an )?(?:[\w-]+ ){0,3}?(?:therapy|treatment|program"
+    r"|rehabilitation|care|intervention|modality|modalities|exercises?|medications?)s? (?:is|are|should|would|include[sd]?"
+    r"|was|were)\b",
+    re.I,
+)
+# A numbered or lettered item opening a rationale sentence is an item of a quoted list of criteria.
+_LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.\s|\(?[a-h]\)\s|[-*\u2022]\s)")
+
+
 def kind(sentence: Sentence, in_rationale: bool) -> str:
     text = sentence.text
     if _CONCLUSION.search(text):
@@ -106,7 +124,8 @@ def kind(sentence: Sentence, in_rationale: bool) -> str:
         return BOILERPLATE
     if _UTILIZATION_REVIEW.search(text):
         return UTILIZATION_REVIEW
-    if _GUIDELINE_SUBJECT.search(text) or _GUIDELINE_VERB.search(text) or _QUOTE_START.search(text):
+    if _GUIDELINE_SUBJECT.search(text) or _GUIDELINE_VERB.search(text) or _QUOTE_START.search(text) \
+            or _GENERAL.search(text) or in_rationale and _LIST_ITEM.search(text) and not _THIS_PATIENT.search(text):
         return GUIDELINE
     if in_rationale and (_GENERIC_SUBJECT.search(text) or not _ANCHOR.search(text)
                          or _LITERATURE.search(text) and not _THIS_PATIENT.search(text)):
@@ -118,6 +137,37 @@ _THIS_PATIENT = re.compile(
     r"\b(?:this|the) (?:patient|claimant|applicant|injured worker|employee|worker)\b|\bin this case\b"
     r"|\b(?:he|she) (?:has|had|is|was|reports?|reported)\b|\bthe (?:treating|requesting|attending) \w+", re.I)
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
+
+
+# Where a statement ends and a conclusion drawn from it begins: "X has failed, which warrants ...", "...; therefore".
+# A comma alone may end an opening phrase ("In the absence of such documentation, the request ..."), whose
+# words are the conclusion's own: only a clause that a conclusion follows with "which", "and", "so" is kept.
+_CLAUSE_BREAK = re.compile(r",\s+(?=(?:which|so|thus|therefore|hence|as such|making)\b)"
+                           r"|,?\s+(?=and (?:therefore|thus|so|as such|the|this|these|further|additional|continued|a|an)\b)"
+                           r"|;\s+|\s+-\s+", re.I)
+
+
+def statement_before_conclusion(sentence: Sentence, in_rationale: bool) -> Sentence | None:
+    """The statement of fact that opens a concluding sentence, without the conclusion.
+
+    "Conservative care has failed, which warrants further evaluation" keeps "Conservative care has failed". Only
+    the clauses before the first conclusion phrase are kept, and only when they read as a statement of fact by
+    themselves; a conclusion's polarity moves no clause boundary, so the reader stays blind to it.
+    """
+    text = sentence.text
+    conclusion = _CONCLUSION.search(text)
+    if conclusion is None:
+        return None
+    cut = None
+    for cut in _CLAUSE_BREAK.finditer(text, 0, conclusion.start()):
+        pass
+    if cut is None:
+        return None
+    head = text[:cut.start()].rstrip()
+    if len(head.split()) < 3:
+        return None
+    statement = Sentence(head, sentence.start, sentence.section)
+    return statement if kind(statement, in_rationale) == FACT else None
 
 
 def fact_sentences(sentences: list[Sentence], in_rationale: bool) -> list[Sentence]:
@@ -136,6 +186,10 @@ def fact_sentences(sentences: list[Sentence], in_rationale: bool) -> list[Senten
             sentence_kind = GUIDELINE
         if sentence_kind == FACT:
             kept.append(sentence)
+        elif sentence_kind == CONCLUSION and not quoting_guideline:
+            statement = statement_before_conclusion(sentence, in_rationale)
+            if statement is not None:
+                kept.append(statement)
         if in_rationale and len(_QUOTE_MARK.findall(sentence.text)) % 2 == 1:
             # An odd number of quote marks opens or closes a quotation that crosses sentences.
             quoting_guideline = not quoting_guideline and sentence_kind == GUIDELINE

@@ -1,0 +1,279 @@
+"""The reader reads findings, not labels (issue 12): red flags, failed care and a suspected entrapment from what the
+record describes; guideline text is no fact; negation stops where the clause does; a concluding sentence keeps its
+statement of fact; a fact stated for one body region is not another region's.
+
+Every sentence here is written for the project; each finding has its near misses beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from imr_check.case import Case
+from imr_check.facts import request_facts
+from imr_check.reader import read_letter_text
+from imr_check.reader.context import assess
+from imr_check.reader.sentences import CONCLUSION, FACT, GUIDELINE, fact_sentences, kind
+from imr_check.reader.text import Sentence
+
+_HEAD = """Case Number: CM99-0000003
+Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
+Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
+Priority: Standard
+CLINICAL CASE SUMMARY
+The injured worker is a 50 year old male who sustained an industrial injury on 05-04-2015.
+"""
+_ON = dt.date(2017, 2, 1)
+
+
+def letter(summary: str, items: list[tuple[str, str]]) -> str:
+    parts = [_HEAD, summary.strip(), "\nIMR ISSUES, DECISIONS AND RATIONALES\n"]
+    for header, rationale in items:
+        parts.append(f"{header}: Upheld\nClaims Administrator guideline: Decision based on MTUS.\n"
+                     f"MAXIMUS guideline: Decision based on MTUS.\nDecision rationale: {rationale.strip()} "
+                     f"The patient was seen on 02/01/2017.\n")
+    return "\n".join(parts)
+
+
+def read(summary: str, items: list[tuple[str, str]] | None = None) -> Case:
+    return read_letter_text(letter(summary, items or [("Physical therapy 2 times a week for 3 weeks",
+                                                       "The patient has low back pain.")]), "<test>")
+
+
+def fact_for(case: Case, index: int, path: str) -> Any:
+    """The fact as the rules see it for one request (None: not documented for that request)."""
+    return request_facts(case, index, _ON).get(path)
+
+
+# --- 1. red flags from the findings that make them, for their region --------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("X-rays of the right wrist showed an acute displaced fracture of the distal radius.", True),
+    ("The wrist MRI was ordered to rule out an occult scaphoid fracture.", True),
+    ("She reports progressive weakness of the left leg.", True),
+    ("He reports new saddle anesthesia and urinary retention.", True),
+    ("After the fall she was unable to bear weight on the right knee.", True),
+    ("The right knee was locked and could not be straightened.", True),
+    ("Red flags were noted on examination.", True),
+    # one finding absent is not every red flag absent; the label negated is
+    ("X-rays of the wrist showed no fracture.", None),
+    ("She denies bowel or bladder dysfunction.", None),
+    ("There were no red flags on examination.", False),
+    # a fracture that is history, or named without its acuity, is no red flag
+    ("He had a healed fracture of the left tibia from 2009.", None),
+    ("X-rays showed a nondisplaced fracture of the radial head.", None),
+    ("He underwent repair of a displaced fracture of the fifth finger.", None),
+    ("He reports episodes of locking and popping of the knee.", None),
+    ("He was issued a fracture boot for comfort.", None),
+])
+def test_red_flags_from_findings(sentence: str, expected: bool | None) -> None:
+    assert read(sentence).clinical.red_flags is expected
+
+
+@pytest.mark.parametrize("sentence, region_seen, region_not_seen", [
+    ("X-rays of the right wrist showed an acute displaced fracture.", "Right wrist MRI", "Lumbar spine MRI"),
+    ("He reports new saddle anesthesia.", "Lumbar spine MRI", "Right knee MRI"),
+    ("The right knee was locked and could not be straightened.", "Right knee MRI", "Lumbar spine MRI"),
+])
+def test_a_red_flag_belongs_to_its_region(sentence: str, region_seen: str, region_not_seen: str) -> None:
+    case = read(sentence, [(region_seen, "The patient has pain."), (region_not_seen, "The patient has pain.")])
+    assert fact_for(case, 0, "clinical.red_flags") is True
+    assert fact_for(case, 1, "clinical.red_flags") is None
+
+
+def test_a_red_flag_named_without_a_region_holds_for_every_region() -> None:
+    case = read("Red flags were noted on examination.", [("Right knee MRI", "The patient has pain."),
+                                                        ("Lumbar spine MRI", "The patient has pain.")])
+    assert case.regional_facts == {}
+    assert fact_for(case, 0, "clinical.red_flags") is True and fact_for(case, 1, "clinical.red_flags") is True
+
+
+def test_in_a_list_of_diagnoses_a_finding_takes_its_own_clause_region() -> None:
+    case = read("Diagnoses include a left shoulder labral tear; a left thumb acute displaced fracture.",
+                [("Left shoulder MRI", "The patient has pain."), ("Left hand x-ray", "The patient has pain.")])
+    assert case.regional_facts["clinical.red_flags"] == ["forearm_wrist_hand"]
+    assert fact_for(case, 0, "clinical.red_flags") is None
+    assert fact_for(case, 1, "clinical.red_flags") is True
+
+
+# --- 2. failed conservative care: a course completed, symptoms persisting ------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("She completed twelve sessions of physical therapy and continues to report neck pain.", True),
+    ("He has had chiropractic care and epidural injections with only temporary relief.", True),
+    ("The lumbar pain persists despite medications and physical therapy.", True),
+    ("Conservative treatment has failed.", True),
+    ("The neck pain is refractory to medications.", True),
+    ("She completed twelve sessions of physical therapy with good relief.", None),
+    ("She completed six sessions of physical therapy.", None),
+    ("She continues to report neck pain.", None),
+    ("She will complete physical therapy and continues to work.", None),
+    ("The patient has not failed conservative treatment.", False),
+])
+def test_failed_conservative_care(sentence: str, expected: bool | None) -> None:
+    assert read(sentence).clinical.failed_conservative_care is expected
+
+
+# --- 3. a suspected entrapment from the nerve's territory and its signs --------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("She reports numbness and tingling in the right thumb, index and middle fingers.", True),
+    ("He describes paresthesias of the ring and little fingers at night.", True),
+    ("Sensation is decreased in a median nerve distribution.", True),
+    ("Tinel's sign at the wrist was positive.", True),
+    ("Tinel's and Phalen's tests were positive on the right.", True),
+    ("The carpal compression test was positive.", True),
+    ("There was no thenar atrophy, positive Phalen's test on the right.", True),
+    ("Suspected carpal tunnel syndrome was noted.", True),
+    ("She has numbness in both hands.", None),
+    ("She denies numbness or tingling in the fingers.", None),
+    ("Tinel's and Phalen's tests were negative bilaterally.", False),
+])
+def test_nerve_entrapment_from_findings(sentence: str, expected: bool | None) -> None:
+    assert read(sentence).clinical.nerve_entrapment_suspected is expected
+
+
+# --- 4. guideline and criteria text is never a patient fact ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Criteria for the use of a TENS unit include a documented failure of other modalities.",
+    "These criteria include a positive Tinel's sign and numbness of the thumb.",
+    "Long-term use of opioids can lead to dependence and side effects.",
+    "Prolonged use of muscle relaxants may lead to dependence.",
+    "Electrodiagnostic testing is advised for patients with numbness in the thumb and index finger.",
+    "In patients with persistent symptoms after physical therapy, imaging may be considered.",
+    "The goal of physical therapy is to restore function and reduce pain.",
+])
+def test_guideline_text_is_never_a_fact(text: str) -> None:
+    for in_rationale in (False, True):
+        assert kind(Sentence(text, 0, "summary"), in_rationale) == GUIDELINE
+
+
+def test_guideline_text_in_the_summary_feeds_no_fact() -> None:
+    case = read("Electrodiagnostic testing is advised for patients with numbness in the thumb and index finger. "
+                "The goal of physical therapy is to restore function after a course of therapy with persistent pain.")
+    assert case.clinical.nerve_entrapment_suspected is None
+    assert case.clinical.failed_conservative_care is None
+    assert case.clinical.persistent_symptoms is None
+
+
+def test_a_numbered_criterion_quoted_in_a_rationale_is_guideline_text() -> None:
+    assert kind(Sentence("2) Documentation of a positive Phalen's sign.", 0, "item 1 rationale"), True) == GUIDELINE
+    assert kind(Sentence("2) The patient has a positive Phalen's sign.", 0, "item 1 rationale"), True) != GUIDELINE
+
+
+def test_the_patient_s_own_findings_stay_facts() -> None:
+    text = "The patient reports numbness in the thumb and index finger of the right hand."
+    assert kind(Sentence(text, 0, "summary"), False) == FACT
+
+
+# --- 5. negation stops where the clinical meaning does ---------------------------------------------------------
+
+def _status(sentence: str, target: str) -> str:
+    start = sentence.index(target)
+    return assess(sentence, start, start + len(target)).status
+
+
+def test_a_clause_of_its_own_is_not_negated() -> None:
+    assert _status("There was no relief, and symptoms continue after therapy.", "symptoms continue") == "affirmed"
+    assert _status("She had no relief and her pain persists.", "pain persists") == "affirmed"
+    case = read("There was no relief, and symptoms continue after therapy.")
+    assert case.clinical.failed_conservative_care is True
+    assert case.clinical.persistent_symptoms is True
+
+
+def test_a_list_stays_under_its_negation() -> None:
+    assert _status("She has no numbness and tingling in the feet.", "tingling") == "negated"
+    assert _status("There is no documentation that pain decreased and function improved.", "function improved") \
+        == "negated"
+
+
+def test_a_finding_after_a_comma_has_its_own_polarity() -> None:
+    assert _status("There was no weakness, negative straight leg raise, and intact sensation.",
+                   "negative straight leg raise") == "affirmed"
+    assert read("He had no weakness, negative straight leg raise bilaterally.").clinical.radiculopathy_on_exam is False
+
+
+# --- 6. a concluding sentence keeps its statement of fact ------------------------------------------------------
+
+@pytest.mark.parametrize("conclusion", ["which warrants further evaluation", "which does not warrant further evaluation",
+                                        "and therefore the request is medically necessary",
+                                        "and therefore the request is not medically necessary"])
+def test_the_statement_before_a_conclusion_is_kept(conclusion: str) -> None:
+    sentence = Sentence(f"The patient's conservative care has failed, {conclusion}.", 0, "item 1 rationale")
+    assert kind(sentence, True) == CONCLUSION
+    kept = fact_sentences([sentence], in_rationale=True)
+    assert [s.text for s in kept] == ["The patient's conservative care has failed"]
+
+
+def test_the_fact_of_a_concluding_sentence_is_read() -> None:
+    case = read("The patient has neck pain.", [("MRI of the cervical spine",
+                                                "The patient's conservative care has failed, which warrants further "
+                                                "evaluation.")])
+    assert case.clinical.failed_conservative_care is True
+
+
+def test_an_opening_phrase_of_a_conclusion_is_no_statement() -> None:
+    sentence = Sentence("In the absence of such documentation, the requested physical therapy is not medically "
+                        "necessary.", 0, "item 1 rationale")
+    assert fact_sentences([sentence], in_rationale=True) == []
+
+
+# --- 7. a fact belongs to its body region and item --------------------------------------------------------------
+
+def test_another_region_s_surgery_is_not_this_item_s_surgery_in_view() -> None:
+    case = read("The patient has right knee and right shoulder pain.",
+                [("Right knee arthroscopy", "The patient has knee pain."),
+                 ("MRI of the right shoulder", "The patient has shoulder pain.")])
+    assert case.clinical.surgery_considered is True
+    assert case.regional_facts["clinical.surgery_considered"] == ["knee"]
+    assert fact_for(case, 0, "clinical.surgery_considered") is True
+    assert fact_for(case, 1, "clinical.surgery_considered") is None
+
+
+@pytest.mark.parametrize("sentence, shoulder_sees", [
+    ("The surgeon is considering left knee surgery.", None),
+    ("The surgeon is considering surgery of the left shoulder.", True),
+    ("The patient is a surgical candidate.", True),
+])
+def test_surgery_in_view_from_the_record_is_for_the_region_it_names(sentence: str, shoulder_sees: bool | None) -> None:
+    case = read(sentence, [("MRI of the left shoulder", "The patient has shoulder pain.")])
+    assert case.clinical.surgery_considered is True
+    assert fact_for(case, 0, "clinical.surgery_considered") is shoulder_sees
+
+
+def test_a_region_s_surgery_ruled_out_says_nothing_of_another_region() -> None:
+    case = read("He is not a candidate for knee surgery.", [("MRI of the right knee", "The patient has knee pain."),
+                                                            ("MRI of the right shoulder", "The patient has pain.")])
+    assert fact_for(case, 0, "clinical.surgery_considered") is False
+    assert fact_for(case, 1, "clinical.surgery_considered") is None
+
+
+def test_a_rationale_s_region_less_statement_is_about_its_own_item() -> None:
+    case = read("The patient has knee and shoulder pain.",
+                [("MRI of the right knee", "The patient is now a surgical candidate."),
+                 ("MRI of the right shoulder", "The patient has shoulder pain.")])
+    assert fact_for(case, 0, "clinical.surgery_considered") is True
+    assert fact_for(case, 1, "clinical.surgery_considered") is None
+
+
+def test_an_injection_requested_is_an_invasive_procedure_for_its_region_only() -> None:
+    case = read("The patient has neck and shoulder pain.",
+                [("Cervical epidural steroid injection at C5-C6", "The patient has neck pain."),
+                 ("MRI of the right shoulder", "The patient has shoulder pain.")])
+    assert fact_for(case, 0, "clinical.invasive_procedure_planned") is True
+    assert fact_for(case, 1, "clinical.invasive_procedure_planned") is None
+
+
+def test_regional_facts_name_clinical_facts() -> None:
+    base = {"requests": [{"id": "a", "text": "MRI", "topic": "imaging", "body_region": "knee"}],
+            "clinical": {"red_flags": True}}
+    case = Case.model_validate({**base, "regional_facts": {"clinical.red_flags": ["shoulder"]}})
+    assert fact_for(case, 0, "clinical.red_flags") is None
+    assert fact_for(Case.model_validate({**base, "regional_facts": {"clinical.red_flags": ["lower_extremity"]}}), 0,
+                    "clinical.red_flags") is True
+    with pytest.raises(ValueError, match="regional_facts is keyed by a clinical fact"):
+        Case.model_validate({**base, "regional_facts": {"request.sessions": ["knee"]}})
