@@ -62,7 +62,12 @@ _GENERIC_SUBJECT = re.compile(
     r"^(?:patients|in patients|for patients|most patients|individuals|an? (?:initial |short )?(?:trial|course|"
     r"set) of|time to produce|frequency:|optimum duration|treatment (?:may|should|is|can)|(?:\w+ )?(?:is|are) "
     r"(?:not )?recommended|(?:\w+ ){1,4}(?:is|are) (?:(?:widely|commonly|often|frequently|typically) used|used|an option|"
-    r"the first|considered|generally))",
+    r"the first|considered|generally)"
+    # A therapy's stated aim is the guideline's ("The intended goal or effect of manual medicine is ..."),
+    # whatever patient it speaks of.
+    r"|(?:the )?(?:intended |primary |main |overall )?(?:goals?|aims?|purposes?|effects?|objectives?)"
+    r"(?: (?:or|and) (?:intended )?(?:goals?|aims?|purposes?|effects?|objectives?))? of (?!(?:this|the|his|her|their) "
+    r"(?:patient|claimant|worker|request|requested))(?:\w+[ -]){1,5}?(?:is|are|was|includes?)\b)",
     re.I,
 )
 _QUOTE_START = re.compile(r"^[\"']|^page\b|^pg\b|^p\.\s*\d", re.I)
