@@ -709,3 +709,16 @@ def test_functional_improvement_from_manipulation(summary: str, rationale: str, 
     case = read(summary, [("Additional chiropractic 2 times a week for 3 weeks for the low back", rationale)])
     assert case.requests[0].history.functional_improvement.demonstrated is expected
     assert case.clinical.exercise_program is None
+
+
+@pytest.mark.parametrize("summary, expected", [
+    # a red flag is read from the finding that makes it, not only from the label
+    ("Two days after the fall he could not bear weight on the left leg.", True),
+    ("The left knee has been locking and giving way since the injury.", True),
+    ("The surgeon suspected a septic joint.", True),
+    ("She denies locking or giving way of the knee.", False),
+    ("The tibial fracture was fixed with a locking plate in 2015.", None),
+])
+def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> None:
+    case = read(summary, [("MRI of the left knee without contrast", "The patient has knee pain.")])
+    assert case.clinical.red_flags is expected
