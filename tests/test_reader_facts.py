@@ -670,6 +670,9 @@ def test_botox_ketorolac_b12_sleep_study_and_psychological_evaluation_requests(
     ("Physio 2 times a week for 3 weeks", "physical_therapy"),
     ("Aquatic therapy 2 times a week for 6 weeks", "physical_therapy"),
     ("Work hardening 10 sessions", "work_conditioning"),
+    # chiropractic care with modalities or massage is chiropractic care; massage alone is massage
+    ("Chiropractic treatment with EMS and massage 2 times a week for 3 weeks", "chiropractic"),
+    ("Massage therapy 6 sessions", "massage"),
 ])
 def test_physical_medicine_under_every_name(header: str, topic: str) -> None:
     assert read("Low back pain.", [(header, "The patient has low back pain.")]).requests[0].topic == topic
