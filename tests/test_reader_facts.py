@@ -704,6 +704,10 @@ def test_a_physical_medicine_history_under_its_other_names(summary: str, header:
      "functional objective improvement).", "The patient has low back pain.", False),
     ("After 8 chiropractic visits she showed objective functional improvement and now sits through her shift.",
      "The patient has low back pain.", True),
+    # improvement the record does not measure is not the MTUS's functional improvement
+    ("He has had 8 chiropractic visits.", "Functional improvement from the chiropractic care was not quantified.",
+     False),
+    ("He has had 8 chiropractic visits.", "The prior chiropractic visits gave only subjective improvement.", False),
     # a therapy's stated aim is the guideline's, not a result in this patient
     ("He has had 8 chiropractic visits.", "The intended goal or effect of manual medicine is measurable gains in "
      "functional improvement that let the patient's exercise program progress.", None),

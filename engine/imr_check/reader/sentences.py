@@ -86,7 +86,7 @@ _ANCHOR = re.compile(
     r"(?:records?|documentation|documents|notes?|reports?|file|exam(?:ination)?|findings|history)\b"
     r"|\b(?:he|she|his|her|hers|him)\b|\bthe (?:treating|requesting|primary|attending) \w+|\btreater|\btreatment plan"
     r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were) (?:no|a lack|lack"
-    r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated)|\bprior\b|\bprevious"
+    r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated|quantified|recorded|submitted)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
     r"|\bon file\b|\bin place\b|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
