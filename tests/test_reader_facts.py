@@ -76,6 +76,9 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("radiculopathy_corroborated", "The plan includes an EMG to confirm or rule out the possibility of radiculopathy.",
      None),
     ("persistent_symptoms", "She reports ongoing problems with right wrist pain.", True),
+    ("persistent_symptoms", "He continues to be treated for neck pain by his physician.", True),
+    # a plan of continued treatment says nothing of the symptoms
+    ("persistent_symptoms", "The physician plans continued treatment with medications.", None),
     # a suspected nerve entrapment: suspicion counts
     ("nerve_entrapment_suspected", "The diagnoses include rule out carpal tunnel syndrome.", True),
     ("nerve_entrapment_suspected", "Examination showed a positive Tinel's sign at the elbow.", True),
