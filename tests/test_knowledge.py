@@ -270,3 +270,15 @@ def test_a_rule_per_row_of_an_unknown_table_is_an_error(tmp_path):
                          DATED_GUIDELINE)
     assert any("r.yaml:21" in p and "unknown table 'visits_by_conditon'" in p and "did you mean" in p
                for p in problems), problems
+
+
+def test_the_chronic_pain_course_steps_aside_for_every_region_odg_counts_a_sprain_for():
+    # Two files, one list: the CPMTG course rule names the regions ODG's acute sprain table has rows for.
+    import yaml
+
+    rules = Path(__file__).resolve().parents[1] / "rules"
+    odg = yaml.safe_load((rules / "physical_therapy_acute_odg.yaml").read_text())
+    cpmtg = yaml.safe_load((rules / "physical_therapy.yaml").read_text())
+    assert set(odg["tables"]["acute_sprain_visits_by_region"]["rows"]) == \
+        set(cpmtg["parameters"]["acute_sprain_regions"]["value"])
+    assert odg["parameters"]["acute_phase_weeks"] == cpmtg["parameters"]["acute_phase_weeks"]

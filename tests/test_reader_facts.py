@@ -79,6 +79,9 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("radiculopathy_corroborated", "The plan includes an EMG to confirm or rule out the possibility of radiculopathy.",
      None),
     ("persistent_symptoms", "She reports ongoing problems with right wrist pain.", True),
+    ("persistent_symptoms", "He continues to be treated for neck pain by his physician.", True),
+    # a plan of continued treatment says nothing of the symptoms
+    ("persistent_symptoms", "The physician plans continued treatment with medications.", None),
     # a suspected nerve entrapment: suspicion counts
     ("nerve_entrapment_suspected", "The diagnoses include rule out carpal tunnel syndrome.", True),
     ("nerve_entrapment_suspected", "Examination showed a positive Tinel's sign at the elbow.", True),
@@ -725,3 +728,85 @@ def test_botox_ketorolac_b12_sleep_study_and_psychological_evaluation_requests(
         text: str, topic: str, injection_type: str | None, is_evaluation: bool | None) -> None:
     parsed = parse_request(text)
     assert (parsed.topic, parsed.injection_type, parsed.is_evaluation) == (topic, injection_type, is_evaluation)
+
+
+@pytest.mark.parametrize("header, topic", [
+    ("Chiro 2 times a week for 4 weeks for the lumbar spine", "chiropractic"),
+    ("Chirophysio therapy 2 times a week for 4 weeks", "chiropractic"),
+    ("Chiropractic physiotherapy 2 times a week for 4 weeks", "chiropractic"),
+    ("Manipulation with modalities 2 times a week for 3 weeks for the neck", "chiropractic"),
+    ("Manual therapy 6 sessions", "chiropractic"),
+    ("CMT 6 visits", "chiropractic"),
+    ("Spinal adjustment 6 visits", "chiropractic"),
+    ("Osteopathic manipulative treatment 4 visits", "chiropractic"),
+    ("PT/OT 2 times a week for 6 weeks for the right hand", "physical_therapy"),
+    ("Occupational therapy 8 visits", "physical_therapy"),
+    ("Physio 2 times a week for 3 weeks", "physical_therapy"),
+    ("Aquatic therapy 2 times a week for 6 weeks", "physical_therapy"),
+    ("Work hardening 10 sessions", "work_conditioning"),
+    # chiropractic care with modalities or massage is chiropractic care; massage alone is massage
+    ("Chiropractic treatment with EMS and massage 2 times a week for 3 weeks", "chiropractic"),
+    ("Massage therapy 6 sessions", "massage"),
+])
+def test_physical_medicine_under_every_name(header: str, topic: str) -> None:
+    assert read("Low back pain.", [(header, "The patient has low back pain.")]).requests[0].topic == topic
+
+
+@pytest.mark.parametrize("summary, header, given, completed", [
+    # the inventory and the count of visits name the therapy as the request does, or by another of its names
+    ("Treatment to date has included medications and chiro.", "Chiropractic 2 times a week for 3 weeks", True, None),
+    ("Treatment to date has included medications and spinal adjustments.", "Chiropractic 2 times a week for 3 weeks",
+     True, None),
+    ("Treatment to date has included medications and manual therapy.", "Manual therapy 2 times a week for 3 weeks",
+     True, None),
+    ("She has completed 12 sessions of chirophysio to date.", "Chirophysio 2 times a week for 3 weeks", True, 12),
+    ("Treatment to date has included medications and aquatic therapy.", "Aquatic therapy 2 times a week for 3 weeks",
+     True, None),
+    # another therapy is not this one
+    ("Treatment to date has included medications and acupuncture.", "Chiropractic 2 times a week for 3 weeks",
+     False, None),
+])
+def test_a_physical_medicine_history_under_its_other_names(summary: str, header: str, given: bool,
+                                                           completed: int | None) -> None:
+    history = read(summary, [(header, "The patient has low back pain.")]).requests[0].history
+    assert (history.prior_treatment, history.sessions_completed) == (given, completed)
+
+
+@pytest.mark.parametrize("summary, rationale, expected", [
+    # "functional objective improvement" is the same as "objective functional improvement"
+    ("Treatment to date has included medications and 8 chiropractic treatments (without documentation of "
+     "functional objective improvement).", "The patient has low back pain.", "not_documented"),
+    ("After 8 chiropractic visits she showed objective functional improvement and now sits through her shift.",
+     "The patient has low back pain.", True),
+    # improvement the record does not measure is not the MTUS's functional improvement
+    ("He has had 8 chiropractic visits.", "Functional improvement from the chiropractic care was not quantified.",
+     "not_documented"),
+    ("He has had 8 chiropractic visits.", "The prior chiropractic visits gave only subjective improvement.", False),
+    # a therapy's stated aim is the guideline's, not a result in this patient
+    ("He has had 8 chiropractic visits.", "The intended goal or effect of manual medicine is measurable gains in "
+     "functional improvement that let the patient's exercise program progress.", None),
+])
+def test_functional_improvement_from_manipulation(summary: str, rationale: str, expected: bool | str | None) -> None:
+    case = read(summary, [("Additional chiropractic 2 times a week for 3 weeks for the low back", rationale)])
+    path = "requests[0].history.functional_improvement.demonstrated"
+    if expected == "not_documented":
+        # the letter says the record lacks it: no value, listed apart from silence
+        assert case.requests[0].history.functional_improvement.demonstrated is None
+        assert path in case.not_documented
+        return
+    assert case.requests[0].history.functional_improvement.demonstrated is expected
+    assert case.clinical.exercise_program is None
+
+
+@pytest.mark.parametrize("summary, expected", [
+    # a red flag is read from the finding that makes it, not only from the label
+    ("Two days after the fall he could not bear weight on the left leg.", True),
+    # episodes of locking are a mechanical symptom, and one finding denied is not every red flag denied
+    ("The left knee has been locking and giving way since the injury.", None),
+    ("The surgeon suspected a septic joint.", True),
+    ("She denies locking or giving way of the knee.", None),
+    ("The tibial fracture was fixed with a locking plate in 2015.", None),
+])
+def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> None:
+    case = read(summary, [("MRI of the left knee without contrast", "The patient has knee pain.")])
+    assert case.clinical.red_flags is expected

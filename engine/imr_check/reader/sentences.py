@@ -62,7 +62,12 @@ _GENERIC_SUBJECT = re.compile(
     r"^(?:patients|in patients|for patients|most patients|individuals|an? (?:initial |short )?(?:trial|course|"
     r"set) of|time to produce|frequency:|optimum duration|treatment (?:may|should|is|can)|(?:\w+ )?(?:is|are) "
     r"(?:not )?recommended|(?:\w+ ){1,4}(?:is|are) (?:(?:widely|commonly|often|frequently|typically) used|used|an option|"
-    r"the first|considered|generally))",
+    r"the first|considered|generally)"
+    # A therapy's stated aim is the guideline's ("The intended goal or effect of manual medicine is ..."),
+    # whatever patient it speaks of.
+    r"|(?:the )?(?:intended |primary |main |overall )?(?:goals?|aims?|purposes?|effects?|objectives?)"
+    r"(?: (?:or|and) (?:intended )?(?:goals?|aims?|purposes?|effects?|objectives?))? of (?!(?:this|the|his|her|their) "
+    r"(?:patient|claimant|worker|request|requested))(?:\w+[ -]){1,5}?(?:is|are|was|includes?)\b)",
     re.I,
 )
 _QUOTE_START = re.compile(r"^[\"']|^page\b|^pg\b|^p\.\s*\d", re.I)
@@ -81,7 +86,7 @@ _ANCHOR = re.compile(
     r"(?:records?|documentation|documents|notes?|reports?|file|exam(?:ination)?|findings|history)\b"
     r"|\b(?:he|she|his|her|hers|him)\b|\bthe (?:treating|requesting|primary|attending) \w+|\btreater|\btreatment plan"
     r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were) (?:no|a lack|lack"
-    r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated)|\bprior\b|\bprevious"
+    r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated|quantified|recorded|submitted)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
     r"|\bon file\b|\bin place\b|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
