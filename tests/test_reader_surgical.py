@@ -174,3 +174,25 @@ def test_preoperative_tests_generic_labs_are_other_and_a_clearance_names_none():
     assert preoperative_tests("Pre-op labs: CBC and urinalysis") == ["cbc", "urinalysis"]
     assert preoperative_tests("EKG") == ["ekg"]
     assert preoperative_tests("Pre-operative medical clearance") is None
+
+
+def test_the_chain_follows_a_surgery_not_supported_and_names_it(case):
+    from imr_check import evaluate_case
+
+    result = evaluate_case(case)
+    surgery = result.requests[0]
+    assert surgery.determination in ("non_certify", "undetermined")
+    for got in result.requests[1:6]:
+        assert got.determination == surgery.determination, got.text
+        assert got.reason.startswith(f"follows the surgery it belongs to ({surgery.request_id}:"), got.text
+
+
+def test_a_drug_tied_to_a_planned_surgery_is_for_after_it_and_one_not_tied_is_not(case):
+    import datetime as dt
+
+    from imr_check.facts import request_facts
+
+    facts = {r.text: request_facts(case, i, dt.date(2017, 2, 1)) for i, r in enumerate(case.requests)}
+    assert facts["Norco 10/325mg #40"]["request.for_planned_surgery"] is True
+    assert facts["Ultrasling"]["request.for_planned_surgery"] is True
+    assert facts["Naproxen 550mg #60"]["request.for_planned_surgery"] is False
