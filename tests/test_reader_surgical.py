@@ -128,11 +128,21 @@ def test_the_procedures_are_named_by_their_synonyms_and_abbreviations(text, expe
     assert parsed.topic == "surgery" and parsed.procedure == expected
 
 
-def test_a_hip_labral_repair_is_on_the_hip(case):
+def test_a_surgery_naming_no_region_is_on_its_procedures():
     letter = HEADER.replace("Right shoulder arthroscopy with subacromial decompression and Mumford procedure",
-                            "Left hip arthroscopy with labral repair")
-    surgery = read_letter_text(letter, "synthetic-hip.txt").requests[0]
-    assert surgery.procedure == "hip_arthroscopy" and surgery.body_region == "hip_pelvis"
+                            "Right de Quervain release")
+    surgery = read_letter_text(letter, "synthetic-de-quervain.txt").requests[0]
+    assert surgery.procedure == "de_quervain_release" and surgery.body_region == "forearm_wrist_hand"
+
+
+def test_therapy_on_the_hip_is_tied_to_a_hip_arthroscopy_and_shoulder_therapy_is_not():
+    letter = HEADER.replace("Right shoulder arthroscopy with subacromial decompression and Mumford procedure",
+                            "Left hip arthroscopy with femoroacetabular osteoplasty")
+    hip = letter.replace("Physical therapy 12 sessions for the right shoulder", "Physical therapy 12 sessions for the left hip")
+    links = {r.text: r.associated_with for r in read_letter_text(hip, "synthetic-hip.txt").requests}
+    assert links["Physical therapy 12 sessions for the left hip"] == "item1"
+    links = {r.text: r.associated_with for r in read_letter_text(letter, "synthetic-hip2.txt").requests}
+    assert links["Physical therapy 12 sessions for the right shoulder"] is None
 
 
 def test_a_spinal_manipulation_under_anesthesia_is_not_a_shoulder_operation():

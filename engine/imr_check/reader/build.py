@@ -171,13 +171,21 @@ def _in_use_facts() -> list[tuple[str, str]]:
 
 
 def _region_of_procedure(parsed: list[Any], surgeries: list[int]) -> None:
-    """A surgery's body region is its procedure's when the request names none, or several ("hip labral repair"
-    names the hip and, by "labral", the shoulder): the procedure says where it operates."""
+    """A surgery's body region is its procedure's when the request names none ("de Quervain release"): the
+    procedure says where it operates. A request naming several regions keeps them (it may operate on both)."""
     regions = surgery_table().regions()
     for index in surgeries:
         region = regions.get(parsed[index].procedure or "")
-        if region is not None and parsed[index].body_region in (None, "multiple"):
+        if region is not None and parsed[index].body_region is None:
             parsed[index].body_region = region
+            parsed[index].regions = [region]
+
+
+def _regions_operated(surgery: Any) -> set[str]:
+    """The regions a surgery request operates on: those it names, and its procedure's."""
+    named = set(surgery.regions or ([surgery.body_region] if surgery.body_region else []))
+    procedure_region = surgery_table().regions().get(surgery.procedure or "")
+    return named | ({procedure_region} if procedure_region else set())
 
 
 # What an item's own words say of its place in an operation: after it (post-operative use), or before it.
@@ -239,7 +247,8 @@ def _serves_the_surgery(item: Item, parsed: Any, surgery: Any, rationale: list[S
     if topic == "surgical_associated_service" or _CLEARANCE.search(text):
         return True
     region = parsed.body_region
-    if region is not None and surgery.body_region is not None and region != surgery.body_region:
+    operated = _regions_operated(surgery)
+    if region is not None and operated and region not in operated:
         return False
     if topic == "durable_medical_equipment" and parsed.equipment in _OPERATIVE_EQUIPMENT:
         return True
