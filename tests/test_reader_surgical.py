@@ -206,3 +206,12 @@ def test_a_drug_tied_to_a_planned_surgery_is_for_after_it_and_one_not_tied_is_no
     assert facts["Norco 10/325mg #40"]["request.for_planned_surgery"] is True
     assert facts["Ultrasling"]["request.for_planned_surgery"] is True
     assert facts["Naproxen 550mg #60"]["request.for_planned_surgery"] is False
+
+
+def test_a_consultation_for_clearance_is_the_surgery_s_and_a_plain_consultation_is_not():
+    clearance = HEADER.replace("MRI of the lumbar spine: Upheld", "Internal medicine consultation for surgical clearance: Upheld")
+    links = {r.text: (r.associated_with, r.associated_service) for r in read_letter_text(clearance, "c1.txt").requests}
+    assert links["Internal medicine consultation for surgical clearance"] == ("item1", "preoperative_clearance")
+    plain = HEADER.replace("MRI of the lumbar spine: Upheld", "Internal medicine consultation: Upheld")
+    links = {r.text: r.associated_with for r in read_letter_text(plain, "c2.txt").requests}
+    assert links["Internal medicine consultation"] is None
