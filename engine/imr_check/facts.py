@@ -65,6 +65,11 @@ _DERIVED = [
              "physical medicine period (8 CCR 9792.24.3); false once the period has ended or when the request treats "
              "another region. With the surgery's period or date not documented, a post-surgical case counts as within it",
              True),
+    FactSpec("request.for_planned_surgery", "bool",
+             "A drug or equipment requested for after a surgery that is itself requested (request.associated_service "
+             "post_operative_medication or post_operative_equipment, tied to it by request.associated_with): written "
+             "before the operation, it is judged as post-operative use (MTUS Opioids 2016 section 1.4; ODG's "
+             "post-operative equipment); false for a request not tied to a surgery", True),
     FactSpec("request.postsurgical_course", "text",
              "The row of the post-surgical schedule (8 CCR 9792.24.3) for request.postsurgical_procedure, from "
              "rules/surgeries.yaml; absent when the surgery has no row encoded", True,
@@ -92,6 +97,8 @@ def is_stated_absent(path: str, facts: dict[str, Any], stated: frozenset[str]) -
     sources = [source for source in DERIVED_FROM.get(path, ()) if source not in facts]
     return bool(sources) and all(source in stated for source in sources)
 
+# The services tied to a requested surgery that are used after it (therapy has the post-surgical schedule instead).
+_FOR_AFTER_THE_OPERATION = {"post_operative_medication", "post_operative_equipment"}
 
 # Therapy for several regions, or one not named among the body regions, may follow the surgery but does not
 # follow it alone: the surgery's course is not the therapy's.
@@ -344,6 +351,9 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     course = surgery_table().schedule_row_of(facts.get("request.postsurgical_procedure", ""))
     if course is not None:
         facts["request.postsurgical_course"] = course
+    # Known from the case itself (a request is tied to a surgery or not), so never missing.
+    facts["request.for_planned_surgery"] = (request.associated_service in _FOR_AFTER_THE_OPERATION
+                                            and request.associated_with is not None)
     after_surgery = clinical.is_post_surgical
     if after_surgery is None and done is not None:
         after_surgery = True

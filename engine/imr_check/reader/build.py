@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from ..case import Case
 from ..errors import InputError
 from ..vocabulary import fallback_topic, topic as topic_spec, topics_where
-from . import clinical, lexicon
+from . import clinical, lexicon, surgical
 from .citation import parse_citations
+from ..surgeries import surgery_table
 from .classify import (associated_service, body_regions, names_peri_operative_service, parse_request,
                        preoperative_tests, request_parts)
 from .clinical import Facts
@@ -86,10 +87,17 @@ def _build_case(letter: Letter) -> Case:
     clinical.read_surgery_performed(tiered, facts)
 
     surgeries = [i for i, p in enumerate(parsed) if topic_spec(p.topic).operation]
-    associated = _associated_services(letter, parsed, surgeries)
+    _region_of_procedure(parsed, surgeries)
+    associated = _associated_services(letter, parsed, surgeries, rationales)
     # A surgery requested in this letter is a surgery in view, and a surgery or an injection an invasive procedure
     # planned: for the region it is requested for.
     _requested_for_region("clinical.surgery_considered", surgeries, parsed, headers, facts)
+    if surgeries:
+        # The surgical facts that are numbers or lists (the yes/no findings are lexicon groups).
+        everything = summary + [s for r in rationales for s in r]
+        surgical.read_body_mass_index(everything, facts)
+        surgical.read_shoulder_abduction(everything, facts)
+        surgical.read_comorbidities(everything, facts)
     procedures = [i for i, p in enumerate(parsed) if topic_spec(p.topic).invasive_procedure]
     _requested_for_region("clinical.invasive_procedure_planned", procedures, parsed, headers, facts)
     ur_statements = clinical.read_ur_statements(summary_all)
@@ -217,11 +225,43 @@ def _in_use_facts() -> list[tuple[str, str]]:
     return sorted(found, key=lambda pair: pair[1] or "")
 
 
-def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]) -> dict[int, int]:
+def _region_of_procedure(parsed: list[Any], surgeries: list[int]) -> None:
+    """A surgery's body region is its procedure's when the request names none ("de Quervain release"): the
+    procedure says where it operates. A request naming several regions keeps them (it may operate on both)."""
+    regions = surgery_table().regions()
+    for index in surgeries:
+        region = regions.get(parsed[index].procedure or "")
+        if region is not None and parsed[index].body_region is None:
+            parsed[index].body_region = region
+            parsed[index].regions = [region]
+
+
+def _regions_operated(surgery: Any) -> set[str]:
+    """The regions a surgery request operates on: those it names, and its procedure's."""
+    named = set(surgery.regions or ([surgery.body_region] if surgery.body_region else []))
+    procedure_region = surgery_table().regions().get(surgery.procedure or "")
+    return named | ({procedure_region} if procedure_region else set())
+
+
+# What an item's own words say of its place in an operation: after it (post-operative use), or before it.
+_AFTER_SURGERY = re.compile(r"\bpost-?op(?:erative(?:ly)?)?\b|\bpost-?surgical(?:ly)?\b|\b(?:after|following|status post|"
+                            r"s/p) (?:the |this |his |her |a )?(?:\w+ ){0,3}(?:surgery|procedure|operation|repair|release|"
+                            r"arthroscopy|arthroplasty|replacement|fusion|reconstruction)\b", re.I)
+# The reviewer judged the item under the MTUS Postsurgical Treatment Guidelines: therapy that follows an operation.
+_CLEARANCE = re.compile(r"\bclearance\b", re.I)
+_POSTSURGICAL_GUIDELINE = re.compile(r"post-?surgical", re.I)
+# Equipment that only an operation calls for (ODG: cold therapy units and CPM are post-operative; a sling
+# immobilises after shoulder surgery); a brace or walker serves an operation only when its item says so.
+_OPERATIVE_EQUIPMENT = {"cold_therapy_unit", "cold_compression_unit", "continuous_passive_motion", "sling"}
+
+
+def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int],
+                         rationales: list[list[Sentence]]) -> dict[int, int]:
     """Item index -> the surgery item it belongs to: the nearest surgery named before it (else the first after).
 
-    A service belongs to a surgery when the letter files it as an "Associated surgical service", or when the
-    service itself is one that only an operation has (pre-operative, post-operative, an assistant surgeon).
+    A service belongs to a surgery when the letter files it as an "Associated surgical service", when the
+    service itself is one that only an operation has (pre-operative, post-operative, an assistant surgeon), or
+    when, unnamed as such, it serves the surgery by what it is (`_serves_the_surgery`).
     Post-operative therapy is read under the post-surgical topic (rules/surgical_associated_service.yaml).
     """
     found: dict[int, int] = {}
@@ -230,11 +270,13 @@ def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]
     for index, item in enumerate(letter.items):
         if index in surgeries:
             continue
-        if not (item.is_associated_service or names_peri_operative_service(item.name)):
-            continue
         # surgeries is in item order: the last one before this item; with none before, the last of all (as the list
         # of those before, falling back to every surgery, always gave).
-        found[index] = surgeries[bisect.bisect_left(surgeries, index) - 1] if surgeries[0] < index else surgeries[-1]
+        surgery = surgeries[bisect.bisect_left(surgeries, index) - 1] if surgeries[0] < index else surgeries[-1]
+        if not (item.is_associated_service or names_peri_operative_service(item.name)
+                or _serves_the_surgery(item, parsed[index], parsed[surgery], rationales[index])):
+            continue
+        found[index] = surgery
         service = associated_service(item.original_request or item.name, parsed[index].topic)
         # Therapy and a test tied to a surgery are the surgery's (its post-operative course, its pre-operative
         # testing), whatever topic their words alone would have: a CBC before a fusion is not NSAID monitoring.
@@ -242,10 +284,44 @@ def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]
                 parsed[index].topic != "surgical_associated_service":
             parsed[index] = parse_request(item.original_request or item.name, "surgical_associated_service")
         parsed[index].associated_service = service
+        parsed[index].procedure = parsed[surgery].procedure
         if service == "preoperative_test":
             parsed[index].preoperative_tests = preoperative_tests(item.original_request or item.name)
-        parsed[index].procedure = parsed[found[index]].procedure
     return found
+
+
+def _serves_the_surgery(item: Item, parsed: Any, surgery: Any, rationale: list[Sentence]) -> bool:
+    """An item that serves the letter's surgery though its name does not say pre-op or post-op.
+
+    By what it is: a pre-operative test or clearance (a chest x-ray, EKG or labs in a surgical letter); an
+    assistant surgeon; equipment only an operation calls for (a sling, a cold therapy unit, CPM). By what its own
+    words say: therapy, other equipment or a drug whose request or rationale speaks of use after the operation,
+    or therapy the reviewer judged under the Postsurgical guidelines. Never an item on another body region than
+    the surgery's (a lumbar MRI in a knee-surgery letter is not peri-operative), nor a study or a drug merely
+    disputed beside a surgery.
+    """
+    text = item.original_request or item.name
+    topic = parsed.topic
+    # A pre-operative test names the body part it images (a chest x-ray), not the one operated on.
+    if topic == "surgical_associated_service" or _CLEARANCE.search(text):
+        return True
+    # Labs, an EKG or a chest x-ray disputed in a surgical letter are its pre-operative tests (a test outside
+    # a surgery is judged as a laboratory test or a study of its own).
+    if topic == "laboratory_test" or (topic == "imaging" and parsed.body_region == "chest"
+                                      and parsed.study == "x_ray"):
+        return True
+    region = parsed.body_region
+    operated = _regions_operated(surgery)
+    if region is not None and operated and region not in operated:
+        return False
+    if topic == "durable_medical_equipment" and parsed.equipment in _OPERATIVE_EQUIPMENT:
+        return True
+    said_after = bool(_AFTER_SURGERY.search(text)) or any(_AFTER_SURGERY.search(s.text) for s in rationale)
+    if topic in ("physical_therapy", "durable_medical_equipment"):
+        return said_after or bool(_POSTSURGICAL_GUIDELINE.search(item.maximus_guideline or ""))
+    if topic_spec(topic).drug:
+        return said_after
+    return False
 
 
 def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Sentence, rationale: list[Sentence],

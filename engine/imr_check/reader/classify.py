@@ -98,6 +98,7 @@ class ParsedRequest:
     hours_per_week: Optional[float] = None
     is_aquatic: Optional[bool] = None
     is_trial: Optional[bool] = None
+    preoperative_tests: Optional[list[str]] = None
 
 
 _STUDIES = NamedKinds("studies")
@@ -146,7 +147,7 @@ _ASSOCIATED = [
     ("assistant_surgeon", re.compile(r"assistant surgeon|surgical assistant|co-?surgeon|\bassistant\b", re.I)),
     ("preoperative_clearance", re.compile(r"clearance|pre-?op(?:erative)? (?:medical )?(?:evaluation|consult\w*|visit|"
                                           r"exam\w*|history)|history and physical|\bH&P\b", re.I)),
-    ("post_operative_therapy", re.compile(r"physical therapy|occupational therapy|physiotherapy|\bpt\b(?!\s*/\s*ptt)|\bot\b|"
+    ("post_operative_therapy", re.compile(r"physical therapy|occupational therapy|physiotherapy|\bpt\b(?!\s*/\s*(?:ptt|inr))|\bot\b|"
                                           r"hand therapy|rehab\w*|therapy (?:sessions?|visits?)", re.I)),
     ("preoperative_test", re.compile(r"\blabs?\b|laborator|\bekg\b|\becg\b|electrocardiogra|\bcbc\b|chem(?:istry)? "
                                      r"panel|\bbmp\b|\bcmp\b|pt/ptt|\bptt\b|\binr\b|\bua\b|urinalysis|"

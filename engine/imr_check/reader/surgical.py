@@ -1,0 +1,74 @@
+"""The surgical facts that are numbers or lists: body mass index, shoulder abduction, other illnesses
+(patient.comorbidities), and the pre-operative tests a request names. The yes/no surgical findings are
+lexicon data (lexicon/concepts.yaml, group surgical_findings); these need a value read out of the sentence.
+
+Read only in a letter that disputes a surgery: they serve the per-procedure criteria (rules/surgery*.yaml)
+and the pre-operative rules (rules/surgical_perioperative.yaml), and nothing else reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .clinical import Facts
+from .context import AFFIRMED, assess
+from .lexicon import NamedKinds
+from .text import Sentence
+
+_BMI = re.compile(r"\b(?:BMI|body mass index)\b\s*(?:of|is|was|=|:|at|measured at|calculated at)?\s*(?:about |approximately )?"
+                  r"(\d{2}(?:\.\d+)?)(?!\d|\.\d)", re.I)
+# "abduction of 80 degrees", "abduction to 80°", "80 degrees of abduction", "abduction 80": the shoulder's.
+_ABDUCTION = re.compile(r"\babduction\b(?:\s*(?:of|to|is|was|at|:|=|limited|measured|measuring|only|about|approximately)\b:?)*"
+                        r"\s*(\d{1,3})\s*(?:°|degrees?|deg\b)?|\b(\d{1,3})\s*(?:°|degrees?)\s*(?:of )?"
+                        r"(?:active |passive )?abduction\b", re.I)
+_NOT_SHOULDER = re.compile(r"\bhip\b|\bthigh\b|\bfinger|\bthumb|\btoe\b", re.I)
+_SHOULDER = re.compile(r"shoulder|glenohumeral|\barm\b", re.I)
+# "No significant past medical history", "otherwise healthy": documented as no other illness.
+_NO_ILLNESS = re.compile(r"\b(?:no (?:significant |other |pertinent )?(?:past )?medical (?:history|problems|conditions)|"
+                         r"otherwise (?:healthy|in good health)|no (?:known )?(?:comorbidities|medical comorbidities)|"
+                         r"(?:past )?medical history (?:is|was) (?:noncontributory|unremarkable|negative))\b", re.I)
+_COMORBIDITIES = NamedKinds("comorbidities")
+
+
+def read_body_mass_index(sentences: list[Sentence], into: Facts) -> None:
+    for sentence in sentences:
+        match = _BMI.search(sentence.text)
+        if match and 10 <= float(match.group(1)) <= 100:
+            into.put("patient.body_mass_index", float(match.group(1)), [sentence])
+            return
+
+
+def read_shoulder_abduction(sentences: list[Sentence], into: Facts) -> None:
+    """The smallest abduction measured at a shoulder: the limited side is the one operated on."""
+    found: list[tuple[float, Sentence]] = []
+    for sentence in sentences:
+        if _NOT_SHOULDER.search(sentence.text) and not _SHOULDER.search(sentence.text):
+            continue
+        for match in _ABDUCTION.finditer(sentence.text):
+            degrees = float(match.group(1) or match.group(2))
+            if 0 <= degrees <= 180:
+                found.append((degrees, sentence))
+    if found:
+        degrees, sentence = min(found, key=lambda pair: pair[0])
+        into.put("clinical.shoulder_abduction_degrees", degrees, [sentence])
+
+
+def read_comorbidities(sentences: list[Sentence], into: Facts) -> None:
+    """The other illnesses named as the patient's (affirmed, not negated or suspected); none when the record
+    says the history is otherwise clear and names none."""
+    named: dict[str, Sentence] = {}
+    said_none: Optional[Sentence] = None
+    for sentence in sentences:
+        for kind, pattern in _COMORBIDITIES:
+            for match in pattern.finditer(sentence.text):
+                if assess(sentence.text, match.start(), match.end()).status == AFFIRMED:
+                    named.setdefault(kind, sentence)
+                    break
+        if said_none is None and _NO_ILLNESS.search(sentence.text):
+            said_none = sentence
+    if named:
+        kinds = [kind for kind, _ in _COMORBIDITIES if kind in named]
+        into.put("patient.comorbidities", kinds, list(dict.fromkeys(named[k] for k in kinds)))
+    elif said_none is not None:
+        into.put("patient.comorbidities", [], [said_none])

@@ -1,0 +1,218 @@
+"""The reader on the surgical facts and on the chain: a letter written for these tests (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from imr_check.reader import read_letter_text
+from imr_check.reader.classify import parse_request, preoperative_tests
+from imr_check.reader.clinical import Facts
+from imr_check.reader.surgical import (read_body_mass_index, read_comorbidities,
+                                       read_shoulder_abduction)
+from imr_check.reader.text import Sentence
+
+HEADER = """Case Number: CM99-0000011
+Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
+Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
+Priority: Standard Application
+Received:
+02/20/2017
+HOW THE IMR FINAL DETERMINATION WAS MADE
+A reviewer with no tie to the parties reviewed the file.
+The Expert Reviewer has the following credentials:
+State(s) of Licensure: California
+Certification(s)/Specialty: Orthopedic Surgery
+CLINICAL CASE SUMMARY
+Summary of the records, prepared by the reviewer:
+The injured worker is a 58 year old male who hurt his right shoulder lifting a crate on 05-04-2015.
+He has diabetes and hypertension, with no history of heart disease. His BMI is 31.5.
+There was tenderness over the AC joint. Right shoulder abduction was limited to 100 degrees.
+The MRI showed a partial-thickness tear of the supraspinatus and acromioclavicular joint arthrosis.
+He has low back pain as well. On 02-10-2017, utilization review denied the requests.
+IMR ISSUES, DECISIONS AND RATIONALES
+The Final Determination was based on decisions for the disputed items/services set forth below:
+Right shoulder arthroscopy with subacromial decompression and Mumford procedure: Upheld
+Claims Administrator guideline: Decision based on MTUS Shoulder Complaints 2004.
+MAXIMUS guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s): Surgical
+Considerations.
+Decision rationale: He has had a cortisone injection. The request is not supported.
+Chest x-ray: Upheld
+Claims Administrator guideline: Decision based on Non-MTUS Official Disability Guidelines.
+MAXIMUS guideline: Decision based on Non-MTUS Official Disability Guidelines, Low Back Chapter.
+Decision rationale: The surgery is not supported, so neither is this.
+CBC, BMP and PT/INR: Upheld
+Claims Administrator guideline: Decision based on Non-MTUS Official Disability Guidelines.
+MAXIMUS guideline: Decision based on Non-MTUS Official Disability Guidelines, Low Back Chapter.
+Decision rationale: The surgery is not supported, so neither is this.
+Ultrasling: Upheld
+Claims Administrator guideline: Decision based on Non-MTUS Official Disability Guidelines.
+MAXIMUS guideline: Decision based on Non-MTUS Official Disability Guidelines, Shoulder Chapter.
+Decision rationale: The surgery is not supported, so neither is this.
+Physical therapy 12 sessions for the right shoulder: Upheld
+Claims Administrator guideline: Decision based on MTUS Postsurgical Treatment Guidelines.
+MAXIMUS guideline: Decision based on MTUS Postsurgical Treatment Guidelines, Shoulder.
+Decision rationale: Therapy is requested to begin after the surgery. The request is not supported.
+Norco 10/325mg #40: Upheld
+Claims Administrator guideline: Decision based on MTUS Opioids 2016.
+MAXIMUS guideline: Decision based on MTUS Opioids 2016.
+Decision rationale: The injured worker is to take Norco for pain after the shoulder surgery. The request is not
+supported.
+MRI of the lumbar spine: Upheld
+Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004.
+MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004.
+Decision rationale: There are no red flags. The request is not supported.
+Naproxen 550mg #60: Upheld
+Claims Administrator guideline: Decision based on MTUS Chronic Pain 2016.
+MAXIMUS guideline: Decision based on MTUS Chronic Pain 2016.
+Decision rationale: He has taken naproxen for a year. The request is not supported.
+"""
+
+
+@pytest.fixture(scope="module")
+def case():
+    return read_letter_text(HEADER, "synthetic-surgery.txt")
+
+
+def test_every_peri_operative_item_is_tied_to_the_surgery_though_none_says_pre_op(case):
+    links = {r.text: r.associated_with for r in case.requests}
+    surgery = case.requests[0]
+    assert surgery.topic == "surgery" and surgery.procedure == "subacromial_decompression"
+    for text in ("Chest x-ray", "CBC, BMP and PT/INR", "Ultrasling", "Physical therapy 12 sessions for the right shoulder",
+                 "Norco 10/325mg #40"):
+        assert links[text] == surgery.id, text
+
+
+def test_unrelated_items_of_a_surgical_letter_stay_unlinked(case):
+    links = {r.text: r.associated_with for r in case.requests}
+    assert links["MRI of the lumbar spine"] is None
+    assert links["Naproxen 550mg #60"] is None
+
+
+def test_a_linked_item_is_read_as_the_service_it_is(case):
+    by_text = {r.text: r for r in case.requests}
+    assert by_text["CBC, BMP and PT/INR"].preoperative_tests == ["cbc", "metabolic_panel", "coagulation_studies"]
+    assert by_text["Chest x-ray"].preoperative_tests == ["chest_x_ray"]
+    assert by_text["Ultrasling"].associated_service == "post_operative_equipment"
+    therapy = by_text["Physical therapy 12 sessions for the right shoulder"]
+    assert therapy.topic == "surgical_associated_service" and therapy.associated_service == "post_operative_therapy"
+    assert by_text["Norco 10/325mg #40"].associated_service == "post_operative_medication"
+
+
+def test_the_surgical_findings_are_read_with_evidence(case):
+    assert case.clinical.full_thickness_tear is False
+    assert case.clinical.acromioclavicular_joint_pathology is True
+    assert case.clinical.shoulder_abduction_degrees == 100
+    assert case.patient.body_mass_index == 31.5
+    assert case.patient.comorbidities == ["diabetes", "hypertension"]
+    assert "patient.comorbidities" in case.evidence and "clinical.full_thickness_tear" in case.evidence
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Right inguinal herniorrhaphy", "hernia_repair"),
+    ("Left shoulder arthroscopic distal clavicle resection", "distal_clavicle_resection"),
+    ("Right shoulder DCR", "distal_clavicle_resection"),
+    ("Left shoulder arthroscopic Bankart repair", "shoulder_stabilization"),
+    ("Right shoulder arthroscopic anterior labral repair", "shoulder_stabilization"),
+    ("MUA of the left shoulder", "shoulder_manipulation_under_anesthesia"),
+    ("Right shoulder manipulation under anesthesia", "shoulder_manipulation_under_anesthesia"),
+    ("Right knee arthroscopic chondroplasty", "knee_chondroplasty"),
+    ("Left wrist de Quervain release", "de_quervain_release"),
+    ("Right first dorsal compartment release", "de_quervain_release"),
+    ("Left hip arthroscopy with labral repair", "hip_arthroscopy"),
+    ("Left knee arthroscopy with partial medial meniscectomy and chondroplasty", "knee_meniscectomy"),
+    ("Right total knee arthroplasty", "knee_arthroplasty"),
+    ("Left trigger thumb release", "trigger_finger_release"),
+])
+def test_the_procedures_are_named_by_their_synonyms_and_abbreviations(text, expected):
+    parsed = parse_request(text)
+    assert parsed.topic == "surgery" and parsed.procedure == expected
+
+
+def test_a_surgery_naming_no_region_is_on_its_procedures():
+    letter = HEADER.replace("Right shoulder arthroscopy with subacromial decompression and Mumford procedure",
+                            "Right de Quervain release")
+    surgery = read_letter_text(letter, "synthetic-de-quervain.txt").requests[0]
+    assert surgery.procedure == "de_quervain_release" and surgery.body_region == "forearm_wrist_hand"
+
+
+def test_therapy_on_the_hip_is_tied_to_a_hip_arthroscopy_and_shoulder_therapy_is_not():
+    letter = HEADER.replace("Right shoulder arthroscopy with subacromial decompression and Mumford procedure",
+                            "Left hip arthroscopy with femoroacetabular osteoplasty")
+    hip = letter.replace("Physical therapy 12 sessions for the right shoulder", "Physical therapy 12 sessions for the left hip")
+    links = {r.text: r.associated_with for r in read_letter_text(hip, "synthetic-hip.txt").requests}
+    assert links["Physical therapy 12 sessions for the left hip"] == "item1"
+    links = {r.text: r.associated_with for r in read_letter_text(letter, "synthetic-hip2.txt").requests}
+    assert links["Physical therapy 12 sessions for the right shoulder"] is None
+
+
+def test_a_spinal_manipulation_under_anesthesia_is_not_a_shoulder_operation():
+    assert parse_request("Lumbar spine manipulation under anesthesia").procedure != \
+        "shoulder_manipulation_under_anesthesia"
+
+
+def _sentences(*texts):
+    return [Sentence(text, 0, "summary") for text in texts]
+
+
+def test_numbers_are_read_on_both_sides_and_out_of_range_values_are_not():
+    facts = Facts()
+    read_body_mass_index(_sentences("Her body mass index is 41.", "A BMI of 300 was typed."), facts)
+    assert facts.values["patient.body_mass_index"] == 41
+    facts = Facts()
+    read_body_mass_index(_sentences("A BMI of 300 was typed."), facts)
+    assert "patient.body_mass_index" not in facts.values
+    facts = Facts()
+    read_shoulder_abduction(_sentences("Left shoulder abduction to 170 degrees, right 85 degrees of abduction.",
+                                       "Hip abduction 20 degrees."), facts)
+    assert facts.values["clinical.shoulder_abduction_degrees"] == 85
+
+
+def test_comorbidities_negated_are_not_read_and_a_clear_history_is_none():
+    facts = Facts()
+    read_comorbidities(_sentences("He denies diabetes, asthma or heart disease."), facts)
+    assert "patient.comorbidities" not in facts.values
+    facts = Facts()
+    read_comorbidities(_sentences("She has no significant past medical history."), facts)
+    assert facts.values["patient.comorbidities"] == []
+    facts = Facts()
+    read_comorbidities(_sentences("He has COPD and takes insulin for type 2 diabetes."), facts)
+    assert facts.values["patient.comorbidities"] == ["pulmonary", "diabetes"]
+
+
+def test_preoperative_tests_generic_labs_and_a_clearance_name_none():
+    # "pre-op labs" names no test the pre-operative rules can judge
+    assert preoperative_tests("Pre-op labs") is None
+    assert preoperative_tests("Pre-op labs: CBC and urinalysis") == ["cbc", "urinalysis"]
+    assert preoperative_tests("EKG") == ["ekg"]
+    assert preoperative_tests("Pre-operative medical clearance") is None
+
+
+def test_the_chain_follows_a_surgery_not_supported_and_names_it(case):
+    from imr_check import evaluate_case
+
+    result = evaluate_case(case)
+    surgery = result.requests[0]
+    assert surgery.determination in ("non_certify", "undetermined")
+    for got in result.requests[1:6]:
+        assert got.determination == surgery.determination, got.text
+        assert got.reason.startswith(f"follows the surgery it belongs to ({surgery.request_id}:"), got.text
+
+
+def test_a_drug_tied_to_a_planned_surgery_is_for_after_it_and_one_not_tied_is_not(case):
+    import datetime as dt
+
+    from imr_check.facts import request_facts
+
+    facts = {r.text: request_facts(case, i, dt.date(2017, 2, 1)) for i, r in enumerate(case.requests)}
+    assert facts["Norco 10/325mg #40"]["request.for_planned_surgery"] is True
+    assert facts["Ultrasling"]["request.for_planned_surgery"] is True
+    assert facts["Naproxen 550mg #60"]["request.for_planned_surgery"] is False
+
+
+def test_a_consultation_for_clearance_is_the_surgery_s_and_a_plain_consultation_is_not():
+    clearance = HEADER.replace("MRI of the lumbar spine: Upheld", "Internal medicine consultation for surgical clearance: Upheld")
+    links = {r.text: (r.associated_with, r.associated_service) for r in read_letter_text(clearance, "c1.txt").requests}
+    assert links["Internal medicine consultation for surgical clearance"] == ("item1", "preoperative_clearance")
+    plain = HEADER.replace("MRI of the lumbar spine: Upheld", "Internal medicine consultation: Upheld")
+    links = {r.text: r.associated_with for r in read_letter_text(plain, "c2.txt").requests}
+    assert links["Internal medicine consultation"] is None
