@@ -429,6 +429,9 @@ def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     ("nsaid_use", "She is not taking any NSAIDs.", False),
     ("nsaid_use", "He uses a topical diclofenac gel.", None),
     ("nsaid_use", "She stopped taking ibuprofen last year.", False),
+    # a list of current medications that names its drugs and holds no NSAID: none is taken
+    ("nsaid_use", "Current medications include Norco and Soma.", False),
+    ("nsaid_use", "Current medications include Norco and other medications.", None),
     ("nsaid_dyspepsia", "She reports dyspepsia with naproxen.", True),
     ("nsaid_dyspepsia", "He denies gastrointestinal upset with ibuprofen.", False),
     ("nsaid_dyspepsia", "She has heartburn.", None),

@@ -549,18 +549,11 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
     """
     if prefix + "history.prior_treatment" in into.values:
         return
-    names = _lexicon_names()
     words = topic_spec(topic).in_use_words
     class_words = re.compile(r"(?<![a-z])(?:" + joined(words) + r")(?![a-z])", re.I) if words else None
     for sentence in summary:
-        listed = _MEDICATION_LIST.search(sentence.text)
-        if listed is None:
-            continue
-        items = listed.group("items") or listed.group("after_colon") or ""
-        if not names.search(items) or _OPEN_LIST.search(items) or treatment.search(items) or \
-                (class_words is not None and class_words.search(items)):
-            continue
-        if assess(sentence.text, listed.start(), listed.end()).status != AFFIRMED:
+        items = _closed_medication_list(sentence)
+        if items is None or treatment.search(items) or (class_words is not None and class_words.search(items)):
             continue
         into.put(prefix + "history.prior_treatment", False, [sentence])
         return
@@ -753,9 +746,28 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
             stopped = re.search(r"discontinu|stopp|weaned off|tapered off|no longer", text, re.I)
             findings.append(Finding(mention.status == AFFIRMED and not stopped, sentence, tier))
             break
+    if not findings:
+        # A list of current medications that names its drugs and holds none of the class: the class is not taken.
+        for tier, sentence in tiered:
+            items = _closed_medication_list(sentence)
+            if items is not None and not pattern.search(items):
+                findings.append(Finding(False, sentence, tier))
+                break
     chosen = resolve(findings)
     if chosen is not None:
         into.put(path, chosen[0], chosen[1])
+
+
+def _closed_medication_list(sentence: Sentence) -> Optional[str]:
+    """The items of a list of current medications that names drugs of the lexicon and is not left open."""
+    listed = _MEDICATION_LIST.search(sentence.text)
+    if listed is None:
+        return None
+    items = listed.group("items") or listed.group("after_colon") or ""
+    if not _lexicon_names().search(items) or _OPEN_LIST.search(items) or \
+            assess(sentence.text, listed.start(), listed.end()).status != AFFIRMED:
+        return None
+    return items
 
 
 def read_nsaid_dyspepsia(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
