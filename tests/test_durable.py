@@ -155,8 +155,20 @@ def test_an_engine_failure_is_raised_and_the_session_is_still_deleted(monkeypatc
 def test_compile_rules_gives_each_condition_a_true_and_a_false_rule():
     compiled, shards = compile_rules([_loaded("t.n", Compare(fact="request.sessions", lte=6))])
     assert shards == {"acupuncture": ["acupuncture#0"]}
-    assert {"acupuncture#0~t.n|in_force|T", "acupuncture#0~t.n|require|T", "acupuncture#0~t.n|require|F",
-            "seen"} == set(compiled)
+    # Whether the rule is in force is answered outside durable-rules, from its topics and dates.
+    assert {"acupuncture#0~t.n|require|T", "acupuncture#0~t.n|require|F", "seen"} == set(compiled)
+
+
+def test_a_rule_is_in_force_for_its_topics_from_its_first_day_until_the_day_it_ends():
+    rule = Rule(id="t.w", title="t", require=Compare(fact="request.sessions", lte=6), cites=["x.y"], explain="-")
+    window = Effective(**{"from": dt.date(2015, 6, 1), "to": dt.date(2016, 6, 1)})
+    engine = RuleEngine([LoadedRule(rule, ("acupuncture",), "test", window, {}, "test", None)])
+    for day, in_force in ((dt.date(2015, 5, 31), False), (dt.date(2015, 6, 1), True), (dt.date(2016, 5, 31), True),
+                          (dt.date(2016, 6, 1), False)):
+        fired = engine.evaluate([{"request.sessions": 3}, {"request.sessions": 3}], ["acupuncture", "chiropractic"], day)
+        assert (Firing("t.w", "in_force", True) in fired[0]) is in_force, day
+        assert (Firing("t.w", "require", True) in fired[0]) is in_force, day
+        assert not fired[1], day  # a topic the rule does not serve
 
 
 def test_many_rules_matching_one_fact_do_not_overflow_the_match_stack():

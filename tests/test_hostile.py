@@ -23,6 +23,7 @@ from imr_check.audit.inputs import expand
 from imr_check.cli import app
 from imr_check.reader import read_letters_text, split_letters
 from imr_check.reader import clinical
+from imr_check.reader.text import normalise
 from imr_check.report import COMPACT_ABOVE, render_text
 
 from test_reader_synthetic import HEADER, OLD_LAYOUT
@@ -326,6 +327,40 @@ def test_two_letters_in_one_text_are_two_cases_with_their_own_numbers_and_dates(
     assert newer.case.id == "CM99-0000001" and older.case.id is None and len(older.requests) == 1
 
 
+def _evidence_spans(case) -> list[tuple[int, str]]:
+    return [(e.offset, e.sentence) for found in case.evidence.values() for e in found if e.offset is not None]
+
+
+def test_each_letter_of_a_merged_text_has_its_evidence_offsets_in_its_own_part_of_the_text():
+    text = _two_letters()
+    whole = normalise(text)
+    first, second = read_letters_text(text, "merged.txt")
+    second_starts = whole.index("Case Number: CM99-0000002")
+    for case, (low, high) in ((first, (0, second_starts)), (second, (second_starts, len(whole)))):
+        spans = _evidence_spans(case)
+        assert spans, case.case.id
+        for offset, sentence in spans:
+            # The letters are alike: only the position tells the second letter's sentence from the first's copy.
+            assert low <= offset < high, (case.case.id, offset, sentence)
+            assert whole[offset:offset + len(sentence)].replace("\n", " ") == sentence
+    # Read alone, the second letter gives the same sentences, moved by where it starts in the merged text.
+    alone = read_letters_text(whole[second_starts:], "second.txt")[0]
+    assert sorted(_evidence_spans(second)) == sorted((o + second_starts, s) for o, s in _evidence_spans(alone))
+
+
+def test_the_page_of_a_merged_files_second_letter_highlights_every_one_of_its_sentences(tmp_path):
+    from imr_check.audit.letter_pages import _letter_text, _spans
+
+    path = tmp_path / "merged.txt"
+    path.write_text(_two_letters())
+    audited = audit_file(str(path))
+    text, problem = _letter_text(str(path))
+    assert problem is None
+    second = audited["letters"][1]
+    sentences = {(e["offset"], e["sentence"]) for found in second["evidence"].values() for e in found}
+    assert sentences and len(_spans(text, second["evidence"])) == len(sentences)
+
+
 def test_an_audit_gives_each_letter_of_a_file_its_own_rows_and_extract_refuses_it(tmp_path):
     path = tmp_path / "merged.txt"
     path.write_text(_two_letters())
@@ -344,8 +379,61 @@ def test_the_readers_per_letter_caches_are_emptied_and_results_unchanged():
 
     first = read_letter_text(HEADER, "a.txt")
     assert clinical._mentions.cache_info().currsize == 0 and not clinical._SENTENCE_MENTIONS
+    assert not clinical._SUMMARY_CHOICES and not clinical._FIRST_TREATMENT_LIST
     assert _body_regions.cache_info().currsize == 0
     assert read_letter_text(HEADER, "a.txt") == first
+
+
+def _letter_of(summary: list[str], items: list[tuple[str, str]]) -> str:
+    """A letter written here: a header, the summary's sentences, and (name, rationale) items."""
+    head = HEADER[:HEADER.index("CLINICAL CASE SUMMARY")] + "CLINICAL CASE SUMMARY\n"
+    body = "".join(f"{name}: Upheld\nClaims Administrator guideline: Decision based on MTUS.\n"
+                   f"MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines.\n"
+                   f"Decision rationale: {rationale} Therefore, the request is not medically necessary.\n"
+                   for name, rationale in items)
+    return head + "\n".join(summary) + "\nIMR ISSUES, DECISIONS AND RATIONALES\n" + body
+
+
+def test_the_summary_is_read_once_per_kind_of_request_however_many_items_there_are(monkeypatch):
+    """Per-request reading touches the summary once per kind of request: work on it does not grow with the items."""
+    from imr_check.reader import read_letter_text
+
+    summary = [f"She completed {n} sessions of physical therapy in 2016 with some benefit." for n in range(1, 9)]
+    summary += ["She reports low back pain radiating to the left leg."] * 4
+    calls = []
+    original = clinical._prior_treatment
+    monkeypatch.setattr(clinical, "_prior_treatment",
+                        lambda treatment, tier, sentence: calls.append(tier) or original(treatment, tier, sentence))
+    counts = {}
+    for items in (2, 12):
+        calls.clear()
+        case = read_letter_text(_letter_of(summary, [("Physical therapy 2 times a week for 4 weeks for the low back",
+                                                      "The patient has low back pain.")] * items), f"{items}.txt")
+        assert [r.history.prior_treatment for r in case.requests] == [True] * items
+        counts[items] = calls.count(1)
+    assert counts[2] == counts[12] == 8  # the eight summary sentences that name physical therapy, read once
+
+
+def test_a_rationale_that_speaks_of_the_fact_outranks_the_summary_for_its_own_request_only():
+    from imr_check.reader import read_letter_text
+
+    summary = ["She completed 6 sessions of physical therapy with some benefit."]
+    items = [("Physical therapy 2 times a week for 4 weeks for the low back", "The patient has low back pain."),
+             ("Physical therapy 2 times a week for 3 weeks for the neck",
+              "She has had no prior physical therapy for the neck.")]
+    first, second = read_letter_text(_letter_of(summary, items), "two.txt").requests
+    assert first.history.prior_treatment is True and second.history.prior_treatment is False
+
+
+def test_a_facts_evidence_is_its_first_sentences_up_to_the_bound():
+    from imr_check.reader import read_letter_text
+
+    bound = clinical.MAX_EVIDENCE_SENTENCES
+    summary = [f"On visit {n} there were no red flags." for n in range(1, bound + 6)]
+    case = read_letter_text(_letter_of(summary, [("Lumbar brace", "The patient has low back pain.")]), "flags.txt")
+    assert case.clinical.red_flags is False
+    found = [e.sentence for e in case.evidence["clinical.red_flags"]]
+    assert found == summary[:bound]
 
 
 def test_a_file_over_the_audit_time_limit_is_an_error_and_the_audit_goes_on(tmp_path):

@@ -1,8 +1,9 @@
 """The one module that talks to durable-rules. Nothing else imports `durable`.
 
 Each rule of rules/ becomes several durable-rules rules, one per question the evaluator asks:
-is the rule in force for this topic on this date, and is each of its conditions (`when`, `unless`,
-`require`) *true* or *false*. A condition neither true nor false is *not documented*: the facts
+is each of its conditions (`when`, `unless`, `require`) *true* or *false*. Whether the rule is in
+force for the request's topic on the case's date is answered here in Python from the rule's
+topics and dates (a third of all matches were that answer, each one costly in durable-rules). A condition neither true nor false is *not documented*: the facts
 it needs are absent. So a condition compiles twice, once to the expression that proves it true
 and once to the expression that proves it false (De Morgan, with a missing fact matching neither).
 
@@ -155,8 +156,8 @@ def _name(rule_id: str, part: str, value: bool) -> str:
 
 
 def _compiled_parts(rule: LoadedRule) -> list[tuple[str, dict]]:
-    """(name, expression) for the rule's in-force test and each condition's true and false forms."""
-    parts = [(_name(rule.key, "in_force", True), {})]
+    """(name, expression) for each of the rule's conditions, true and false forms (in force is answered apart)."""
+    parts: list[tuple[str, dict]] = []
     for part in PARTS:
         condition = getattr(rule.rule, part)
         if condition is None:
@@ -213,6 +214,36 @@ def _rule(expression: dict | None) -> dict:
     return {"all": [{"m": expression}]}
 
 
+def _properties(expression: Any) -> set[str]:
+    """The fact properties a compiled expression tests (every key that is not an operator)."""
+    found: set[str] = set()
+    if isinstance(expression, dict):
+        for key, value in expression.items():
+            if not key.startswith("$"):
+                found.add(key)
+            found |= _properties(value)
+    elif isinstance(expression, list):
+        for value in expression:
+            found |= _properties(value)
+    return found
+
+
+def shard_properties(compiled: dict[str, dict]) -> dict[str, frozenset[str]]:
+    """Each shard's tested properties, with the ones every message carries (the scope and the case's index).
+
+    A property no rule of a shard tests cannot change what matches there, so a message sent to a shard
+    carries only these: durable-rules walks every property of a fact at each node it visits and stores
+    and returns the whole fact with every match, so the case's other facts were pure cost (a request's
+    facts hold about 50 properties, a shard's rules test about 14).
+    """
+    per_shard: dict[str, set[str]] = {}
+    for name, rule in compiled.items():
+        if "~" in name:
+            per_shard.setdefault(name.split("~", 1)[0], set()).update(_properties(rule))
+    always = {"sid", _INDEX, "day", _SHARD}
+    return {shard: frozenset(found | always) for shard, found in per_shard.items()}
+
+
 class _Host(durable_engine.Host):
     """Holds the compiled rulesets. Their matches are read by RuleEngine.evaluate directly from
     the engine's C interface, so no Python action ever runs (nor can fail and be swallowed)."""
@@ -249,6 +280,13 @@ class RuleEngine:
 
     def __init__(self, rules: list[LoadedRule]) -> None:
         self.definition, self.shards = compile_rules(rules)
+        # topic -> (rule key, first day, day after the last or None), as ordinals: the in-force answer.
+        self._windows: dict[str, list[tuple[str, int, int | None]]] = {}
+        for rule in rules:
+            to = rule.effective.to.toordinal() if rule.effective.to is not None else None
+            for topic in rule.topics:
+                self._windows.setdefault(topic, []).append((rule.key, rule.effective.from_.toordinal(), to))
+        self._tested = shard_properties(self.definition)
         self._sessions = itertools.count()
         with _LOCK:
             # A ruleset name can be registered once per host: each engine takes a fresh one.
@@ -269,10 +307,11 @@ class RuleEngine:
             sid = f"case-{next(self._sessions)}"
             messages = []
             for index, (facts, topic) in enumerate(zip(facts_per_request, topics)):
-                message = {engine_key(path): _engine_value(value) for path, value in facts.items()}
-                message.update({"sid": sid, _INDEX: index, "day": day.toordinal()})
+                message = {engine_key(path): value for path, value in facts.items()}
                 for shard in self.shards.get(topic, [f"{topic}#none"]):
-                    messages.append({**message, _SHARD: shard})
+                    tested = self._tested.get(shard, ())
+                    messages.append({**{key: _engine_value(value) for key, value in message.items() if key in tested},
+                                     "sid": sid, _INDEX: index, "day": day.toordinal(), _SHARD: shard})
             try:
                 fired = self._matches(sid, messages)
             except durable_rules_engine.error as error:
@@ -284,6 +323,10 @@ class RuleEngine:
                 continue
             rule_id, part, value = name.split("~", 1)[1].split("|")
             results[index].add(Firing(rule_id, part, value == "T"))
+        ordinal = day.toordinal()
+        for index, topic in enumerate(topics):
+            results[index].update(Firing(key, "in_force", True) for key, start, end in self._windows.get(topic, ())
+                                  if start <= ordinal and (end is None or ordinal < end))
         return results
 
     def _matches(self, sid: str, messages: list[dict[str, Any]]) -> list[tuple[int, str]]:

@@ -27,6 +27,7 @@ FactKind = Literal["bool", "number", "text", "list"]
 
 # Request fields that are not clinical facts: identity, free text, and the decisions being predicted.
 _NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr", "request.associated_with"}
+_NOT_FACT_PREFIXES = tuple(sorted(p + "." for p in _NOT_FACTS))
 _DATE_FIELDS_REPLACED = {"request.history.start_date", "clinical.surgery_date"}
 
 
@@ -162,7 +163,7 @@ def request_facts(case: Case, index: int, on_date: dt.date) -> dict[str, Any]:
     _flatten(case.clinical, "clinical", facts)
     _flatten(case.patient, "patient", facts)
     for path in list(facts):
-        if path in _DATE_FIELDS_REPLACED or any(path == p or path.startswith(p + ".") for p in _NOT_FACTS):
+        if path in _DATE_FIELDS_REPLACED or path in _NOT_FACTS or path.startswith(_NOT_FACT_PREFIXES):
             del facts[path]
     _derive(case, request, on_date, facts)
     return facts

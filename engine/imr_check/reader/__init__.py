@@ -19,6 +19,7 @@ from ..errors import IncompleteLetter, InputError
 from .build import build_case
 from .letter import EXPECTED, Letter, parse_letter, split_letters
 from .pdf import letter_text
+from .text import normalise
 
 __all__ = ["EXPECTED", "Letter", "letter_text", "parse_letter", "read_letter", "read_letter_text", "read_letters",
            "read_letters_text", "split_letters"]
@@ -44,10 +45,34 @@ def read_letters(path: Path | str) -> list[Case]:
 
 
 def read_letters_text(text: str, source: str = "<letter>") -> list[Case]:
-    parts = split_letters(text)
-    if len(parts) == 1:
+    """Each letter the text holds, as its own case; every evidence offset points into the whole text, normalised.
+
+    The letters are split from the normalised text (normalising a letter again leaves it as it is), so each one's
+    offsets, counted in its own text, are moved by where it starts: a later letter's highlights fall on its own
+    sentences, not on the first letter's.
+    """
+    if len(split_letters(text)) == 1:
         return [read_letter_text(text, source)]
-    return [read_letter_text(part, f"{source}#letter{number}") for number, part in enumerate(parts, 1)]
+    whole = normalise(text)
+    cases, start = [], 0
+    for number, part in enumerate(split_letters(whole), 1):
+        try:
+            cases.append(_moved(read_letter_text(part, f"{source}#letter{number}"), start))
+        except IncompleteLetter as error:
+            if error.case is not None:
+                error.case = _moved(error.case, start)
+            raise
+        start += len(part)  # the parts are consecutive slices of the whole
+    return cases
+
+
+def _moved(case: Case, start: int) -> Case:
+    """The case with its evidence offsets moved by `start` characters."""
+    if not start:
+        return case
+    evidence = {path: [e.model_copy(update={"offset": e.offset + start}) if e.offset is not None else e for e in found]
+                for path, found in case.evidence.items()}
+    return case.model_copy(update={"evidence": evidence})
 
 
 def read_letter_text(text: str, source: str = "<letter>") -> Case:

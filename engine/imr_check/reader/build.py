@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from typing import Any
@@ -37,16 +38,16 @@ def build_case(letter: Letter) -> Case:
         _ABOUT.clear()
 
 
-# treatment pattern -> the summary sentences that name it: items of one kind share them (see clinical._mentions).
-_ABOUT: dict[Any, list[tuple[int, Sentence]]] = {}
+# treatment pattern -> the summary sentences that name it: items of one kind share them (see clinical.Scope).
+_ABOUT: dict[Any, list[Sentence]] = {}
 
 
-def _about(treatment: Any, summary: list[Sentence]) -> list[tuple[int, Sentence]]:
+def _about(treatment: Any, summary: list[Sentence]) -> list[Sentence]:
     if treatment is None:
         return []
     if treatment not in _ABOUT:
-        _ABOUT[treatment] = [(1, s) for s in summary if treatment.search(s.text)]
-    return list(_ABOUT[treatment])
+        _ABOUT[treatment] = [s for s in summary if treatment.search(s.text)]
+    return _ABOUT[treatment]
 
 
 def _build_case(letter: Letter) -> Case:
@@ -178,13 +179,14 @@ def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]
             continue
         if not (item.is_associated_service or names_peri_operative_service(item.name)):
             continue
-        before = [i for i in surgeries if i < index] or surgeries
-        found[index] = before[-1]
+        # surgeries is in item order: the last one before this item; with none before, the last of all (as the list
+        # of those before, falling back to every surgery, always gave).
+        found[index] = surgeries[bisect.bisect_left(surgeries, index) - 1] if surgeries[0] < index else surgeries[-1]
         service = associated_service(item.original_request or item.name, parsed[index].topic)
         if service == "post_operative_therapy" and parsed[index].topic != "surgical_associated_service":
             parsed[index] = parse_request(item.original_request or item.name, "surgical_associated_service")
         parsed[index].associated_service = service
-        parsed[index].procedure = parsed[before[-1]].procedure
+        parsed[index].procedure = parsed[found[index]].procedure
     return found
 
 
@@ -214,19 +216,21 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         request["associated_with"] = f"item{letter.items[surgery].number}"
 
     treatment = clinical.treatment_pattern(parsed.topic, text)
-    own = [(2, s) for s in rationale]
-    about = _about(treatment, summary)
-    scoped = own + about
+    first_added = len(facts.added)
+    # The item's own rationale, with the summary's sentences about the treatment or the whole summary.
+    scoped = clinical.Scope(rationale, _about(treatment, summary), ("treatment", treatment))
+    whole = clinical.Scope(rationale, summary, "summary")
     if treatment is not None:
         is_drug = topic_spec(parsed.topic).drug
         class_use = clinical.class_use_pattern(parsed.topic) if is_drug else None
         # The summary's sentences about the class taken ("on chronic opioid treatment") are about this drug's history.
-        by_class = [(1, s) for s in summary if class_use is not None and class_use.search(s.text)
-                    and not treatment.search(s.text)]
-        clinical.read_prior_treatment(treatment, scoped + by_class, facts, prefix, class_use)
+        history = scoped if class_use is None else clinical.Scope(
+            rationale, scoped.summary + [s for s in summary if class_use.search(s.text) and not treatment.search(s.text)],
+            ("treatment", treatment, class_use))
+        clinical.read_prior_treatment(treatment, history, facts, prefix, class_use)
         clinical.read_sessions_completed(parsed.topic, treatment, scoped, facts, prefix)
         if is_drug:
-            clinical.read_drug_history(treatment, scoped + by_class, facts, prefix, on_date, class_use)
+            clinical.read_drug_history(treatment, history, facts, prefix, on_date, class_use)
         if prefix + "history.sessions_completed" not in facts.values:
             clinical.read_absent_from_treatment_list(parsed.topic, treatment, summary, facts, prefix)
     # The request's own words: "additional" or "continued" treatment has been given before; "initial" has not.
@@ -240,15 +244,16 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     # The lexicon's groups for this topic (reader/lexicon/concepts.yaml): in the item's own rationale, and in the
     # summary's sentences about the treatment or the whole summary.
     for group in lexicon.request_groups(parsed.topic):
-        around = about if group.spec.sentences == "treatment" else [(1, s) for s in summary]
-        clinical.read_concepts(list(group.concepts), own + around, prefix if group.spec.prefix_is_request else "", facts)
+        clinical.read_concepts_in_scope(list(group.concepts), scoped if group.spec.sentences == "treatment" else whole,
+                                        prefix if group.spec.prefix_is_request else "", facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
     if topic_spec(parsed.topic).treatment.prior_study and parsed.study and parsed.body_region and \
             prefix + "history.prior_treatment" not in facts.values:
-        clinical.read_prior_study(parsed.study, parsed.body_region, own + [(1, s) for s in summary], facts, prefix)
-    for path, value in facts.values.items():
+        clinical.read_prior_study(parsed.study, parsed.body_region, whole, facts, prefix)
+    # Only this request's facts, in the order they were first read (walking every fact made it quadratic).
+    for path in facts.added[first_added:]:
         if path.startswith(prefix):
-            _set(request, path[len(prefix):], value)
+            _set(request, path[len(prefix):], facts.values[path])
 
     if item.original_request:
         ur: dict[str, Any] = {"decision": "modified"}
@@ -303,14 +308,21 @@ def _place_ur_statements(statements: list[clinical.URStatement], parsed: list[An
     """
     placed: dict[int, tuple[dict[str, Any], Sentence]] = {}
     conflicted: set[int] = set()
+    # topic -> (study, body region) -> the items of them, in order: a statement is matched against the kinds of
+    # item, not every item (a summary of many statements in a letter of many items was quadratic).
+    kinds: dict[str, dict[tuple[Any, Any], list[int]]] = {}
+    for i, p in enumerate(parsed):
+        kinds.setdefault(p.topic, {}).setdefault((p.study, p.body_region), []).append(i)
     for statement in statements:
         if statement.object_text:
             named = parse_request(statement.object_text)
             if named.topic == fallback_topic():
                 continue
-            matches = [i for i, p in enumerate(parsed) if p.topic == named.topic
-                       and (not named.study or not p.study or named.study == p.study)
-                       and (not named.body_region or not p.body_region or named.body_region == p.body_region)]
+            # Two matches are enough to know the statement is not safe to place.
+            matches = sorted(i for (study, region), indices in kinds.get(named.topic, {}).items()
+                             if (not named.study or not study or named.study == study)
+                             and (not named.body_region or not region or named.body_region == region)
+                             for i in indices[:2])[:2]
         else:
             matches = [0] if len(parsed) == 1 else []
         if len(matches) != 1 or "ur" in requests[matches[0]]:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Hashable, Iterable, Optional
 
 from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
@@ -92,16 +92,57 @@ class Finding:
     tier: int
 
 
+# A fact's evidence is the first sentences that decided it, at most this many. Every request of a long letter may be
+# decided by the same summary sentences, so evidence without a bound grew with items x summary (quadratic in the
+# letter's length, 3 million sentences in a 3.2 MB letter); no dev tuning letter has a fact with more than 8.
+MAX_EVIDENCE_SENTENCES = 20
+
+
 @dataclass
 class Facts:
-    """Fact path -> chosen value, with the sentences that decided it."""
+    """Fact path -> chosen value, with the sentences that decided it (the first MAX_EVIDENCE_SENTENCES)."""
 
     values: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, list[Sentence]] = field(default_factory=dict)
+    # Paths in the order they were first put, so a request's own facts are found without walking every fact.
+    added: list[str] = field(default_factory=list)
 
     def put(self, path: str, value: Any, sentences: list[Sentence]) -> None:
+        if path not in self.values:
+            self.added.append(path)
         self.values[path] = value
-        self.evidence[path] = sentences
+        self.evidence[path] = sentences[:MAX_EVIDENCE_SENTENCES]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The sentences one request's facts are read from: its own rationale (tier 2) and summary sentences (tier 1).
+
+    `key` names what picked the summary sentences (the request's treatment pattern, or the whole summary). The own
+    rationale outranks the summary, so the summary decides only when the rationale says nothing of the fact; what
+    the summary alone gives is then the same for every request reading it with the same key, and is read once per
+    letter (`_by_tier`): a letter with many items was read in time quadratic in its length.
+    """
+
+    own: list[Sentence]
+    summary: list[Sentence]
+    key: Hashable
+
+
+# (reader, its arguments, the scope's key) -> what the summary sentences alone give; emptied after each letter.
+_SUMMARY_CHOICES: dict[tuple, Any] = {}
+
+
+def _by_tier(reader: Hashable, scope: Scope, findings_in: Callable[[int, Sentence], Iterable[Finding]],
+             choose: Callable[[list[Finding]], Any]) -> Any:
+    """`choose` over the findings of the highest tier that has any: the own rationale's, else the summary's (cached)."""
+    own = [finding for sentence in scope.own for finding in findings_in(2, sentence)]
+    if own:
+        return choose(own)
+    key = (reader, scope.key)
+    if key not in _SUMMARY_CHOICES:
+        _SUMMARY_CHOICES[key] = choose([finding for sentence in scope.summary for finding in findings_in(1, sentence)])
+    return _SUMMARY_CHOICES[key]
 
 
 # "No documentation of severe osteoarthritis", "no diabetic painful neuropathy": a guideline's narrower condition,
@@ -125,6 +166,8 @@ def forget_sentences() -> None:
     _mentions.cache_clear()
     _SENTENCE_MENTIONS.clear()
     _CONCEPT_LISTS.clear()
+    _SUMMARY_CHOICES.clear()
+    _FIRST_TREATMENT_LIST.clear()
     _body_regions.cache_clear()
 
 
@@ -186,10 +229,39 @@ def _list_mentions(concepts: list[Concept], number: int, sentence: Sentence) -> 
 
 
 def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], prefix: str, into: Facts) -> None:
+    number = _concept_list_number(concepts)
+    for path, findings in _findings_by_path(concepts, number, tiered)[0].items():
+        chosen = resolve(findings)
+        if chosen is not None:
+            into.put(prefix + path, chosen[0], chosen[1])
+
+
+def read_concepts_in_scope(concepts: list[Concept], scope: Scope, prefix: str, into: Facts) -> None:
+    """read_concepts on a request's scope: per fact, the own rationale's findings decide, else the summary's."""
+    number = _concept_list_number(concepts)
+    own, own_found = _findings_by_path(concepts, number, [(2, s) for s in scope.own])
+    key = ("concepts", number, scope.key)
+    if key not in _SUMMARY_CHOICES:
+        by_path, found = _findings_by_path(concepts, number, [(1, s) for s in scope.summary])
+        _SUMMARY_CHOICES[key] = {path: resolve(findings) for path, findings in by_path.items()}, found
+    summary, summary_found = _SUMMARY_CHOICES[key]
+    # Facts are put in the order of the first concept found in either part, as when both were read together.
+    for path in dict.fromkeys(c.path for i, c in enumerate(concepts) if i in own_found or i in summary_found):
+        chosen = resolve(own[path]) if path in own else summary[path]
+        if chosen is not None:
+            into.put(prefix + path, chosen[0], chosen[1])
+
+
+def _concept_list_number(concepts: list[Concept]) -> int:
+    return _CONCEPT_LISTS.setdefault(tuple(map(id, concepts)), len(_CONCEPT_LISTS))
+
+
+def _findings_by_path(concepts: list[Concept], number: int,
+                      tiered: list[tuple[int, Sentence]]) -> tuple[dict[str, list[Finding]], set[int]]:
+    """Findings by fact path, and the indices of the concepts that found any."""
     # Concept by concept, then sentence by sentence, as before the per-sentence look-up: the findings' order
     # decides which sentences are evidence.
     per_concept: list[list[Finding]] = [[] for _ in concepts]
-    number = _CONCEPT_LISTS.setdefault(tuple(map(id, concepts)), len(_CONCEPT_LISTS))
     for tier, sentence in tiered:
         for index, _, values in _list_mentions(concepts, number, sentence):
             per_concept[index].extend(Finding(value, sentence, tier) for value in values)
@@ -197,10 +269,7 @@ def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], p
     for concept, findings in zip(concepts, per_concept):
         if findings:
             by_path.setdefault(concept.path, []).extend(findings)
-    for path, findings in by_path.items():
-        chosen = resolve(findings)
-        if chosen is not None:
-            into.put(prefix + path, chosen[0], chosen[1])
+    return by_path, {index for index, findings in enumerate(per_concept) if findings}
 
 
 # --- numbers and named values ------------------------------------------------------------------
@@ -351,43 +420,49 @@ def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]
     return None
 
 
-def read_sessions_completed(topic: str, treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]],
-                            into: Facts, prefix: str) -> None:
+def read_sessions_completed(topic: str, treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str) -> None:
     if not topic_spec(topic).treatment.sessions_completed:
         return
+    best = _by_tier(("sessions_completed", treatment), scope, lambda tier, sentence: _sessions_completed(
+        treatment, tier, sentence), _most_sessions)
+    if best is not None:
+        into.put(prefix + "history.sessions_completed", best.value, [best.sentence])
+
+
+def _most_sessions(findings: list[Finding]) -> Optional[Finding]:
+    return max(findings, key=lambda f: f.value) if findings else None
+
+
+def _sessions_completed(treatment: re.Pattern[str], tier: int, sentence: Sentence) -> list[Finding]:
     unit = r"(?:sessions?|visits?|treatments?)"
     findings: list[Finding] = []
-    for tier, sentence in tiered:
-        text = sentence.text
-        if not treatment.search(text):
-            continue
-        if re.search(_PLAN, text, re.I) and not _COMPLETED.search(text):
-            continue
-        for name in treatment.finditer(text):
-            window_start = max(0, name.start() - 70)
-            before = text[window_start:name.start()]
-            after = text[name.end():name.end() + 40]
-            number = None
-            m = re.search(_NUMBER + r"\s+(?:prior |previous |completed |authorized |initial |additional )?(?:" + unit +
-                          r"\s+of\s+(?:prior |previous )?)?(?:\w+\s+){0,2}$", before, re.I)
-            if m and (re.search(unit, before[m.start():], re.I) or re.search(r"^\s*" + unit, after, re.I)):
+    text = sentence.text
+    if not treatment.search(text):
+        return findings
+    if re.search(_PLAN, text, re.I) and not _COMPLETED.search(text):
+        return findings
+    for name in treatment.finditer(text):
+        window_start = max(0, name.start() - 70)
+        before = text[window_start:name.start()]
+        after = text[name.end():name.end() + 40]
+        number = None
+        m = re.search(_NUMBER + r"\s+(?:prior |previous |completed |authorized |initial |additional )?(?:" + unit +
+                      r"\s+of\s+(?:prior |previous )?)?(?:\w+\s+){0,2}$", before, re.I)
+        if m and (re.search(unit, before[m.start():], re.I) or re.search(r"^\s*" + unit, after, re.I)):
+            number = _int(m.group(1))
+        if number is None:
+            m = re.search(r"^\s*(?:x|times|for)\s*" + _NUMBER + r"\s*" + unit + "?", after, re.I)
+            if m:
                 number = _int(m.group(1))
-            if number is None:
-                m = re.search(r"^\s*(?:x|times|for)\s*" + _NUMBER + r"\s*" + unit + "?", after, re.I)
-                if m:
-                    number = _int(m.group(1))
-            if number is None:
-                continue
-            clause = text[max(0, name.start() - 90):name.end() + 40]
-            if re.search(r"additional|more|further|another|requested|request for", clause, re.I) and not \
-                    _COMPLETED.search(clause):
-                continue
-            if 0 < number <= 200 and _COMPLETED.search(text):
-                findings.append(Finding(number, sentence, tier))
-    if findings:
-        top = max(f.tier for f in findings)
-        best = max((f for f in findings if f.tier == top), key=lambda f: f.value)
-        into.put(prefix + "history.sessions_completed", best.value, [best.sentence])
+        if number is None:
+            continue
+        clause = text[max(0, name.start() - 90):name.end() + 40]
+        if re.search(r"additional|more|further|another|requested|request for", clause, re.I) and not \
+                _COMPLETED.search(clause):
+            continue
+        if 0 < number <= 200 and _COMPLETED.search(text):
+            findings.append(Finding(number, sentence, tier))
+    return findings
 
 
 _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) \d|to date|has had|had (?:\w+ ){0,3}(?:sessions?|visits?|treatments?)|received|undergone|"
@@ -445,53 +520,50 @@ def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
 _PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|proposed)", re.I)
 
 
-def read_prior_treatment(treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]], into: Facts,
-                         prefix: str, class_use: Optional[re.Pattern[str]] = None) -> None:
-    findings: list[Finding] = []
-    for tier, sentence in tiered:
-        text = sentence.text
-        named = treatment.search(text)
-        if named and _PRIOR_NEGATIVE.search(text):
-            findings.append(Finding(False, sentence, tier))
-            continue
-        if named and _STARTED_NOW.search(text):
-            if assess(text, named.start(), named.end()).status == AFFIRMED:
-                findings.append(Finding(False, sentence, tier))
-            continue
-        # The words of continued use stand just before the treatment they are about ("a refill of Norco", "is on
-        # gabapentin"), not before another item of a list ("continued use of medication, chiropractic care").
-        continued = next((name for name in treatment.finditer(text) if re.search(
-            r"(?:" + _CONTINUED_USE.pattern + r")(?:(?!\band\b)[^,;.]){0,30}$", text[:name.start()], re.I)), None)
-        if continued is not None and _PLAN_ONLY.search(text) is None and \
-                assess(text, continued.start(), continued.end()).status == AFFIRMED:
-            findings.append(Finding(True, sentence, tier))
-            continue
-        if class_use is not None:
-            used = class_use.search(text)
-            if used and _PLAN_ONLY.search(text) is None:
-                mention = assess(text, used.start(), used.end())
-                if mention.status == AFFIRMED:
-                    findings.append(Finding(True, sentence, tier))
-                    continue
-        for name in treatment.finditer(text):
-            if not _PRIOR_POSITIVE.search(text) or _THE_REQUEST.search(text[:name.start()]):
-                continue
-            if re.search(_PLAN, text, re.I) and not re.search(r"to date|previous|prior|has had|history of|completed|"
-                                                               r"prescribed medications? (?:have |has )?includ\w+|"
-                                                               r"since|currently|has been (?:taking|using|on)|"
-                                                               r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) "
-                                                               r"\d", text, re.I) and not _CONTINUED.search(
-                                                                   text[:name.start()]):
-                continue
-            mention = assess(text, name.start(), name.end())
-            if mention.status == AFFIRMED:
-                findings.append(Finding(True, sentence, tier))
-            elif mention.status == NEGATED and not _RESPONSE_TO.search(text[:name.start()]):
-                findings.append(Finding(False, sentence, tier))
-            break
-    chosen = resolve(findings)
+def read_prior_treatment(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str,
+                         class_use: Optional[re.Pattern[str]] = None) -> None:
+    chosen = _by_tier(("prior_treatment", treatment, class_use), scope, lambda tier, sentence: _prior_treatment(
+        treatment, tier, sentence, class_use), resolve)
     if chosen is not None:
         into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
+
+
+def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
+                     class_use: Optional[re.Pattern[str]] = None) -> list[Finding]:
+    text = sentence.text
+    named = treatment.search(text)
+    if named and _PRIOR_NEGATIVE.search(text):
+        return [Finding(False, sentence, tier)]
+    if named and _STARTED_NOW.search(text):
+        return [Finding(False, sentence, tier)] if assess(text, named.start(), named.end()).status == AFFIRMED else []
+    # The words of continued use stand just before the treatment they are about ("a refill of Norco", "is on
+    # gabapentin"), not before another item of a list ("continued use of medication, chiropractic care").
+    continued = next((name for name in treatment.finditer(text) if re.search(
+        r"(?:" + _CONTINUED_USE.pattern + r")(?:(?!\band\b)[^,;.]){0,30}$", text[:name.start()], re.I)), None)
+    if continued is not None and _PLAN_ONLY.search(text) is None and \
+            assess(text, continued.start(), continued.end()).status == AFFIRMED:
+        return [Finding(True, sentence, tier)]
+    if class_use is not None:
+        used = class_use.search(text)
+        if used and _PLAN_ONLY.search(text) is None and assess(text, used.start(), used.end()).status == AFFIRMED:
+            return [Finding(True, sentence, tier)]
+    for name in treatment.finditer(text):
+        if not _PRIOR_POSITIVE.search(text) or _THE_REQUEST.search(text[:name.start()]):
+            continue
+        if re.search(_PLAN, text, re.I) and not re.search(r"to date|previous|prior|has had|history of|completed|"
+                                                           r"prescribed medications? (?:have |has )?includ\w+|"
+                                                           r"since|currently|has been (?:taking|using|on)|"
+                                                           r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) "
+                                                           r"\d", text, re.I) and not _CONTINUED.search(
+                                                               text[:name.start()]):
+            continue
+        mention = assess(text, name.start(), name.end())
+        if mention.status == AFFIRMED:
+            return [Finding(True, sentence, tier)]
+        if mention.status == NEGATED and not _RESPONSE_TO.search(text[:name.start()]):
+            return [Finding(False, sentence, tier)]
+        return []
+    return []
 
 
 # "Treatment to date has included A, B and C": the summary's inventory of the care given so far.
@@ -516,15 +588,13 @@ def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summ
     # behind "medications", visits are not listed.
     if not topic_spec(topic).treatment.listed_in_inventory or prefix + "history.prior_treatment" in into.values:
         return
-    for sentence in summary:
-        listed = _TREATMENT_LIST.search(sentence.text)
-        if listed is None:
-            continue
-        items = listed.group("items")
-        if treatment.search(items) or _UNSPECIFIC_CARE.search(items):
-            return
-        into.put(prefix + "history.prior_treatment", False, [sentence])
+    found = _first_treatment_list(summary)
+    if found is None:
         return
+    items, sentence = found
+    if treatment.search(items) or _UNSPECIFIC_CARE.search(items):
+        return
+    into.put(prefix + "history.prior_treatment", False, [sentence])
 
 
 # "Current medications include A, B and C": the record's list of the drugs taken now.
@@ -565,26 +635,51 @@ def _lexicon_names() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
 
 
-def read_drug_history(treatment: re.Pattern[str], tiered: list[tuple[int, Sentence]], into: Facts, prefix: str,
+# id() of the summary list -> its first treatment inventory (the items, the sentence), or None; emptied after each
+# letter, while build_case keeps the list alive.
+_FIRST_TREATMENT_LIST: dict[int, Optional[tuple[str, Sentence]]] = {}
+
+
+def _first_treatment_list(summary: list[Sentence]) -> Optional[tuple[str, Sentence]]:
+    if id(summary) not in _FIRST_TREATMENT_LIST:
+        _FIRST_TREATMENT_LIST[id(summary)] = next(
+            ((listed.group("items"), sentence) for sentence in summary
+             if (listed := _TREATMENT_LIST.search(sentence.text)) is not None), None)
+    return _FIRST_TREATMENT_LIST[id(summary)]
+
+
+def read_drug_history(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str,
                       on_date: Optional[dt.date], class_use: Optional[re.Pattern[str]] = None) -> None:
-    for tier, sentence in sorted(tiered, key=lambda ts: -ts[0]):
-        text = sentence.text
-        by_class = class_use is not None and class_use.search(text) is not None
-        if not (treatment.search(text) and _ON_DRUG.search(text)) and not by_class:
-            continue
-        since = _SINCE.search(text)
-        if since:
-            day = _loose_date(since.group(1))
-            if day and (on_date is None or day <= on_date):
-                into.put(prefix + "history.start_date", day, [sentence])
-                return
-        duration = _FOR_DURATION.search(text)
-        if duration and not re.search(r"supply|refill", text, re.I):
-            count = 3 if duration.group(1).lower() == "several" else _int(duration.group(1))
-            unit = duration.group(2).lower()
-            weeks = count * (1 if unit.startswith("week") else 52 / 12 if unit.startswith("month") else 52)
-            into.put(prefix + "history.weeks_on_treatment", round(weeks, 1), [sentence])
-            return
+    """The start date, else the weeks on the drug, of the first sentence (own rationale first) that gives either."""
+    first = _by_tier(("drug_history", treatment, on_date, class_use), scope,
+                     lambda tier, sentence: _drug_history(treatment, on_date, tier, sentence, class_use), _first)
+    if first is not None:
+        path, value = first.value
+        into.put(prefix + path, value, [first.sentence])
+
+
+def _first(findings: list[Finding]) -> Optional[Finding]:
+    return findings[0] if findings else None
+
+
+def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: int,
+                  sentence: Sentence, class_use: Optional[re.Pattern[str]] = None) -> list[Finding]:
+    text = sentence.text
+    by_class = class_use is not None and class_use.search(text) is not None
+    if not (treatment.search(text) and _ON_DRUG.search(text)) and not by_class:
+        return []
+    since = _SINCE.search(text)
+    if since:
+        day = _loose_date(since.group(1))
+        if day and (on_date is None or day <= on_date):
+            return [Finding(("history.start_date", day), sentence, tier)]
+    duration = _FOR_DURATION.search(text)
+    if duration and not re.search(r"supply|refill", text, re.I):
+        count = 3 if duration.group(1).lower() == "several" else _int(duration.group(1))
+        unit = duration.group(2).lower()
+        weeks = count * (1 if unit.startswith("week") else 52 / 12 if unit.startswith("month") else 52)
+        return [Finding(("history.weeks_on_treatment", round(weeks, 1)), sentence, tier)]
+    return []
 
 
 def _loose_date(text: str) -> Optional[dt.date]:
@@ -608,29 +703,48 @@ def _loose_date(text: str) -> Optional[dt.date]:
         return None
 
 
-def read_numbers(tiered: list[tuple[int, Sentence]], into: Facts, prefix: str, topic: str,
-                 treatment: Optional[re.Pattern[str]]) -> None:
+def read_numbers(scope: Scope, into: Facts, prefix: str, topic: str, treatment: Optional[re.Pattern[str]]) -> None:
+    """The morphine equivalent dose and the relief the treatment gave: each from the first sentence (own rationale
+    first) that gives it, unless already read."""
     numbers = topic_spec(topic).treatment.numbers
-    for tier, sentence in sorted(tiered, key=lambda ts: -ts[0]):
-        if "morphine_equivalent_dose" in numbers:
-            med = _MED.search(sentence.text)
-            if med and 0 <= float(med.group(1)) <= 5000 and prefix + "opioid_monitoring.morphine_equivalent_dose_mg" \
-                    not in into.values:
-                into.put(prefix + "opioid_monitoring.morphine_equivalent_dose_mg", float(med.group(1)), [sentence])
-        if "pain_relief" in numbers and treatment is not None and treatment.search(sentence.text):
-            relief = _RELIEF.search(sentence.text)
-            if relief is None or prefix + "history.pain_relief_percent" in into.values or \
-                    re.search(_PLAN, sentence.text, re.I) and not _COMPLETED.search(sentence.text):
-                continue
-            percent = int(relief.group(1) or relief.group(2))
-            if 0 <= percent <= 100 and assess(sentence.text, *relief.span()).status == AFFIRMED:
-                into.put(prefix + "history.pain_relief_percent", float(percent), [sentence])
-                lasting = _RELIEF_FOR.search(sentence.text, relief.start())
-                if lasting:
-                    count, unit = _int(lasting.group(1)), lasting.group(2).lower()
-                    weeks = count / 7 if unit.startswith("day") else count * 52 / 12 if unit.startswith("month") \
-                        else count
-                    into.put(prefix + "history.relief_weeks", round(weeks, 1), [sentence])
+    chosen = []
+    if "morphine_equivalent_dose" in numbers and prefix + "opioid_monitoring.morphine_equivalent_dose_mg" not in \
+            into.values:
+        chosen.append(_by_tier("morphine_equivalent_dose", scope, _morphine_equivalent_dose, _first))
+    if "pain_relief" in numbers and treatment is not None and prefix + "history.pain_relief_percent" not in \
+            into.values:
+        chosen.append(_by_tier(("pain_relief", treatment), scope,
+                               lambda tier, sentence: _pain_relief(treatment, tier, sentence), _first))
+    # Put in the order the sentences come, as when both were read in one pass.
+    for finding in sorted((f for f in chosen if f is not None), key=lambda f: (-f.tier, f.sentence.start)):
+        for path, value in finding.value:
+            into.put(prefix + path, value, [finding.sentence])
+
+
+def _morphine_equivalent_dose(tier: int, sentence: Sentence) -> list[Finding]:
+    med = _MED.search(sentence.text)
+    if med and 0 <= float(med.group(1)) <= 5000:
+        return [Finding((("opioid_monitoring.morphine_equivalent_dose_mg", float(med.group(1))),), sentence, tier)]
+    return []
+
+
+def _pain_relief(treatment: re.Pattern[str], tier: int, sentence: Sentence) -> list[Finding]:
+    text = sentence.text
+    if not treatment.search(text):
+        return []
+    relief = _RELIEF.search(text)
+    if relief is None or re.search(_PLAN, text, re.I) and not _COMPLETED.search(text):
+        return []
+    percent = int(relief.group(1) or relief.group(2))
+    if not (0 <= percent <= 100 and assess(text, *relief.span()).status == AFFIRMED):
+        return []
+    found: list[tuple[str, float]] = [("history.pain_relief_percent", float(percent))]
+    lasting = _RELIEF_FOR.search(text, relief.start())
+    if lasting:
+        count, unit = _int(lasting.group(1)), lasting.group(2).lower()
+        weeks = count / 7 if unit.startswith("day") else count * 52 / 12 if unit.startswith("month") else count
+        found.append(("history.relief_weeks", round(weeks, 1)))
+    return [Finding(tuple(found), sentence, tier)]
 
 
 Reader = Callable[..., None]
@@ -883,51 +997,50 @@ _REQUEST_DATED = re.compile(r"\b(?:authori[sz]ation|RFA|request)\s+(?:was\s+)?(?
                             r"(?:\s+on)?\b", re.I)
 
 
-def read_prior_study(study: str, region: str, tiered: list[tuple[int, Sentence]], into: Facts, prefix: str) -> None:
+def read_prior_study(study: str, region: str, scope: Scope, into: Facts, prefix: str) -> None:
     """history.prior_treatment for a study: the same study of the same body region was done before."""
-    from .classify import body_regions
-
     words = _STUDY_WORDS.get(study)
     if words is None or region in ("multiple", "other"):
         return
     pattern = re.compile(words, re.I)
-    findings: list[Finding] = []
-    electrodiagnostic = study in ("emg", "ncs", "emg_ncs")
-    for tier, sentence in tiered:
-        text = sentence.text
-        regions = body_regions(text)
-        none_done = _NO_STUDIES.search(text)
-        if none_done and (not regions or region in regions) and not (
-                none_done.group("imaging") and electrodiagnostic or none_done.group("electro") and not electrodiagnostic):
-            findings.append(Finding(False, sentence, tier))
-            continue
-        if region not in regions:
-            continue
-        for match in pattern.finditer(text):
-            if _THE_REQUEST.search(text[:match.start()]) or re.match(r"\W*(?:\w+\W+){0,5}?(?:in question|at issue|"
-                                                                     r"(?:was|were|is|being|been)(?: \w+ly)? (?:requested|ordered))\b",
-                                                                     text[match.end():], re.I):
-                continue  # the study under review ("requests for an MRI", "the MRI in question"), not an earlier one
-            mention = assess(text, match.start(), match.end())
-            if mention.status == NEGATED and re.search(r"normal|unremarkable|negative|intact", mention.trigger, re.I):
-                mention = Mention(AFFIRMED, False)  # "the MRI was normal": a study done, with normal findings
-            if mention.status == NEGATED:
-                # "has not had an MRI of the lumbar spine", "no prior imaging"; not "no rationale for an MRI"
-                if _NOT_HAD.search(text):
-                    findings.append(Finding(False, sentence, tier))
-                break
-            # "The Request for Authorization dated 12-23-16": the date is the request's, not a study's.
-            dated = _REQUEST_DATED.sub("", text)
-            if mention.status != AFFIRMED or not _DONE.search(dated):
-                continue
-            if re.search(_NOT_YET, text, re.I) and not re.search(r"\bprior\b|\bprevious|\bearlier\b|\bdated\b|"
-                                                                  r"\bshowed\b|\brevealed\b", dated, re.I):
-                continue
-            findings.append(Finding(True, sentence, tier))
-            break
-    chosen = resolve(findings)
+    chosen = _by_tier(("prior_study", study, region), scope,
+                      lambda tier, sentence: _prior_study(study, region, pattern, tier, sentence), resolve)
     if chosen is not None:
         into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
+
+
+def _prior_study(study: str, region: str, pattern: re.Pattern[str], tier: int, sentence: Sentence) -> list[Finding]:
+    from .classify import body_regions
+
+    electrodiagnostic = study in ("emg", "ncs", "emg_ncs")
+    text = sentence.text
+    regions = body_regions(text)
+    none_done = _NO_STUDIES.search(text)
+    if none_done and (not regions or region in regions) and not (
+            none_done.group("imaging") and electrodiagnostic or none_done.group("electro") and not electrodiagnostic):
+        return [Finding(False, sentence, tier)]
+    if region not in regions:
+        return []
+    for match in pattern.finditer(text):
+        if _THE_REQUEST.search(text[:match.start()]) or re.match(r"\W*(?:\w+\W+){0,5}?(?:in question|at issue|"
+                                                                 r"(?:was|were|is|being|been)(?: \w+ly)? (?:requested|ordered))\b",
+                                                                 text[match.end():], re.I):
+            continue  # the study under review ("requests for an MRI", "the MRI in question"), not an earlier one
+        mention = assess(text, match.start(), match.end())
+        if mention.status == NEGATED and re.search(r"normal|unremarkable|negative|intact", mention.trigger, re.I):
+            mention = Mention(AFFIRMED, False)  # "the MRI was normal": a study done, with normal findings
+        if mention.status == NEGATED:
+            # "has not had an MRI of the lumbar spine", "no prior imaging"; not "no rationale for an MRI"
+            return [Finding(False, sentence, tier)] if _NOT_HAD.search(text) else []
+        # "The Request for Authorization dated 12-23-16": the date is the request's, not a study's.
+        dated = _REQUEST_DATED.sub("", text)
+        if mention.status != AFFIRMED or not _DONE.search(dated):
+            continue
+        if re.search(_NOT_YET, text, re.I) and not re.search(r"\bprior\b|\bprevious|\bearlier\b|\bdated\b|"
+                                                              r"\bshowed\b|\brevealed\b", dated, re.I):
+            continue
+        return [Finding(True, sentence, tier)]
+    return []
 
 
 # --- the utilization reviewer's decision, as the summary states it -------------------------------
