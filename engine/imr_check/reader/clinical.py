@@ -523,7 +523,8 @@ _PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|
 def read_prior_treatment(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str,
                          class_use: Optional[re.Pattern[str]] = None) -> None:
     chosen = _by_tier(("prior_treatment", treatment, class_use), scope, lambda tier, sentence: _prior_treatment(
-        treatment, tier, sentence, class_use), resolve)
+        treatment, tier, sentence) if class_use is None else _prior_treatment(treatment, tier, sentence, class_use),
+        resolve)
     if chosen is not None:
         into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
 
