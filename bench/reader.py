@@ -9,7 +9,8 @@ items beside the always-upheld baseline, and letters per second; then the same b
 dev letters alone and with the seeds. `--facts` also prints, for every
 fact path, how many cases (clinical.*, patient.*) or requests (request.*) the reader filled, and the
 true/false split of the boolean ones. The surgical items (every surgery and each item tied to one)
-are also given per fold.
+are also given per fold, and so is agreement by basis: what each determination rests on (documented
+facts, documentation the letter states is absent, or silence; imr_check.results.Basis).
 """
 
 from __future__ import annotations
@@ -141,6 +142,28 @@ def fold_lines(rows_by_fold: dict[str, list[tuple[str | None, str | None]]]) -> 
     return lines
 
 
+NO_BASIS = "(none)"
+
+
+def basis_lines(rows_by_fold: dict[str, dict[str, list[tuple[str | None, str | None]]]]) -> list[str]:
+    """Per fold and basis: items, decided, agreement and kappa (aggregate figures only, as for the folds)."""
+    from imr_check.results import BASES
+
+    lines = [f"  {'fold':11} {'basis':22} {'items':>5} {'decided':>7} {'agree':>6} {'always':>6} {'kappa':>6} "
+             f"{'overturned':>10} {'caught':>6}"]
+    for fold, by_basis in rows_by_fold.items():
+        for basis in [*BASES, NO_BASIS]:
+            selected = by_basis.get(basis, [])
+            s = summarize(selected)
+            caught = sum(1 for p, a in selected if p == a == "overturned")
+            agree = "-" if s.agreement is None else f"{s.agreement:.1%}"
+            base = "-" if s.baseline_agreement is None else f"{s.baseline_agreement:.1%}"
+            kappa = "-" if s.kappa is None else f"{s.kappa:.2f}"
+            lines.append(f"  {fold:11} {basis:22} {len(selected):5} {s.decided:7} {agree:>6} {base:>6} {kappa:>6} "
+                         f"{s.overturned:10} {caught:6}")
+    return lines
+
+
 SURGICAL_TOPICS = ("surgery", "surgical_associated_service")
 
 
@@ -183,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     by_fold: dict[str, list[tuple[str | None, str | None]]] = {fold: [] for fold in FOLDS}
     tuning_by_topic: list[tuple[str, bool, str | None, str | None]] = []
     surgical_by_fold: dict[str, list[tuple[str | None, str | None]]] = {fold: [] for fold in FOLDS}
+    basis_by_fold: dict[str, dict[str, list[tuple[str | None, str | None]]]] = {fold: {} for fold in FOLDS}
     for path, case in cases.items():
         text = normalise(texts[path])
         blocks += len(re.findall(r"^Decision rationale:", text, re.M))
@@ -200,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             by_topic.append((request.topic, path.suffix == ".pdf", request.predicted_outcome, request.actual_outcome))
             if fold is not None:
                 by_fold[fold].append((request.predicted_outcome, request.actual_outcome))
+                basis_by_fold[fold].setdefault(request.basis or NO_BASIS, []).append(
+                    (request.predicted_outcome, request.actual_outcome))
                 if fold == "tuning":
                     tuning_by_topic.append((request.topic, True, request.predicted_outcome, request.actual_outcome))
     summary = summarize(rows)
@@ -229,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(cases) / total:.1f} letters/s end to end")
     print(f"\ndev letters by fold (imr_check.folds; agreement and kappa on decided items, intervals 95%)")
     for text_line in fold_lines(by_fold):
+        print(text_line)
+    print("\ndev letters by fold and basis (what each determination rests on: documented facts, documentation the "
+          "letter\nstates is absent, or silence; agreement and kappa on decided items)")
+    for text_line in basis_lines(basis_by_fold):
         print(text_line)
     print("\nsurgical items by fold (the surgeries and every item tied to one; issue 11)")
     for text_line in fold_lines(surgical_by_fold):

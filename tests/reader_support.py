@@ -14,6 +14,15 @@ SEEDS = SHARED / "seeds"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+# A fact the letter states the record does not document: no value, listed in the case's `not_documented`.
+NOT_DOCUMENTED = "not_documented"
+
+
+def fact(case, path: str):
+    """The value at a case path, or NOT_DOCUMENTED when the letter states the record does not document it."""
+    return NOT_DOCUMENTED if path in case.not_documented else case.value_at(path)
+
+
 def require_shared() -> None:
     if not DEV.is_dir() or not SEEDS.is_dir():
         pytest.skip(f"the shared letters are not at {SHARED} (CI has them): reader tests on real letters skipped")

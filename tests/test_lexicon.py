@@ -107,17 +107,18 @@ def _examples():
 @pytest.mark.parametrize(("concept", "text", "expected"), list(_examples()))
 def test_lexicon_example(concept, text, expected):
     """Each example a concept of reader/lexicon/concepts.yaml gives reads as the lexicon says."""
-    from imr_check.reader.clinical import Facts, read_concepts
+    from imr_check.reader.clinical import STATED_NOT_DOCUMENTED, Facts, read_concepts
     from imr_check.reader.text import Sentence
 
     facts = Facts()
     read_concepts([concept], [(1, Sentence(text, 0, "summary"))], "", facts)
-    assert facts.values.get(concept.path) == expected
+    found = facts.values.get(concept.path)
+    assert ("not_documented" if found is STATED_NOT_DOCUMENTED else found) == expected
 
 
 def test_the_lexicon_carries_examples_on_both_sides():
     values = {example[2] for example in (p.values for p in _examples())}
-    assert {True, False, None} <= values
+    assert {True, False, None, "not_documented"} <= values
 
 
 def test_a_declared_fact_that_is_already_a_case_field_names_its_line(tmp_path, monkeypatch):
@@ -147,7 +148,8 @@ def test_declared_facts_are_optional_booleans_of_the_case_model():
 def _context_file(tmp_path, triggers):
     text = ("reach: {forward_words: 14, backward_words: 8, documentation_forward_words: 30}\n"
             "triggers:\n" + triggers +
-            "terminators: {words: [but], marks: [';']}\n")
+            "terminators: {words: [but], marks: [';']}\n"
+            "finding_not_record: {triggers: [evidence], looked_at: [MRI]}\n")
     path = tmp_path / "context.yaml"
     path.write_text(text)
     return path
@@ -172,6 +174,19 @@ def test_context_trigger_with_an_unknown_category_names_its_line(tmp_path):
     with pytest.raises(RuleLoadError) as error:
         load_model(path, ContextFile)
     assert error.value.problems[0].line == 4 and "negaton" in error.value.problems[0].message
+
+
+@pytest.mark.parametrize(("sentence", "target", "record_lacks"), [
+    ("There is no documentation of muscle spasm.", "muscle spasm", True),
+    ("There is no evidence of muscle spasm in the records.", "muscle spasm", True),
+    ("Her examination showed no evidence of muscle spasm.", "muscle spasm", False),
+    ("He denies muscle spasm.", "muscle spasm", False),
+])
+def test_a_finding_is_told_from_a_record_said_to_lack_it(sentence, target, record_lacks):
+    from imr_check.reader.context import assess, says_record_lacks
+
+    start = sentence.index(target)
+    assert says_record_lacks(assess(sentence, start, start + len(target)), sentence) is record_lacks
 
 
 @pytest.mark.parametrize(("sentence", "target", "status", "documentation"), [

@@ -14,6 +14,8 @@ from imr_check.reader import read_letter_text
 from imr_check.reader.classify import parse_request
 from imr_check.vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topics
 
+from reader_support import NOT_DOCUMENTED, fact
+
 
 @pytest.mark.parametrize("text, topic", [
     # butalbital combinations, with or without codeine
@@ -160,11 +162,11 @@ def test_a_migraine_diagnosis_is_read(summary: str, migraine: bool | None) -> No
 @pytest.mark.parametrize("summary, deficient", [
     ("Labs showed vitamin D deficiency.", True),
     ("A low vitamin D level was found in December.", True),
-    ("There is no documentation of vitamin D deficiency.", False),
+    ("There is no documentation of vitamin D deficiency.", NOT_DOCUMENTED),
     ("Vitamin D levels were drawn.", None),
 ])
 def test_a_vitamin_d_deficiency_is_read(summary: str, deficient: bool | None) -> None:
-    assert _read(summary, "Vitamin D 50,000 IU #12").clinical.vitamin_d_deficiency is deficient
+    assert fact(_read(summary, "Vitamin D 50,000 IU #12"), "clinical.vitamin_d_deficiency") is deficient
 
 
 def test_a_letter_asking_for_a_stool_softener_with_opioids_is_certified() -> None:
@@ -218,3 +220,93 @@ def test_a_rule_file_with_neither_rules_nor_a_reason_is_refused_naming_the_file(
         _load_rules(tmp_path, "topic: pde5_inhibitor\nguideline_version: none\neffective: {from: 2009-01-01}\n")
     message = "\n".join(str(p) for p in caught.value.problems)
     assert "r.yaml" in message and "not_encoded" in message
+
+
+@pytest.mark.parametrize("text, topic", [
+    # the form decides, whatever drug is named first
+    ("Flurbiprofen 20% cream 120 grams", "topical_analgesic"),
+    ("Naproxen 10% gel", "topical_analgesic"),
+    ("Cyclobenzaprine 5% in cream base 240g", "topical_analgesic"),
+    ("Diclofenac lotion", "topical_analgesic"),
+    ("Gabapentin 10% ointment", "topical_analgesic"),
+    ("Ibuprofen 10% spray", "topical_analgesic"),
+    ("One container of baclofen 2%, ketoprofen 10%", "topical_analgesic"),
+    ("Flurbiprofen 25%, 180 gm", "topical_analgesic"),
+    ("Flurbiprofen/cyclobenzaprine 180", "topical_analgesic"),
+    ("Tramadol 8%/gabapentin 10% cream", "topical_analgesic"),   # a compound, not an opioid
+    ("Tramadol 10% cream", "topical_analgesic"),                  # a cream is never taken for a systemic effect
+    ("Post-op flurbiprofen 20% cream", "topical_analgesic"),      # a topic that yields to drugs yields to the form
+    # branded compounded kits
+    ("Ketophene 20% cream, 150 grams", "topical_analgesic"),
+    ("Ketophene", "topical_analgesic"),
+    ("Cyclophene 5% cream", "topical_analgesic"),
+    ("TGHot 180 g", "topical_analgesic"),
+    ("Medrox ointment", "topical_analgesic"),
+    # the same drugs taken by mouth keep their own topics
+    ("Flurbiprofen 100mg #60", "nsaid"),
+    ("Cyclobenzaprine 7.5mg #60", "muscle_relaxant"),
+    ("Tramadol 50mg #60", "opioid"),
+    ("Hydrocodone/ibuprofen 7.5/200mg #60", "opioid"),
+    ("Norco/Soma", "opioid"),                                     # two brands taken by mouth, not a compound
+    ("Gabapentin/cyclobenzaprine/tramadol 180 gm", "topical_analgesic"),
+    ("Fanatrex 25mg/ml oral suspension 420ml", "anticonvulsant"),
+    # a single transdermal opioid is taken for its systemic effect; a nasal spray is not applied to the skin
+    ("Butrans 10mcg/hr patch #4", "opioid"),
+    ("Fentanyl 25mcg patch #10", "opioid"),
+    ("Sancuso patch #4", "antiemetic"),
+    ("Sumatriptan nasal spray #6", "triptan"),
+    ("Ketorolac nasal spray", "nsaid"),
+    ("Miralax 17 g daily", "laxative"),
+])
+def test_a_products_form_decides_its_topic(text: str, topic: str) -> None:
+    assert parse_request(text).topic == topic
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Transportation to and from medical appointments", "transportation"),   # "ointment" inside "appointments"
+    ("Follow-up visit with Dr. Angel", "office_visit"),                     # "gel" inside "Angel"
+    ("Dispatch of a cane", "durable_medical_equipment"),                     # "patch" inside "Dispatch"
+    ("Cold therapy gel pack", "durable_medical_equipment"),                  # a gel pack is equipment
+    ("Knee brace with gel pads", "durable_medical_equipment"),
+    ("Hydrocortisone 1% cream", "topical_analgesic"),                        # "cortisone" inside "hydrocortisone"
+    ("Cortisone cream", "topical_analgesic"),                                # the form decides, not the drug word
+    ("Cortisone injection to the right shoulder", "injection"),
+])
+def test_a_word_inside_another_word_or_naming_equipment_does_not_decide_the_topic(text: str, topic: str) -> None:
+    assert parse_request(text).topic == topic
+
+
+def test_a_compound_in_a_container_lists_each_ingredient_without_the_container() -> None:
+    drug = parse_request("One container of Flurbiprofen 10%, Cyclobenzaprine 3%, Lidocaine 5%").drug
+    assert drug.is_compounded is True
+    assert drug.ingredients == ["Flurbiprofen", "Cyclobenzaprine", "Lidocaine"]
+
+
+@pytest.mark.parametrize("name, ingredients", [
+    ("Ketophene", ["ketoprofen"]),
+    ("Cyclophene", ["cyclobenzaprine"]),
+    ("TGHot", ["tramadol", "gabapentin", "menthol", "camphor", "capsaicin"]),
+    ("Medrox patch", ["methyl salicylate", "menthol", "capsaicin"]),
+])
+def test_a_branded_compound_is_judged_by_its_ingredients(name: str, ingredients: list[str]) -> None:
+    facts = _facts(f"{{text: '{name}', topic: topical_analgesic, drug: {{name: '{name}'}}}}")
+    assert facts["request.drug.ingredients"] == ingredients
+
+
+def test_a_letter_asking_for_a_flurbiprofen_compound_is_judged_by_the_topical_rules_not_the_nsaid_rules() -> None:
+    case = _read("He has knee osteoarthritis. He uses ibuprofen.", "One container of Flurbiprofen 20%, Baclofen 5%")
+    result = evaluate_case(case).requests[0]
+    assert result.topic == "topical_analgesic"
+    assert result.determination == "non_certify"
+    assert "topical_analgesic.no_not_recommended_ingredient" in result.deciding_rules
+    assert all(rule.startswith("topical_analgesic.") for rule in result.deciding_rules)
+
+
+def test_every_muscle_relaxant_and_anti_epilepsy_drug_of_the_lexicon_is_not_recommended_topically() -> None:
+    from imr_check.knowledge import load_knowledge
+
+    rule = next(r for r in load_knowledge().rules if r.id == "topical_analgesic.no_not_recommended_ingredient")
+    listed = set(rule.parameters["not_recommended_ingredients"].value)
+    classes = {"muscle_relaxant", "anticonvulsant"}
+    lexicon = {entry.generic for entry in drug_lexicon().values() if entry.drug_class in classes and not entry.ingredients}
+    assert lexicon and lexicon <= listed, sorted(lexicon - listed)

@@ -14,6 +14,8 @@ import pytest
 from imr_check.reader import read_letter_text
 from imr_check.reader.classify import dosage_form, parse_request, passive_modality
 
+from reader_support import NOT_DOCUMENTED, fact
+
 _HEAD = """Case Number: CM99-0000002
 Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
 Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
@@ -38,7 +40,8 @@ def read(summary: str, items: list[tuple[str, str]] | None = None):
 
 
 def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None) -> Any:
-    return getattr(read(summary, items).clinical, name)
+    """A case-wide fact as read: its value, or NOT_DOCUMENTED when the sentence says the record lacks it."""
+    return fact(read(summary, items), f"clinical.{name}")
 
 
 @pytest.mark.parametrize("name, sentence, expected", [
@@ -60,7 +63,7 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     # an invasive procedure in view
     ("invasive_procedure_planned", "The physician is considering a cervical epidural steroid injection.", True),
     ("invasive_procedure_planned", "A subacromial injection is planned after the imaging.", True),
-    ("invasive_procedure_planned", "There is no indication the patient is a candidate for surgery.", False),
+    ("invasive_procedure_planned", "There is no indication the patient is a candidate for surgery.", NOT_DOCUMENTED),
     ("invasive_procedure_planned", "At this visit there were no plans for an injection.", False),
     # neurological findings: strength held back by a tendon or by pain is not a nerve sign
     ("neurological_deficit", "Ankle dorsiflexion strength was 4/5 on the left.", True),
@@ -96,7 +99,9 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("osteoarthritis", "X-rays of the hip showed no osteoarthritis.", False),
     ("neuropathic_pain", "The records do not show that she has diabetic painful neuropathy.", None),
     ("neuropathic_pain", "The records do not show that she has post-herpetic neuralgia.", None),
-    ("neuropathic_pain", "There is no evidence of neuropathic pain in this claimant.", False),
+    ("neuropathic_pain", "There is no evidence of neuropathic pain in this claimant.", NOT_DOCUMENTED),
+    # "no evidence" of what an examination or a study looked at is a finding: documented false
+    ("neuropathic_pain", "Her examination showed no evidence of neuropathic pain.", False),
     # a risk, or a diagnosis to be ruled out, is not the condition
     ("persistent_symptoms", "His heavy smoking raises the risk of developing chronic pain.", None),
     ("neuropathic_pain", "The physician ordered a bone scan for ruling out CRPS of the foot.", None),
@@ -137,23 +142,23 @@ OPIOID_ITEM = "Tramadol 50mg #60"
     ("Naproxen and other anti-inflammatory medications provided no relief.", "non_opioid_analgesics_failed", True),
     ("Anti-inflammatory medications were not tolerated due to gastritis.", "non_opioid_analgesics_failed", True),
     ("There is no documentation that the patient failed non-opioid analgesics.", "non_opioid_analgesics_failed",
-     False),
+     NOT_DOCUMENTED),
     ("The Opioid Risk Tool was administered and showed low risk.", "misuse_risk_screening", True),
     ("The patient was screened for the risk of addiction.", "misuse_risk_screening", True),
-    ("There is no documentation of a screening for risk of opioid misuse.", "misuse_risk_screening", False),
+    ("There is no documentation of a screening for risk of opioid misuse.", "misuse_risk_screening", NOT_DOCUMENTED),
     # aberrant behavior is the drug's: a nicotine addiction, or the risk screened before, is not it
     ("No aberrant behaviors were noted at the last visit.", "aberrant_behavior", True),
-    ("There was no discussion of drug misuse or diversion.", "aberrant_behavior", False),
+    ("There was no discussion of drug misuse or diversion.", "aberrant_behavior", NOT_DOCUMENTED),
     ("He smokes daily and has a nicotine addiction.", "aberrant_behavior", None),
     ("There was a brief review of the risks for misuse with him.", "aberrant_behavior", None),
     # "analgesics" are drugs; the analgesia an opioid gives is assessed in words of relief or effect
     ("There is no documentation that the patient failed non-opioid analgesics.", "analgesia", None),
     ("The tramadol gives analgesia lasting about four hours.", "analgesia", True),
-    ("There was no discussion of the analgesic effect of the tramadol.", "analgesia", False),
+    ("There was no discussion of the analgesic effect of the tramadol.", "analgesia", NOT_DOCUMENTED),
 ])
 def test_opioid_initiation_facts(sentence: str, name: str, expected: bool | None) -> None:
     case = read(sentence, [(OPIOID_ITEM, "The patient has knee pain.")])
-    assert getattr(case.requests[0].opioid_monitoring, name) is expected
+    assert fact(case, f"requests[0].opioid_monitoring.{name}") is expected
 
 
 @pytest.mark.parametrize("summary, expected", [
@@ -402,6 +407,72 @@ def test_associated_service_follows_the_surgery(header: str, service: str, topic
         service, topic, "item1", "knee_meniscectomy")
 
 
+@pytest.mark.parametrize("text, topic, tests", [
+    ("Labs", "laboratory_test", None),
+    ("CBC and CMP", "laboratory_test", ["cbc", "metabolic_panel"]),
+    ("Lab work: CBC, liver function tests and a TSH", "laboratory_test", ["cbc", "liver_function", "other"]),
+    ("Renal function panel for ibuprofen use", "laboratory_test", ["renal_function"]),
+    ("EKG", "laboratory_test", ["ekg"]),
+    ("Hemoglobin A1c", "laboratory_test", ["other"]),
+    ("Pre-op labs", "surgical_associated_service", None),
+    ("Pre-operative EKG", "surgical_associated_service", None),
+    ("Urine drug screen", "urine_drug_test", None),
+    ("MRI of the right shoulder labrum", "imaging", None),
+])
+def test_laboratory_tests_outside_a_surgery(text: str, topic: str, tests: list[str] | None) -> None:
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.laboratory_tests) == (topic, tests)
+
+
+@pytest.mark.parametrize("header", ["Associated surgical service: CBC", "Associated surgical service: EKG"])
+def test_a_test_filed_with_a_surgery_is_pre_operative(header: str) -> None:
+    case = read("Knee pain.", [_SURGERY, (header, "The request is for care around the surgery.")])
+    request = case.requests[1]
+    assert (request.topic, request.associated_service, request.associated_with) == (
+        "surgical_associated_service", "preoperative_test", "item1")
+
+
+@pytest.mark.parametrize("header, tests", [
+    ("Associated surgical service: Pre-operative labs - CBC, CMP, PT/PTT", ["cbc", "metabolic_panel", "coagulation_studies"]),
+    ("Associated surgical service: Pre-op EKG and chest x-ray", ["chest_x_ray", "ekg"]),
+    ("Associated surgical service: Pre-operative labs", None),
+    ("Associated surgical service: Pre-operative CBC and liver function tests", None),
+])
+def test_the_tests_of_a_pre_operative_request_are_read(header: str, tests: list[str] | None) -> None:
+    case = read("Knee pain.", [_SURGERY, (header, "The request is for care around the surgery.")])
+    assert case.requests[1].preoperative_tests == tests
+
+
+def test_a_test_in_a_letter_without_a_surgery_is_not_pre_operative() -> None:
+    case = read("Knee pain.", [("CBC and CMP", "The patient takes naproxen daily.")])
+    request = case.requests[0]
+    assert (request.topic, request.associated_service, request.laboratory_tests) == (
+        "laboratory_test", None, ["cbc", "metabolic_panel"])
+
+
+@pytest.mark.parametrize("text, topic, study, region", [
+    ("MR arthrogram of the right shoulder", "imaging", "mr_arthrogram", "shoulder"),
+    ("MRA left hip", "imaging", "mr_arthrogram", "hip_pelvis"),
+    ("MRI arthrogram of the right wrist", "imaging", "mr_arthrogram", "forearm_wrist_hand"),
+    ("MRI of the right shoulder", "imaging", "mri", "shoulder"),
+    ("CT of the abdomen and pelvis", "imaging", "ct", "abdomen"),
+    ("CT scan abdomen/pelvis", "imaging", "ct", "abdomen"),
+    ("X-ray of the hip and pelvis", "imaging", "x_ray", "hip_pelvis"),
+    ("MRI of the pelvis", "imaging", "mri", "hip_pelvis"),
+    ("EEG", "head_study", "eeg", None),
+    ("Videonystagmography (VNG)", "head_study", "vestibular_test", None),
+    ("Vestibular function testing", "head_study", "vestibular_test", None),
+])
+def test_arthrograms_abdomen_and_head_studies(text: str, topic: str, study: str, region: str | None) -> None:
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.study, parsed.body_region) == (topic, study, region)
+
+
+def test_hearing_aids_are_equipment() -> None:
+    parsed = parse_request("Bilateral hearing aids")
+    assert (parsed.topic, parsed.equipment) == ("durable_medical_equipment", "hearing_aid")
+
+
 def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     case = read("Knee pain.", [("Physical therapy 2 times a week for 6 weeks", "Knee pain.")])
     assert case.requests[0].associated_with is None and case.requests[0].associated_service is None
@@ -520,12 +591,12 @@ def test_repeat_in_a_dosing_instruction_is_not_a_repeated_course(header: str, ex
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("There is no review of the CURES database in the records.", False),
+    ("There is no review of the CURES database in the records.", NOT_DOCUMENTED),
     ("A CURES report dated 01/02/2017 was consistent.", True),
 ])
 def test_a_missing_review_is_a_missing_assessment(sentence: str, expected: bool) -> None:
     case = read("Low back pain.", [("Norco 10/325mg #60", sentence)])
-    assert case.requests[0].opioid_monitoring.cures_report is expected
+    assert fact(case, "requests[0].opioid_monitoring.cures_report") is expected
 
 
 def test_the_remaining_part_of_a_combined_study_is_the_study_under_review() -> None:
@@ -548,7 +619,7 @@ def test_equipment_medical_need(sentence: str, expected: bool | None) -> None:
 
 @pytest.mark.parametrize("sentence, facts", [
     ("His home exercise program has not been effective despite two revisions.", {"home_exercise_failed": True}),
-    ("The notes do not describe a home program that was tried and failed.", {"home_exercise_failed": False}),
+    ("The notes do not describe a home program that was tried and failed.", {"home_exercise_failed": NOT_DOCUMENTED}),
     ("The exercises need weight equipment he does not own.", {"exercise_equipment_needed": True}),
     ("The treating physician does not explain why any equipment is needed.", {"exercise_equipment_needed": False}),
     ("His workouts are monitored by a physical therapist.", {"medically_supervised": True}),
@@ -558,7 +629,7 @@ def test_gym_membership_facts(sentence: str, facts: dict[str, bool]) -> None:
     request = case.requests[0]
     assert request.topic == "gym_membership"
     for name, value in facts.items():
-        found = case.clinical.home_exercise_failed if name == "home_exercise_failed" else getattr(request, name)
+        found = fact(case, "clinical.home_exercise_failed" if name == "home_exercise_failed" else f"requests[0].{name}")
         assert found is value, (name, found)
 
 
@@ -570,7 +641,7 @@ def test_a_goal_is_not_a_result() -> None:
 def test_a_list_of_what_the_record_lacks_runs_past_as_well_as() -> None:
     case = read("Low back pain.", [("Acupuncture 6 sessions", "There is a lack of documentation of a decrease in pain "
                                     "as well as an increase in function from the prior acupuncture.")])
-    assert case.requests[0].history.functional_improvement.demonstrated is False
+    assert fact(case, "requests[0].history.functional_improvement.demonstrated") is NOT_DOCUMENTED
 
 
 @pytest.mark.parametrize("rationale, expected", [
@@ -627,12 +698,12 @@ def test_surgery_already_done(summary: str, surgery: str | None, day: dt.date | 
     ("cervical_dystonia", "He reports chronic neck pain and stiffness.", None),
     ("vitamin_b12_deficiency", "Laboratory testing showed a low vitamin B12 level.", True),
     ("vitamin_b12_deficiency", "She has a documented B12 deficiency from gastric bypass.", True),
-    ("vitamin_b12_deficiency", "There is no documentation of a vitamin B12 deficiency.", False),
+    ("vitamin_b12_deficiency", "There is no documentation of a vitamin B12 deficiency.", NOT_DOCUMENTED),
     ("vitamin_b12_deficiency", "She receives vitamin injections for energy.", None),
     ("sleep_disorder_signs", "His wife reports loud snoring with witnessed apneas at night.", True),
     ("sleep_disorder_signs", "The physician suspects obstructive sleep apnea.", True),
     ("sleep_disorder_signs", "She describes excessive daytime sleepiness.", True),
-    ("sleep_disorder_signs", "There was no report of daytime somnolence, cataplexy or sleep apnea.", False),
+    ("sleep_disorder_signs", "There was no report of daytime somnolence, cataplexy or sleep apnea.", NOT_DOCUMENTED),
     ("sleep_disorder_signs", "He has difficulty falling asleep because of pain.", None),
 ])
 def test_botulinum_vitamin_and_sleep_study_facts(name: str, sentence: str, expected: Any) -> None:

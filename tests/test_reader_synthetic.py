@@ -13,6 +13,9 @@ from typer.testing import CliRunner
 from imr_check import InputError, evaluate_case, load_case
 from imr_check.cli import app
 from imr_check.reader import read_letter, read_letter_text
+
+from reader_support import NOT_DOCUMENTED
+from reader_support import fact as fact_at
 from imr_check.reader.classify import parse_request
 
 HEADER = """Case Number: CM99-0000001
@@ -141,7 +144,8 @@ def test_request_parts(case):
 
 def test_clinical_facts_with_negation_and_evidence(case):
     clinical = case.clinical
-    assert clinical.red_flags is False
+    # "There is no evidence of red flags": the letter says the record lacks them, which is not "no red flags"
+    assert clinical.red_flags is None and "clinical.red_flags" in case.not_documented
     assert clinical.neurological_deficit is False
     assert clinical.work_status == "modified_duty"
     assert (clinical.pain.with_medication, clinical.pain.without_medication) == (6, 9)
@@ -154,11 +158,13 @@ def test_clinical_facts_with_negation_and_evidence(case):
 def test_request_history_and_opioid_monitoring(case):
     therapy, norco = case.requests[0].history, case.requests[1]
     assert therapy.sessions_completed == 8 and therapy.prior_treatment is True
-    assert therapy.functional_improvement.demonstrated is False
+    assert therapy.functional_improvement.demonstrated is None
+    assert "requests[0].history.functional_improvement.demonstrated" in case.not_documented
     assert str(norco.history.start_date) == "2016-01-01"
     monitoring = norco.opioid_monitoring
     assert monitoring.adverse_effects is True  # "denies side effects": assessed, and none
-    assert monitoring.aberrant_behavior is False  # "no discussion of aberrant behavior": not assessed
+    # "no discussion of aberrant behavior": the letter says the assessment is not documented
+    assert monitoring.aberrant_behavior is None and "requests[1].opioid_monitoring.aberrant_behavior" in case.not_documented
     assert monitoring.opioid_agreement is True and monitoring.analgesia is True
     assert monitoring.urine_drug_screen is True
     assert norco.history.functional_improvement.adl_improved is True
@@ -299,7 +305,7 @@ def _letter_with(summary_sentence: str, item: str) -> str:
     ("She is unable to drive because of the knee.", "Transportation to medical appointments",
      "unable_to_self_transport", True),
     ("There is no documentation that she cannot drive.", "Transportation to medical appointments",
-     "unable_to_self_transport", False),
+     "unable_to_self_transport", NOT_DOCUMENTED),
     ("The examination suggests cervical myelopathy with a positive Hoffman sign.", "SSEP of the upper extremities",
      "myelopathy", True),
     ("There are no signs of myelopathy.", "SSEP of the upper extremities", "myelopathy", False),
@@ -307,7 +313,7 @@ def _letter_with(summary_sentence: str, item: str) -> str:
 def test_the_criteria_of_transportation_and_evoked_potentials_are_read(sentence, item, fact, value):
     case = read_letter_text(_letter_with(sentence, item), "synthetic.txt")
     assert case.requests[0].text.startswith(item.split()[0])
-    assert getattr(case.clinical, fact) is value
+    assert fact_at(case, f"clinical.{fact}") is value
 
 
 def test_the_criteria_of_transportation_are_read_only_for_transportation():

@@ -62,6 +62,11 @@ def _equal(key: str, value: Any) -> dict:
     return {key: value}
 
 
+def stated_key(path: str) -> str:
+    """The engine property that marks a fact the letter states is not documented (it has no value of its own)."""
+    return engine_key(path) + "___stated_not_documented"
+
+
 def compile_condition(condition: Any, parameters: dict[str, Parameter]) -> tuple[dict, dict | None]:
     """(expression true when the condition holds, expression true when it fails)."""
     if isinstance(condition, AllOf):
@@ -80,6 +85,10 @@ def compile_condition(condition: Any, parameters: dict[str, Parameter]) -> tuple
     if operator == "documented":
         present, absent = {"$ex": {key: 1}}, {"$nex": {key: 1}}
         return (present, absent) if value else (absent, present)
+    if operator == "stated_not_documented":
+        stated = stated_key(condition.fact)
+        listed, unlisted = {"$ex": {stated: 1}}, {"$nex": {stated: 1}}
+        return (listed, unlisted) if value else (unlisted, listed)
     if operator == "is":
         return _equal(key, value), _equal(key, not value)
     if operator == "eq":
@@ -298,8 +307,10 @@ class RuleEngine:
                 raise RuleTooComplex(f"durable-rules refused the rules ({error}): {_refused_rules(named)}") from None
             self._handle = _host().get_ruleset(self.ruleset)._handle
 
-    def evaluate(self, facts_per_request: list[dict[str, Any]], topics: list[str], day: dt.date) -> list[set[Firing]]:
-        """The firings for each request of one case."""
+    def evaluate(self, facts_per_request: list[dict[str, Any]], topics: list[str], day: dt.date,
+                 stated_per_request: list[frozenset[str]] | None = None) -> list[set[Firing]]:
+        """The firings for each request of one case; `stated_per_request`, the fact paths each request's letter
+        states are not documented (only `stated_not_documented` conditions read them)."""
         results: list[set[Firing]] = [set() for _ in facts_per_request]
         if not facts_per_request:
             return results
@@ -308,6 +319,8 @@ class RuleEngine:
             messages = []
             for index, (facts, topic) in enumerate(zip(facts_per_request, topics)):
                 message = {engine_key(path): value for path, value in facts.items()}
+                if stated_per_request is not None:
+                    message.update({stated_key(path): True for path in stated_per_request[index]})
                 for shard in self.shards.get(topic, [f"{topic}#none"]):
                     tested = self._tested.get(shard, ())
                     messages.append({**{key: _engine_value(value) for key, value in message.items() if key in tested},

@@ -3,6 +3,13 @@
 A clinical fact has three states. `true` and `false` are what the record documents; a fact that is
 absent (or `null`) is *not documented*. Rules see the difference, and results name undocumented
 facts, because "not documented" is what a pre-screening user most needs to know.
+
+Absence comes in two kinds, kept apart: a fact the case lists under `not_documented` is one the
+letter *says* the record does not document ("there is no documentation of functional
+improvement"); a fact neither given nor listed is one the letter says nothing about. Rules treat
+both as not documented (the guideline's criterion is undocumented either way); results and audits
+tell them apart, so a determination states whether it rests on documented facts, on documentation
+found absent, or on silence.
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ PainScore = Optional[float]
 SurgeryPerformed = Literal[surgery_table().performed_names()]  # type: ignore[valid-type]
 SurgeryRequested = Literal[surgery_table().requested_names()]  # type: ignore[valid-type]
 DiagnosticStudy = Literal[
-    "x_ray", "mri", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs", "emg_ncs"
+    "x_ray", "mri", "mr_arthrogram", "ct", "bone_scan", "ultrasound", "trigger_point_impedance_imaging", "emg", "ncs",
+    "emg_ncs", "eeg", "vestibular_test"
 ]
 
 
@@ -475,6 +483,17 @@ class IMROutcome(Strict):
     rationale: Optional[str] = Field(None, description="The reviewer's decision rationale, as written")
 
 
+class RequestPart(Strict):
+    """One part of a request that names two or more regions or studies ("MRI of the lumbar spine and left wrist").
+
+    Each part is judged as the request with this part's region and study in place of the request's, by the
+    same topic's rules; the request as written is supported only if every part is."""
+
+    text: Optional[str] = Field(None, description="The part in words, e.g. 'MRI of the left wrist'")
+    body_region: Optional[BodyRegion] = Field(None, description="This part's region; absent: the request's")
+    study: Optional[DiagnosticStudy] = Field(None, description="This part's study; absent: the request's")
+
+
 class Request(Strict):
     id: Optional[str] = None
     text: str = Field(min_length=1, description="The request as written")
@@ -542,9 +561,18 @@ class Request(Strict):
         "or comprehensive metabolic panel, electrolytes, creatinine or glucose; coagulation studies, PT/INR, PTT; "
         "urinalysis; EKG); a panel lists each",
     )
+    laboratory_tests: Optional[
+        list[Literal["cbc", "metabolic_panel", "liver_function", "renal_function", "coagulation_studies",
+                     "urinalysis", "ekg", "other"]]
+    ] = Field(
+        None,
+        description="For a laboratory test outside a surgery: which tests are requested (complete blood count; "
+        "a chemistry or metabolic panel; liver function; renal function; coagulation studies; urinalysis; EKG; "
+        "other tests); a panel lists each",
+    )
     equipment: Optional[
         Literal[
-            "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "brace", "sling", "mobility_scooter",
+            "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "hearing_aid", "brace", "sling", "mobility_scooter",
             "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
             "toilet_equipment", "bathing_seat", "other",
         ]
@@ -604,8 +632,25 @@ class Request(Strict):
     associated_with: Optional[str] = Field(
         None, description="The id of the request (a surgery) this associated service belongs to"
     )
+    parts: list[RequestPart] = Field(
+        default_factory=list,
+        description="For a request naming two or more regions or studies: each part, judged on its own by the "
+        "topic's rules; the request is certified only if every part is, and modified when only some are",
+    )
     ur: Optional[URDecision] = None
     imr: Optional[IMROutcome] = None
+
+    @field_validator("parts")
+    @classmethod
+    def _two_parts_or_none(cls, value: list[RequestPart]) -> list[RequestPart]:
+        if len(value) == 1:
+            raise ValueError("a request with parts has two or more; one part is the request itself (give its "
+                             "body_region and study on the request instead)")
+        for index, part in enumerate(value):
+            if part.body_region is None and part.study is None:
+                raise ValueError(f"part {index + 1} gives neither a body_region nor a study: a part differs from "
+                                 f"the request by at least one of them")
+        return value
 
     @field_validator("topic")
     @classmethod
@@ -636,6 +681,13 @@ class Case(Strict):
     body_regions: list[BodyRegion] = Field(default_factory=list)
     clinical: Clinical = Field(default_factory=Clinical)
     requests: list[Request] = Field(min_length=1)
+    not_documented: list[str] = Field(
+        default_factory=list,
+        description="Facts the letter states the record does not document ('there is no documentation of ...'), by "
+        "path as in `evidence` (e.g. 'requests[0].history.functional_improvement.demonstrated', 'clinical.red_flags'). "
+        "Such a fact has no value; a fact neither given nor listed here is one the letter says nothing about. Rules "
+        "treat both as not documented; results tell them apart",
+    )
     evidence: dict[str, list[Evidence]] = Field(
         default_factory=dict, description="Evidence per fact path, e.g. 'requests[0].history.sessions_completed'"
     )
@@ -659,7 +711,38 @@ class Case(Strict):
                 f"evidence is keyed by the path of a field of this case (e.g. 'clinical.red_flags', "
                 f"'requests[0].history.sessions_completed'); unknown: {', '.join(unknown)}"
             )
+        unknown = [path for path in self.not_documented if not _is_fact_path(self, path)]
+        if unknown:
+            raise ValueError(
+                f"not_documented lists facts by the path of a field of this case (e.g. 'clinical.red_flags', "
+                f"'requests[0].history.functional_improvement.demonstrated'); unknown: {', '.join(unknown)}"
+            )
+        both = [path for path in self.not_documented if _value_at(self, path) is not None]
+        if both:
+            raise ValueError(
+                f"a fact listed under not_documented has no value (the letter says the record does not document it); "
+                f"remove the value or the listing of: {', '.join(both)}"
+            )
+        repeated = sorted({path for path in self.not_documented if self.not_documented.count(path) > 1})
+        if repeated:
+            raise ValueError(f"not_documented lists a fact once; repeated: {', '.join(repeated)}")
         return self
+
+    def stated_not_documented(self, index: int) -> frozenset[str]:
+        """The fact paths (as rules name them: request.*, clinical.*, patient.*) the letter states are not
+        documented, for request `index`."""
+        own = f"requests[{index}]."
+        paths = set()
+        for path in self.not_documented:
+            if path.startswith(own):
+                paths.add("request." + path[len(own):])
+            elif path.startswith(("clinical.", "patient.")):
+                paths.add(path)
+        return frozenset(paths)
+
+    def value_at(self, path: str) -> Any:
+        """The value of the fact at a case path ('clinical.red_flags', 'requests[0].sessions'); None when absent."""
+        return _value_at(self, path)
 
     @property
     def has_outcomes(self) -> bool:
@@ -694,6 +777,26 @@ def _is_case_path(case: "Case", path: str) -> bool:
         members = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
         model = members[0]
     return True
+
+
+def _is_fact_path(case: "Case", path: str) -> bool:
+    """Whether `path` names a fact a letter can state is not documented: a field of the patient, the clinical
+    findings or a request, not a block of them."""
+    if not path.startswith(("clinical.", "patient.", "requests[")) or not _is_case_path(case, path):
+        return False
+    return not isinstance(_value_at(case, path), BaseModel)
+
+
+def _value_at(case: "Case", path: str) -> Any:
+    value: Any = case
+    for part in path.split("."):
+        match = _PATH_PART.match(part)
+        if match is None or value is None:
+            return None
+        value = getattr(value, match.group(1), None)
+        if match.group(2) is not None:
+            value = value[int(match.group(2))] if isinstance(value, list) and int(match.group(2)) < len(value) else None
+    return value
 
 
 def _validate(data: Any, source: str) -> Case:

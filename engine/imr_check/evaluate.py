@@ -23,7 +23,7 @@ from typing import Any
 from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
 from .errors import RuleLoadError
-from .facts import case_date, fact_specs, label_of, request_facts
+from .facts import case_date, fact_specs, is_stated_absent, label_of, request_facts
 from .knowledge import Knowledge, LoadedRule, load_knowledge
 from .model import SupportsUpTo
 from .results import (
@@ -32,6 +32,9 @@ from .results import (
     CriterionResult,
     MissingFact,
     RequestResult,
+    BASES,
+    Basis,
+    basis_of,
     predicted_outcome,
 )
 from .vocabulary import topics
@@ -56,11 +59,16 @@ def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date
     if day is None:
         # A pre-screen of a request not yet made: the guideline in force today applies.
         day, basis = today or dt.date.today(), "today"
-    facts = [request_facts(case, i, day) for i in range(len(case.requests))]
-    firings = engine_for(knowledge).evaluate(facts, [r.topic for r in case.requests], day)
-    results = [
-        _request_result(case, i, facts[i], firings[i], knowledge, day) for i in range(len(case.requests))
-    ]
+    # A request with parts is judged part by part: each part is the request with its own region and study.
+    judged, owners = _with_parts_as_requests(case)
+    facts = [request_facts(judged, i, day) for i in range(len(judged.requests))]
+    stated = [judged.stated_not_documented(i) for i in range(len(judged.requests))]
+    firings = engine_for(knowledge).evaluate(facts, [r.topic for r in judged.requests], day, stated)
+    each = [_request_result(judged, i, facts[i], firings[i], knowledge, day) for i in range(len(judged.requests))]
+    results = []
+    for index, request in enumerate(case.requests):
+        own = [each[i] for i, owner in enumerate(owners) if owner == index]
+        results.append(_combined(case, index, own) if request.parts else own[0])
     results = _follow_associated_surgery(case, results)
     results = _judge_with_companion(case, facts, results, knowledge, day)
     return CaseResult(
@@ -71,6 +79,95 @@ def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date
         is_prescreen=not case.has_outcomes,
         requests=results,
     )
+
+
+def _with_parts_as_requests(case: Case) -> tuple[Case, list[int]]:
+    """The case with each request that has parts replaced by one request per part, and for each request of it
+    the index of the case's request it stands for."""
+    if not any(r.parts for r in case.requests):
+        return case, list(range(len(case.requests)))
+    judged, owners = [], []
+    for index, request in enumerate(case.requests):
+        if not request.parts:
+            judged.append(request)
+            owners.append(index)
+            continue
+        for number, part in enumerate(request.parts, start=1):
+            named = ", ".join(v.replace("_", " ") for v in (part.study, part.body_region) if v)
+            update: dict[str, Any] = {"id": f"{case.request_id(index)}.{number}",
+                                      "text": part.text or f"{request.text} [{named}]", "parts": []}
+            if part.body_region is not None:
+                update["body_region"] = part.body_region
+            if part.study is not None:
+                update["study"] = part.study
+            judged.append(request.model_copy(update=update))
+            owners.append(index)
+    # What the letter states is not documented for a request holds for each of its parts: the paths name
+    # requests by position, so each part gets its owner's request paths under its own position.
+    not_documented = [path for path in case.not_documented if not path.startswith("requests[")]
+    for position, owner in enumerate(owners):
+        own = f"requests[{owner}]."
+        not_documented += [f"requests[{position}]." + path[len(own):]
+                           for path in case.not_documented if path.startswith(own)]
+    return case.model_copy(update={"requests": judged, "not_documented": not_documented}), owners
+
+
+_SUPPORTS = ("certify",)
+_REFUSES = ("modify", "non_certify")
+
+
+def _combined(case: Case, index: int, parts: list[RequestResult]) -> RequestResult:
+    """The request as written from its parts' answers: supported only if every part is. Some parts supported and
+    others not is `modify` (part of the request); none supported and one refused is `non_certify`; otherwise a
+    part whose answer is unknown leaves the request `undetermined`."""
+    request = case.requests[index]
+    determinations = [p.determination for p in parts]
+    if all(d in _SUPPORTS for d in determinations):
+        determination, deciding = "certify", parts
+    elif any(d in _REFUSES for d in determinations):
+        supported = any(d in _SUPPORTS or d == "modify" for d in determinations)
+        determination = "modify" if supported else "non_certify"
+        deciding = [p for p in parts if p.determination in _REFUSES]
+    else:
+        determination, deciding = "undetermined", [p for p in parts if p.determination == "undetermined"]
+    reason = "; ".join(f"{p.text}: {p.determination.replace('_', '-')} ({p.reason})" for p in parts)
+    missing: dict[str, MissingFact] = {}
+    if determination != "certify":
+        for part in deciding:
+            for item in part.missing_documentation:
+                missing.setdefault(item.fact, item)
+    clauses = {c.id: c for part in deciding for c in part.clauses}
+    predicted = predicted_outcome(determination)
+    actual = request.imr.outcome if request.imr else None
+    return RequestResult(
+        request_id=case.request_id(index),
+        text=request.text,
+        topic=request.topic,
+        determination=determination,
+        reason=f"part by part: {reason}",
+        requested_quantity=parts[0].requested_quantity,
+        supported_quantity=None,
+        deciding_rules=list(dict.fromkeys(r for part in deciding for r in part.deciding_rules)),
+        clauses=list(clauses.values()),
+        # Each criterion once per part, its explanation naming the part it was judged for.
+        criteria=[c.model_copy(update={"explanation": f"[{part.text}] {c.explanation}"})
+                  for part in parts for c in part.criteria],
+        missing_documentation=list(missing.values()),
+        guideline_versions=sorted({v for part in parts for v in part.guideline_versions}),
+        not_encoded=list(dict.fromkeys(n for part in deciding for n in part.not_encoded)),
+        ur_decision=request.ur.decision if request.ur else None,
+        predicted_outcome=predicted,
+        actual_outcome=actual,
+        agrees=(predicted == actual) if predicted and actual else None,
+        parts=parts,
+        basis=_least_firm([p.basis for p in deciding]),
+    )
+
+
+def _least_firm(bases: list[Basis | None]) -> Basis | None:
+    """The request as written rests on the least firm ground of the parts that decided it."""
+    known = [b for b in bases if b is not None]
+    return max(known, key=BASES.index) if known else None
 
 
 def _status(rule: LoadedRule, fired: set[Firing]) -> tuple[str, list[str]]:
@@ -184,11 +281,18 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
                     knowledge: Knowledge, day: dt.date) -> RequestResult:
     request = case.requests[index]
     specs = fact_specs()
-    topic_rules = knowledge.rules_for(request.topic)
+    served = knowledge.rules_for(request.topic)
+    # A rule of every topic (rules/already_authorized.yaml) counts only where it applies: elsewhere the
+    # topic's own rules, and the reasons they give when none is in force, stand as they were.
+    every_applying = [r for r in served if r.every_topic and Firing(r.key, "in_force", True) in fired
+                      and _status(r, fired)[0] != "not_applicable"]
+    topic_rules = [r for r in served if not r.every_topic] + every_applying
     in_force = [r for r in topic_rules if Firing(r.key, "in_force", True) in fired]
     criteria: list[CriterionResult] = []
     statuses: dict[str, str] = {}
     missing: dict[str, MissingFact] = {}
+    # Absent from the facts either way; told apart only in what the result says about the absence.
+    stated = case.stated_not_documented(index)
     for rule in in_force:
         status, undocumented_parts = _status(rule, fired)
         statuses[rule.id] = status
@@ -196,7 +300,9 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         for part in undocumented_parts:
             for path in rule.facts_by_part[part]:
                 if path not in facts:
-                    rule_missing.append(MissingFact(fact=path, label=label_of(path), description=specs[path].description or path))
+                    rule_missing.append(MissingFact(
+                        fact=path, label=label_of(path), description=specs[path].description or path,
+                        absence="stated_not_documented" if is_stated_absent(path, facts, stated) else "silent"))
         if status in _BLOCKING:
             for item in rule_missing:
                 missing.setdefault(item.fact, item)
@@ -232,6 +338,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         requested_quantity=requested,
         supported_quantity=supported,
         deciding_rules=deciding,
+        basis=basis_of(deciding, criteria),
         clauses=_cited(clause_ids, knowledge),
         criteria=criteria,
         missing_documentation=list(missing.values()) if determination != "certify" else [],
@@ -338,6 +445,7 @@ def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list
             "reason": f"follows the surgery it belongs to ({parent_id}: {parent.text}), which is "
                       f"{determination.replace('_', '-')}: {parent.reason}",
             "deciding_rules": parent.deciding_rules,
+            "basis": parent.basis,
             "clauses": parent.clauses,
             "missing_documentation": parent.missing_documentation,
             "supported_quantity": None,

@@ -21,12 +21,12 @@ from ._yaml import load_yaml_file
 from .errors import InputError
 from .case import Case, Clinical, Patient, Request, SurgeryPerformed
 from .surgeries import surgery_table
-from .vocabulary import lookup_drug
+from .vocabulary import LIMB_JOINTS, lookup_drug
 
 FactKind = Literal["bool", "number", "text", "list"]
 
 # Request fields that are not clinical facts: identity, free text, and the decisions being predicted.
-_NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr", "request.associated_with"}
+_NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr", "request.associated_with", "request.parts"}
 _NOT_FACT_PREFIXES = tuple(sorted(p + "." for p in _NOT_FACTS))
 _DATE_FIELDS_REPLACED = {"request.history.start_date", "clinical.surgery_date"}
 
@@ -76,11 +76,32 @@ _DERIVED = [
              tuple(surgery_table().schedule)),
 ]
 
+# The documented facts a derived fact is computed from: a derived fact is missing because they are, so it is
+# absent the way they are (stated not documented, or silent).
+DERIVED_FROM = {
+    "request.sessions_given_or_authorized": ("request.history.sessions_completed",),
+    "request.total_sessions": ("request.history.sessions_completed", "request.sessions"),
+    "request.drug.total_weeks_of_use": ("request.history.weeks_on_treatment", "request.drug.days_supply"),
+    "request.history.functional_improvement.demonstrated": (
+        "request.history.functional_improvement.adl_improved",
+        "request.history.functional_improvement.work_restrictions_reduced",
+        "request.history.functional_improvement.dependence_reduced"),
+}
+
+
+def is_stated_absent(path: str, facts: dict[str, Any], stated: frozenset[str]) -> bool:
+    """Whether a missing fact is one the letter states is not documented: listed itself, or a derived fact whose
+    missing sources all are."""
+    if path in stated:
+        return True
+    sources = [source for source in DERIVED_FROM.get(path, ()) if source not in facts]
+    return bool(sources) and all(source in stated for source in sources)
+
+
 # Therapy for several regions, or one not named among the body regions, may follow the surgery but does not
 # follow it alone: the surgery's course is not the therapy's.
 _SEVERAL_REGIONS = {"multiple", "other"}
-_WIDER_REGIONS = {"upper_extremity": {"shoulder", "elbow", "forearm_wrist_hand"},
-                  "lower_extremity": {"hip_pelvis", "knee", "ankle_foot"}}
+_WIDER_REGIONS = LIMB_JOINTS
 
 
 def _kind_of(annotation: Any) -> tuple[FactKind | None, tuple[str, ...]]:

@@ -21,6 +21,7 @@ from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
 from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules, schedule_clause_problems
 from .model import (
+    EVERY_TOPIC,
     clean_condition_loc,
     dates_of,
     AllOf,
@@ -45,10 +46,10 @@ from .vocabulary import suggest, topics
 
 # Which operators make sense for which kind of fact.
 _OPERATORS_BY_KIND = {
-    "bool": {"is", "documented"},
-    "number": {"eq", "ne", "lt", "lte", "gt", "gte", "in", "documented"},
-    "text": {"eq", "ne", "in", "documented"},
-    "list": {"contains_any", "documented"},
+    "bool": {"is", "documented", "stated_not_documented"},
+    "number": {"eq", "ne", "lt", "lte", "gt", "gte", "in", "documented", "stated_not_documented"},
+    "text": {"eq", "ne", "in", "documented", "stated_not_documented"},
+    "list": {"contains_any", "documented", "stated_not_documented"},
 }
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 # Files in rules/ that are vocabularies, not rule files.
@@ -77,6 +78,8 @@ class LoadedRule:
     file: str
     line: int | None
     version_key: str | None = None  # the rule id and the version's first day: unique across versions
+    # From a file of every topic (model.EVERY_TOPIC): a criterion of a request only where it applies.
+    every_topic: bool = False
 
     @property
     def id(self) -> str:
@@ -141,7 +144,7 @@ class Knowledge:
 
     @property
     def covered_topics(self) -> set[str]:
-        return {t for r in self.rules for t in r.topics}
+        return {t for r in self.rules if not r.every_topic for t in r.topics}
 
 
 def iter_conditions(condition: Any, loc: tuple = ()) -> Iterator[tuple[Compare, tuple]]:
@@ -222,7 +225,7 @@ def _check_compare(compare: Compare, loc: tuple, params: dict[str, Parameter], s
     if operator in ("in", "contains_any") and not isinstance(operand, list):
         problems.append(Problem(str(path), line, _dotted(loc + (operator,)), f"{operator!r} needs a list"))
     for value in values:
-        if operator in ("is", "documented"):
+        if operator in ("is", "documented", "stated_not_documented"):
             continue
         if spec.kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             problems.append(Problem(str(path), line, _dotted(loc + (operator,)),
@@ -431,7 +434,7 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
         return False
     specs = fact_specs()
     known_topics = topics()
-    for topic in parsed.topics:
+    for topic in ([] if parsed.topics == [EVERY_TOPIC] else parsed.topics):
         if topic not in known_topics:
             problems.append(Problem(str(path), line_of(data, ("topic",)), "topic",
                                     f"unknown topic {topic!r}{suggest(topic, tuple(known_topics))} (see rules/topics.yaml)"))
@@ -530,8 +533,10 @@ def _resolved_rule(rule: Rule, parsed: RuleFile, guideline_version: str, effecti
         on_day = parameter.on(day)
         if on_day is not None:
             parameters[name] = on_day
-    return LoadedRule(resolved, tuple(parsed.topics), guideline_version, effective, parameters, str(path), line,
-                      version_key=f"{rule.id}@{day.isoformat()}")
+    every = parsed.topics == [EVERY_TOPIC]
+    served = tuple(sorted(topics())) if every else tuple(parsed.topics)
+    return LoadedRule(resolved, served, guideline_version, effective, parameters, str(path), line,
+                      version_key=f"{rule.id}@{day.isoformat()}", every_topic=every)
 
 
 def _check_rule(loaded: LoadedRule, specs: dict[str, FactSpec], data: Any, path: Path, where: tuple,

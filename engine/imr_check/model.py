@@ -79,7 +79,7 @@ Scalar = Union[bool, int, float, str]
 Value = Union[ParamRef, RowRef, Scalar]
 ListValue = Union[ParamRef, TableKeysRef, list[Scalar]]
 
-COMPARISONS = ("is", "eq", "ne", "lt", "lte", "gt", "gte", "in", "contains_any", "documented")
+COMPARISONS = ("is", "eq", "ne", "lt", "lte", "gt", "gte", "in", "contains_any", "documented", "stated_not_documented")
 
 
 class Compare(Strict):
@@ -96,6 +96,9 @@ class Compare(Strict):
     in_: Optional[ListValue] = Field(None, alias="in")
     contains_any: Optional[ListValue] = None
     documented: Optional[bool] = None
+    # true: the letter states the record does not document the fact (the case's `not_documented`); false: it does
+    # not say so (the fact is documented, or the letter is silent on it). Never itself undocumented.
+    stated_not_documented: Optional[bool] = None
 
     @model_validator(mode="after")
     def _one_operator(self) -> "Compare":
@@ -313,8 +316,14 @@ class NotEncoded(Strict):
     why: str
 
 
+# A rule file whose topic is this applies to the requests of every topic (a duplicate of an authorized service):
+# its rules join a request's criteria only where they apply, so a topic's own answer is unchanged elsewhere.
+EVERY_TOPIC = "every"
+
+
 class RuleFile(Strict):
-    topic: Union[str, list[str]]
+    topic: Union[str, list[str]] = Field(
+        description=f"The topic (or topics) the rules serve; {EVERY_TOPIC!r}: every topic, where the rules apply")
     guideline_version: DatedText = Field(
         description="The guideline version these rules implement; dated ({DATE: NAME}) when the file "
         "holds several versions, each in force from its date to the next (the last to `effective.to`)")

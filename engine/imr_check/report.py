@@ -14,6 +14,11 @@ from rich.text import Text
 from .results import CaseResult, RequestResult
 
 _STATUS_STYLE = {"met": "green", "not_met": "red", "not_documented": "yellow", "not_applicable": "dim"}
+# What a determination rests on, in words (results.Basis).
+BASIS_TEXT = {"documented": "rests on documented facts",
+              "stated_not_documented": "rests on documentation stated to be absent",
+              "silence": "rests on facts nothing is said about"}
+ABSENCE_TEXT = {"stated_not_documented": "stated not documented", "silent": "not mentioned"}
 _DETERMINATION_STYLE = {"certify": "bold green", "modify": "bold yellow", "non_certify": "bold red",
                         "undetermined": "bold magenta"}
 
@@ -39,13 +44,38 @@ def _quantity(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _modified_to(request: RequestResult) -> str:
+    if request.parts:
+        return " (some parts supported, not all)"
+    return f" to {_quantity(request.supported_quantity)} (requested {_quantity(request.requested_quantity)})"
+
+
+def _part_basis(part: RequestResult) -> str:
+    """A part's deciding rules and clauses, or its reason when nothing decided it."""
+    if not part.deciding_rules:
+        return part.reason
+    return f"{', '.join(part.deciding_rules)}; {', '.join(c.id for c in part.clauses) or 'no clause'}"
+
+
 def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
     head = Text()
     head.append(request.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[request.determination])
     if request.determination == "modify":
-        head.append(f" to {_quantity(request.supported_quantity)} (requested {_quantity(request.requested_quantity)})")
+        head.append(_modified_to(request))
     head.append(f"  {request.reason}")
+    if request.basis:
+        head.append(f"\nBasis: {BASIS_TEXT[request.basis]}", style="dim")
     parts: list[Any] = [head]
+    if request.parts:
+        table = Table(title="Each part, judged by its own rules", title_justify="left", expand=True)
+        table.add_column("part", ratio=3, overflow="fold")
+        table.add_column("determination", min_width=12, no_wrap=True)
+        table.add_column("decided by (rules; clauses)", ratio=5, overflow="fold")
+        for part in request.parts:
+            table.add_row(Text(part.text),
+                          Text(part.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[part.determination]),
+                          Text(_part_basis(part)))
+        parts.append(table)
     if request.missing_documentation:
         missing = Table(title="Missing documentation that would change the answer", title_justify="left",
                         show_header=False, box=None, padding=(0, 1))
@@ -53,7 +83,7 @@ def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
         missing.add_column(overflow="fold")
         for item in request.missing_documentation:
             line = Text(item.label)
-            line.append(f" ({item.fact})", style="dim")
+            line.append(f" ({item.fact}; {ABSENCE_TEXT[item.absence]})", style="dim")
             missing.add_row("•", line)
         parts.insert(1 if prescreen else len(parts), missing)
     if request.not_encoded:
@@ -111,14 +141,20 @@ def _request_lines(request: RequestResult) -> Text:
     lines.append("  ")
     lines.append(request.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[request.determination])
     if request.determination == "modify":
-        lines.append(f" to {_quantity(request.supported_quantity)} (requested {_quantity(request.requested_quantity)})")
+        lines.append(_modified_to(request))
     lines.append(f"  {request.reason}\n")
+    if request.basis:
+        lines.append(f"  basis: {BASIS_TEXT[request.basis]}\n", style="dim")
+    for part in request.parts:
+        lines.append(f"  part {part.request_id}: {part.text}: ")
+        lines.append(part.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[part.determination])
+        lines.append(f" ({_part_basis(part)})\n")
     for criterion in request.criteria:
         lines.append("  - ")
         lines.append(criterion.status.replace("_", " "), style=_STATUS_STYLE[criterion.status])
         lines.append(f": {criterion.title} ({', '.join(criterion.cites)}): {criterion.explanation}\n")
     for item in request.missing_documentation:
-        lines.append(f"  missing: {item.fact}\n", style="yellow")
+        lines.append(f"  missing: {item.fact} ({ABSENCE_TEXT[item.absence]})\n", style="yellow")
     if request.clauses:
         lines.append(f"  decided by: {', '.join(clause.id for clause in request.clauses)}\n", style="dim")
     if request.actual_outcome:

@@ -10,6 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 Determination = Literal["certify", "modify", "non_certify", "undetermined"]
 CriterionStatus = Literal["met", "not_met", "not_documented", "not_applicable"]
 Outcome = Literal["upheld", "overturned"]
+# How a fact is missing: the letter states the record does not document it (the case's `not_documented`),
+# or the letter says nothing about it.
+Absence = Literal["stated_not_documented", "silent"]
+# What a determination rests on: every deciding criterion resolved on documented facts; or, besides them, on
+# facts the letter states are not documented; or on some fact the letter says nothing about.
+Basis = Literal["documented", "stated_not_documented", "silence"]
+BASES: tuple[Basis, ...] = ("documented", "stated_not_documented", "silence")
 
 
 class Result(BaseModel):
@@ -28,6 +35,10 @@ class MissingFact(Result):
     fact: str
     label: str = Field(description="What the fact is, in words (rules/fact_labels.yaml)")
     description: str
+    absence: Absence = Field(
+        "silent", description="stated_not_documented: the letter says the record does not document it; silent: "
+        "the letter says nothing about it"
+    )
 
 
 class CriterionResult(Result):
@@ -51,6 +62,11 @@ class RequestResult(Result):
     requested_quantity: Optional[float]
     supported_quantity: Optional[float]
     deciding_rules: list[str]
+    basis: Optional[Basis] = Field(
+        None, description="What the determination rests on: documented (every deciding criterion resolved on facts "
+        "documented true or false), stated_not_documented (also on facts the letter states are not documented), "
+        "silence (on some fact the letter says nothing about); none when no criterion decided it"
+    )
     clauses: list[CitedClause]
     criteria: list[CriterionResult]
     missing_documentation: list[MissingFact]
@@ -60,6 +76,8 @@ class RequestResult(Result):
     predicted_outcome: Optional[Outcome]
     actual_outcome: Optional[Outcome]
     agrees: Optional[bool]
+    # A request with parts (case.Request.parts): each part's own result; the fields above combine them.
+    parts: list["RequestResult"] = []
 
 
 class CaseResult(Result):
@@ -74,6 +92,19 @@ class CaseResult(Result):
     def agreement(self) -> tuple[int, int]:
         compared = [r for r in self.requests if r.agrees is not None]
         return sum(1 for r in compared if r.agrees), len(compared)
+
+
+def basis_of(deciding_rules: list[str], criteria: list[CriterionResult]) -> Optional[Basis]:
+    """The basis of a determination from its deciding criteria's missing facts (the firmest ground comes first
+    in BASES; the determination rests on its least firm criterion)."""
+    if not deciding_rules:
+        return None
+    deciding = [c for c in criteria if c.rule_id in deciding_rules]
+    absences = {m.absence for c in deciding for m in c.missing}
+    # A criterion not documented names its missing facts; one without any (none expected) is not firm ground.
+    if "silent" in absences or any(c.status == "not_documented" and not c.missing for c in deciding):
+        return "silence"
+    return "stated_not_documented" if absences else "documented"
 
 
 def predicted_outcome(determination: Determination) -> Optional[Outcome]:

@@ -1,11 +1,13 @@
 """Rule cases: YAML files of small cases with the determination the rules must give.
 
 A file is a list of cases. A case: `name` (a sentence), optional `date` (the request date),
-`injury_date`, `patient`, `clinical`, one `request` (or `requests`, the first one checked), and
+`injury_date`, `patient`, `clinical`, `not_documented` (fact paths the letter states are not
+documented, as a case file lists them: `clinical.exercise_program`, `requests[0].sessions`), one
+`request` (or `requests`, the first one checked), and
 `expect`: `determination`, and optionally `rules` (the deciding rule ids, exactly), `clauses`
 (cited clause ids that must be among the result's), `criteria` ({rule id: status}), `missing`
-(fact paths that must be listed as missing), `supported_quantity` and `version` (a guideline
-version the result must have used).
+(fact paths that must be listed as missing), `supported_quantity`, `version` (a guideline
+version the result must have used) and `basis` (what the determination rests on).
 
 `imr-check test` and the project's pytest plugin (tests/conftest.py) both run cases with
 `run_case`, so a rule author can check rules without a checkout of the project.
@@ -26,8 +28,8 @@ from .errors import InputError, Problem
 from .evaluate import evaluate_case
 from .knowledge import Knowledge
 
-EXPECT_KEYS = ("determination", "rules", "clauses", "criteria", "missing", "supported_quantity", "version")
-CASE_KEYS = ("name", "date", "patient", "clinical", "request", "requests", "expect", "injury_date")
+EXPECT_KEYS = ("determination", "rules", "clauses", "criteria", "missing", "supported_quantity", "version", "basis")
+CASE_KEYS = ("name", "date", "patient", "clinical", "request", "requests", "expect", "injury_date", "not_documented")
 # A case without a date is a pre-screen, judged by the guideline in force on this fixed day, so a
 # case's answer does not change with the day it is run.
 PRESCREEN_DAY = dt.date(2026, 1, 1)
@@ -85,7 +87,7 @@ def case_from_spec(spec: dict[str, Any]) -> str:
     if spec.get("injury_date"):
         info["injury_date"] = spec["injury_date"]
     document = {"case": info, "requests": requests}
-    for key in ("patient", "clinical"):
+    for key in ("patient", "clinical", "not_documented"):
         if key in spec:
             document[key] = spec[key]
     return yaml.safe_dump(_plain(document), sort_keys=False)
@@ -124,6 +126,8 @@ def run_case(case: RuleCase, knowledge: Knowledge | None = None) -> list[str]:
             problems.append(f"{fact!r} not listed as missing (missing: {sorted(missing)})")
     if "supported_quantity" in expect and result.supported_quantity != expect["supported_quantity"]:
         problems.append(f"supported quantity {result.supported_quantity}, expected {expect['supported_quantity']}")
+    if "basis" in expect and result.basis != expect["basis"]:
+        problems.append(f"basis {result.basis!r}, expected {expect['basis']!r}")
     if "version" in expect and expect["version"] not in result.guideline_versions:
         problems.append(f"guideline version {expect['version']!r} not used (used: {result.guideline_versions})")
     return problems

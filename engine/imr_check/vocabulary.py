@@ -39,6 +39,9 @@ BodyRegion = Literal[
     "other",
 ]
 BODY_REGIONS: tuple[str, ...] = BodyRegion.__args__  # type: ignore[attr-defined]
+# The joints of each limb: a generic limb ("left lower extremity") stands for one of them.
+LIMB_JOINTS: dict[str, frozenset[str]] = {"upper_extremity": frozenset({"shoulder", "elbow", "forearm_wrist_hand"}),
+                                          "lower_extremity": frozenset({"hip_pelvis", "knee", "ankle_foot"})}
 
 
 class _Strict(BaseModel):
@@ -50,6 +53,9 @@ class Recognition(_Strict):
 
     priority: int = Field(description="Unique across all topics: decides between overlapping topics")
     phrases: list[Phrase]
+    # The drug topics a request matched by this entry yields to, in place of the topic's own `yields_to_drug`
+    # (an empty list: none). A patch may be a drug taken for its systemic effect (Butrans); a cream never is.
+    yields_to_drug: Union[Literal["any"], list[str], None] = None
 
     _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
 
@@ -63,6 +69,7 @@ PART_NAMES = (
     "electrodiagnostic_study", "imaging_study", "modality", "injection", "procedure", "equipment",
     "stimulator_and_purchase", "consultant_specialty", "program_evaluation", "program_days",
     "psychological_evaluation", "home_health_services", "trial_or_permanent", "aquatic", "associated_service",
+    "laboratory_tests",
 )
 
 
@@ -104,6 +111,11 @@ class Topic(_Strict):
     # Words that name the whole class ("NSAIDs", "narcotics"), beside its drugs' names, for in_use_fact.
     in_use_words: list[Phrase] = Field(default_factory=list)
     topical: bool = False
+    # A request naming two or more body regions, or (imaging) two or more studies, is read as parts, each judged
+    # on its own (case.Request.parts).
+    parts_by_region: bool = False
+    # A generic limb in the request is the one joint of that limb the case names, if it names exactly one.
+    limb_to_joint: bool = False
     monitored_medication: bool = False
     first_line_neuropathic: bool = False
     # The drug topic this one is given with (gastric protection with an NSAID): the other item of that topic in
@@ -147,12 +159,15 @@ def _topic_problems(parsed: TopicsFile, data: dict, path: str) -> list[Problem]:
                                         f"priority {entry.priority} is also given to {seen[entry.priority]}; "
                                         f"priorities decide overlaps, so each must be unique"))
             seen[entry.priority] = f"{topic_id}.recognise[{i}]"
-        named = topic.yields_to_drug if isinstance(topic.yields_to_drug, list) else []
-        for other in named:
-            if other not in parsed.topics or not parsed.topics[other].drug:
-                problems.append(Problem(path, line_of(data, ("topics", topic_id, "yields_to_drug")),
-                                        f"topics.{topic_id}.yields_to_drug",
-                                        f"{other!r} is not a drug topic (drug: true){suggest(other, tuple(parsed.topics))}"))
+        places = [(("topics", topic_id, "yields_to_drug"), f"topics.{topic_id}.yields_to_drug", topic.yields_to_drug)]
+        places += [(("topics", topic_id, "recognise", i, "yields_to_drug"),
+                    f"topics.{topic_id}.recognise[{i}].yields_to_drug", entry.yields_to_drug)
+                   for i, entry in enumerate(topic.recognise)]
+        for where, location, yields in places:
+            for other in yields if isinstance(yields, list) else []:
+                if other not in parsed.topics or not parsed.topics[other].drug:
+                    problems.append(Problem(path, line_of(data, where), location,
+                                            f"{other!r} is not a drug topic (drug: true){suggest(other, tuple(parsed.topics))}"))
     return problems
 
 
@@ -253,6 +268,18 @@ def lookup_drug(name: str) -> DrugEntry | None:
     found = [lexicon[match.group(1)] for match in _drug_pattern().finditer(name.lower())]
     with_topic = [entry for entry in found if class_topics.get(entry.drug_class)]
     return (with_topic or found or [None])[0]
+
+
+def drug_mentions(text: str) -> list[tuple[int, int, DrugEntry]]:
+    """Where the text names a drug of the lexicon whose class has a topic: (start, end, entry), in order."""
+    lexicon, class_topics = drug_lexicon(), drug_class_topics()
+    found = [(m.start(), m.end(), lexicon[m.group(1)]) for m in _drug_pattern().finditer(text.lower())]
+    return [(start, end, entry) for start, end, entry in found if class_topics.get(entry.drug_class)]
+
+
+def drug_names_in(text: str) -> list[DrugEntry]:
+    """Every drug of the lexicon the text names whose class has a topic, in the order named, once each."""
+    return list({entry.generic: entry for _, _, entry in drug_mentions(text)}.values())
 
 
 @cache

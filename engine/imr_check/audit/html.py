@@ -323,7 +323,9 @@ def disagreement(detail: dict[str, Any], number: int) -> str:
             for fact in criterion["facts"]:
                 quotes = "".join(f"<blockquote>{escape(sentence)}</blockquote>" for sentence in fact["evidence"])
                 facts.append(f'<code>{escape(fact["path"])}</code> = {escape(_value(fact["value"]))}{quotes}')
-            facts += [f'<code>{escape(path)}</code> not documented' for path in criterion["missing"]]
+            stated = set(criterion.get("stated_not_documented", ()))
+            facts += [f'<code>{escape(path)}</code> ' + ("stated not documented" if path in stated else "not mentioned")
+                      for path in criterion["missing"]]
             mark = " ◀ decided" if criterion["is_deciding"] else ""
             rows.append(
                 f'<tr><td class="text">{escape(criterion["title"])}<br><code>{escape(criterion["rule_id"])}</code></td>'
@@ -338,7 +340,8 @@ def disagreement(detail: dict[str, Any], number: int) -> str:
             for c in detail["clauses"]) + "</ul>")
     if detail["missing_documentation"]:
         parts.append("<p><b>Not documented</b></p><ul>" + "".join(
-            f'<li>{escape(m.get("label", m["fact"]))} (<code>{escape(m["fact"])}</code>)</li>'
+            f'<li>{escape(m.get("label", m["fact"]))} (<code>{escape(m["fact"])}</code>'
+            f'{"; stated not documented" if m.get("absence") == "stated_not_documented" else ""})</li>'
             for m in detail["missing_documentation"]) + "</ul>")
     parts.append("</details>\n")
     return "".join(parts)
@@ -479,7 +482,7 @@ def _top_missing(block: dict[str, Any]) -> str:
 
 # (column of the item table, filter label, row key): the filters above the table.
 _ITEM_FILTERS = ((2, "topic", "topic"), (3, "specialty", "reviewer_specialty"), (5, "reviewer", "actual_outcome"),
-                 (4, "basis (guideline cited)", "guideline_cited"), (8, "agrees", "agrees"))
+                 (4, "guideline cited", "guideline_cited"), (8, "agrees", "agrees"), (9, "basis", "basis"))
 
 
 def _item_table(rows: list[dict[str, Any]], total: int) -> str:
@@ -494,7 +497,8 @@ def _item_table(rows: list[dict[str, Any]], total: int) -> str:
                     f'<td class="text">{escape(row["actual_outcome"] or "–")}</td>'
                     f'<td class="text">{escape(row["determination"].replace("_", "-"))}</td>'
                     f'<td class="text">{escape(", ".join(row["deciding_rules"]) or "–")}</td>'
-                    f'<td>{agrees[row["agrees"]]}</td></tr>')
+                    f'<td>{agrees[row["agrees"]]}</td>'
+                    f'<td class="text">{escape(row.get("basis") or "–")}</td></tr>')
     selects = []
     for column, label, key in _ITEM_FILTERS:
         values = sorted({(agrees[r[key]] if key == "agrees" else (r[key] or "–")) for r in rows})
@@ -505,14 +509,14 @@ def _item_table(rows: list[dict[str, Any]], total: int) -> str:
             if total > len(rows) else "")
     return (note + '<div class="filters">' + "".join(selects) + f'<label>text <input type="search" data-filter="{table_id}">'
             '</label></div><div class="scroll"><table class="wide sortable prose" id="items"><thead><tr><th>letter</th>'
-            "<th>item</th><th>topic</th><th>specialty</th><th>basis (guideline cited)</th><th>reviewer</th><th>rules</th>"
-            "<th>deciding rules</th><th>agrees</th></tr></thead><tbody>" + "".join(body) + "</tbody></table></div>")
+            "<th>item</th><th>topic</th><th>specialty</th><th>guideline cited</th><th>reviewer</th><th>rules</th>"
+            "<th>deciding rules</th><th>agrees</th><th>basis</th></tr></thead><tbody>" + "".join(body) + "</tbody></table></div>")
 
 
 _NAV = ('<p class="nav">' + " · ".join(
     f'<a href="#{anchor}">{label}</a>' for anchor, label in (
         ("agreement", "agreement"), ("by_topic", "by topic"), ("by_reviewer_specialty", "by specialty"),
-        ("by_guideline_cited", "by guideline"), ("consistency", "alike cases decided differently"),
+        ("by_guideline_cited", "by guideline"), ("by_basis", "by basis"), ("consistency", "alike cases decided differently"),
         ("overturn-rates", "overturn rates"), ("undetermined", "undetermined"), ("missing", "missing documentation"),
         ("items-table", "every item"), ("disagreements", "disagreements"), ("not-read", "files not read"))) + "</p>")
 
@@ -536,6 +540,13 @@ def write_report(out: IO[str], title: str, summary: dict[str, Any], errors: list
         out.write(f'<h2 id="{key}">By {name}</h2>' + _charts(name, summary[key]) + _breakdown(name, summary[key], f"table-{key}"))
     out.write('<h2 id="by_guideline_cited">By guideline cited</h2>' + _breakdown("guideline cited", summary["by_guideline_cited"],
                                                          "table-by_guideline_cited"))
+    if "by_basis" in summary:
+        out.write('<h2 id="by_basis">By basis</h2><p class="note">What each determination rests on: '
+                  "<b>documented</b>, every deciding criterion resolved on facts the letter documents; "
+                  "<b>stated_not_documented</b>, also on facts the letter states are not documented; "
+                  "<b>silence</b>, on some fact the letter says nothing about. A disagreement on documented facts "
+                  "stands on firmer ground than one on silence.</p>"
+                  + _breakdown("basis", summary["by_basis"], "table-by_basis"))
     if "consistency" in summary:
         out.write('<h2 id="consistency">Alike cases decided differently</h2>' + _consistency(summary["consistency"]))
     if "overturn_rates" in summary:

@@ -24,7 +24,7 @@ from .inputs import CASE_SUFFIXES
 # Columns of an item row, in the order the CSV and Parquet files give them.
 COLUMNS = (
     "case_id", "source", "request_id", "item", "topic", "determination", "predicted_outcome",
-    "actual_outcome", "agrees", "clauses", "deciding_rules", "reason", "missing_documentation",
+    "actual_outcome", "agrees", "clauses", "deciding_rules", "basis", "reason", "missing_documentation",
     "reviewer_specialty", "guideline_cited", "guidelines", "ur_decision", "requested_quantity", "supported_quantity",
     "imr_decision_date",
 )
@@ -35,6 +35,7 @@ KIND_FACTS = (
     "request.drug.generic", "request.drug.route", "request.drug.dosage_form", "request.study",
     "request.injection_type", "request.injection_approach", "request.modality", "request.equipment",
     "request.procedure", "request.associated_service", "request.stimulator_types", "request.home_health_services",
+    "request.laboratory_tests",
     "request.is_trial", "request.is_purchase", "request.is_aquatic", "request.body_region",
 )
 NOT_DOCUMENTED = "not documented"
@@ -162,6 +163,7 @@ def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str)
         "agrees": result.agrees,
         "clauses": [c.id for c in result.clauses],
         "deciding_rules": list(result.deciding_rules),
+        "basis": result.basis,
         "reason": result.reason,
         "missing_documentation": [m.fact for m in result.missing_documentation],
         "reviewer_specialty": reviewer.specialty if reviewer else None,
@@ -218,7 +220,7 @@ def _item(case: Case, index: int, result: RequestResult, row: dict[str, Any], de
         "index": index,
         "request_id": result.request_id,
         **{key: row[key] for key in ("item", "topic", "determination", "predicted_outcome", "actual_outcome",
-                                     "agrees", "reason", "guideline_cited", "missing_documentation")},
+                                     "agrees", "basis", "reason", "guideline_cited", "missing_documentation")},
         "reviewer": {"outcome": imr.outcome if imr else None, "item": imr.item if imr else None,
                      "guideline_cited": imr.guideline_cited if imr else None,
                      "rationale": imr.rationale if imr else None},
@@ -227,6 +229,10 @@ def _item(case: Case, index: int, result: RequestResult, row: dict[str, Any], de
         "clauses": detail["clauses"],
         "not_encoded": list(result.not_encoded),
         "guideline_versions": list(result.guideline_versions),
+        # A request in parts (case.Request.parts): each part's own answer, rules and clauses.
+        "parts": [{"request_id": part.request_id, "text": part.text, "determination": part.determination,
+                   "reason": part.reason, "deciding_rules": list(part.deciding_rules),
+                   "clauses": [c.id for c in part.clauses]} for part in result.parts],
         "kind": kind,
         "deciding_facts": dict(sorted(deciding.items())),
     }
@@ -247,14 +253,15 @@ def _detail(case: Case, index: int, result: RequestResult, row: dict[str, Any]) 
             "facts": [{"path": path, "value": value, "evidence": _evidence(case, index, path)}
                       for path, value in criterion.facts_used.items()],
             "missing": [m.fact for m in criterion.missing],
+            "stated_not_documented": [m.fact for m in criterion.missing if m.absence == "stated_not_documented"],
         })
     return {
         "index": index,
         **{key: row[key] for key in ("case_id", "source", "item", "topic", "determination", "predicted_outcome",
-                                     "actual_outcome", "reason", "reviewer_specialty", "guideline_cited")},
+                                     "actual_outcome", "basis", "reason", "reviewer_specialty", "guideline_cited")},
         "clauses": [{"id": c.id, "title": c.title, "citation": c.citation, "source": c.source}
                     for c in result.clauses],
         "criteria": criteria,
-        "missing_documentation": [{"fact": m.fact, "label": m.label, "description": m.description}
+        "missing_documentation": [{"fact": m.fact, "label": m.label, "description": m.description, "absence": m.absence}
                                   for m in result.missing_documentation],
     }

@@ -140,7 +140,14 @@ def _item(item: dict[str, Any], links: dict[str, list[str]]) -> str:
                  f'<p><b>{escape(item["determination"].replace("_", "-"))}</b>: {escape(item["reason"])}<br>'
                  f'<span class="note">topic {escape(item["topic"] or "not recognised")}'
                  f'{" · " + escape(", ".join(item["guideline_versions"])) if item["guideline_versions"] else ""}'
+                 f'{" · basis " + escape(item["basis"]) if item.get("basis") else ""}'
                  '</span></p>')
+    if item.get("parts"):
+        parts.append("<p><b>Each part, judged by its own rules</b></p><ul>" + "".join(
+            f'<li>{escape(part["text"])}: <b>{escape(part["determination"].replace("_", "-"))}</b> — '
+            f'{escape(part["reason"])}'
+            f'{" (" + escape(", ".join(part["clauses"])) + ")" if part["clauses"] else ""}</li>'
+            for part in item["parts"]) + "</ul>")
     if item["criteria"]:
         rows = []
         for criterion in item["criteria"]:
@@ -149,7 +156,9 @@ def _item(item: dict[str, Any], links: dict[str, list[str]]) -> str:
                 key = criterion["evidence_keys"].get(fact["path"])
                 refs = " ".join(f'<a href="#{a}">[read here]</a>' for a in links.get(key, [])) if key else ""
                 facts.append(f'<code>{escape(fact["path"])}</code> = {escape(display_value(fact["value"]))} {refs}')
-            facts += [f'<code>{escape(path)}</code> not documented' for path in criterion["missing"]]
+            stated = set(criterion.get("stated_not_documented", ()))
+            facts += [f'<code>{escape(path)}</code> ' + ("stated not documented" if path in stated else "not mentioned")
+                      for path in criterion["missing"]]
             mark = " ◀ decided" if criterion["is_deciding"] else ""
             rows.append(f'<tr><td>{escape(criterion["title"])}<br><code>{escape(criterion["rule_id"])}</code></td>'
                         f'<td class="{criterion["status"]}">{escape(criterion["status"].replace("_", " "))}{mark}</td>'

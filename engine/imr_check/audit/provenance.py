@@ -22,7 +22,10 @@ from .._data import guidelines_dir, rules_dir
 # 2: intervals and `is_small` in every summary; kappa None (undefined) for a one-class group; consistency
 # groups, overturn-rate tests, undetermined items and top missing documentation; provenance.
 # 3: each missing fact of a disagreement's details carries its `label` (rules/fact_labels.yaml).
-SCHEMA_VERSION = "3"
+# 4: each item row has `basis` (what its determination rests on: documented, stated_not_documented, silence);
+# the summary has `by_basis`; a missing fact of a disagreement carries its `absence`.
+# 5: a letter's item carries `parts` (each part's determination, reason, rules and clauses) for a request in parts.
+SCHEMA_VERSION = "5"
 # The CSV has no metadata of its own: provenance rides in constant columns, which survive any CSV reader
 # and a concatenation of several audits' files.
 CSV_COLUMNS = ("imr_check_version", "rules_fingerprint", "schema_version", "generated_at")

@@ -25,9 +25,12 @@ BREAKDOWNS = {
     "by_topic": "topic",
     "by_reviewer_specialty": "reviewer_specialty",
     "by_guideline_cited": "guideline_cited",
+    # What each determination rests on (results.Basis): which agreements and disagreements stand on firm ground.
+    "by_basis": "basis",
 }
 NOT_STATED = "(not stated)"
 NOT_RECOGNISED = "(no topic recognised)"
+NO_BASIS = "(no deciding criterion)"
 # The report's table of items and its list of undetermined items stop here; the CSV has them all.
 # The summary's sections beside the overall figures and the breakdowns.
 SECTIONS = ("corpus", "overturn_rates", "consistency", "undetermined", "top_missing_documentation", "item_table")
@@ -52,13 +55,22 @@ def guideline_group(cited: Optional[str]) -> str:
 
 
 def group_key(breakdown: str, row: dict[str, Any]) -> str:
-    value = row[BREAKDOWNS[breakdown]]
+    # A row written by hand (tests) or by an older schema may lack the basis.
+    value = row.get(BREAKDOWNS[breakdown]) if breakdown == "by_basis" else row[BREAKDOWNS[breakdown]]
     if breakdown == "by_guideline_cited":
         # The parsed sources when the letter reader gave them, else the citation without its pages.
         return "; ".join(row["guidelines"]) if row["guidelines"] else guideline_group(value)
+    if breakdown == "by_basis":
+        return value or NO_BASIS
     if not value:
         return NOT_RECOGNISED if breakdown == "by_topic" else NOT_STATED
     return " ".join(value.split())
+
+
+def _basis_order(key: str) -> int:
+    from ..results import BASES
+
+    return BASES.index(key) if key in BASES else len(BASES)  # type: ignore[arg-type]
 
 
 class Tally:
@@ -121,6 +133,7 @@ class Tally:
                 "guideline_cited": group_key("by_guideline_cited", row),
                 "actual_outcome": row["actual_outcome"], "determination": row["determination"],
                 "deciding_rules": row.get("deciding_rules") or [], "agrees": row["agrees"],
+                "basis": group_key("by_basis", row),
                 "link": page_link(row["case_id"], row["source"], index),
             })
 
@@ -150,6 +163,9 @@ class Tally:
             groups = self.groups[name]
             # Largest groups first; ties by name, so the order is stable run to run.
             order = sorted(groups, key=lambda key: (-sum(groups[key].values()), key))
+            if name == "by_basis":
+                # From the firmest ground to the least firm, so the table reads the same in every audit.
+                order = sorted(groups, key=_basis_order)
             data[name] = {key: {"letters": self.group_letters[name][key], **summarize_counts(groups[key]).as_dict()}
                           for key in order}
         data["corpus"] = self.corpus

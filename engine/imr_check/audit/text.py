@@ -11,7 +11,7 @@ from rich.text import Text
 from .html import interval_text, kappa_text, share_text
 
 _BREAKDOWN_TITLES = {"by_topic": "topic", "by_reviewer_specialty": "reviewer specialty",
-                     "by_guideline_cited": "guideline cited"}
+                     "by_guideline_cited": "guideline cited", "by_basis": "basis"}
 
 
 def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], console: Console,
@@ -56,7 +56,7 @@ def render_summary(summary: dict[str, Any], errors: list[dict[str, str]], consol
         for column in ("letters", "items", "decided", "agree", "baseline", "kappa", "overturned", "recall",
                        "precision"):
             table.add_column(column, justify="right")
-        for group, g in summary[key].items():
+        for group, g in summary.get(key, {}).items():
             table.add_row(Text(str(group)), str(g["letters"]), str(g["items"]), str(g["decided"]),
                           share_text(g["agreement"]), share_text(g["baseline_agreement"]), kappa_text(g["kappa"], g["compared"]),
                           f"{g['overturned']}/{g['outcomes']}", share_text(g["recall_overturned"]),

@@ -14,7 +14,8 @@ from ..errors import InputError
 from ..vocabulary import fallback_topic, topic as topic_spec, topics_where
 from . import clinical, lexicon
 from .citation import parse_citations
-from .classify import associated_service, body_regions, names_peri_operative_service, parse_request
+from .classify import (associated_service, body_regions, names_peri_operative_service, parse_request,
+                       preoperative_tests, request_parts)
 from .clinical import Facts
 from .letter import Item, Letter
 from .sentences import fact_sentences
@@ -116,8 +117,22 @@ def _build_case(letter: Letter) -> Case:
     requests = []
     for index, item in enumerate(letter.items):
         prefix = f"requests[{index}]."
-        requests.append(_request(letter, item, parsed[index], index, headers[index], rationales[index], summary,
-                                 facts, prefix, on_date, associated.get(index)))
+        spec, request_parsed = topic_spec(parsed[index].topic), parsed[index]
+        if not spec.drug and not spec.treatment.sessions_completed and request_parsed.sessions is None and \
+                request_parsed.hours_per_week is None:
+            # A statement that this service was authorized before is a statement about the record that the
+            # blind filter drops with the decisions it resembles: read from all the sentences, and checked
+            # there (clinical.read_already_authorized) not to be a conclusion or a utilization reviewer's reason.
+            rationale_all = sentences(letter.text, item.rationale_span.start, item.rationale_span.end,
+                                      f"item {item.number} rationale")
+            clinical.read_already_authorized(request_parsed.topic, request_parsed.study, request_parsed.body_region,
+                                             rationale_all, summary_all, facts, prefix)
+        request = _request(letter, item, parsed[index], index, headers[index], rationales[index], summary,
+                           facts, prefix, on_date, associated.get(index))
+        # Read before _request, which copies only the facts it adds itself.
+        if prefix + "already_authorized" in facts.values:
+            request["already_authorized"] = facts.values[prefix + "already_authorized"]
+        requests.append(request)
     _place_ur_statements(ur_statements, parsed, requests, letter, facts)
 
     regions: list[str] = []
@@ -128,6 +143,15 @@ def _build_case(letter: Letter) -> Case:
     for region in body_regions(" ".join(diagnoses)):
         if region not in regions:
             regions.append(region)
+    # A generic limb is the joint the case names in it; two or more regions (or studies) are read as parts.
+    for index, request in enumerate(requests):
+        named, parts = request_parts(request["text"], parsed[index], regions)
+        if parts:
+            request["parts"] = parts
+        elif len(named) == 1 and request.get("body_region") not in (None, named[0]):
+            request["body_region"] = named[0]
+            facts.evidence[f"requests[{index}].body_region"] = diagnosis_evidence or facts.evidence.get(
+                f"requests[{index}].text", [])
     # A request that names no body part treats the injured region, when the case documents only one.
     if len(regions) == 1:
         for index, request in enumerate(requests):
@@ -147,8 +171,14 @@ def _build_case(letter: Letter) -> Case:
     if diagnosis_evidence:
         facts.evidence["diagnoses"] = diagnosis_evidence
     for path, value in facts.values.items():
-        if path.startswith(("clinical.", "patient.")):
+        if path.startswith(("clinical.", "patient.")) and value is not clinical.STATED_NOT_DOCUMENTED:
             _set(document, path, value)
+    # "There is no documentation of X": no value, listed apart from the facts the letter says nothing about. A
+    # fact another reading gave a value (the request's own words) is documented, so it is not listed.
+    stated = [path for path, value in facts.values.items()
+              if value is clinical.STATED_NOT_DOCUMENTED and _value_at(document, path) is None]
+    if stated:
+        document["not_documented"] = stated
     document["evidence"] = {
         path: [{"sentence": s.text, "offset": s.start, "source": f"{source}#{s.section.replace(' ', '-')}"}
                for s in found]
@@ -183,9 +213,14 @@ def _associated_services(letter: Letter, parsed: list[Any], surgeries: list[int]
         # of those before, falling back to every surgery, always gave).
         found[index] = surgeries[bisect.bisect_left(surgeries, index) - 1] if surgeries[0] < index else surgeries[-1]
         service = associated_service(item.original_request or item.name, parsed[index].topic)
-        if service == "post_operative_therapy" and parsed[index].topic != "surgical_associated_service":
+        # Therapy and a test tied to a surgery are the surgery's (its post-operative course, its pre-operative
+        # testing), whatever topic their words alone would have: a CBC before a fusion is not NSAID monitoring.
+        if service in ("post_operative_therapy", "preoperative_test") and \
+                parsed[index].topic != "surgical_associated_service":
             parsed[index] = parse_request(item.original_request or item.name, "surgical_associated_service")
         parsed[index].associated_service = service
+        if service == "preoperative_test":
+            parsed[index].preoperative_tests = preoperative_tests(item.original_request or item.name)
         parsed[index].procedure = parsed[found[index]].procedure
     return found
 
@@ -198,7 +233,8 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     for name in ("body_region", "study", "modality", "injection_type", "injection_approach", "spinal_levels",
                  "procedure", "stimulator_types", "is_purchase", "equipment", "associated_service", "quantity",
                  "sessions", "frequency_per_week", "duration_weeks", "consultant_specialty", "is_evaluation",
-                 "home_health_services", "hours_per_week", "is_trial", "is_aquatic"):
+                 "home_health_services", "hours_per_week", "is_trial", "is_aquatic", "laboratory_tests",
+                 "preoperative_tests"):
         value = getattr(parsed, name)
         if value is not None:
             request[name] = value
@@ -252,7 +288,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         clinical.read_prior_study(parsed.study, parsed.body_region, whole, facts, prefix)
     # Only this request's facts, in the order they were first read (walking every fact made it quadratic).
     for path in facts.added[first_added:]:
-        if path.startswith(prefix):
+        if path.startswith(prefix) and facts.values[path] is not clinical.STATED_NOT_DOCUMENTED:
             _set(request, path[len(prefix):], facts.values[path])
 
     if item.original_request:
@@ -372,6 +408,20 @@ def _set(into: dict[str, Any], path: str, value: Any) -> None:
     for part in parts[:-1]:
         into = into.setdefault(part, {})
     into[parts[-1]] = value
+
+
+def _value_at(document: dict[str, Any], path: str) -> Any:
+    """The value at a case path ('clinical.red_flags', 'requests[0].history.prior_treatment') of a document."""
+    node: Any = document
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        node = node.get(name) if isinstance(node, dict) else None
+        if index:
+            number = int(index.rstrip("]"))
+            node = node[number] if isinstance(node, list) and number < len(node) else None
+        if node is None:
+            return None
+    return node
 
 
 def _without_none(values: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from typing import Any, Callable, Optional
 
 from .lexicon import NamedKinds
 from ..surgeries import surgery_table
-from ..vocabulary import drug_class_topics, fallback_topic, lookup_drug, topic as topic_spec, topics, topics_where
+from ..vocabulary import (LIMB_JOINTS, drug_class_topics, drug_mentions, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
+                          topics_where)
 
 @cache
 def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
@@ -90,9 +91,11 @@ class ParsedRequest:
     is_purchase: Optional[bool] = None
     equipment: Optional[str] = None
     associated_service: Optional[str] = None
+    preoperative_tests: Optional[list[str]] = None
     consultant_specialty: Optional[str] = None
     is_evaluation: Optional[bool] = None
     home_health_services: Optional[list[str]] = None
+    laboratory_tests: Optional[list[str]] = None
     hours_per_week: Optional[float] = None
     is_aquatic: Optional[bool] = None
     is_trial: Optional[bool] = None
@@ -216,6 +219,36 @@ def home_health_services(text: str) -> Optional[list[str]]:
     return found or None
 
 
+_LABORATORY_TESTS = NamedKinds("laboratory_tests")
+
+
+def laboratory_tests(text: str) -> Optional[list[str]]:
+    """The tests a laboratory request names, each once, in the lexicon's order; "labs" alone names none."""
+    found = [name for name, pattern in _LABORATORY_TESTS if pattern.search(text)]
+    return found or None
+
+
+# The tests of a pre-operative request, in the kinds the pre-operative rules tell apart (surgical_perioperative.yaml):
+# the chemistry and kidney tests are the metabolic panel. A test with no pre-operative criterion (a liver panel, a
+# thyroid test) leaves the tests unread: the request as written could not be judged whole, and judging its other
+# tests alone could certify what the guideline does not speak to.
+_PREOPERATIVE_KIND = {"cbc": "cbc", "metabolic_panel": "metabolic_panel", "renal_function": "metabolic_panel",
+                      "coagulation_studies": "coagulation_studies", "urinalysis": "urinalysis", "ekg": "ekg"}
+_CHEST_X_RAY = re.compile(r"chest (?:x-?rays?|radiograph\w*|film)|\bcxr\b", re.I)
+
+
+def preoperative_tests(text: str) -> Optional[list[str]]:
+    """The pre-operative tests a request names, each once; "pre-op labs" alone names none."""
+    found = ["chest_x_ray"] if _CHEST_X_RAY.search(text) else []
+    for kind in laboratory_tests(text) or []:
+        named = _PREOPERATIVE_KIND.get(kind)
+        if named is None:
+            return None
+        if named not in found:
+            found.append(named)
+    return found or None
+
+
 def hours_per_week(text: str) -> Optional[float]:
     """Hours a week as the request gives them: 'N hours a week', or 'N hours a day' by 'M days a week'."""
     weekly = _HOURS_A_WEEK.search(text)
@@ -267,6 +300,46 @@ def diagnostic_study(text: str, topic: str) -> Optional[str]:
     return None
 
 
+def joint_of_limb(region: str, case_regions: list[str]) -> str:
+    """A generic limb is the one joint of it the case names; with none, or two, it stays the limb."""
+    joints = [r for r in case_regions if r in LIMB_JOINTS.get(region, ())]
+    return joints[0] if len(joints) == 1 else region
+
+
+def request_parts(text: str, parsed: "ParsedRequest", case_regions: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """The regions the request names (a generic limb resolved to its joint where the topic says so) and, for a
+    topic read in parts, one part per region or per study when it names two or more of one and one of the other.
+    Two regions and two studies ("MRI and x-rays of the neck and knee") do not say which study is of which
+    region: no parts are read."""
+    spec = topic_spec(parsed.topic)
+    regions = list(dict.fromkeys(joint_of_limb(r, case_regions) if spec.limb_to_joint else r for r in parsed.regions))
+    if not spec.parts_by_region:
+        return regions, []
+    studies = _studies_each_requested(text) if "imaging_study" in spec.parts else []
+    if len(regions) >= 2 and len(studies) <= 1:
+        return regions, [{"body_region": region} for region in regions]
+    if len(studies) >= 2 and len(regions) <= 1:
+        return regions, [{"study": study} for study in studies]
+    return regions, []
+
+
+_BOTH = re.compile(r"\band\b|&|,|\bplus\b|\bwith\b|\+", re.I)
+
+
+def _studies_each_requested(text: str) -> list[str]:
+    """The imaging studies a request asks for each of ("MRI and x-rays"); studies written as alternatives
+    ("MRI/CT": either one) are one study, the first named."""
+    found = sorted((match.start(), match.end(), study) for study, pattern in _STUDIES
+                   for match in [pattern.search(text)] if match)
+    studies = [found[0][2]] if found else []
+    for (_, end, _), (start, _, study) in zip(found, found[1:]):
+        if not _BOTH.search(text[end:start]):
+            return studies[:1]
+        if study not in studies:
+            studies.append(study)
+    return studies
+
+
 def classify_topic(text: str) -> str:
     lowered = text.lower()
     for _, topic, pattern in _recognisers():
@@ -281,6 +354,58 @@ def classify_topic(text: str) -> str:
     if drug_topic:
         return drug_topic
     return fallback_topic()
+
+
+@cache
+def _skin_topic() -> Optional[tuple[str, tuple[tuple[re.Pattern[str], Any], ...]]]:
+    """The topic of products applied to the skin (`topical: true`) and its recognition entries, highest first,
+    each with the drug topics it yields to."""
+    found = [(topic_id, spec) for topic_id, spec in topics().items() if spec.topical]
+    if not found:
+        return None
+    topic_id, spec = found[0]
+    entries = sorted(spec.recognise, key=lambda e: -e.priority)
+    return topic_id, tuple((re.compile(e.pattern, re.I),
+                            e.yields_to_drug if e.yields_to_drug is not None else spec.yields_to_drug) for e in entries)
+
+
+# An oral combination writes its strengths in mg ("hydrocodone/ibuprofen 7.5/200 mg"); a compound of two or more
+# drugs written without them, their names joined by a slash ("flurbiprofen/cyclobenzaprine"), is a topical compound.
+_ORAL_SIGN = re.compile(r"\d\s*(?:mg|mcg|ml)\b|\b(?:oral(?:ly)?|by mouth|po|tabs?|tablets?|caps?|capsules?|suspension|"
+                        r"syrup|inject\w*|intramuscular|iv)\b", re.I)
+_JOINED_DRUGS = re.compile(r"\s*(?:/|,|\+|\band\b|\bwith\b)\s*", re.I)
+_SLASH = re.compile(r"\s*[/+]\s*")
+
+
+def names_compound(text: str) -> bool:
+    """Two drugs of different classes, each with a topic, joined by a slash as a compound writes them, with no
+    strength in mg nor a word of a product taken by mouth or injected."""
+    if _ORAL_SIGN.search(text):
+        return False
+    # A compound is written by its drugs' generic names; brands joined ("Norco/Soma") are two products by mouth.
+    mentions = [(start, end, entry) for start, end, entry in drug_mentions(text)
+                if text[start:end].lower() == entry.generic]
+    # Of two classes: glucosamine/chondroitin is one supplement, taken by mouth.
+    return any(_SLASH.fullmatch(text[end:start]) and first.drug_class != second.drug_class
+               for (_, end, first), (start, _, second) in zip(mentions, mentions[1:]))
+
+
+def _by_form(text: str, drug_topic: Optional[str]) -> Optional[str]:
+    """The topical topic when the product's form is one applied to the skin, whatever drug it names first; the
+    drug's own topic when the form says nothing, or when the entry that names the form yields to it (a single
+    transdermal opioid)."""
+    skin = _skin_topic()
+    if skin is None or drug_topic is None:
+        return drug_topic
+    topic_id, entries = skin
+    if drug_topic == topic_id:
+        return topic_id
+    if names_compound(text):
+        return topic_id
+    for pattern, yields in entries:
+        if pattern.search(text):
+            return drug_topic if yields and (yields == "any" or drug_topic in yields) else topic_id
+    return drug_topic
 
 
 # A drug with a laboratory word beside it is a test of its level ("vitamin D level", "serum vitamin D"), not a
@@ -299,7 +424,7 @@ def _drug_topic(text: str) -> Optional[str]:
     if entry is None or _names_a_level_test(text, entry.names):
         return None
     topic = drug_class_topics().get(entry.drug_class)
-    return topic if topic in topics() else None
+    return _by_form(text, topic if topic in topics() else None)
 
 
 def body_regions(text: str) -> list[str]:
@@ -354,7 +479,11 @@ _DOSES = [
     (re.compile(r"\bqid\b", re.I), 4.0),
 ]
 _EVERY_HOURS = re.compile(r"every\s+" + _RANGE + r"\s*(?:hours?|hrs?)", re.I)
-_TOPICAL = re.compile(r"\bcream\b|\bgel\b|\bpatch(?:es)?\b|ointment|lotion|topical|\bpads?\b|salonpas|lidoderm", re.I)
+_TOPICAL = re.compile(r"\bcreams?\b|\bgels?\b|\bpatch(?:es)?\b|\bointments?\b|\blotions?\b|\btopical|\bpads?\b|\bsalonpas\b|"
+                      r"\blidoderm\b", re.I)
+# What a compound's first ingredient may carry before its name: its container, the word "compound".
+_PACKAGE = re.compile(r"^(?:(?:retrospective|prospective)\s+)?(?:(?:one|an?|\d+)\s+)?(?:(?:containers?|tubes?|jars?|bottles?)"
+                      r"\s+of\s+)?(?:compound(?:ed)?\s+)?", re.I)
 _INGREDIENT = re.compile(r"([A-Za-z][A-Za-z \-]+?)\s+\d+(?:\.\d+)?\s*%")
 
 def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
@@ -477,6 +606,7 @@ PART_READERS: dict[str, Callable[[str, str, ParsedRequest], None]] = {
     "aquatic": _read_aquatic,
     "associated_service": _setting("associated_service", associated_service),
     "stimulator_and_purchase": _read_stimulator_and_purchase,
+    "laboratory_tests": _setting("laboratory_tests", lambda text, topic: laboratory_tests(text)),
 }
 
 
@@ -526,8 +656,13 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
         drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"
     elif re.search(r"oral|by mouth|orally|\bpo\b|tab(?:let)?s?\b|cap(?:sule)?s?\b", text, re.I) or not spec.fallback:
         drug.route = "oral"
-    ingredients = [" ".join(m.group(1).split()) for m in _INGREDIENT.finditer(text)]
+    ingredients = [_PACKAGE.sub("", " ".join(m.group(1).split())) for m in _INGREDIENT.finditer(text)]
     ingredients = [i for i in ingredients if not re.fullmatch(r"(?i)cream|gel|base|in", i)]
+    if len(ingredients) < 2 and spec.topical:
+        # A compound written without strengths ("flurbiprofen/cyclobenzaprine cream") lists its drugs by name.
+        named = [entry.generic for entry in drug_names_in(text) if not entry.ingredients]
+        if len(named) >= 2 and _JOINED_DRUGS.search(text):
+            ingredients = named
     if len(ingredients) >= 2 or re.search(r"compound", text, re.I):
         drug.is_compounded = True
         drug.ingredients = ingredients or None

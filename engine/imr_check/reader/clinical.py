@@ -8,6 +8,10 @@ the reviewer re-read; within a tier the majority decides and a tie leaves the fa
 Two modes: a *presence* fact is false when negated ("no red flags"); an *assessment* fact (the
 opioid "4 A's", UDS, CURES) records that something was assessed, so "denies side effects" documents
 it (true) and only a missing-record negation ("no discussion of side effects") makes it false.
+
+A fact whose every deciding mention is a missing-record negation ("there is no documentation of red
+flags", "no discussion of side effects") is not documented false but STATED_NOT_DOCUMENTED: the case
+lists it under `not_documented`, with those sentences as evidence, and gives it no value.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any, Callable, Hashable, Iterable, Optional
 
 from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
-from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess
+from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
 from .lexicon import ASSESSMENT, PRESENCE, Concept, concept as lexicon_concept
 from .letter import DATE, parse_date
 from ..phrases import joined
@@ -85,11 +89,24 @@ def _int(text: str) -> int:
     return _WORDS.get(text.lower()) or int(text)
 
 
+class _StatedNotDocumented:
+    """The value of a fact the letter states the record does not document (the case's `not_documented`)."""
+
+    def __repr__(self) -> str:
+        return "STATED_NOT_DOCUMENTED"
+
+
+STATED_NOT_DOCUMENTED: Any = _StatedNotDocumented()
+
+
 @dataclass
 class Finding:
     value: Any
     sentence: Sentence
     tier: int
+    # A missing-record negation ("no documentation of X"): it counts as false in the vote, and the fact is
+    # recorded as stated not documented when every mention behind the winning false says so.
+    stated_absent: bool = False
 
 
 # A fact's evidence is the first sentences that decided it, at most this many. Every request of a long letter may be
@@ -155,7 +172,7 @@ _NARROWED = re.compile(r"\b(?:severe|advanced|end[- ]stage|diabetic|post-?herpet
 # sentence once, not once per request (a letter with many items was read in time quadratic in its length).
 # Unbounded, and emptied by build_case after each letter (a bounded cache thrashed on long letters).
 @lru_cache(maxsize=None)
-def _mentions(concept: Concept, sentence: Sentence) -> tuple[bool, ...]:
+def _mentions(concept: Concept, sentence: Sentence) -> tuple[tuple[bool, bool], ...]:
     return tuple(_find_mentions(concept, sentence))
 
 
@@ -171,7 +188,8 @@ def forget_sentences() -> None:
     _body_regions.cache_clear()
 
 
-def _find_mentions(concept: Concept, sentence: Sentence) -> list[bool]:
+def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, bool]]:
+    """(value, whether it is a missing-record negation) per mention of the concept in the sentence."""
     text = sentence.text
     if concept.sentence_needs and not concept.sentence_needs.search(text):
         return []
@@ -181,14 +199,14 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[bool]:
     for match in concept.pattern.finditer(text):
         mention = assess(text, match.start(), match.end())
         if mention.status == AFFIRMED:
-            values.append(concept.value_if_present if concept.mode == PRESENCE else True)
+            values.append((concept.value_if_present if concept.mode == PRESENCE else True, False))
         elif mention.status == UNCERTAIN and concept.uncertain_is_present:
-            values.append(concept.value_if_present)
+            values.append((concept.value_if_present, False))
         elif mention.status == NEGATED:
             if concept.mode == ASSESSMENT:
-                values.append(not mention.documentation_negated)
+                values.append((not mention.documentation_negated, says_record_lacks(mention, text)))
             elif not _NARROWED.search(text[:match.start()]):
-                values.append(not concept.value_if_present)
+                values.append((not concept.value_if_present, says_record_lacks(mention, text)))
     return values
 
 
@@ -207,6 +225,9 @@ def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
     value = ranked[0][0]
     # A dict keeps the order and makes each membership test constant time (a list made resolve quadratic).
     sentences = {finding.sentence: None for finding in tier if finding.value == value}
+    if value is False and all(finding.stated_absent for finding in tier if finding.value is False):
+        # Only "no documentation of X", never "no X": the letter says the record is silent, not that X is absent.
+        return STATED_NOT_DOCUMENTED, list(sentences)
     return value, list(sentences)
 
 
@@ -214,11 +235,12 @@ def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
 # request reads the summary, and most of its sentences mention none of a list's concepts, so one look-up per
 # sentence skips them. A list is numbered by the concepts it holds (callers build lists afresh: an id() of the
 # list could be reused); both are emptied after each letter, while the lexicon keeps the concepts alive.
-_SENTENCE_MENTIONS: dict[tuple[int, Sentence], tuple[tuple[int, str, tuple[bool, ...]], ...]] = {}
+_SENTENCE_MENTIONS: dict[tuple[int, Sentence], tuple[tuple[int, str, tuple[tuple[bool, bool], ...]], ...]] = {}
 _CONCEPT_LISTS: dict[tuple[int, ...], int] = {}
 
 
-def _list_mentions(concepts: list[Concept], number: int, sentence: Sentence) -> tuple[tuple[int, str, tuple[bool, ...]], ...]:
+def _list_mentions(concepts: list[Concept], number: int,
+                   sentence: Sentence) -> tuple[tuple[int, str, tuple[tuple[bool, bool], ...]], ...]:
     key = (number, sentence)
     found = _SENTENCE_MENTIONS.get(key)
     if found is None:
@@ -264,7 +286,7 @@ def _findings_by_path(concepts: list[Concept], number: int,
     per_concept: list[list[Finding]] = [[] for _ in concepts]
     for tier, sentence in tiered:
         for index, _, values in _list_mentions(concepts, number, sentence):
-            per_concept[index].extend(Finding(value, sentence, tier) for value in values)
+            per_concept[index].extend(Finding(value, sentence, tier, stated) for value, stated in values)
     by_path: dict[str, list[Finding]] = {}
     for concept, findings in zip(concepts, per_concept):
         if findings:
@@ -562,6 +584,10 @@ def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
         if mention.status == AFFIRMED:
             return [Finding(True, sentence, tier)]
         if mention.status == NEGATED and not _RESPONSE_TO.search(text[:name.start()]):
+            # "No documentation of prior acupuncture" stays false, not stated-not-documented: a course the record
+            # does not show has not been given, as the summary's inventory of care is read, and that is how a
+            # first trial is told from a continuation (recording it as stated not documented lost a seed's
+            # overturned first trial, every other prediction unchanged).
             return [Finding(False, sentence, tier)]
         return []
     return []
@@ -1089,3 +1115,58 @@ def read_ur_statements(summary_all: list[Sentence]) -> list[URStatement]:
                         r"which|to \d|to allow|to authorize)\b|\.?$)", text, re.I)
         found.append(URStatement(decision, modified_to, obj.group(1) if obj else "", sentence))
     return found
+
+
+# --- a request for a service already authorized (a duplicate) ------------------------------------------
+# request.already_authorized: the record says this very service was authorized before ("was previously
+# certified", "has already been approved"). Read only for a one-time service: a drug or a course of visits
+# counts what was authorized in its own rules (a refill, the visits of a trial). The sentence must name the
+# same service (its topic, and its study and region where both name one) or, in the item's own rationale,
+# "the requested ..." / "this request". A partial authorization of this request (the "remaining portion"),
+# or an earlier service that was done (its results, the relief it gave), is not a duplicate. A negated
+# statement ("has not been previously authorized") is a documented false.
+_AUTHORIZED_BEFORE = re.compile(
+    r"\b(?:previously|already|earlier|formerly)\s+(?:been\s+)?(?:certified|authori[sz]ed|approved)\b|"
+    r"\b(?:certified|authori[sz]ed|approved)\s+(?:previously|already|earlier|before)\b", re.I)
+_PARTIAL_OR_COURSE = re.compile(r"remaining|portion|original request|modif\w*|partial\w*|in part\b|"
+                                r"\d+\s*(?:sessions?|visits?|treatments?|hours?|days?|weeks?)\b|#\s*\d", re.I)
+_GIVEN = re.compile(r"(?<!not )(?<!not yet )(?<!not been )(?<!yet to be )\b(?:performed|done|completed|underwent|"
+                    r"undergone|received|showed|revealed|demonstrated|results?|findings|relief|benefit\w*|improve\w*)\b",
+                    re.I)
+_THIS_REQUEST = re.compile(r"\b(?:the|this) (?:requested|same)\b|\bthis (?:request|service|item|study)\b", re.I)
+
+
+# A sentence that also states a decision on this request (a denial and its reason, a conclusion on necessity or
+# the guidelines) is one side's reasoning, not a statement of the record: not read.
+_DECISION_WORDS = re.compile(r"\bden(?:y|ied|ies|ial)\b|non-?certif\w*|\bupheld\b|\boverturn\w*|medically|"
+                             r"necess\w*|\bsupported\b|warranted|recommend\w*|guidelines?|\bMTUS\b|\bODG\b|"
+                             r"\bACOEM\b|criteria|\btherefore\b|\bas such\b", re.I)
+
+
+def read_already_authorized(topic: str, study: Optional[str], region: Optional[str], own: list[Sentence],
+                            summary: list[Sentence], into: Facts, prefix: str) -> None:
+    """request.already_authorized, from the item's own rationale and the summary, all their sentences."""
+    from .classify import body_regions, classify_topic, diagnostic_study
+
+    findings: list[Finding] = []
+    for tier, sentence in [(2, s) for s in own] + [(1, s) for s in summary]:
+        text = sentence.text
+        match = _AUTHORIZED_BEFORE.search(text)
+        if match is None or _PARTIAL_OR_COURSE.search(text) or _GIVEN.search(text) or _DECISION_WORDS.search(text):
+            continue
+        if not (tier == 2 and _THIS_REQUEST.search(text)):
+            if classify_topic(text) != topic:
+                continue
+            regions = body_regions(text)
+            if region not in (None, "multiple", "other") and regions and region not in regions:
+                continue
+            named_study = diagnostic_study(text, topic)
+            if study is not None and named_study is not None and named_study != study:
+                continue
+        mention = assess(text, match.start(), match.end())
+        if mention.status == UNCERTAIN:
+            continue
+        findings.append(Finding(mention.status != NEGATED, sentence, tier))
+    chosen = resolve(findings)
+    if chosen is not None:
+        into.put(prefix + "already_authorized", chosen[0], chosen[1])

@@ -62,10 +62,20 @@ class Reach(_Strict):
     documentation_forward_words: int = Field(gt=0)
 
 
+class FindingNotRecord(_Strict):
+    """Documentation-negation triggers that, in a sentence about an examination or a study, report a finding."""
+
+    triggers: list[Phrase]
+    looked_at: list[Phrase]
+
+    _phrases = field_validator("triggers", "looked_at")(lambda cls, v: check_phrases(v))
+
+
 class ContextFile(_Strict):
     reach: Reach
     triggers: list[TriggerSet]
     terminators: Terminators
+    finding_not_record: FindingNotRecord
 
     @model_validator(mode="after")
     def _each_set_once(self) -> "ContextFile":
@@ -96,6 +106,8 @@ class _Lexicon:
     forward_words: int
     backward_words: int
     doc_forward_words: int
+    finding_trigger: re.Pattern[str]
+    looked_at: re.Pattern[str]
 
 
 @cache
@@ -128,6 +140,8 @@ def _lexicon() -> _Lexicon:
         forward_words=parsed.reach.forward_words,
         backward_words=parsed.reach.backward_words,
         doc_forward_words=parsed.reach.documentation_forward_words,
+        finding_trigger=compiled(r"\b(?:" + joined(parsed.finding_not_record.triggers) + r")\b"),
+        looked_at=compiled(r"\b(?:" + joined(parsed.finding_not_record.looked_at) + r")\b"),
     )
 
 
@@ -155,6 +169,18 @@ def _window_after(sentence: str, end: int, terminators: re.Pattern[str]) -> str:
     after = sentence[end:]
     stop = terminators.search(after)
     return after[: stop.start()] if stop else after
+
+
+def says_record_lacks(mention: Mention, sentence: str) -> bool:
+    """Whether a negation says the record does not document what it negates, rather than that it is absent.
+
+    A documentation negation does, except one of context.yaml's `finding_not_record` triggers in a sentence
+    about an examination or a study: "the MRI revealed no evidence of a tear" is a finding.
+    """
+    if not mention.documentation_negated:
+        return False
+    lx = _lexicon()
+    return not (lx.finding_trigger.search(mention.trigger) and lx.looked_at.search(sentence))
 
 
 def assess(sentence: str, start: int, end: int) -> Mention:

@@ -14,8 +14,9 @@ from ..case import Case
 from ..errors import InputError
 
 _HEADER = ("# Read from an IMR determination letter by `imr-check extract`. Each fact's evidence (the sentence\n"
-           "# and its offset in the letter's normalised text) is under `evidence:`. The `imr:` blocks are the\n"
-           "# reviewer's decisions: compared with the prediction, never an input to it.\n")
+           "# and its offset in the letter's normalised text) is under `evidence:`; facts the letter states are\n"
+           "# not documented are under `not_documented:` (a fact in neither is one it says nothing about). The\n"
+           "# `imr:` blocks are the reviewer's decisions: compared with the prediction, never an input to it.\n")
 
 
 class _Dumper(yaml.SafeDumper):

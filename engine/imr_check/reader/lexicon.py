@@ -46,10 +46,11 @@ def _optional_phrases(value: Optional[list[Phrase]]) -> Optional[list[Phrase]]:
 
 
 class Example(_Strict):
-    """A sentence and what the concept makes of it (true, false, or null: not read), checked by the test suite."""
+    """A sentence and what the concept makes of it (true, false, not_documented: the sentence says the record does
+    not document it, or null: not read), checked by the test suite."""
 
     text: str = Field(min_length=1)
-    value: Optional[bool]
+    value: Optional[Union[bool, Literal["not_documented"]]]
 
 
 class ConceptSpec(_Strict):
@@ -153,7 +154,7 @@ class RequestsFile(_Strict):
 
 # The lists the request readers apply (reader/classify.py); each must be in lexicon/requests.yaml.
 REQUEST_LISTS = ("body_regions", "studies", "modalities", "injection_types", "epidural_approaches", "stimulators",
-                 "equipment", "consultant_specialties", "home_health_services", "dosage_forms",
+                 "equipment", "consultant_specialties", "home_health_services", "dosage_forms", "laboratory_tests",
                  "drug_release")
 
 
