@@ -738,6 +738,8 @@ def test_botox_ketorolac_b12_sleep_study_and_psychological_evaluation_requests(
     ("The patient is on gabapentin three times a day.", "Gabapentin 300mg #90", True),
     # absent from a list of current medications that names its drugs: a new start
     ("Current medications include Norco and Soma.", "Gabapentin 300mg #90", False),
+    # another drug of the class on the list: a switch or an addition within the class, not a first course
+    ("Current medications include Norco and Lyrica.", "Gabapentin 300mg #90", None),
     # a list left open, or of kinds of product, rules nothing out
     ("Current medications include Norco, Soma and other medications.", "Gabapentin 300mg #90", None),
     ("Current medications include Norco and topical creams.", "Lidoderm 5% patch #30", None),

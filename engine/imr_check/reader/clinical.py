@@ -648,9 +648,13 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
         return
     words = topic_spec(topic).in_use_words
     class_words = re.compile(r"(?<![a-z])(?:" + joined(words) + r")(?![a-z])", re.I) if words else None
+    # Another drug of the same class on the list ("Mobic" for a diclofenac request) makes the request a switch or an
+    # addition within a class the patient already takes, not a first course of it.
+    same_class = [class_pattern(c) for c in sorted(_classes_of(frozenset({topic})))]
     for sentence in summary:
         items = _closed_medication_list(sentence)
-        if items is None or treatment.search(items) or (class_words is not None and class_words.search(items)):
+        if items is None or treatment.search(items) or (class_words is not None and class_words.search(items)) or \
+                any(pattern.search(items) for pattern in same_class):
             continue
         into.put(prefix + "history.prior_treatment", False, [sentence])
         return
