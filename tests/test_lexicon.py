@@ -225,3 +225,9 @@ def test_shipped_request_lists_read_a_request():
     parsed = parse_request("Lumbar epidural steroid injection, transforaminal, L4-L5")
     assert (parsed.topic, parsed.body_region, parsed.injection_approach) == ("injection", "lumbar_spine", "transforaminal")
     assert parse_request("MRI of the left knee").study == "mri"
+
+
+def test_given_with_must_name_a_topic(tmp_path):
+    text = "topics:\n  a: {title: A, fallback: true}\n  b: {title: B, given_with: nsaids}\n"
+    with pytest.raises(RuleLoadError, match=r"given_with names 'nsaids', which is not a topic \(known: a, b\)"):
+        _load(tmp_path, text, TopicsFile)

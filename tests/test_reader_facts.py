@@ -503,6 +503,9 @@ def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     ("nsaid_use", "She is not taking any NSAIDs.", False),
     ("nsaid_use", "He uses a topical diclofenac gel.", None),
     ("nsaid_use", "She stopped taking ibuprofen last year.", False),
+    # a list of current medications that names its drugs and holds no NSAID: none is taken
+    ("nsaid_use", "Current medications include Norco and Soma.", False),
+    ("nsaid_use", "Current medications include Norco and other medications.", None),
     ("nsaid_dyspepsia", "She reports dyspepsia with naproxen.", True),
     ("nsaid_dyspepsia", "He denies gastrointestinal upset with ibuprofen.", False),
     ("nsaid_dyspepsia", "She has heartburn.", None),
@@ -810,3 +813,60 @@ def test_functional_improvement_from_manipulation(summary: str, rationale: str, 
 def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> None:
     case = read(summary, [("MRI of the left knee without contrast", "The patient has knee pain.")])
     assert case.clinical.red_flags is expected
+
+
+# --- a drug started now or continued, read as a reviewer reads it (issue 12) ---------------------------------
+@pytest.mark.parametrize("summary, request_text, expected", [
+    # on the current medication list, or refilled, or taken now: continued
+    ("Current medications include gabapentin 300 mg and Norco.", "Gabapentin 300mg #90", True),
+    ("She asked for a refill of gabapentin at the visit.", "Gabapentin 300mg #90", True),
+    ("The patient is on gabapentin three times a day.", "Gabapentin 300mg #90", True),
+    # absent from a list of current medications that names its drugs: a new start
+    ("Current medications include Norco and Soma.", "Gabapentin 300mg #90", False),
+    # another drug of the class on the list: a switch or an addition within the class, not a first course
+    ("Current medications include Norco and Lyrica.", "Gabapentin 300mg #90", None),
+    # a list left open, or of kinds of product, rules nothing out
+    ("Current medications include Norco, Soma and other medications.", "Gabapentin 300mg #90", None),
+    ("Current medications include Norco and topical creams.", "Lidoderm 5% patch #30", None),
+    # a list that names no drug of the lexicon is not a medication list
+    ("Current medications include pain pills.", "Gabapentin 300mg #90", None),
+    # a trial or a start: new
+    ("The physician prescribed a trial of gabapentin for the burning leg pain.", "Gabapentin 300mg #90", False),
+    ("The plan was to start gabapentin for the radicular pain.", "Gabapentin 300mg #90", False),
+    # uncertain: neither
+    ("It is unclear whether gabapentin was started before this visit.", "Gabapentin 300mg #90", None),
+    # the words of continued use belong to the item they stand before
+    ("The plan consisted of continued use of medication, gabapentin and a home exercise program.",
+     "Gabapentin 300mg #90", None),
+    # continued use denied by the record's silence is not a new start
+    ("There is no documentation of benefit to support the ongoing use of gabapentin.", "Gabapentin 300mg #90", None),
+])
+def test_new_start_or_continuation_of_a_drug(summary: str, request_text: str, expected: bool | None) -> None:
+    case = read(summary, [(request_text, "The patient has radiating leg pain.")])
+    assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("summary, prior, weeks", [
+    # the class taken as chronic treatment is the requested opioid continued, with its duration
+    ("The patient has been on chronic opioid treatment, at least 6 months.", True, 26.0),
+    ("He has been taking opioids for 2 years for the back pain.", True, 104.0),
+    # a non-opioid is not the class
+    ("He has been taking non-opioid analgesics for 2 months.", None, None),
+])
+def test_opioid_class_use_is_continued_treatment(summary: str, prior: bool | None, weeks: float | None) -> None:
+    case = read(summary, [("Tramadol 50mg #60", "The patient has low back pain.")])
+    history = case.requests[0].history
+    assert history.prior_treatment is prior
+    assert history.weeks_on_treatment == weeks
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Oxycodone HCL ER 20mg #60", True),
+    ("OxyContin 20mg #60", True),
+    ("Tramadol extended-release 100mg #30", True),
+    ("Butrans 10mcg/hr patch #4", True),
+    ("Norco 10/325mg #60", False),
+    ("Percocet 5/325mg #20", False),
+])
+def test_extended_release_read_from_the_product_name(text: str, expected: bool) -> None:
+    assert parse_request(text).drug.is_extended_release is expected

@@ -444,6 +444,8 @@ class Drug(Strict):
         Literal["tablet", "capsule", "liquid", "cream", "gel", "ointment", "lotion", "patch", "spray", "other"]
     ] = Field(None, description="As dispensed; tells a lidocaine patch from a lidocaine cream")
     is_compounded: Documented = Field(None, description="A compounded topical product")
+    is_extended_release: Documented = Field(
+        None, description="An extended-release (long-acting) product, by its name (ER, OxyContin); false when immediate release")
     ingredients: Optional[list[str]] = Field(None, description="Active ingredients of a compound, generic names")
 
 

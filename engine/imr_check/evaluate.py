@@ -70,6 +70,7 @@ def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date
         own = [each[i] for i, owner in enumerate(owners) if owner == index]
         results.append(_combined(case, index, own) if request.parts else own[0])
     results = _follow_associated_surgery(case, results)
+    results = _judge_with_companion(case, facts, results, knowledge, day)
     return CaseResult(
         case_id=case.case.id,
         source=case.case.source,
@@ -384,6 +385,33 @@ def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule
 
 
 _PAST = {"certify": "certified", "modify": "modified"}
+
+
+def _judge_with_companion(case: Case, facts: list[dict[str, Any]], results: list[RequestResult],
+                          knowledge: Knowledge, day: dt.date) -> list[RequestResult]:
+    """A drug given with another (a PPI with an NSAID, rules/topics.yaml `given_with`) is judged again once the
+    other drug requested in the same letter has its answer: request.given_with_supported is true when one such
+    request is supported (certified or modified), false when every one is not certified, and stays absent when
+    the letter requests none or their answer is unknown."""
+    judged = list(results)
+    for index, request in enumerate(case.requests):
+        spec = topics().get(request.topic) if request.topic else None
+        if spec is None or spec.given_with is None:
+            continue
+        companions = [results[j].determination for j, other in enumerate(case.requests)
+                      if j != index and other.topic == spec.given_with]
+        if not companions:
+            continue
+        if any(d in ("certify", "modify") for d in companions):
+            supported = True
+        elif all(d == "non_certify" for d in companions):
+            supported = False
+        else:
+            continue
+        facts[index] = {**facts[index], "request.given_with_supported": supported}
+        fired = engine_for(knowledge).evaluate([facts[index]], [request.topic], day)[0]
+        judged[index] = _request_result(case, index, facts[index], fired, knowledge, day)
+    return judged
 
 
 def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list[RequestResult]:

@@ -53,6 +53,11 @@ _DERIVED = [
              "course if this request is granted)", True),
     FactSpec("request.drug.total_weeks_of_use", "number",
              "Weeks of use when the requested supply runs out: weeks already taken plus the days supplied", True),
+    FactSpec("request.given_with_supported", "bool",
+             "The drug this one is given with (rules/topics.yaml given_with: an NSAID for gastric protection), "
+             "requested in the same letter, is supported: true when such a request is certified or modified, false "
+             "when every one is not certified; absent when the letter requests none or their answer is unknown",
+             True),
     FactSpec("case.months_since_surgery", "number", "Months from the surgery already done to the request", True),
     FactSpec("case.weeks_since_surgery", "number", "Weeks from the surgery already done to the request", True),
     FactSpec("request.postsurgical_procedure", "text",

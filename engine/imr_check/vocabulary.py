@@ -118,6 +118,9 @@ class Topic(_Strict):
     limb_to_joint: bool = False
     monitored_medication: bool = False
     first_line_neuropathic: bool = False
+    # The drug topic this one is given with (gastric protection with an NSAID): the other item of that topic in
+    # the same letter decides request.given_with_supported.
+    given_with: Optional[str] = None
     treatment: Treatment = Field(default_factory=Treatment)
 
     @field_validator("in_use_words")
@@ -138,6 +141,10 @@ class TopicsFile(_Strict):
         fallbacks = [t for t, topic in self.topics.items() if topic.fallback]
         if len(fallbacks) != 1:
             raise ValueError(f"exactly one topic is the fallback (fallback: true); found {len(fallbacks)}")
+        for topic_id, topic in self.topics.items():
+            if topic.given_with is not None and topic.given_with not in self.topics:
+                raise ValueError(f"topic {topic_id}: given_with names {topic.given_with!r}, which is not a topic "
+                                 f"(known: {', '.join(sorted(self.topics))})")
         return self
 
 

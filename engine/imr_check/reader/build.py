@@ -356,10 +356,16 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     scoped = clinical.Scope(rationale, _about(treatment, summary), ("treatment", treatment))
     whole = clinical.Scope(rationale, summary, "summary")
     if treatment is not None:
-        clinical.read_prior_treatment(treatment, scoped, facts, prefix)
+        is_drug = topic_spec(parsed.topic).drug
+        class_use = clinical.class_use_pattern(parsed.topic) if is_drug else None
+        # The summary's sentences about the class taken ("on chronic opioid treatment") are about this drug's history.
+        history = scoped if class_use is None else clinical.Scope(
+            rationale, scoped.summary + [s for s in summary if class_use.search(s.text) and not treatment.search(s.text)],
+            ("treatment", treatment, class_use))
+        clinical.read_prior_treatment(treatment, history, facts, prefix, class_use)
         clinical.read_sessions_completed(parsed.topic, treatment, scoped, facts, prefix)
-        if topic_spec(parsed.topic).drug:
-            clinical.read_drug_history(treatment, scoped, facts, prefix, on_date)
+        if is_drug:
+            clinical.read_drug_history(treatment, history, facts, prefix, on_date, class_use)
         if prefix + "history.sessions_completed" not in facts.values:
             clinical.read_absent_from_treatment_list(parsed.topic, treatment, summary, facts, prefix)
     # The request's own words: "additional" or "continued" treatment has been given before; "initial" has not.
@@ -367,6 +373,9 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         facts.put(prefix + "history.prior_treatment", True, [header])
     elif _FIRST.search(text):
         facts.put(prefix + "history.prior_treatment", False, [header])
+    if treatment is not None and topic_spec(parsed.topic).drug:
+        # Last, and only when nothing else told: a drug the list of current medications leaves out is a new start.
+        clinical.read_absent_from_medication_list(treatment, parsed.topic, summary, facts, prefix)
     # The lexicon's groups for this topic (reader/lexicon/concepts.yaml): in the item's own rationale, and in the
     # summary's sentences about the treatment or the whole summary.
     for group in lexicon.request_groups(parsed.topic):

@@ -68,6 +68,7 @@ class ParsedDrug:
     is_compounded: Optional[bool] = None
     ingredients: Optional[list[str]] = None
     dosage_form: Optional[str] = None
+    is_extended_release: Optional[bool] = None
 
 
 @dataclass
@@ -611,6 +612,7 @@ PART_READERS: dict[str, Callable[[str, str, ParsedRequest], None]] = {
 
 
 _FORMS = NamedKinds("dosage_forms")
+_RELEASE = NamedKinds("drug_release")
 
 
 def dosage_form(text: str) -> Optional[str]:
@@ -648,6 +650,8 @@ def parse_drug(text: str, topic: str) -> ParsedDrug:
             if low:
                 drug.doses_per_day = round(24 / low, 1)
     drug.dosage_form = dosage_form(text)
+    # A product's name says how it releases its drug: without a mark of extended release it is immediate release.
+    drug.is_extended_release = any(pattern.search(text) for _, pattern in _RELEASE)
     spec = topic_spec(topic)
     if _TOPICAL.search(text) or spec.topical:
         drug.route = "topical" if not re.search(r"\bpatch", text, re.I) else "transdermal"

@@ -386,7 +386,8 @@ _RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximate
 _SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
                     r"\s+(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
                     r"(?:19|20)\d\d)\b", re.I)
-_FOR_DURATION = re.compile(r"\b(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?"
+_FOR_DURATION = re.compile(r"\b(?:(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?|"
+                           r"(?<=, )(?:at least|more than|over|approximately|about) )"
                            r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+"
                            r"(weeks?|months?|years?)\b", re.I)
 _ON_DRUG = re.compile(r"\b(?:taking|using|been on|on this|prescribed|used|utiliz\w+|maintained on|continu\w+)\b", re.I)
@@ -546,6 +547,11 @@ _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(
                              r"underwent|completed|attended|tried|trialed|prior|previous\w*|history of|has been "
                              r"(?:taking|using|on|treated with)|continu\w+ (?:to take|taking|with|on)|currently "
                              r"(?:taking|using|on)|includ\w+|benefit\w* from|since", re.I)
+# A treatment refilled, renewed or taken on an ongoing basis is continued: counted only when affirmed ("no
+# documentation to support its ongoing use" says nothing of whether it was used).
+_CONTINUED_USE = re.compile(r"\brefill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? of\b|\bongoing (?:use|treatment|therapy)\b|"
+                            r"\b(?:continued|chronic) (?:use|treatment|therapy) (?:of|with)\b|\bmaintained on\b|"
+                            r"\b(?:is|was|remains) on\b", re.I)
 
 
 # A treatment the record shows starting now: a first prescription, no earlier reports of it.
@@ -554,6 +560,11 @@ _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed
                              r"(?:prescription|history|reports?)|not (?:been )?previously (?:prescribed|tried|used)|"
                              r"no (?:prior|previous|history of) (?:\w+ ){0,2}(?:use|trial|treatment|sessions?|therapy)",
                              re.I)
+# A treatment the record starts now: a trial of it, its start or initiation. Counted only when affirmed ("it is
+# unclear whether X was started", "no documentation that X was started" say neither).
+_STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial of\b|\bto (?:start|begin|initiate|try)\b|"
+                          r"\b(?:was|were|is|be|been) (?:started|initiated|begun)\b(?! (?:on|in|since) \w*\d)|"
+                          r"\bnew(?:ly)? start", re.I)
 
 
 # "No documentation of the response to prior acupuncture": the response is missing, not the treatment.
@@ -571,21 +582,55 @@ _THE_REQUEST = re.compile(r"\b(?:requested|proposed|requests? for|requested for|
 _CONTINUED = re.compile(r"\bcontinu\w*[^,;]*$", re.I)
 
 
-def read_prior_treatment(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str) -> None:
-    chosen = _by_tier(("prior_treatment", treatment), scope, lambda tier, sentence: _prior_treatment(
-        treatment, tier, sentence), resolve)
+# A drug's class taken as treatment ("has been on chronic opioid treatment", "taking NSAIDs"): for a drug request,
+# the class's own words (rules/topics.yaml in_use_words) tell continued use of the class. Not "non-opioid".
+def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
+    words = topic_spec(topic).in_use_words
+    if not words:
+        return None
+    cls = r"(?<![a-z])(?<!non-)(?<!non )(?:" + joined(words) + r")(?![a-z])"
+    return re.compile(r"\b(?:(?:has been|have been|is|was|remains|currently|been) (?:on|taking|using|treated with)|"
+                      r"chronic|long[- ]term|ongoing|continued|maintained on) (?:\w+ ){0,2}" + cls +
+                      r"(?: (?:treatment|therapy|use|medications?|regimen))?", re.I)
+
+
+# A sentence that only plans or requests (no statement of what was taken).
+_PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|proposed)", re.I)
+
+
+def read_prior_treatment(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str,
+                         class_use: Optional[re.Pattern[str]] = None) -> None:
+    chosen = _by_tier(("prior_treatment", treatment, class_use), scope, lambda tier, sentence: _prior_treatment(
+        treatment, tier, sentence) if class_use is None else _prior_treatment(treatment, tier, sentence, class_use),
+        resolve)
     if chosen is not None:
         into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
 
 
-def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence) -> list[Finding]:
+def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
+                     class_use: Optional[re.Pattern[str]] = None) -> list[Finding]:
     text = sentence.text
-    if treatment.search(text) and _PRIOR_NEGATIVE.search(text):
+    named = treatment.search(text)
+    if named and _PRIOR_NEGATIVE.search(text):
         return [Finding(False, sentence, tier)]
+    if named and _STARTED_NOW.search(text):
+        return [Finding(False, sentence, tier)] if assess(text, named.start(), named.end()).status == AFFIRMED else []
+    # The words of continued use stand just before the treatment they are about ("a refill of Norco", "is on
+    # gabapentin"), not before another item of a list ("continued use of medication, chiropractic care").
+    continued = next((name for name in treatment.finditer(text) if re.search(
+        r"(?:" + _CONTINUED_USE.pattern + r")(?:(?!\band\b)[^,;.]){0,30}$", text[:name.start()], re.I)), None)
+    if continued is not None and _PLAN_ONLY.search(text) is None and \
+            assess(text, continued.start(), continued.end()).status == AFFIRMED:
+        return [Finding(True, sentence, tier)]
+    if class_use is not None:
+        used = class_use.search(text)
+        if used and _PLAN_ONLY.search(text) is None and assess(text, used.start(), used.end()).status == AFFIRMED:
+            return [Finding(True, sentence, tier)]
     for name in treatment.finditer(text):
         if not _PRIOR_POSITIVE.search(text) or _THE_REQUEST.search(text[:name.start()]):
             continue
         if re.search(_PLAN, text, re.I) and not re.search(r"to date|previous|prior|has had|history of|completed|"
+                                                           r"prescribed medications? (?:have |has )?includ\w+|"
                                                            r"since|currently|has been (?:taking|using|on)|"
                                                            r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) "
                                                            r"\d", text, re.I) and not _CONTINUED.search(
@@ -635,6 +680,48 @@ def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summ
     into.put(prefix + "history.prior_treatment", False, [sentence])
 
 
+# "Current medications include A, B and C": the record's list of the drugs taken now.
+_MEDICATION_LIST = re.compile(
+    r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
+    r"(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?(?P<items>[^.;]+)|"
+    r"\b(?:current|present) medications?:(?P<after_colon>[^.;]+)", re.I)
+# Words in such a list that leave it open (it may hold the requested drug under another name).
+_OPEN_LIST = re.compile(r"\b(?:other|etc|and so on|among others|unspecified|unknown|not (?:provided|documented|"
+                        r"listed|specified)|such as|e\.g|various|several|including but)\b|\bmedications?\b|"
+                        # a kind of product rather than a drug ("topical creams", "compounds") may be the one requested
+                        r"\b(?:creams?|gels?|patch(?:es)?|ointments?|compound\w*|topicals?|analgesics?|supplements?)\b", re.I)
+
+
+def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, summary: list[Sentence], into: Facts,
+                                     prefix: str) -> None:
+    """A drug the summary's list of current medications leaves out is a new start.
+
+    Reviewers read "current medications include Norco and Soma" as what the patient takes: a request for
+    gabapentin after it starts gabapentin. Only a list that names drugs of the lexicon and is not left
+    open, and only when nothing else in the letter says whether the drug was taken before.
+    """
+    if prefix + "history.prior_treatment" in into.values:
+        return
+    words = topic_spec(topic).in_use_words
+    class_words = re.compile(r"(?<![a-z])(?:" + joined(words) + r")(?![a-z])", re.I) if words else None
+    # Another drug of the same class on the list ("Mobic" for a diclofenac request) makes the request a switch or an
+    # addition within a class the patient already takes, not a first course of it.
+    same_class = [class_pattern(c) for c in sorted(_classes_of(frozenset({topic})))]
+    for sentence in summary:
+        items = _closed_medication_list(sentence)
+        if items is None or treatment.search(items) or (class_words is not None and class_words.search(items)) or \
+                any(pattern.search(items) for pattern in same_class):
+            continue
+        into.put(prefix + "history.prior_treatment", False, [sentence])
+        return
+
+
+@lru_cache(maxsize=1)
+def _lexicon_names() -> re.Pattern[str]:
+    names = sorted(drug_lexicon(), key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
+
+
 # id() of the summary list -> its first treatment inventory (the items, the sentence), or None; emptied after each
 # letter, while build_case keeps the list alive.
 _FIRST_TREATMENT_LIST: dict[int, Optional[tuple[str, Sentence]]] = {}
@@ -649,10 +736,10 @@ def _first_treatment_list(summary: list[Sentence]) -> Optional[tuple[str, Senten
 
 
 def read_drug_history(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str,
-                      on_date: Optional[dt.date]) -> None:
+                      on_date: Optional[dt.date], class_use: Optional[re.Pattern[str]] = None) -> None:
     """The start date, else the weeks on the drug, of the first sentence (own rationale first) that gives either."""
-    first = _by_tier(("drug_history", treatment, on_date), scope,
-                     lambda tier, sentence: _drug_history(treatment, on_date, tier, sentence), _first)
+    first = _by_tier(("drug_history", treatment, on_date, class_use), scope,
+                     lambda tier, sentence: _drug_history(treatment, on_date, tier, sentence, class_use), _first)
     if first is not None:
         path, value = first.value
         into.put(prefix + path, value, [first.sentence])
@@ -663,9 +750,10 @@ def _first(findings: list[Finding]) -> Optional[Finding]:
 
 
 def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: int,
-                  sentence: Sentence) -> list[Finding]:
+                  sentence: Sentence, class_use: Optional[re.Pattern[str]] = None) -> list[Finding]:
     text = sentence.text
-    if not treatment.search(text) or not _ON_DRUG.search(text):
+    by_class = class_use is not None and class_use.search(text) is not None
+    if not (treatment.search(text) and _ON_DRUG.search(text)) and not by_class:
         return []
     since = _SINCE.search(text)
     if since:
@@ -859,9 +947,28 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
             stopped = re.search(r"discontinu|stopp|weaned off|tapered off|no longer", text, re.I)
             findings.append(Finding(mention.status == AFFIRMED and not stopped, sentence, tier))
             break
+    if not findings:
+        # A list of current medications that names its drugs and holds none of the class: the class is not taken.
+        for tier, sentence in tiered:
+            items = _closed_medication_list(sentence)
+            if items is not None and not pattern.search(items):
+                findings.append(Finding(False, sentence, tier))
+                break
     chosen = resolve(findings)
     if chosen is not None:
         into.put(path, chosen[0], chosen[1])
+
+
+def _closed_medication_list(sentence: Sentence) -> Optional[str]:
+    """The items of a list of current medications that names drugs of the lexicon and is not left open."""
+    listed = _MEDICATION_LIST.search(sentence.text)
+    if listed is None:
+        return None
+    items = listed.group("items") or listed.group("after_colon") or ""
+    if not _lexicon_names().search(items) or _OPEN_LIST.search(items) or \
+            assess(sentence.text, listed.start(), listed.end()).status != AFFIRMED:
+        return None
+    return items
 
 
 def read_nsaid_dyspepsia(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
