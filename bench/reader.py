@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     tuning_by_topic: list[tuple[str, bool, str | None, str | None]] = []
     surgical_by_fold: dict[str, list[tuple[str | None, str | None]]] = {fold: [] for fold in FOLDS}
     basis_by_fold: dict[str, dict[str, list[tuple[str | None, str | None]]]] = {fold: {} for fold in FOLDS}
+    # Undetermined items: each one with its reason on the tuning part, counts by kind of reason on the validation part.
+    undetermined_tuning: list[str] = []
+    undetermined_validation: dict[tuple[str, str], int] = {}
     for path, case in cases.items():
         text = normalise(texts[path])
         blocks += len(re.findall(r"^Decision rationale:", text, re.M))
@@ -228,6 +231,13 @@ def main(argv: list[str] | None = None) -> int:
                     (request.predicted_outcome, request.actual_outcome))
                 if fold == "tuning":
                     tuning_by_topic.append((request.topic, True, request.predicted_outcome, request.actual_outcome))
+                if request.determination == "undetermined":
+                    if fold == "tuning":
+                        undetermined_tuning.append(f"  {path.stem} {request.request_id} ({request.topic}): "
+                                                   f"{request.reason}")
+                    else:
+                        key = (reason_kind(request.reason), request.topic)
+                        undetermined_validation[key] = undetermined_validation.get(key, 0) + 1
     summary = summarize(rows)
     total = evaluated - started
 
@@ -264,9 +274,24 @@ def main(argv: list[str] | None = None) -> int:
     for text_line in fold_lines(surgical_by_fold):
         print(text_line)
     print_by_topic(tuning_by_topic, "tuning part only")
+    print(f"\nundetermined items, tuning part ({len(undetermined_tuning)}), with the reason each gives")
+    for text_line in sorted(undetermined_tuning):
+        print(text_line)
+    print(f"undetermined items, validation part ({sum(undetermined_validation.values())}), counted by kind of "
+          "reason and topic")
+    for (kind, topic), count in sorted(undetermined_validation.items()):
+        print(f"  {count:3d}  {kind} ({topic})")
     if args.facts:
         print_fill_counts(list(cases.values()))
     return 0 if items == blocks and outcomes_right == outcomes_expected == items and not read_in_part else 1
+
+
+def reason_kind(reason: str) -> str:
+    """The kind of an undetermined item's reason, without what is particular to the item ("needs a judgement the
+    facts do not settle", "none of the Antidepressants rules applies to this request" -> "no rule applies")."""
+    if reason.startswith("none of the") and "applies" in reason:
+        return "no rule applies to this request"
+    return reason.split(":", 1)[0]
 
 
 if __name__ == "__main__":
