@@ -434,6 +434,17 @@ def test_a_facts_evidence_is_its_first_sentences_up_to_the_bound():
     assert case.clinical.red_flags is False
     found = [e.sentence for e in case.evidence["clinical.red_flags"]]
     assert found == summary[:bound]
+    # the sentences left out are counted, not dropped unsaid
+    assert case.evidence_omitted == {"clinical.red_flags": 5}
+
+
+def test_a_facts_evidence_within_the_bound_omits_nothing():
+    from imr_check.reader import read_letter_text
+
+    summary = ["On the first visit there were no red flags.", "On the second visit there were no red flags."]
+    case = read_letter_text(_letter_of(summary, [("Lumbar brace", "The patient has low back pain.")]), "flags.txt")
+    assert len(case.evidence["clinical.red_flags"]) == 2
+    assert case.evidence_omitted == {}
 
 
 def test_a_file_over_the_audit_time_limit_is_an_error_and_the_audit_goes_on(tmp_path):

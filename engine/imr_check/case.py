@@ -697,6 +697,11 @@ class Case(Strict):
     evidence: dict[str, list[Evidence]] = Field(
         default_factory=dict, description="Evidence per fact path, e.g. 'requests[0].history.sessions_completed'"
     )
+    evidence_omitted: dict[str, int] = Field(
+        default_factory=dict,
+        description="Per fact path, how many further sentences also decided the fact but are not listed in "
+        "`evidence` (the letter reader lists the first ones only); absent when every one is listed",
+    )
 
     @model_validator(mode="after")
     def _unique_request_ids(self) -> "Case":
@@ -716,12 +721,15 @@ class Case(Strict):
         if not_clinical:
             raise ValueError(f"regional_facts is keyed by a clinical fact's path (e.g. 'clinical.red_flags'); unknown: "
                              f"{', '.join(not_clinical)}")
-        unknown = [path for path in self.evidence if not _is_case_path(self, path)]
+        unknown = [path for path in {**self.evidence, **self.evidence_omitted} if not _is_case_path(self, path)]
         if unknown:
             raise ValueError(
                 f"evidence is keyed by the path of a field of this case (e.g. 'clinical.red_flags', "
                 f"'requests[0].history.sessions_completed'); unknown: {', '.join(unknown)}"
             )
+        negative = [path for path, count in self.evidence_omitted.items() if count < 1]
+        if negative:
+            raise ValueError(f"evidence_omitted counts the sentences left out, at least 1; got: {', '.join(negative)}")
         unknown = [path for path in self.not_documented if not _is_fact_path(self, path)]
         if unknown:
             raise ValueError(

@@ -196,6 +196,9 @@ def _build_case(letter: Letter) -> Case:
         for path, found in facts.evidence.items()
         if found
     }
+    omitted = {path: count for path, count in facts.omitted.items() if path in document["evidence"]}
+    if omitted:
+        document["evidence_omitted"] = omitted
     return _validated(document, source)
 
 
@@ -560,4 +563,5 @@ def _remove(document: dict[str, Any], location: list[Any]) -> bool:
     path = ".".join(f"requests[{p}]" if i == 1 and location[0] == "requests" else str(p)
                     for i, p in enumerate(location)).replace("requests.requests", "requests")
     document.get("evidence", {}).pop(path, None)
+    document.get("evidence_omitted", {}).pop(path, None)
     return True

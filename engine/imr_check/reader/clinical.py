@@ -125,6 +125,8 @@ class Facts:
     evidence: dict[str, list[Sentence]] = field(default_factory=dict)
     # Paths in the order they were first put, so a request's own facts are found without walking every fact.
     added: list[str] = field(default_factory=list)
+    # How many more sentences decided a fact than its evidence lists (Case.evidence_omitted): none is lost unsaid.
+    omitted: dict[str, int] = field(default_factory=dict)
     # A fact stated for some body regions only (Case.regional_facts): its path and the regions.
     regions: dict[str, list[str]] = field(default_factory=dict)
 
@@ -133,6 +135,10 @@ class Facts:
             self.added.append(path)
         self.values[path] = value
         self.evidence[path] = sentences[:MAX_EVIDENCE_SENTENCES]
+        if len(sentences) > MAX_EVIDENCE_SENTENCES:
+            self.omitted[path] = len(sentences) - MAX_EVIDENCE_SENTENCES
+        else:
+            self.omitted.pop(path, None)
         if regions:
             self.regions[path] = regions
         else:
