@@ -175,3 +175,26 @@ def test_the_client_killed_half_way_resumes_where_its_parts_end(tmp_path: Path):
     assert document["summary"]["files"] == 400 and len(document["items"]) == 400
     assert [Path(item["source"]).name for item in document["items"]] == sorted(p.name for p in folder.iterdir())
     assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_the_summary_is_printed_is_an_interruption_and_the_outputs_stay(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, signum: int):
+    # The window between the audit's end and its summary: the signal arrives while the summary is printed.
+    from imr_check.audit import command
+
+    folder = tmp_path / "some"
+    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case("CM16-0000098", sessions=4, prior=False)))
+    out = tmp_path / "report"
+
+    def signalled(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signum)
+        time.sleep(5)  # the handler raises in this frame; without one the process would have ended
+
+    monkeypatch.setattr(command, "render_summary", signalled)
+    code = command.audit_command([str(folder)], 1, out, "text")
+    assert code == 128 + signum
+    assert "interrupted while printing the summary" in capsys.readouterr().err
+    assert complete_or_none(out, 1) and out.is_dir()
+    # the command's handlers are taken back when it ends
+    assert getattr(signal.getsignal(signum), "__name__", "") != "_raise_interrupted"

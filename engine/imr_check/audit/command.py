@@ -14,7 +14,7 @@ from ..errors import InputError
 from .inputs import SUFFIXES
 from .letter_pages import FOLDER
 from .outputs import CSV_NAME, HTML_NAME, JSON_NAME, PARQUET_NAME
-from .run import Interrupted, run_audit
+from .run import Interrupted, run_audit, signals_as_interrupts
 from .runfolder import RunFolder
 from .text import render_summary
 
@@ -53,6 +53,20 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
                   used_to_build_rules: bool = False) -> int:
     """The exit code: 0 when letters were audited, 2 when none could be read, 128 + the signal's
     number when interrupted (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP)."""
+    # SIGTERM and SIGHUP are interruptions for the whole command, not only while files are audited: a signal
+    # between the audit and its summary must not end the process by the signal's default action.
+    try:
+        with signals_as_interrupts():
+            return _audit_command(paths, jobs, out, output_format, from_list=from_list, scheduler=scheduler,
+                                  resume=resume, used_to_build_rules=used_to_build_rules)
+    except KeyboardInterrupt as interruption:
+        Console(stderr=True, highlight=False).print("[bold red]interrupted[/bold red]")
+        return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+
+
+def _audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str, *,
+                   from_list: Optional[Path], scheduler: Optional[str], resume: bool,
+                   used_to_build_rules: bool) -> int:
     err = Console(stderr=True, highlight=False)
     bar = _ProgressBar(err)
     kept: list[RunFolder] = []
@@ -96,6 +110,17 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
         _say_resumable(err, kept)
         return 2
     bar.stop()
+    # The outputs are published; a signal while the summary is printed must still end the command as an
+    # interruption (its exit code, no traceback), not by the signal's default action.
+    try:
+        return _report(run, out, output_format, err)
+    except KeyboardInterrupt as interruption:
+        written = f": the outputs in {escape(str(out))} are complete and kept" if out else ""
+        err.print(f"[bold red]interrupted[/bold red] while printing the summary{written}")
+        return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+
+
+def _report(run: Any, out: Optional[Path], output_format: str, err: Console) -> int:
     if run.discarded_earlier is not None:
         err.print(f"removed an unfinished earlier audit in {escape(str(out))} ({run.discarded_earlier} files): "
                   "--resume would have continued it")

@@ -271,7 +271,7 @@ class AuditRun:
             self.run_folder.remove()
 
 
-class _signals_as_interrupts:
+class signals_as_interrupts:
     """SIGTERM and SIGHUP raise `Interrupted` in the main thread, as Ctrl-C raises KeyboardInterrupt."""
 
     def __enter__(self) -> None:
@@ -308,7 +308,7 @@ def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optiona
     `used_to_build_rules` says the letters were read while the rules were built (the dev corpus): the
     report warns that its figures are optimistic.
     """
-    with _signals_as_interrupts():
+    with signals_as_interrupts():
         return _run_audit(arguments, jobs, out_dir, keep_json, title, on_file, resume, scheduler, on_start,
                           keep_run_folder, from_list, used_to_build_rules)
 
