@@ -199,6 +199,7 @@ def forget_sentences() -> None:
     _CONCEPT_LISTS.clear()
     _SUMMARY_CHOICES.clear()
     _FIRST_TREATMENT_LIST.clear()
+    _AUTHORIZED_SENTENCES.clear()
     _body_regions.cache_clear()
 
 
@@ -1209,17 +1210,36 @@ _DECISION_WORDS = re.compile(r"\bden(?:y|ied|ies|ial)\b|non-?certif\w*|\bupheld\
                              r"\bACOEM\b|criteria|\btherefore\b|\bas such\b", re.I)
 
 
+# (id of the summary's sentence list, its first sentence) -> its sentences stating an earlier authorization: every
+# request reads the whole summary, so it is searched once per letter (emptied after each letter, with the other caches).
+_AUTHORIZED_SENTENCES: dict[tuple[int, Optional[Sentence]], list[tuple[Sentence, Any]]] = {}
+
+
+def _authorized_before(found: list[Sentence], tier: int, per_letter: bool) -> list[tuple[int, Sentence, Any]]:
+    key = (id(found), found[0] if found else None)
+    if not per_letter or key not in _AUTHORIZED_SENTENCES:
+        kept = []
+        for sentence in found:
+            text = sentence.text
+            match = _AUTHORIZED_BEFORE.search(text)
+            if match is None or _PARTIAL_OR_COURSE.search(text) or _GIVEN.search(text) or \
+                    _DECISION_WORDS.search(text):
+                continue
+            kept.append((sentence, match))
+        if not per_letter:
+            return [(tier, sentence, match) for sentence, match in kept]
+        _AUTHORIZED_SENTENCES[key] = kept
+    return [(tier, sentence, match) for sentence, match in _AUTHORIZED_SENTENCES[key]]
+
+
 def read_already_authorized(topic: str, study: Optional[str], region: Optional[str], own: list[Sentence],
                             summary: list[Sentence], into: Facts, prefix: str) -> None:
     """request.already_authorized, from the item's own rationale and the summary, all their sentences."""
     from .classify import body_regions, classify_topic, diagnostic_study
 
     findings: list[Finding] = []
-    for tier, sentence in [(2, s) for s in own] + [(1, s) for s in summary]:
+    for tier, sentence, match in _authorized_before(own, 2, False) + _authorized_before(summary, 1, True):
         text = sentence.text
-        match = _AUTHORIZED_BEFORE.search(text)
-        if match is None or _PARTIAL_OR_COURSE.search(text) or _GIVEN.search(text) or _DECISION_WORDS.search(text):
-            continue
         if not (tier == 2 and _THIS_REQUEST.search(text)):
             if classify_topic(text) != topic:
                 continue
