@@ -232,7 +232,13 @@ def test_a_valid_case_never_crashes_and_results_are_consistent(document: dict):
     for request in result.requests:
         assert request.determination in ("certify", "modify", "non_certify", "undetermined")
         if request.determination == "modify":
-            assert request.supported_quantity is not None and request.deciding_rules
+            assert request.deciding_rules
+            # part of the request is supported: a smaller quantity, or some of its parts (a request in parts)
+            assert request.supported_quantity is not None or \
+                any(p.determination in ("certify", "modify") for p in request.parts)
+        for part in request.parts:
+            # a request in parts is supported only if every part is
+            assert request.determination != "certify" or part.determination == "certify"
         if request.determination == "non_certify":
             assert request.deciding_rules, request.reason
         if request.determination == "certify":
