@@ -736,7 +736,7 @@ def test_botox_ketorolac_b12_sleep_study_and_psychological_evaluation_requests(
 @pytest.mark.parametrize("header, topic", [
     ("Chiro 2 times a week for 4 weeks for the lumbar spine", "chiropractic"),
     ("Chirophysio therapy 2 times a week for 4 weeks", "chiropractic"),
-    ("Chiropractic physiotherapy 2 times a week for 4 weeks", "chiropractic"),
+    ("Chiropractic physiotherapy twice weekly for 5 weeks", "chiropractic"),
     ("Manipulation with modalities 2 times a week for 3 weeks for the neck", "chiropractic"),
     ("Manual therapy 6 sessions", "chiropractic"),
     ("CMT 6 visits", "chiropractic"),
@@ -848,7 +848,7 @@ def test_new_start_or_continuation_of_a_drug(summary: str, request_text: str, ex
 
 @pytest.mark.parametrize("summary, prior, weeks", [
     # the class taken as chronic treatment is the requested opioid continued, with its duration
-    ("The patient has been on chronic opioid treatment, at least 6 months.", True, 26.0),
+    ("He remains on chronic opioid treatment, for at least six months so far.", True, 26.0),
     ("He has been taking opioids for 2 years for the back pain.", True, 104.0),
     # a non-opioid is not the class
     ("He has been taking non-opioid analgesics for 2 months.", None, None),
