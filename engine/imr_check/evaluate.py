@@ -63,14 +63,21 @@ def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date
     judged, owners = _with_parts_as_requests(case)
     facts = [request_facts(judged, i, day) for i in range(len(judged.requests))]
     stated = [judged.stated_not_documented(i) for i in range(len(judged.requests))]
-    firings = engine_for(knowledge).evaluate(facts, [r.topic for r in judged.requests], day, stated)
+    engine, request_topics = engine_for(knowledge), [r.topic for r in judged.requests]
+    firings = engine.evaluate(facts, request_topics, day, stated)
     each = [_request_result(judged, i, facts[i], firings[i], knowledge, day) for i in range(len(judged.requests))]
+    # A drug given with another is judged again, in one more pass, once the other's answer is known.
+    again = _with_companion_answers(judged, facts, each)
+    if again:
+        refired = engine.evaluate([facts[i] for i in again], [request_topics[i] for i in again], day,
+                                  [stated[i] for i in again])
+        for i, fired in zip(again, refired):
+            each[i] = _request_result(judged, i, facts[i], fired, knowledge, day)
     results = []
     for index, request in enumerate(case.requests):
         own = [each[i] for i, owner in enumerate(owners) if owner == index]
         results.append(_combined(case, index, own) if request.parts else own[0])
     results = _follow_associated_surgery(case, results)
-    results = _judge_with_companion(case, facts, results, knowledge, day)
     return CaseResult(
         case_id=case.case.id,
         source=case.case.source,
@@ -387,13 +394,12 @@ def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule
 _PAST = {"certify": "certified", "modify": "modified"}
 
 
-def _judge_with_companion(case: Case, facts: list[dict[str, Any]], results: list[RequestResult],
-                          knowledge: Knowledge, day: dt.date) -> list[RequestResult]:
-    """A drug given with another (a PPI with an NSAID, rules/topics.yaml `given_with`) is judged again once the
-    other drug requested in the same letter has its answer: request.given_with_supported is true when one such
-    request is supported (certified or modified), false when every one is not certified, and stays absent when
-    the letter requests none or their answer is unknown."""
-    judged = list(results)
+def _with_companion_answers(case: Case, facts: list[dict[str, Any]], results: list[RequestResult]) -> list[int]:
+    """Set request.given_with_supported for each drug given with another (a PPI with an NSAID, rules/topics.yaml
+    `given_with`) whose companion requested in the same letter has an answer: true when one such request is
+    supported (certified or modified), false when every one is not certified; absent when the letter requests
+    none or their answer is unknown. The requests whose facts changed, to be judged again."""
+    changed = []
     for index, request in enumerate(case.requests):
         spec = topics().get(request.topic) if request.topic else None
         if spec is None or spec.given_with is None:
@@ -409,9 +415,8 @@ def _judge_with_companion(case: Case, facts: list[dict[str, Any]], results: list
         else:
             continue
         facts[index] = {**facts[index], "request.given_with_supported": supported}
-        fired = engine_for(knowledge).evaluate([facts[index]], [request.topic], day)[0]
-        judged[index] = _request_result(case, index, facts[index], fired, knowledge, day)
-    return judged
+        changed.append(index)
+    return changed
 
 
 def _follow_associated_surgery(case: Case, results: list[RequestResult]) -> list[RequestResult]:
