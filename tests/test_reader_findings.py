@@ -14,33 +14,13 @@ import pytest
 
 from imr_check.case import Case
 from imr_check.facts import request_facts
-from imr_check.reader import read_letter_text
 from imr_check.reader.context import assess
 from imr_check.reader.sentences import CONCLUSION, FACT, GUIDELINE, fact_sentences, kind
 from imr_check.reader.text import Sentence
 
-_HEAD = """Case Number: CM99-0000003
-Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
-Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
-Priority: Standard
-CLINICAL CASE SUMMARY
-The injured worker is a 50 year old male who sustained an industrial injury on 05-04-2015.
-"""
+from test_reader_facts import read  # the synthetic letter the reader's fact tests share
+
 _ON = dt.date(2017, 2, 1)
-
-
-def letter(summary: str, items: list[tuple[str, str]]) -> str:
-    parts = [_HEAD, summary.strip(), "\nIMR ISSUES, DECISIONS AND RATIONALES\n"]
-    for header, rationale in items:
-        parts.append(f"{header}: Upheld\nClaims Administrator guideline: Decision based on MTUS.\n"
-                     f"MAXIMUS guideline: Decision based on MTUS.\nDecision rationale: {rationale.strip()} "
-                     f"The patient was seen on 02/01/2017.\n")
-    return "\n".join(parts)
-
-
-def read(summary: str, items: list[tuple[str, str]] | None = None) -> Case:
-    return read_letter_text(letter(summary, items or [("Physical therapy 2 times a week for 3 weeks",
-                                                       "The patient has low back pain.")]), "<test>")
 
 
 def fact_for(case: Case, index: int, path: str) -> Any:

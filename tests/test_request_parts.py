@@ -12,7 +12,8 @@ from imr_check import evaluate_case, load_case_text
 from imr_check.case import Case
 from imr_check.cli import app
 from imr_check.errors import InputError
-from imr_check.reader import read_letter_text
+
+from test_reader_facts import read  # the synthetic letter the reader's fact tests share
 
 # Nerve compromise after failed care: the low back chapter's MRI criteria hold only if surgery is considered;
 # the hand chapter's hold either way (a neurological deficit); the knee's MRI needs surgery considered.
@@ -107,23 +108,8 @@ def test_the_schema_describes_parts() -> None:
     assert part["additionalProperties"] is False
 
 
-_LETTER = """Case Number: CM99-0000020
-Date Assigned: 03/01/2017 Date of Injury: 05/04/2016
-Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
-Priority: Standard
-CLINICAL CASE SUMMARY
-The injured worker is a 40 year old female who sustained an industrial injury on 05-04-2016.
-{summary}
-IMR ISSUES, DECISIONS AND RATIONALES
-{item}: Upheld
-Claims Administrator guideline: Decision based on MTUS.
-MAXIMUS guideline: Decision based on MTUS.
-Decision rationale: The patient was seen on 02/01/2017.
-"""
-
-
 def _read(summary: str, item: str) -> Case:
-    return read_letter_text(_LETTER.format(summary=summary, item=item), "<test>")
+    return read(summary, [(item, "The patient was seen on 02/01/2017.")])
 
 
 @pytest.mark.parametrize("item, regions", [
