@@ -23,12 +23,16 @@ clauses:
     summary: Says something.
 """
 
-RULES = """\
+# The head of the one-topic rule file the loading, lint and remainder tests write: one version, one parameter.
+RULES_HEAD = """\
 topic: acupuncture
 guideline_version: Test 2009
 effective: {from: 2009-01-01}
 parameters:
   max_sessions: {value: 6, cites: [test.clause]}
+"""
+
+RULES = RULES_HEAD + """\
 rules:
   - id: acupuncture.test_rule
     title: A rule
