@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from pydantic import ValidationError
 
 from ._data import guidelines_dir, rules_dir
-from ._yaml import dotted, line_of, load_yaml_file, validation_problems
+from ._files import read_regular
+from ._yaml import YAML_LIMIT, dotted, line_of, load_yaml_file, validation_problems
 from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
 from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules, schedule_clause_problems
@@ -423,7 +424,8 @@ def _table_rows_by_name(rule_paths: list[Path]) -> dict[str, list[tuple[Path, li
     found: dict[str, list[tuple[Path, list[str], bool]]] = {}
     for path in rule_paths:
         try:
-            data = load_yaml_file(path)
+            # parsing is most of the cost of loading: only the files that have tables are parsed twice
+            data = load_yaml_file(path) if b"tables:" in read_regular(path, YAML_LIMIT, "expected a YAML file") else None
         except InputError:
             continue
         tables = data.get("tables") if isinstance(data, dict) else None
@@ -435,8 +437,8 @@ def _table_rows_by_name(rule_paths: list[Path]) -> dict[str, list[tuple[Path, li
     return found
 
 
-def _resolve_table_keys(parsed: RuleFile, tables: dict[str, list[tuple[Path, list[str], bool]]], path: Path,
-                        data: Any, problems: list[Problem]) -> RuleFile:
+def _resolve_table_keys(parsed: RuleFile, tables: Callable[[], dict[str, list[tuple[Path, list[str], bool]]]],
+                        path: Path, data: Any, problems: list[Problem]) -> RuleFile:
     """A parameter whose value is `{table_keys: TABLE}` becomes the keys of that table's rows: a list one file keeps
     and another reads (the regions ODG counts a sprain for, which the CPMTG course steps aside for)."""
     resolved: dict[str, Parameter] = {}
@@ -444,8 +446,8 @@ def _resolve_table_keys(parsed: RuleFile, tables: dict[str, list[tuple[Path, lis
         if not isinstance(parameter.value, TableKeysRef):
             continue
         wanted = parameter.value.table_keys
-        holders = tables.get(wanted, [])
-        problem = (f"unknown table {wanted!r}{suggest(wanted, tuple(tables))}" if not holders else
+        holders = tables().get(wanted, [])
+        problem = (f"unknown table {wanted!r}{suggest(wanted, tuple(tables()))}" if not holders else
                    f"table {wanted!r} is in several files ({', '.join(h[0].name for h in holders)})" if len(holders) > 1
                    else f"table {wanted!r} has rows with dated values; a parameter lists only a table of undated rows"
                    if holders[0][2] else None)
@@ -458,7 +460,7 @@ def _resolve_table_keys(parsed: RuleFile, tables: dict[str, list[tuple[Path, lis
 
 def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
                     seen_ids: dict[str, list[tuple[Effective, str]]],
-                    tables: dict[str, list[tuple[Path, list[str], bool]]]) -> bool:
+                    tables: Callable[[], dict[str, list[tuple[Path, list[str], bool]]]]) -> bool:
     """Load one rule file into `knowledge`; whether it has rules written for every row of the surgery schedule."""
     # Two kinds of table: the surgery schedule (rules/surgeries.yaml, `for_each:`) is expanded here,
     # before validation; a file's own tables (`tables:` / `for_each_row:`) in _expand_rows.
@@ -614,7 +616,8 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
             _load_guideline_file(path, knowledge, problems)
         seen_ids: dict[str, list[tuple[Effective, str]]] = {}
         uses_schedule = False
-        tables = _table_rows_by_name(rule_paths)
+        # read only when a parameter lists a table's keys
+        tables = cache(lambda: _table_rows_by_name(rule_paths))
         for path in rule_paths:
             uses_schedule |= _load_rule_file(path, knowledge, problems, seen_ids, tables)
         if uses_schedule:
