@@ -46,6 +46,52 @@ def cases() -> dict:
     return {path: read_letter_text(text, str(path)) for path, text in texts().items()}
 
 
+# --- letters written for the tests: one builder, so a change of layout is made once -----------------
+
+SEEN = "The patient was seen on 02/01/2017."
+
+
+def front_matter(case_number: str, *, injured: str = "05/04/2015", reviewer: tuple[str, str] | None = None) -> str:
+    """A letter's header up to its summary heading: the short layout, or with `reviewer` (licensure, specialty) the
+    full one, with the received date and the reviewer's credentials, and the summary's own heading line."""
+    dates = f"Date Assigned: 03/01/2017 Date of Injury: {injured}\nDecision Date: 03/20/2017 UR Denial Date: 02/10/2017\n"
+    if reviewer is None:
+        return f"Case Number: {case_number}\n{dates}Priority: Standard\nCLINICAL CASE SUMMARY\n"
+    licensure, specialty = reviewer
+    return (f"Case Number: {case_number}\n{dates}Priority: Standard Application\nReceived:\n02/20/2017\n"
+            "HOW THE IMR FINAL DETERMINATION WAS MADE\nA reviewer with no tie to the parties reviewed the file.\n"
+            f"The Expert Reviewer has the following credentials:\nState(s) of Licensure: {licensure}\n"
+            f"Certification(s)/Specialty: {specialty}\nCLINICAL CASE SUMMARY\n"
+            "Summary of the records, prepared by the reviewer:\n")
+
+
+def letter_item(header: str, rationale: str, *, guideline: str = "Decision based on MTUS.", closing: str = SEEN) -> str:
+    """One disputed item, upheld: its header, the two guideline lines and the rationale followed by `closing`."""
+    said = " ".join(part for part in (rationale.strip(), closing) if part)
+    return (f"{header}: Upheld\nClaims Administrator guideline: Decision based on MTUS.\n"
+            f"MAXIMUS guideline: {guideline}\nDecision rationale: {said}\n")
+
+
+def synthetic_letter(summary: str, items: list[tuple[str, str]], *, case_number: str = "CM99-0000002",
+                     worker: str = "50 year old male", injured: str = "05/04/2015", front: str | None = None,
+                     guideline: str = "Decision based on MTUS.", closing: str = SEEN) -> str:
+    """A letter written for the tests: a header, the summary (after the worker's age and injury, unless `front`
+    is given: then `front` stands for both) and the (header, rationale) items."""
+    if front is None:
+        front = (front_matter(case_number, injured=injured) + f"The injured worker is a {worker} who sustained an "
+                 f"industrial injury on {injured.replace('/', '-')}.\n")
+    return "\n".join([front, summary.strip(), "\nIMR ISSUES, DECISIONS AND RATIONALES\n",
+                      *(letter_item(header, rationale, guideline=guideline, closing=closing)
+                        for header, rationale in items)])
+
+
+def read_synthetic(summary: str, items: list[tuple[str, str]], **layout):
+    """The case read from `synthetic_letter(summary, items, **layout)`."""
+    from imr_check.reader import read_letter_text
+
+    return read_letter_text(synthetic_letter(summary, items, **layout), "<test>")
+
+
 _FLIP = {"upheld": "overturned", "overturned": "upheld", "Upheld": "Overturned", "Overturned": "Upheld",
          "UPHELD": "OVERTURNED", "OVERTURNED": "UPHELD"}
 # A conclusion: a copula, an optional "not", an optional adverb, and a verdict word.

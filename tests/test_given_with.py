@@ -7,6 +7,8 @@ import pytest
 
 from imr_check import evaluate_case, load_case_text
 
+from test_request_parts import TWO_REGION_MRI
+
 _CASE = """\
 case: {{id: given-with, injury_date: 2014-05-04, request_date: 2015-03-02}}
 patient: {{age: 70}}
@@ -25,14 +27,7 @@ requests:
 """
 # A request in parts before the two drugs: its parts are judged as requests of their own, so the drugs' places
 # among the requests judged differ from their places in the case.
-_PARTS = """\
-  - text: MRI of two regions
-    topic: imaging
-    study: mri
-    parts:
-      - {text: MRI of the lumbar spine, body_region: lumbar_spine}
-      - {text: MRI of the left wrist, body_region: forearm_wrist_hand}
-"""
+_PARTS = TWO_REGION_MRI
 
 
 @pytest.mark.parametrize("before", ["", _PARTS], ids=["alone", "after a request in parts"])

@@ -26,6 +26,7 @@ from imr_check.reader import clinical
 from imr_check.reader.text import normalise
 from imr_check.report import COMPACT_ABOVE, render_text
 
+from reader_support import synthetic_letter
 from test_reader_synthetic import HEADER, OLD_LAYOUT
 
 SCRIPT = Path(sys.executable).with_name("imr-check")
@@ -386,12 +387,10 @@ def test_the_readers_per_letter_caches_are_emptied_and_results_unchanged():
 
 def _letter_of(summary: list[str], items: list[tuple[str, str]]) -> str:
     """A letter written here: a header, the summary's sentences, and (name, rationale) items."""
-    head = HEADER[:HEADER.index("CLINICAL CASE SUMMARY")] + "CLINICAL CASE SUMMARY\n"
-    body = "".join(f"{name}: Upheld\nClaims Administrator guideline: Decision based on MTUS.\n"
-                   f"MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines.\n"
-                   f"Decision rationale: {rationale} Therefore, the request is not medically necessary.\n"
-                   for name, rationale in items)
-    return head + "\n".join(summary) + "\nIMR ISSUES, DECISIONS AND RATIONALES\n" + body
+    return synthetic_letter("\n".join(summary), items, front=HEADER[:HEADER.index("CLINICAL CASE SUMMARY")] +
+                            "CLINICAL CASE SUMMARY\n",
+                            guideline="Decision based on MTUS Chronic Pain Medical Treatment Guidelines.",
+                            closing="Therefore, the request is not medically necessary.")
 
 
 def test_the_summary_is_read_once_per_kind_of_request_however_many_items_there_are(monkeypatch):

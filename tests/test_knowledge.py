@@ -23,12 +23,16 @@ clauses:
     summary: Says something.
 """
 
-RULES = """\
+# The head of the one-topic rule file the loading, lint and remainder tests write: one version, one parameter.
+RULES_HEAD = """\
 topic: acupuncture
 guideline_version: Test 2009
 effective: {from: 2009-01-01}
 parameters:
   max_sessions: {value: 6, cites: [test.clause]}
+"""
+
+RULES = RULES_HEAD + """\
 rules:
   - id: acupuncture.test_rule
     title: A rule
@@ -272,13 +276,95 @@ def test_a_rule_per_row_of_an_unknown_table_is_an_error(tmp_path):
                for p in problems), problems
 
 
-def test_the_chronic_pain_course_steps_aside_for_every_region_odg_counts_a_sprain_for():
-    # Two files, one list: the CPMTG course rule names the regions ODG's acute sprain table has rows for.
+def test_the_chronic_pain_course_steps_aside_for_every_region_odg_counts_a_sprain_for(knowledge):
+    # One list, kept in the ODG file: the CPMTG course rule reads the regions ODG's acute sprain table has rows for.
     import yaml
 
     rules = Path(__file__).resolve().parents[1] / "rules"
     odg = yaml.safe_load((rules / "physical_therapy_acute_odg.yaml").read_text())
     cpmtg = yaml.safe_load((rules / "physical_therapy.yaml").read_text())
-    assert set(odg["tables"]["acute_sprain_visits_by_region"]["rows"]) == \
-        set(cpmtg["parameters"]["acute_sprain_regions"]["value"])
+    assert cpmtg["parameters"]["acute_sprain_regions"]["value"] == {"table_keys": "acute_sprain_visits_by_region"}
+    versions = knowledge.versions_of("physical_therapy.course_visits")
+    assert versions and all(r.parameters["acute_sprain_regions"].value == list(odg["tables"]["acute_sprain_visits_by_region"]
+                                                                               ["rows"]) for r in versions)
     assert odg["parameters"]["acute_phase_weeks"] == cpmtg["parameters"]["acute_phase_weeks"]
+
+
+REGION_TABLE = """\
+tables:
+  visits_by_region:
+    key: request.body_region
+    unit: visits
+    rows:
+      knee: {label: a knee, value: 12, cites: [test.clause]}
+      shoulder: {label: a shoulder, value: 10, cites: [test.clause]}
+"""
+
+ROWS_FILE = """\
+topic: physical_therapy
+guideline_version: Test 2009
+effective: {from: 2009-01-01}
+""" + REGION_TABLE + """\
+rules:
+  - id: physical_therapy.region_{row}
+    for_each_row: visits_by_region
+    title: For {row.label}, at most {row.value} visits
+    when: {fact: request.body_region, eq: {row: key}}
+    require: {fact: request.total_sessions, lte: {row: value}}
+    cites: [row.cites]
+    explain: "{row.value} visits for {row.label}"
+"""
+
+KEYS_FILE = """\
+topic: physical_therapy
+guideline_version: Test 2009
+effective: {from: 2009-01-01}
+parameters:
+  regions_counted_elsewhere: {value: {table_keys: visits_by_region}, cites: [test.clause]}
+rules:
+  - id: physical_therapy.general
+    title: A rule
+    unless: {fact: request.body_region, in: {param: regions_counted_elsewhere}}
+    require: {fact: request.total_sessions, lte: 10}
+    cites: [test.clause]
+    explain: "at most 10 visits"
+"""
+
+
+def _load_two(tmp_path: Path, first: str, second: str):
+    (tmp_path / "g.yaml").write_text(GUIDELINE)
+    (tmp_path / "a.yaml").write_text(first)
+    (tmp_path / "b.yaml").write_text(second)
+    return load_knowledge_from([tmp_path / "g.yaml"], [tmp_path / "a.yaml", tmp_path / "b.yaml"])
+
+
+def _problems_of_two(tmp_path: Path, first: str, second: str) -> list[str]:
+    with pytest.raises(RuleLoadError) as caught:
+        _load_two(tmp_path, first, second)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("order", ["keys file first", "table file first"])
+def test_a_parameter_lists_the_keys_of_a_table_in_another_file(tmp_path, order):
+    files = (KEYS_FILE, ROWS_FILE) if order == "keys file first" else (ROWS_FILE, KEYS_FILE)
+    (general,) = _load_two(tmp_path, *files).versions_of("physical_therapy.general")
+    assert general.parameters["regions_counted_elsewhere"].value == ["knee", "shoulder"]
+    assert general.parameters["regions_counted_elsewhere"].cites == ["test.clause"]
+
+
+def test_a_parameter_listing_an_unknown_table_is_an_error_naming_the_line(tmp_path):
+    problems = _problems_of_two(tmp_path, ROWS_FILE, KEYS_FILE.replace("{table_keys: visits_by_region}",
+                                                                       "{table_keys: visits_by_regoin}"))
+    assert any("b.yaml:5" in p and "unknown table 'visits_by_regoin'" in p and "did you mean 'visits_by_region'" in p
+               for p in problems), problems
+
+
+def test_a_parameter_listing_a_table_two_files_hold_is_an_error(tmp_path):
+    problems = _problems_of_two(tmp_path, ROWS_FILE, KEYS_FILE + REGION_TABLE)
+    assert any("'visits_by_region' is in several files (a.yaml, b.yaml)" in p for p in problems), problems
+
+
+def test_a_parameter_does_not_list_a_table_whose_rows_are_dated(tmp_path):
+    dated = ROWS_FILE.replace("value: 12,", "values: {2009-01-01: 12},")
+    problems = _problems_of_two(tmp_path, dated, KEYS_FILE)
+    assert any("b.yaml:5" in p and "rows with dated values" in p for p in problems), problems

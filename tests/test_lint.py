@@ -10,18 +10,11 @@ from imr_check.cli import app
 from imr_check.knowledge import load_knowledge_from
 from imr_check.lint import lint
 
-GUIDELINE = """\
-source: {id: test_source, title: Test guideline, authority: nowhere, effective: {from: 2009-01-01}}
-clauses:
-  - {id: test.clause, title: A clause, citation: p. 1, summary: Says something.}
-"""
+# The one-clause test guideline and the head of the rule file the knowledge tests write.
+from test_knowledge import GUIDELINE, RULES_HEAD
 
-RULES = """\
-topic: acupuncture
-guideline_version: Test 2009
-effective: {from: 2009-01-01}
-parameters:
-  max_sessions: {value: 6, cites: [test.clause]}
+
+RULES = RULES_HEAD + """\
   max_weeks: {value: 1, unit: weeks, cites: [test.clause]}
 rules:
   - id: acupuncture.sessions

@@ -7,23 +7,15 @@ from typing import Any
 
 import pytest
 
-from imr_check.reader import read_letter_text
 from imr_check.reader.classify import parse_request
 
-_HEAD = """Case Number: CM99-0000003
-Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
-Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
-Priority: Standard
-CLINICAL CASE SUMMARY
-The injured worker is a 58 year old female who sustained an industrial injury on 05-04-2015.
-"""
+from reader_support import read_synthetic
 
 
 def _clinical(summary: str, name: str) -> Any:
-    text = (f"{_HEAD}{summary}\nIMR ISSUES, DECISIONS AND RATIONALES\nHome health care: Upheld\n"
-            "Claims Administrator guideline: Decision based on MTUS.\nMAXIMUS guideline: Decision based on MTUS.\n"
-            "Decision rationale: The patient has low back pain. The patient was seen on 02/01/2017.\n")
-    return getattr(read_letter_text(text, "<test>").clinical, name)
+    case = read_synthetic(summary, [("Home health care", "The patient has low back pain.")], case_number="CM99-0000003",
+                          worker="58 year old female")
+    return getattr(case.clinical, name)
 
 
 @pytest.mark.parametrize("text, topic", [

@@ -10,11 +10,10 @@ import pytest
 
 from imr_check import evaluate_case, load_case_text
 from imr_check.facts import request_facts
-from imr_check.reader import read_letter_text
 from imr_check.reader.classify import parse_request
 from imr_check.vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topics
 
-from reader_support import NOT_DOCUMENTED, fact
+from reader_support import NOT_DOCUMENTED, fact, read_synthetic
 
 
 @pytest.mark.parametrize("text, topic", [
@@ -129,23 +128,8 @@ def test_a_branded_combination_is_judged_by_its_ingredients(name: str, drug_clas
     assert facts["request.drug.ingredients"] == ingredients
 
 
-_LETTER = """Case Number: CM99-0000010
-Date Assigned: 03/01/2017 Date of Injury: 05/04/2014
-Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
-Priority: Standard
-CLINICAL CASE SUMMARY
-The injured worker is a 50 year old male who sustained an industrial injury on 05-04-2014.
-{summary}
-IMR ISSUES, DECISIONS AND RATIONALES
-{item}: Upheld
-Claims Administrator guideline: Decision based on MTUS.
-MAXIMUS guideline: Decision based on MTUS.
-Decision rationale: The patient was seen on 02/01/2017.
-"""
-
-
 def _read(summary: str, item: str):
-    return read_letter_text(_LETTER.format(summary=summary, item=item), "<test>")
+    return read_synthetic(summary, [(item, "")], case_number="CM99-0000010", injured="05/04/2014")
 
 
 @pytest.mark.parametrize("summary, migraine", [

@@ -11,32 +11,17 @@ from typing import Any
 
 import pytest
 
-from imr_check.reader import read_letter_text
 from imr_check.reader.classify import dosage_form, parse_request, passive_modality
 
-from reader_support import NOT_DOCUMENTED, fact
-
-_HEAD = """Case Number: CM99-0000002
-Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
-Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
-Priority: Standard
-CLINICAL CASE SUMMARY
-The injured worker is a 50 year old male who sustained an industrial injury on 05-04-2015.
-"""
-
+from reader_support import NOT_DOCUMENTED, fact, read_synthetic, synthetic_letter
 
 def letter(summary: str, items: list[tuple[str, str]]) -> str:
-    parts = [_HEAD, summary.strip(), "\nIMR ISSUES, DECISIONS AND RATIONALES\n"]
-    for header, rationale in items:
-        parts.append(f"{header}: Upheld\nClaims Administrator guideline: Decision based on MTUS.\n"
-                     f"MAXIMUS guideline: Decision based on MTUS.\nDecision rationale: {rationale.strip()} "
-                     f"The patient was seen on 02/01/2017.\n")
-    return "\n".join(parts)
+    return synthetic_letter(summary, items)
 
 
 def read(summary: str, items: list[tuple[str, str]] | None = None):
-    return read_letter_text(letter(summary, items or [("Physical therapy 2 times a week for 3 weeks",
-                                                       "The patient has low back pain.")]), "<test>")
+    return read_synthetic(summary, items or [("Physical therapy 2 times a week for 3 weeks",
+                                              "The patient has low back pain.")])
 
 
 def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None) -> Any:

@@ -11,19 +11,9 @@ from imr_check.reader.surgical import (read_body_mass_index, read_comorbidities,
                                        read_shoulder_abduction)
 from imr_check.reader.text import Sentence
 
-HEADER = """Case Number: CM99-0000011
-Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
-Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
-Priority: Standard Application
-Received:
-02/20/2017
-HOW THE IMR FINAL DETERMINATION WAS MADE
-A reviewer with no tie to the parties reviewed the file.
-The Expert Reviewer has the following credentials:
-State(s) of Licensure: California
-Certification(s)/Specialty: Orthopedic Surgery
-CLINICAL CASE SUMMARY
-Summary of the records, prepared by the reviewer:
+from reader_support import front_matter
+
+HEADER = front_matter("CM99-0000011", reviewer=("California", "Orthopedic Surgery")) + """\
 The injured worker is a 58 year old male who hurt his right shoulder lifting a crate on 05-04-2015.
 He has diabetes and hypertension, with no history of heart disease. His BMI is 31.5.
 There was tenderness over the AC joint. Right shoulder abduction was limited to 100 degrees.

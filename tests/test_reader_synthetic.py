@@ -14,24 +14,11 @@ from imr_check import InputError, evaluate_case, load_case
 from imr_check.cli import app
 from imr_check.reader import read_letter, read_letter_text
 
-from reader_support import NOT_DOCUMENTED
+from reader_support import NOT_DOCUMENTED, front_matter
 from reader_support import fact as fact_at
 from imr_check.reader.classify import parse_request
 
-HEADER = """Case Number: CM99-0000001
-Date Assigned: 03/01/2017 Date of Injury: 05/04/2015
-Decision Date: 03/20/2017 UR Denial Date: 02/10/2017
-Priority: Standard Application
-Received:
-02/20/2017
-HOW THE IMR FINAL DETERMINATION WAS MADE
-A reviewer with no tie to the parties reviewed the file.
-The Expert Reviewer has the following credentials:
-State(s) of Licensure: California, Oregon
-Certification(s)/Specialty: Internal Medicine, Pain
-Management
-CLINICAL CASE SUMMARY
-Summary of the records, prepared by the reviewer:
+HEADER = front_matter("CM99-0000001", reviewer=("California, Oregon", "Internal Medicine, Pain\nManagement")) + """\
 The injured worker is a 44 year old female who sustained an industrial injury on 05-04-2015.
 Diagnoses include lumbar strain and right knee sprain. She has completed 8 sessions of
 physical therapy. She has been taking Norco since January 2016. She denies side effects. There

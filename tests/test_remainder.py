@@ -11,15 +11,10 @@ from imr_check import evaluate_case, load_case_text
 from imr_check.facts import request_facts
 from imr_check.knowledge import load_knowledge_from
 
-# The one-clause test guideline the knowledge tests load rules against.
-from test_knowledge import GUIDELINE
+# The one-clause test guideline the knowledge tests load rules against, and their rule file's head.
+from test_knowledge import GUIDELINE, RULES_HEAD
 
-RULES = """\
-topic: acupuncture
-guideline_version: Test 2009
-effective: {from: 2009-01-01}
-parameters:
-  max_sessions: {value: 6, cites: [test.clause]}
+RULES = RULES_HEAD + """\
 rules:
   - id: acupuncture.test_trial
     title: A trial is at most 6 visits

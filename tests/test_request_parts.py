@@ -186,6 +186,17 @@ def test_the_audit_keeps_each_part_and_its_letter_page_shows_them() -> None:
     assert "Each part, judged by its own rules" in page and "MRI of the left wrist" in page
 
 
+# A request in parts, as a case file's `requests:` entry (the gastric protection tests put it before their drugs).
+TWO_REGION_MRI = """\
+  - text: MRI of two regions
+    topic: imaging
+    study: mri
+    parts:
+      - {text: MRI of the lumbar spine, body_region: lumbar_spine}
+      - {text: MRI of the left wrist, body_region: forearm_wrist_hand}
+"""
+
+
 _STATED_CASE = """\
 case: {id: parts-stated, injury_date: 2016-06-01, request_date: 2017-02-01}
 clinical: {red_flags: false, neurological_deficit: true, radiculopathy_on_exam: true, invasive_procedure_planned: false,
@@ -196,13 +207,7 @@ requests:
     topic: imaging
     study: x_ray
     body_region: knee
-  - text: MRI of two regions
-    topic: imaging
-    study: mri
-    parts:
-      - {text: MRI of the lumbar spine, body_region: lumbar_spine}
-      - {text: MRI of the left wrist, body_region: forearm_wrist_hand}
-"""
+""" + TWO_REGION_MRI
 
 
 def test_what_the_letter_states_is_not_documented_for_a_request_holds_for_each_of_its_parts() -> None:

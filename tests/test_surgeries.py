@@ -137,10 +137,21 @@ rules:
 """
 
 
-def test_a_table_rule_is_one_rule_per_row_with_the_rows_figures_and_clause(tmp_path):
-    (tmp_path / "r.yaml").write_text(RULES)
+def _load_table_rules(tmp_path: Path, rules: str):
+    """A rule file written here, loaded against the bundled guidelines (the schedule's clauses are there)."""
+    (tmp_path / "r.yaml").write_text(rules)
     guidelines = sorted(Path(load_knowledge().clauses["postsurgical.initial_course_half"].file).parent.glob("*.yaml"))
-    knowledge = load_knowledge_from(guidelines, [tmp_path / "r.yaml"])
+    return load_knowledge_from(guidelines, [tmp_path / "r.yaml"])
+
+
+def _table_rule_problems(tmp_path: Path, rules: str) -> list[str]:
+    with pytest.raises(RuleLoadError) as caught:
+        _load_table_rules(tmp_path, rules)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_table_rule_is_one_rule_per_row_with_the_rows_figures_and_clause(tmp_path):
+    knowledge = _load_table_rules(tmp_path, RULES)
     rules = {r.id: r for r in knowledge.rules}
     assert len(rules) == len(surgery_table().schedule)
     fusion = rules["surgical_associated_service.test_fusion"]  # the row's rule_key
@@ -211,20 +222,12 @@ def test_the_case_models_descriptions_name_the_tables_procedures():
 
 
 def test_a_mistake_in_a_table_rule_is_reported_once_at_the_templates_line(tmp_path):
-    (tmp_path / "r.yaml").write_text(RULES.replace("request.sessions, lte", "request.sesions, lte"))
-    guidelines = sorted(Path(load_knowledge().clauses["postsurgical.initial_course_half"].file).parent.glob("*.yaml"))
-    with pytest.raises(RuleLoadError) as caught:
-        load_knowledge_from(guidelines, [tmp_path / "r.yaml"])
-    problems = [str(p) for p in caught.value.problems]
+    problems = _table_rule_problems(tmp_path, RULES.replace("request.sessions, lte", "request.sesions, lte"))
     assert len(problems) == 1 and "r.yaml:10" in problems[0] and "request.sesions" in problems[0], problems
 
 
 def test_an_unknown_key_in_a_table_rule_is_reported_once_where_the_template_is(tmp_path):
-    (tmp_path / "r.yaml").write_text(RULES.replace("      cites: ['{row.clause}']", "      cite: ['{row.clause}']"))
-    guidelines = sorted(Path(load_knowledge().clauses["postsurgical.initial_course_half"].file).parent.glob("*.yaml"))
-    with pytest.raises(RuleLoadError) as caught:
-        load_knowledge_from(guidelines, [tmp_path / "r.yaml"])
-    problems = [str(p) for p in caught.value.problems]
+    problems = _table_rule_problems(tmp_path, RULES.replace("      cites: ['{row.clause}']", "      cite: ['{row.clause}']"))
     assert any("r.yaml:12 at rules[0].rule.cite: unknown key 'cite'" in p for p in problems), problems
     assert len(problems) == len(set(problems)) == 2, problems  # the stray key, and the missing cites
 

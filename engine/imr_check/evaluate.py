@@ -127,7 +127,6 @@ def _combined(case: Case, index: int, parts: list[RequestResult]) -> RequestResu
     """The request as written from its parts' answers: supported only if every part is. Some parts supported and
     others not is `modify` (part of the request); none supported and one refused is `non_certify`; otherwise a
     part whose answer is unknown leaves the request `undetermined`."""
-    request = case.requests[index]
     determinations = [p.determination for p in parts]
     if all(d in _SUPPORTS for d in determinations):
         determination, deciding = "certify", parts
@@ -144,13 +143,8 @@ def _combined(case: Case, index: int, parts: list[RequestResult]) -> RequestResu
             for item in part.missing_documentation:
                 missing.setdefault(item.fact, item)
     clauses = {c.id: c for part in deciding for c in part.clauses}
-    predicted = predicted_outcome(determination)
-    actual = request.imr.outcome if request.imr else None
     return RequestResult(
-        request_id=case.request_id(index),
-        text=request.text,
-        topic=request.topic,
-        determination=determination,
+        **_request_and_outcomes(case, index, determination),
         reason=f"part by part: {reason}",
         requested_quantity=parts[0].requested_quantity,
         supported_quantity=None,
@@ -162,13 +156,21 @@ def _combined(case: Case, index: int, parts: list[RequestResult]) -> RequestResu
         missing_documentation=list(missing.values()),
         guideline_versions=sorted({v for part in parts for v in part.guideline_versions}),
         not_encoded=list(dict.fromkeys(n for part in deciding for n in part.not_encoded)),
-        ur_decision=request.ur.decision if request.ur else None,
-        predicted_outcome=predicted,
-        actual_outcome=actual,
-        agrees=(predicted == actual) if predicted and actual else None,
         parts=parts,
         basis=_least_firm([p.basis for p in deciding]),
     )
+
+
+def _request_and_outcomes(case: Case, index: int, determination: str) -> dict[str, Any]:
+    """The fields every result of a request has besides its reasoning: which request it is, the determination, and
+    the outcome that predicts beside the decisions read from the letter (never an input to the determination)."""
+    request = case.requests[index]
+    predicted = predicted_outcome(determination)
+    actual = request.imr.outcome if request.imr else None
+    return {"request_id": case.request_id(index), "text": request.text, "topic": request.topic,
+            "determination": determination, "ur_decision": request.ur.decision if request.ur else None,
+            "predicted_outcome": predicted, "actual_outcome": actual,
+            "agrees": (predicted == actual) if predicted and actual else None}
 
 
 def _least_firm(bases: list[Basis | None]) -> Basis | None:
@@ -334,13 +336,8 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
     in_force_by_id = {r.id: r for r in in_force}  # one version of each rule is in force on a day
     decided_rules = [in_force_by_id[r] for r in deciding]
     clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]
-    predicted = predicted_outcome(determination)
-    actual = request.imr.outcome if request.imr else None
     return RequestResult(
-        request_id=case.request_id(index),
-        text=request.text,
-        topic=request.topic,
-        determination=determination,
+        **_request_and_outcomes(case, index, determination),
         reason=reason,
         requested_quantity=requested,
         supported_quantity=supported,
@@ -353,10 +350,6 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         # What the rule files deliberately leave out explains an undetermined answer.
         not_encoded=[f"{what}: {why}" for what, why in knowledge.not_encoded.get(request.topic, [])]
         if determination == "undetermined" else [],
-        ur_decision=request.ur.decision if request.ur else None,
-        predicted_outcome=predicted,
-        actual_outcome=actual,
-        agrees=(predicted == actual) if predicted and actual else None,
     )
 
 

@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from pydantic import ValidationError
 
 from ._data import guidelines_dir, rules_dir
-from ._yaml import dotted, line_of, load_yaml_file, validation_problems
+from ._files import read_regular
+from ._yaml import YAML_LIMIT, dotted, line_of, load_yaml_file, validation_problems
 from .errors import InputError, Problem, RuleLoadError
 from .facts import FactSpec, fact_specs
 from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules, schedule_clause_problems
@@ -417,8 +418,49 @@ def _expand_rows(parsed: RuleFile, path: Path, data: Any, problems: list[Problem
     return expanded
 
 
+def _table_rows_by_name(rule_paths: list[Path]) -> dict[str, list[tuple[Path, list[str], bool]]]:
+    """Every rule file's tables by name: (file, row keys, whether a row has dated values). A parameter
+    `{table_keys: TABLE}` lists a table of another file this way; a file's own errors are reported when it loads."""
+    found: dict[str, list[tuple[Path, list[str], bool]]] = {}
+    for path in rule_paths:
+        try:
+            # parsing is most of the cost of loading: only the files that have tables are parsed twice
+            data = load_yaml_file(path) if b"tables:" in read_regular(path, YAML_LIMIT, "expected a YAML file") else None
+        except InputError:
+            continue
+        tables = data.get("tables") if isinstance(data, dict) else None
+        for name, table in (tables.items() if isinstance(tables, dict) else ()):
+            rows = table.get("rows") if isinstance(table, dict) else None
+            if isinstance(rows, dict):
+                dated = any(isinstance(row, dict) and "values" in row for row in rows.values())
+                found.setdefault(name, []).append((path, list(rows), dated))
+    return found
+
+
+def _resolve_table_keys(parsed: RuleFile, tables: Callable[[], dict[str, list[tuple[Path, list[str], bool]]]],
+                        path: Path, data: Any, problems: list[Problem]) -> RuleFile:
+    """A parameter whose value is `{table_keys: TABLE}` becomes the keys of that table's rows: a list one file keeps
+    and another reads (the regions ODG counts a sprain for, which the CPMTG course steps aside for)."""
+    resolved: dict[str, Parameter] = {}
+    for name, parameter in parsed.parameters.items():
+        if not isinstance(parameter.value, TableKeysRef):
+            continue
+        wanted = parameter.value.table_keys
+        holders = tables().get(wanted, [])
+        problem = (f"unknown table {wanted!r}{suggest(wanted, tuple(tables()))}" if not holders else
+                   f"table {wanted!r} is in several files ({', '.join(h[0].name for h in holders)})" if len(holders) > 1
+                   else f"table {wanted!r} has rows with dated values; a parameter lists only a table of undated rows"
+                   if holders[0][2] else None)
+        if problem:
+            where = ("parameters", name, "value")
+            problems.append(Problem(str(path), line_of(data, where), _dotted(where), problem))
+        resolved[name] = parameter.model_copy(update={"value": [] if problem else holders[0][1]})
+    return parsed.model_copy(update={"parameters": {**parsed.parameters, **resolved}}) if resolved else parsed
+
+
 def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
-                    seen_ids: dict[str, list[tuple[Effective, str]]]) -> bool:
+                    seen_ids: dict[str, list[tuple[Effective, str]]],
+                    tables: Callable[[], dict[str, list[tuple[Path, list[str], bool]]]]) -> bool:
     """Load one rule file into `knowledge`; whether it has rules written for every row of the surgery schedule."""
     # Two kinds of table: the surgery schedule (rules/surgeries.yaml, `for_each:`) is expanded here,
     # before validation; a file's own tables (`tables:` / `for_each_row:`) in _expand_rows.
@@ -438,6 +480,7 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
         if topic not in known_topics:
             problems.append(Problem(str(path), line_of(data, ("topic",)), "topic",
                                     f"unknown topic {topic!r}{suggest(topic, tuple(known_topics))} (see rules/topics.yaml)"))
+    parsed = _resolve_table_keys(parsed, tables, path, data, problems)
     if parsed.tables:
         parsed = parsed.model_copy(update={"parameters": {**parsed.parameters, **_table_parameters(parsed)}})
     rules = _expand_rows(parsed, path, data, problems)
@@ -573,8 +616,10 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
             _load_guideline_file(path, knowledge, problems)
         seen_ids: dict[str, list[tuple[Effective, str]]] = {}
         uses_schedule = False
+        # read only when a parameter lists a table's keys
+        tables = cache(lambda: _table_rows_by_name(rule_paths))
         for path in rule_paths:
-            uses_schedule |= _load_rule_file(path, knowledge, problems, seen_ids)
+            uses_schedule |= _load_rule_file(path, knowledge, problems, seen_ids, tables)
         if uses_schedule:
             problems.extend(schedule_clause_problems({i: c.clause.title for i, c in knowledge.clauses.items()}))
     except InputError as error:

@@ -217,7 +217,8 @@ def dates_of(value: Any) -> list[dt.date]:
 class Parameter(Strict):
     """A named threshold, with the clauses that set it: `value` for one value, `values` for dated ones."""
 
-    value: Optional[ParameterValue] = None
+    # `{table_keys: TABLE}`: the keys of a table's rows, in whichever rule file it is (resolved on loading)
+    value: Optional[Union[ParameterValue, TableKeysRef]] = None
     values: Optional[dict[dt.date, ParameterValue]] = Field(None, min_length=1)
     unit: Optional[str] = None
     cites: DatedClauses

@@ -57,12 +57,18 @@ def _part_basis(part: RequestResult) -> str:
     return f"{', '.join(part.deciding_rules)}; {', '.join(c.id for c in part.clauses) or 'no clause'}"
 
 
-def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
-    head = Text()
-    head.append(request.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[request.determination])
+def _determination_line(request: RequestResult) -> Text:
+    """The determination in its colour, what a modification supports, and the reason: the head of either layout."""
+    line = Text()  # the style is the determination word's only, not the whole line's
+    line.append(request.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[request.determination])
     if request.determination == "modify":
-        head.append(_modified_to(request))
-    head.append(f"  {request.reason}")
+        line.append(_modified_to(request))
+    line.append(f"  {request.reason}")
+    return line
+
+
+def _request_panel(request: RequestResult, prescreen: bool) -> Panel:
+    head = _determination_line(request)
     if request.basis:
         head.append(f"\nBasis: {BASIS_TEXT[request.basis]}", style="dim")
     parts: list[Any] = [head]
@@ -139,10 +145,8 @@ def _request_lines(request: RequestResult) -> Text:
     lines = Text()
     lines.append(f"{request.request_id}: {request.text} ({request.topic})\n", style="bold")
     lines.append("  ")
-    lines.append(request.determination.upper().replace("_", "-"), style=_DETERMINATION_STYLE[request.determination])
-    if request.determination == "modify":
-        lines.append(_modified_to(request))
-    lines.append(f"  {request.reason}\n")
+    lines.append(_determination_line(request))
+    lines.append("\n")
     if request.basis:
         lines.append(f"  basis: {BASIS_TEXT[request.basis]}\n", style="dim")
     for part in request.parts:

@@ -144,6 +144,12 @@ class Facts:
         else:
             self.regions.pop(path, None)
 
+    def put_resolved(self, path: str, findings: list["Finding"]) -> None:
+        """The value the findings settle (`resolve`) with its sentences; nothing when they are absent or tied."""
+        chosen = resolve(findings)
+        if chosen is not None:
+            self.put(path, chosen[0], chosen[1])
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -500,8 +506,7 @@ def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]
     entry = lookup_drug(request_text)
     if entry is not None:
         names = {n for n, e in drug_lexicon().items() if e.generic == entry.generic}
-        return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) +
-                          r")(?![a-z])", re.I)
+        return _names_pattern(names)
     return None
 
 
@@ -710,7 +715,7 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
     if prefix + "history.prior_treatment" in into.values:
         return
     words = topic_spec(topic).in_use_words
-    class_words = re.compile(r"(?<![a-z])(?:" + joined(words) + r")(?![a-z])", re.I) if words else None
+    class_words = _names_pattern((), joined(words)) if words else None
     # Another drug of the same class on the list ("Mobic" for a diclofenac request) makes the request a switch or an
     # addition within a class the patient already takes, not a first course of it.
     same_class = [class_pattern(c) for c in sorted(_classes_of(frozenset({topic})))]
@@ -723,10 +728,16 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
         return
 
 
+def _names_pattern(names: Iterable[str], *alternatives: str) -> re.Pattern[str]:
+    """The names, longest first (so a longer name is not read as a shorter one it begins with), then the regex
+    alternatives, any of them as a whole word."""
+    words = [re.escape(n) for n in sorted(names, key=len, reverse=True)] + list(alternatives)
+    return re.compile(r"(?<![a-z])(?:" + "|".join(words) + r")(?![a-z])", re.I)
+
+
 @lru_cache(maxsize=1)
 def _lexicon_names() -> re.Pattern[str]:
-    names = sorted(drug_lexicon(), key=len, reverse=True)
-    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
+    return _names_pattern(drug_lexicon())
 
 
 # id() of the summary list -> its first treatment inventory (the items, the sentence), or None; emptied after each
@@ -895,7 +906,7 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
     names = sorted((n for n, e in lexicon.items() if e.drug_class in monitored), key=len, reverse=True)
     if not names:
         return
-    pattern = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])", re.I)
+    pattern = _names_pattern(names)
     findings: list[Finding] = []
     for tier, sentence in tiered:
         text = sentence.text
@@ -910,9 +921,7 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
             if mention.status == AFFIRMED and not re.search(r"discontinu|stopp|weaned off|tapered off", text, re.I):
                 findings.append(Finding(True, sentence, tier))
                 break
-    chosen = resolve(findings)
-    if chosen is not None:
-        into.put("clinical.medications_need_monitoring", chosen[0], chosen[1])
+    into.put_resolved("clinical.medications_need_monitoring", findings)
 
 
 # --- drug classes the patient takes: NSAIDs (gastric protection), opioids (drug testing) ---------
@@ -925,10 +934,9 @@ _CAUSED_BY = re.compile(r"\b(?:from|with|due to|secondary to|caused by|induced|r
 
 
 def class_pattern(drug_class: str) -> re.Pattern[str]:
-    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class == drug_class), key=len, reverse=True)
+    names = [n for n, e in drug_lexicon().items() if e.drug_class == drug_class]
     class_words = topics()[drug_class].in_use_words if drug_class in topics() else []
-    words = [re.escape(n) for n in names] + ([joined(class_words)] if class_words else [])
-    return re.compile(r"(?<![a-z])(?:" + "|".join(words) + r")(?![a-z])", re.I)
+    return _names_pattern(names, *([joined(class_words)] if class_words else []))
 
 
 def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]], into: Facts) -> None:
@@ -961,9 +969,7 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
             if items is not None and not pattern.search(items):
                 findings.append(Finding(False, sentence, tier))
                 break
-    chosen = resolve(findings)
-    if chosen is not None:
-        into.put(path, chosen[0], chosen[1])
+    into.put_resolved(path, findings)
 
 
 def _closed_medication_list(sentence: Sentence) -> Optional[str]:
@@ -990,9 +996,7 @@ def read_nsaid_dyspepsia(tiered: list[tuple[int, Sentence]], into: Facts) -> Non
         mention = assess(text, symptom.start(), symptom.end())
         if mention.status != UNCERTAIN:
             findings.append(Finding(mention.status == AFFIRMED, sentence, tier))
-    chosen = resolve(findings)
-    if chosen is not None:
-        into.put("clinical.nsaid_dyspepsia", chosen[0], chosen[1])
+    into.put_resolved("clinical.nsaid_dyspepsia", findings)
 
 
 # The treating physician's assessment of the risk of opioid misuse: "low risk for aberrant behavior", "ORT score of
@@ -1019,9 +1023,7 @@ def read_opioid_misuse_risk(tiered: list[tuple[int, Sentence]], into: Facts) -> 
                 level = "high" if "high" in match.group().lower() else "moderate"  # a range is read at its upper end
             findings.append(Finding(level, sentence, tier))
             break
-    chosen = resolve(findings)
-    if chosen is not None:
-        into.put("clinical.opioid_misuse_risk", chosen[0], chosen[1])
+    into.put_resolved("clinical.opioid_misuse_risk", findings)
 
 
 # A trial of first-line therapy for neuropathic pain: an antidepressant or an anti-epilepsy drug taken or tried.
@@ -1034,9 +1036,7 @@ _FIRST_LINE_WORDS = r"first[- ]line (?:therapy|treatment|medications?|agents?|dr
 
 def read_first_line_neuropathic_trial(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
     first_line = _classes_of(topics_where("first_line_neuropathic"))
-    names = sorted((n for n, e in drug_lexicon().items() if e.drug_class in first_line), key=len, reverse=True)
-    pattern = re.compile(r"(?<![a-z])(?:" + "|".join([re.escape(n) for n in names] + [_FIRST_LINE_WORDS]) +
-                         r")(?![a-z])", re.I)
+    pattern = _names_pattern((n for n, e in drug_lexicon().items() if e.drug_class in first_line), _FIRST_LINE_WORDS)
     findings: list[Finding] = []
     for tier, sentence in tiered:
         text = sentence.text
@@ -1051,9 +1051,7 @@ def read_first_line_neuropathic_trial(tiered: list[tuple[int, Sentence]], into: 
             if mention.status != UNCERTAIN:
                 findings.append(Finding(mention.status == AFFIRMED, sentence, tier))
                 break
-    chosen = resolve(findings)
-    if chosen is not None:
-        into.put("clinical.first_line_neuropathic_trial", chosen[0], chosen[1])
+    into.put_resolved("clinical.first_line_neuropathic_trial", findings)
 
 
 # --- an earlier study of the same kind and region ------------------------------------------------
@@ -1253,6 +1251,4 @@ def read_already_authorized(topic: str, study: Optional[str], region: Optional[s
         if mention.status == UNCERTAIN:
             continue
         findings.append(Finding(mention.status != NEGATED, sentence, tier))
-    chosen = resolve(findings)
-    if chosen is not None:
-        into.put(prefix + "already_authorized", chosen[0], chosen[1])
+    into.put_resolved(prefix + "already_authorized", findings)
