@@ -298,8 +298,8 @@ def _serves_the_surgery(item: Item, parsed: Any, surgery: Any, rationale: list[S
 
     By what it is: a pre-operative test or clearance (a chest x-ray, EKG or labs in a surgical letter); an
     assistant surgeon; equipment only an operation calls for (a sling, a cold therapy unit, CPM). By what its own
-    words say: therapy, other equipment or a drug whose request or rationale speaks of use after the operation,
-    or therapy the reviewer judged under the Postsurgical guidelines. Never an item on another body region than
+    words say: therapy, other equipment, a drug or home health care whose request or rationale speaks of use after
+    the operation, or therapy the reviewer judged under the Postsurgical guidelines. Never an item on another body region than
     the surgery's (a lumbar MRI in a knee-surgery letter is not peri-operative), nor a study or a drug merely
     disputed beside a surgery.
     """
@@ -323,6 +323,10 @@ def _serves_the_surgery(item: Item, parsed: Any, surgery: Any, rationale: list[S
     if topic in ("physical_therapy", "durable_medical_equipment"):
         return said_after or bool(_POSTSURGICAL_GUIDELINE.search(item.maximus_guideline or ""))
     if topic_spec(topic).drug:
+        return said_after
+    # Home nursing for the wound after the operation serves it (CPMTG: home health after surgery is judged once the
+    # surgery is supported, as care for a patient homebound by it).
+    if topic == "home_health":
         return said_after
     return False
 
