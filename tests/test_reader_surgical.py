@@ -227,3 +227,13 @@ def test_home_nursing_after_the_operation_is_home_health_tied_to_it_and_plain_ho
     help_at_home = HEADER.replace("MRI of the lumbar spine: Upheld", "Homemaker services for cleaning, 6 hours a week: Upheld")
     by_text = {r.text: r for r in read_letter_text(help_at_home, "h2.txt").requests}
     assert by_text["Homemaker services for cleaning, 6 hours a week"].associated_with is None
+
+
+def test_a_hospital_stay_in_a_surgical_letter_is_the_operation_s():
+    stay = HEADER.replace("MRI of the lumbar spine: Upheld", "Inpatient stay x 2 days: Upheld")
+    by_text = {r.text: r for r in read_letter_text(stay, "s1.txt").requests}
+    assert (by_text["Inpatient stay x 2 days"].topic, by_text["Inpatient stay x 2 days"].associated_with) == \
+        ("level_of_care", "item1")
+    rehab = HEADER.replace("MRI of the lumbar spine: Upheld", "Partial hospitalization program for depression: Upheld")
+    by_text = {r.text: r for r in read_letter_text(rehab, "s2.txt").requests}
+    assert by_text["Partial hospitalization program for depression"].associated_with is None

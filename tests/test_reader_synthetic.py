@@ -249,6 +249,8 @@ def test_topics(text, topic):
     ("Physical therapy with range of motion testing, 6 visits", "physical_therapy"),
     ("Inpatient rehabilitation for 2 weeks", "level_of_care"),
     ("Skilled nursing facility stay x 10 days", "skilled_nursing_facility"),
+    ("Inpatient hospital stay x 3 days", "level_of_care"),
+    ("Length of stay 2 days", "level_of_care"),
     ("Partial hospitalization program, 5 days a week", "level_of_care"),
     ("Outpatient rehabilitation 2 times a week for 4 weeks", "physical_therapy"),
     ("Skilled nursing visits twice a week for dressing changes", "home_health"),
