@@ -304,6 +304,18 @@ def test_test_refuses_a_malformed_case_file_with_its_line(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_test_refuses_a_case_with_an_unknown_fact_naming_its_file_and_line(tmp_path):
+    # An unquoted comma in a flow mapping makes a key of the text after it: the case's facts are invalid.
+    (tmp_path / "bad.yaml").write_text(
+        "- name: a program with an unquoted comma\n  date: 2016-03-01\n"
+        "  request: {text: Day program, 5 days a week, topic: level_of_care}\n  expect: {determination: undetermined}\n")
+    result = invoke("test", str(tmp_path / "bad.yaml"))
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.stderr.split())
+    assert "bad.yaml" in flat and "unknown key '5 days a week'" in flat and "Allowed here" in flat
+    assert "Traceback" not in result.output
+
+
 def test_explain_shows_every_version_and_only_the_parameters_used():
     result = invoke("explain", "chiropractic.course_visits")
     assert result.exit_code == 0, result.output

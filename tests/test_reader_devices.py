@@ -23,6 +23,9 @@ def _clinical(summary: str, name: str) -> Any:
     ("NMES unit for the quadriceps", "tens"),
     ("Neuromuscular electrical stimulator unit purchase", "tens"),
     ("Home health aide 4 hours a day, 5 days a week", "home_health"),
+    # home health care after an operation is home health (tied to the surgery by the reader), not "post-op" alone
+    ("Post-operative home health nursing for dressing changes", "home_health"),
+    ("Post-op in-home nursing visits x 6", "home_health"),
     ("In-home care assistance for 6 weeks", "home_health"),
     ("Homemaker services, 10 hours a week", "home_health"),
     ("Spinal cord stimulator trial", "spinal_cord_stimulator"),
@@ -53,6 +56,12 @@ def test_topics(text: str, topic: str) -> None:
     # hours a day without the days a week give no weekly total
     ("Home health care 6 hours a day", "hours_per_week", None),
     ("Home health care", "home_health_services", None),
+    # "times" and "visits" a week count the days; "daily" is seven of them; a visit's hours by visits a week
+    ("Home aide 10 hours a day, 4 times a week for 3 weeks", "hours_per_week", 40),
+    ("Home health nurse 3 hours daily for wound care", "hours_per_week", 21),
+    ("Daily home health aide, 5 hours a day", "hours_per_week", 35),
+    ("Home nursing 2 hours a visit, 3 visits a week", "hours_per_week", 6),
+    ("Daily RN visits for wound care", "hours_per_week", None),
     ("Spinal cord stimulator trial", "is_trial", True),
     ("Permanent spinal cord stimulator implant", "is_trial", False),
     ("Spinal cord stimulator", "is_trial", None),
@@ -79,6 +88,12 @@ def test_request_parts(text: str, field: str, expected: Any) -> None:
     ("homebound", "The patient is homebound since the fall.", True),
     ("homebound", "She is not homebound and drives to her appointments.", False),
     ("homebound", "She lives alone in an apartment.", None),
+    # homebound from the findings that make it, both ways; being unable to drive is not homebound
+    ("homebound", "Since the ankle fixation he is non-weight bearing on the left leg.", True),
+    ("homebound", "She has been confined to a wheelchair since the fall.", True),
+    ("homebound", "He walks without an assistive device.", False),
+    ("homebound", "She drove herself to the office today.", False),
+    ("homebound", "He cannot drive because of the pain medication.", None),
     ("failed_back_surgery_syndrome", "Diagnoses include failed back surgery syndrome after an L5-S1 fusion.", True),
     ("failed_back_surgery_syndrome", "He has post-laminectomy syndrome of the lumbar spine.", True),
     ("psychological_clearance", "A psychological evaluation cleared her for the spinal cord stimulator trial.", True),

@@ -206,3 +206,24 @@ def test_a_consultation_for_clearance_is_the_surgery_s_and_a_plain_consultation_
     plain = HEADER.replace("MRI of the lumbar spine: Upheld", "Internal medicine consultation: Upheld")
     links = {r.text: r.associated_with for r in read_letter_text(plain, "c2.txt").requests}
     assert links["Internal medicine consultation"] is None
+
+
+def test_home_nursing_after_the_operation_is_home_health_tied_to_it_and_plain_home_help_is_not():
+    nursing = HEADER.replace("MRI of the lumbar spine: Upheld", "Post-op home health nursing for dressing changes: Upheld")
+    by_text = {r.text: r for r in read_letter_text(nursing, "h1.txt").requests}
+    visit = by_text["Post-op home health nursing for dressing changes"]
+    assert (visit.topic, visit.associated_with, visit.home_health_services) == ("home_health", "item1", ["medical"])
+    assert visit.procedure == by_text["Right shoulder arthroscopy with subacromial decompression and Mumford procedure"].procedure
+    help_at_home = HEADER.replace("MRI of the lumbar spine: Upheld", "Homemaker services for cleaning, 6 hours a week: Upheld")
+    by_text = {r.text: r for r in read_letter_text(help_at_home, "h2.txt").requests}
+    assert by_text["Homemaker services for cleaning, 6 hours a week"].associated_with is None
+
+
+def test_a_hospital_stay_in_a_surgical_letter_is_the_operation_s():
+    stay = HEADER.replace("MRI of the lumbar spine: Upheld", "Inpatient stay x 2 days: Upheld")
+    by_text = {r.text: r for r in read_letter_text(stay, "s1.txt").requests}
+    assert (by_text["Inpatient stay x 2 days"].topic, by_text["Inpatient stay x 2 days"].associated_with) == \
+        ("level_of_care", "item1")
+    rehab = HEADER.replace("MRI of the lumbar spine: Upheld", "Partial hospitalization program for depression: Upheld")
+    by_text = {r.text: r for r in read_letter_text(rehab, "s2.txt").requests}
+    assert by_text["Partial hospitalization program for depression"].associated_with is None

@@ -316,6 +316,14 @@ class Clinical(Strict):
         None, description="The patient is homebound: leaving home takes a considerable and taxing effort, or is "
         "medically contraindicated (home health services are for such patients)"
     )
+    hospital_stay_days: Optional[float] = Field(
+        None, ge=0, le=365, description="Days of the hospital stay for major trauma or major surgery before the "
+        "skilled nursing facility care requested (ODG: at least 3)"
+    )
+    days_since_hospital_discharge: Optional[float] = Field(
+        None, ge=0, description="Days from that hospital discharge to the skilled nursing facility admission "
+        "requested (ODG: within 30)"
+    )
     failed_back_surgery_syndrome: Documented = Field(
         None, description="Failed back surgery syndrome (post-laminectomy syndrome): persistent pain after at least "
         "one back operation (a spinal cord stimulator indication)"

@@ -259,7 +259,11 @@ def test_rules(
         _fail(InputError.single(", ".join(map(str, paths or [Path("tests/rules")])), "holds no rule cases"))
     failed = 0
     for case in cases:
-        problems = run_case(case, knowledge)
+        # A case's facts are validated when it runs (an unknown key, a value out of range): a message, not a traceback.
+        try:
+            problems = run_case(case, knowledge)
+        except InputError as error:
+            _fail(error)
         if problems:
             failed += 1
             _out.print(Text.assemble(("FAIL", "bold red"), f" {case.file}:{case.line}: {case.name}"), soft_wrap=True)

@@ -252,6 +252,8 @@ _AFTER_SURGERY = re.compile(r"\bpost-?op(?:erative(?:ly)?)?\b|\bpost-?surgical(?
                             r"arthroscopy|arthroplasty|replacement|fusion|reconstruction)\b", re.I)
 # The reviewer judged the item under the MTUS Postsurgical Treatment Guidelines: therapy that follows an operation.
 _CLEARANCE = re.compile(r"\bclearance\b", re.I)
+_HOSPITAL_STAY = re.compile(r"\binpatient (?:hospital )?(?:stay|admission|days?)|\bhospital (?:stay|admission|days?)|"
+                            r"length of (?:hospital )?stay|admission to (?:the )?hospital", re.I)
 _POSTSURGICAL_GUIDELINE = re.compile(r"post-?surgical", re.I)
 # Equipment that only an operation calls for (ODG: cold therapy units and CPM are post-operative; a sling
 # immobilises after shoulder surgery); a brace or walker serves an operation only when its item says so.
@@ -298,8 +300,8 @@ def _serves_the_surgery(item: Item, parsed: Any, surgery: Any, rationale: list[S
 
     By what it is: a pre-operative test or clearance (a chest x-ray, EKG or labs in a surgical letter); an
     assistant surgeon; equipment only an operation calls for (a sling, a cold therapy unit, CPM). By what its own
-    words say: therapy, other equipment or a drug whose request or rationale speaks of use after the operation,
-    or therapy the reviewer judged under the Postsurgical guidelines. Never an item on another body region than
+    words say: therapy, other equipment, a drug or home health care whose request or rationale speaks of use after
+    the operation, or therapy the reviewer judged under the Postsurgical guidelines. Never an item on another body region than
     the surgery's (a lumbar MRI in a knee-surgery letter is not peri-operative), nor a study or a drug merely
     disputed beside a surgery.
     """
@@ -323,6 +325,16 @@ def _serves_the_surgery(item: Item, parsed: Any, surgery: Any, rationale: list[S
     if topic in ("physical_therapy", "durable_medical_equipment"):
         return said_after or bool(_POSTSURGICAL_GUIDELINE.search(item.maximus_guideline or ""))
     if topic_spec(topic).drug:
+        return said_after
+    # A hospital stay in a surgical letter is the operation's (its days in hospital); another level of care, or
+    # home health care, serves it when its words say it is for after the operation.
+    if topic == "level_of_care" and _HOSPITAL_STAY.search(text):
+        return True
+    if topic in ("level_of_care", "skilled_nursing_facility"):
+        return said_after
+    # Home nursing for the wound after the operation serves it (CPMTG: home health after surgery is judged once the
+    # surgery is supported, as care for a patient homebound by it).
+    if topic == "home_health":
         return said_after
     return False
 

@@ -195,7 +195,11 @@ _EVALUATION = re.compile(r"evaluation|assessment|consult\w*|screening|interview"
 
 _HOME_SERVICES = NamedKinds("home_health_services")
 _HOURS_A_DAY = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*day\b", re.I)
-_DAYS_A_WEEK = re.compile(_NUM + r"\s*(?:days?|x)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
+_DAYS_A_WEEK = re.compile(_NUM + r"\s*(?:days?|x|times?|visits?)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
+# "Daily" is every day of the week: "4 hours daily", "daily, 2 hours a day".
+_HOURS_DAILY = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:daily|every day|each day)\b", re.I)
+_DAILY = re.compile(r"\bdaily\b|\bevery day\b|\b7 days (?:a|per|/) ?week\b", re.I)
+_HOURS_A_VISIT = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*visit\b", re.I)
 _HOURS_A_WEEK = re.compile(_NUM + r"\s*(?:hours?|hrs?)\s*(?:a|per|/|each)\s*(?:week|wk)\b", re.I)
 _AROUND_THE_CLOCK = re.compile(r"\b24\s*/\s*7\b|around the clock|24[- ]hours?(?: a day)? care", re.I)
 _TRIAL = re.compile(r"\btrial\b|temporary", re.I)
@@ -251,15 +255,22 @@ def preoperative_tests(text: str) -> Optional[list[str]]:
 
 
 def hours_per_week(text: str) -> Optional[float]:
-    """Hours a week as the request gives them: 'N hours a week', or 'N hours a day' by 'M days a week'."""
+    """Hours a week as the request gives them: 'N hours a week', 'N hours a day' (or a visit) by 'M days (times,
+    visits) a week', or by seven when the request says daily. A day's hours alone give no weekly total."""
     weekly = _HOURS_A_WEEK.search(text)
     if weekly:
         return number(weekly.group(1))
     if _AROUND_THE_CLOCK.search(text):
         return 168.0
-    daily, days = _HOURS_A_DAY.search(text), _DAYS_A_WEEK.search(text)
+    daily_hours = _HOURS_DAILY.search(text)
+    if daily_hours and number(daily_hours.group(1)):
+        return number(daily_hours.group(1)) * 7
+    daily = _HOURS_A_DAY.search(text) or _HOURS_A_VISIT.search(text)
+    days = _DAYS_A_WEEK.search(text)
     if daily and days and number(daily.group(1)) and number(days.group(1)):
         return number(daily.group(1)) * number(days.group(1))
+    if daily and _DAILY.search(text) and number(daily.group(1)):
+        return number(daily.group(1)) * 7
     return None
 
 
