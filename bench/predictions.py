@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 
 from imr_check.audit.items import audit_file, read
-from imr_check.declared_facts import declared_facts
 from imr_check.folds import fold_of_path
 
 COMPARED = ("request_id", "item", "topic", "determination", "predicted_outcome", "supported_quantity",
@@ -40,16 +39,13 @@ def facts_digest(path: Path) -> str:
     except Exception as error:  # noqa: BLE001 - the snapshot records the failure, it is compared too
         return f"error: {type(error).__name__}: {error}"
     document = case.model_dump(mode="json")
-    # A fact declared in rules/facts.yaml that the case does not have is left out, so declaring a new topic's
-    # facts does not move the digest of every case (a snapshot of older code has no such field).
-    clinical, request = declared_facts("clinical", set()), declared_facts("request", set())
-    for name in clinical:
-        if document["clinical"].get(name) is None:
-            document["clinical"].pop(name, None)
+    # A fact the case does not have is left out, whether declared in rules/facts.yaml or a field of the case
+    # model, so adding a fact does not move the digest of every case (a snapshot of older code has no such field).
+    for name in [name for name, value in document["clinical"].items() if value is None]:
+        document["clinical"].pop(name)
     for entry in document["requests"]:
-        for name in request:
-            if entry.get(name) is None:
-                entry.pop(name, None)
+        for name in [name for name, value in entry.items() if value is None]:
+            entry.pop(name)
         # Likewise a request read whole (no parts, a field older snapshots do not have).
         if entry.get("parts") == []:
             entry.pop("parts")
