@@ -17,6 +17,12 @@ from imr_check.reader.classify import parse_request
     ("Lumbar fusion L4-5", "surgery"),
     # The CPMTG's interferential current units, as requests often spell them.
     ("Inferential unit rental for 30 days", "tens"),
+    # The CPMTG's other electrotherapies are stimulator units with clauses of their own, not clinic modalities.
+    ("Microcurrent electrical stimulation unit", "tens"),
+    ("MENS device, 30 day trial", "tens"),
+    ("Galvanic stimulation unit", "tens"),
+    ("Percutaneous electrical nerve stimulation x 4", "tens"),
+    ("Percutaneous neuromodulation therapy", "tens"),
 ])
 def test_topics(text: str, topic: str) -> None:
     assert parse_request(text).topic == topic
@@ -24,6 +30,11 @@ def test_topics(text: str, topic: str) -> None:
 
 @pytest.mark.parametrize("text, field, expected", [
     ("Inferential unit rental for 30 days", "stimulator_types", ["interferential"]),
+    ("Microcurrent electrical stimulation unit", "stimulator_types", ["microcurrent"]),
+    ("TENS/MENS combination unit", "stimulator_types", ["tens", "microcurrent"]),
+    ("Galvanic stimulation unit", "stimulator_types", ["galvanic"]),
+    ("PENS, 4 treatments", "stimulator_types", ["percutaneous_electrical_nerve"]),
+    ("Percutaneous neuromodulation therapy", "stimulator_types", ["percutaneous_neuromodulation"]),
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected

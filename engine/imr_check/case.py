@@ -593,10 +593,12 @@ class Request(Strict):
         "toilet equipment (a commode, raised toilet seat or toilet rails), a bathing seat (shower chair, tub bench), "
         "or other",
     )
-    stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "other"]]] = Field(
+    stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "galvanic", "microcurrent",
+                                            "percutaneous_electrical_nerve", "percutaneous_neuromodulation", "other"]]] = Field(
         None,
         description="The kinds of stimulation a stimulator unit gives: TENS, interferential current, neuromuscular "
-        "electrical stimulation (NMES, EMS), H-wave; a combination unit lists each",
+        "electrical stimulation (NMES, EMS), H-wave, galvanic, microcurrent (MENS), percutaneous electrical nerve "
+        "stimulation (PENS), percutaneous neuromodulation (PNT); a combination unit lists each",
     )
     is_aquatic: Documented = Field(
         None, description="The therapy is exercise in water (aquatic or pool therapy), not land-based"
