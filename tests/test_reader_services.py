@@ -23,6 +23,21 @@ from imr_check.reader.classify import parse_request
     ("Galvanic stimulation unit", "tens"),
     ("Percutaneous electrical nerve stimulation x 4", "tens"),
     ("Percutaneous neuromodulation therapy", "tens"),
+    # Equipment the ACOEM 2004 tables of physical methods and ODG's DME section name.
+    ("Soft cervical collar", "durable_medical_equipment"),
+    ("Knee immobilizer", "durable_medical_equipment"),
+    ("CAM walking boot, right ankle", "durable_medical_equipment"),
+    ("Shoe inserts", "durable_medical_equipment"),
+    ("Heel cups for both feet", "durable_medical_equipment"),
+    ("Compression stockings, thigh high", "durable_medical_equipment"),
+    ("Intermittent pneumatic compression device", "durable_medical_equipment"),
+    ("Treadmill for home use", "durable_medical_equipment"),
+    ("Grab bars for the shower", "durable_medical_equipment"),
+    # A bone growth stimulator is not a stimulator unit for pain nor the ultrasound modality.
+    ("Bone growth stimulator", "durable_medical_equipment"),
+    ("Ultrasound bone growth stimulator unit", "durable_medical_equipment"),
+    # The collar bone is a bone, not a collar.
+    ("X-ray of the collar bone", "imaging"),
 ])
 def test_topics(text: str, topic: str) -> None:
     assert parse_request(text).topic == topic
@@ -35,6 +50,18 @@ def test_topics(text: str, topic: str) -> None:
     ("Galvanic stimulation unit", "stimulator_types", ["galvanic"]),
     ("PENS, 4 treatments", "stimulator_types", ["percutaneous_electrical_nerve"]),
     ("Percutaneous neuromodulation therapy", "stimulator_types", ["percutaneous_neuromodulation"]),
+    ("Soft cervical collar", "equipment", "brace"),
+    ("CAM walker boot", "equipment", "brace"),
+    ("Rollator walker", "equipment", "walking_aid"),
+    ("Custom orthotics", "equipment", "foot_orthotic"),
+    ("Heel cups for both feet", "equipment", "foot_orthotic"),
+    ("Compression stockings, thigh high", "equipment", "compression_garment"),
+    ("Sequential compression device", "equipment", "compression_garment"),
+    # A unit combining cold and compression keeps its own kind.
+    ("Cold compression unit", "equipment", "cold_compression_unit"),
+    ("Treadmill for home use", "equipment", "exercise_equipment"),
+    ("Wheelchair ramp", "equipment", "home_modification"),
+    ("Ultrasound bone growth stimulator unit", "equipment", "bone_growth_stimulator"),
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected

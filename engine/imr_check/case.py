@@ -582,7 +582,8 @@ class Request(Strict):
         Literal[
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "hearing_aid", "brace", "sling", "mobility_scooter",
             "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
-            "toilet_equipment", "bathing_seat", "other",
+            "toilet_equipment", "bathing_seat", "bone_growth_stimulator", "compression_garment", "foot_orthotic",
+            "exercise_equipment", "home_modification", "other",
         ]
     ] = Field(
         None,
@@ -591,7 +592,9 @@ class Request(Strict):
         "walker or crutches, a disposable supply (gloves, wipes, pads, dressings), a continuous passive motion (CPM) "
         "machine, a lumbar support (a back brace, corset or lumbosacral orthosis), a cervical (neck support) pillow, "
         "toilet equipment (a commode, raised toilet seat or toilet rails), a bathing seat (shower chair, tub bench), "
-        "or other",
+        "a bone growth stimulator, a compression garment or pneumatic compression device, a foot orthotic (shoe "
+        "insert, heel cup, orthopedic shoes), exercise equipment, a modification of the home (grab bars, ramp, stair "
+        "lift), or other",
     )
     stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "galvanic", "microcurrent",
                                             "percutaneous_electrical_nerve", "percutaneous_neuromodulation", "other"]]] = Field(
