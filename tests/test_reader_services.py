@@ -36,6 +36,9 @@ from imr_check.reader.classify import parse_request
     # A bone growth stimulator is not a stimulator unit for pain nor the ultrasound modality.
     ("Bone growth stimulator", "durable_medical_equipment"),
     ("Ultrasound bone growth stimulator unit", "durable_medical_equipment"),
+    # Superficial heat by other means is a passive modality, not therapy in water.
+    ("Whirlpool 2 times a week for 4 weeks", "passive_modality"),
+    ("Fluidotherapy to the right hand", "passive_modality"),
     # The collar bone is a bone, not a collar.
     ("X-ray of the collar bone", "imaging"),
 ])
@@ -50,6 +53,9 @@ def test_topics(text: str, topic: str) -> None:
     ("Galvanic stimulation unit", "stimulator_types", ["galvanic"]),
     ("PENS, 4 treatments", "stimulator_types", ["percutaneous_electrical_nerve"]),
     ("Percutaneous neuromodulation therapy", "stimulator_types", ["percutaneous_neuromodulation"]),
+    ("Paraffin bath for the hands, 6 sessions", "modality", "heat_cold"),
+    ("Contrast baths for the left wrist", "modality", "heat_cold"),
+    ("Whirlpool 2 times a week for 4 weeks", "modality", "heat_cold"),
     ("Soft cervical collar", "equipment", "brace"),
     ("CAM walker boot", "equipment", "brace"),
     ("Rollator walker", "equipment", "walking_aid"),

@@ -514,7 +514,8 @@ class Request(Strict):
         Literal["heat_cold", "ultrasound", "electrical_stimulation", "laser", "traction", "biofeedback"]
     ] = Field(
         None,
-        description="The passive modality requested: heat or cold (incl. infrared heat lamps), therapeutic "
+        description="The passive modality requested: heat or cold (incl. infrared heat lamps, paraffin, fluidotherapy, "
+        "whirlpool, contrast baths), therapeutic "
         "ultrasound, electrical stimulation in the clinic (EMS, e-stim), low-level or infrared laser, traction, "
         "or biofeedback; absent for any other (the rules then cannot decide it)",
     )
