@@ -39,6 +39,10 @@ from imr_check.reader.classify import parse_request
     # Superficial heat by other means is a passive modality, not therapy in water.
     ("Whirlpool 2 times a week for 4 weeks", "passive_modality"),
     ("Fluidotherapy to the right hand", "passive_modality"),
+    # An intrathecal pump is the CPMTG's implantable drug-delivery system, not the drug it delivers nor an injection.
+    ("Intrathecal morphine pump", "implantable_drug_delivery"),
+    ("Intrathecal pump trial", "implantable_drug_delivery"),
+    ("Implantable drug delivery system", "implantable_drug_delivery"),
     # The collar bone is a bone, not a collar.
     ("X-ray of the collar bone", "imaging"),
 ])
@@ -56,6 +60,8 @@ def test_topics(text: str, topic: str) -> None:
     ("Paraffin bath for the hands, 6 sessions", "modality", "heat_cold"),
     ("Contrast baths for the left wrist", "modality", "heat_cold"),
     ("Whirlpool 2 times a week for 4 weeks", "modality", "heat_cold"),
+    ("Intrathecal pump trial", "is_trial", True),
+    ("Permanent intrathecal pump implantation", "is_trial", False),
     ("Soft cervical collar", "equipment", "brace"),
     ("CAM walker boot", "equipment", "brace"),
     ("Rollator walker", "equipment", "walking_aid"),
@@ -71,3 +77,14 @@ def test_topics(text: str, topic: str) -> None:
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected
+
+
+def test_a_psychological_clearance_for_an_intrathecal_pump_is_read() -> None:
+    from reader_support import read_synthetic
+
+    # The sentence names the pump only: no stimulator, implant or clearance word.
+    case = read_synthetic("She has had low back pain since 2012. A psychological evaluation for the intrathecal pump "
+                          "found realistic expectations.", [("Intrathecal pump trial", "The patient has chronic low back pain.")],
+                          case_number="CM99-0000007", worker="50 year old female")
+    assert case.requests[0].topic == "implantable_drug_delivery"
+    assert case.clinical.psychological_clearance is True
