@@ -43,6 +43,8 @@ from imr_check.reader.classify import parse_request
     ("Intrathecal morphine pump", "implantable_drug_delivery"),
     ("Intrathecal pump trial", "implantable_drug_delivery"),
     ("Implantable drug delivery system", "implantable_drug_delivery"),
+    # Prolotherapy is an injection (the CPMTG's Prolotherapy), whether or not the request says so.
+    ("Prolotherapy to the left knee", "injection"),
     # The collar bone is a bone, not a collar.
     ("X-ray of the collar bone", "imaging"),
 ])
@@ -62,6 +64,9 @@ def test_topics(text: str, topic: str) -> None:
     ("Whirlpool 2 times a week for 4 weeks", "modality", "heat_cold"),
     ("Intrathecal pump trial", "is_trial", True),
     ("Permanent intrathecal pump implantation", "is_trial", False),
+    ("Prolotherapy to the left knee", "injection_type", "prolotherapy"),
+    ("Stellate ganglion block, right", "injection_type", "sympathetic_block"),
+    ("Lumbar sympathetic nerve block", "injection_type", "sympathetic_block"),
     ("Soft cervical collar", "equipment", "brace"),
     ("CAM walker boot", "equipment", "brace"),
     ("Rollator walker", "equipment", "walking_aid"),

@@ -523,7 +523,7 @@ class Request(Strict):
         Literal[
             "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
             "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue", "hyaluronic_acid",
-            "botulinum_toxin", "ketorolac", "vitamin_b12",
+            "botulinum_toxin", "ketorolac", "vitamin_b12", "sympathetic_block", "prolotherapy",
         ]
     ] = Field(
         None,
