@@ -45,6 +45,16 @@ from imr_check.reader.classify import parse_request
     ("Implantable drug delivery system", "implantable_drug_delivery"),
     # Prolotherapy is an injection (the CPMTG's Prolotherapy), whether or not the request says so.
     ("Prolotherapy to the left knee", "injection"),
+    # The CPMTG's Yoga and Detoxification sections, and ODG's genetic tests, have topics of their own.
+    ("Yoga classes at the gym, 8 sessions", "yoga"),
+    ("Outpatient detoxification program", "detoxification"),
+    ("Opioid weaning program", "detoxification"),
+    # A drug named for weaning is a prescription of that drug, judged by its own topic.
+    ("Norco 10/325 #60 for weaning", "opioid"),
+    ("Genetic opioid risk testing", "genetic_testing"),
+    ("Pharmacogenetic testing", "genetic_testing"),
+    # The drug a genetic test is about is not prescribed by it.
+    ("CYP2D6 testing for tramadol metabolism", "genetic_testing"),
     # The collar bone is a bone, not a collar.
     ("X-ray of the collar bone", "imaging"),
 ])
