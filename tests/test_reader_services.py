@@ -55,6 +55,13 @@ from imr_check.reader.classify import parse_request
     ("Pharmacogenetic testing", "genetic_testing"),
     # The drug a genetic test is about is not prescribed by it.
     ("CYP2D6 testing for tramadol metabolism", "genetic_testing"),
+    # The CPMTG's "Chronic pain programs (functional restoration programs)" by their section's name.
+    ("Chronic pain management program, 10 days", "functional_restoration"),
+    # An evaluation by pain management is a specialist consultation; a follow-up with them stays an office visit.
+    ("Pain management evaluation", "consultation"),
+    ("Pain management follow-up visit", "office_visit"),
+    ("Game Ready unit, 14 day rental", "durable_medical_equipment"),
+    ("Rollator", "durable_medical_equipment"),
     # The collar bone is a bone, not a collar.
     ("X-ray of the collar bone", "imaging"),
 ])
@@ -77,6 +84,9 @@ def test_topics(text: str, topic: str) -> None:
     ("Prolotherapy to the left knee", "injection_type", "prolotherapy"),
     ("Stellate ganglion block, right", "injection_type", "sympathetic_block"),
     ("Lumbar sympathetic nerve block", "injection_type", "sympathetic_block"),
+    ("Pain management evaluation", "consultant_specialty", "pain_management"),
+    ("Power mobility device", "equipment", "mobility_scooter"),
+    ("Tennis elbow strap", "equipment", "brace"),
     ("Soft cervical collar", "equipment", "brace"),
     ("CAM walker boot", "equipment", "brace"),
     ("Rollator walker", "equipment", "walking_aid"),
