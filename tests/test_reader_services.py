@@ -62,6 +62,9 @@ from imr_check.reader.classify import parse_request
     ("Pain management follow-up visit", "office_visit"),
     ("Game Ready unit, 14 day rental", "durable_medical_equipment"),
     ("Rollator", "durable_medical_equipment"),
+    # A massage chair is equipment, not massage therapy.
+    ("Massage chair for home use", "durable_medical_equipment"),
+    ("Infrared heat lamp, 6 sessions", "passive_modality"),
     # The collar bone is a bone, not a collar.
     ("X-ray of the collar bone", "imaging"),
 ])
@@ -113,3 +116,8 @@ def test_a_psychological_clearance_for_an_intrathecal_pump_is_read() -> None:
                           case_number="CM99-0000007", worker="50 year old female")
     assert case.requests[0].topic == "implantable_drug_delivery"
     assert case.clinical.psychological_clearance is True
+
+
+def test_infrared_thermography_is_not_infrared_heat() -> None:
+    parsed = parse_request("Infrared thermography of the legs")
+    assert parsed.topic != "passive_modality" and parsed.modality is None
