@@ -64,6 +64,7 @@ from imr_check.reader.classify import parse_request
     ("Rollator", "durable_medical_equipment"),
     # A massage chair is equipment, not massage therapy.
     ("Massage chair for home use", "durable_medical_equipment"),
+    ("Massage units x 4", "massage"),
     ("Infrared heat lamp, 6 sessions", "passive_modality"),
     # The collar bone is a bone, not a collar.
     ("X-ray of the collar bone", "imaging"),
@@ -121,3 +122,8 @@ def test_a_psychological_clearance_for_an_intrathecal_pump_is_read() -> None:
 def test_infrared_thermography_is_not_infrared_heat() -> None:
     parsed = parse_request("Infrared thermography of the legs")
     assert parsed.topic != "passive_modality" and parsed.modality is None
+
+
+def test_a_treadmill_stress_test_is_not_exercise_equipment() -> None:
+    parsed = parse_request("Treadmill stress test")
+    assert parsed.topic != "durable_medical_equipment" and parsed.equipment is None
