@@ -30,7 +30,8 @@ then reads the letter to judge whether it plainly states the fact (a recall miss
 `--fold validation|tuning` draws from one part of the dev corpus only (`imr_check.folds.fold_of_path`, by a
 fixed hash of the case number); the default is every dev letter. The fold only narrows the candidates, which
 keep their fixed order, so a fold's draw is as reproducible as the whole corpus's. The validation fold is
-read only for the sanctioned audit made after the work is done (the third audit in bench/fact_precision.md).
+read only for the sanctioned audits made after the work is done (the third and fourth audits in
+bench/fact_precision.md).
 
 `--exclude FILE` leaves out the facts of an earlier sample (its printed lines), so a second audit measures
 facts the first one did not fix the reader on.
