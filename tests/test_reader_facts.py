@@ -219,7 +219,9 @@ def test_sessions_completed(summary: str, expected: int | None) -> None:
     ("Mechanical traction for the neck x8", "traction"),
     ("Biofeedback 6 sessions", "biofeedback"),
     ("Ultrasound and electrical stimulation x6", None),  # two modalities: not one to judge
-    ("Paraffin bath x6", None),
+    # Paraffin is superficial heat; diathermy (deep heat) is a modality no group of the guidelines names.
+    ("Paraffin bath x6", "heat_cold"),
+    ("Diathermy x6", None),
 ])
 def test_modality(text: str, expected: str | None) -> None:
     parsed = parse_request(text)

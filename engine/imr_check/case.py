@@ -514,7 +514,8 @@ class Request(Strict):
         Literal["heat_cold", "ultrasound", "electrical_stimulation", "laser", "traction", "biofeedback"]
     ] = Field(
         None,
-        description="The passive modality requested: heat or cold (incl. infrared heat lamps), therapeutic "
+        description="The passive modality requested: heat or cold (incl. infrared heat lamps, paraffin, fluidotherapy, "
+        "whirlpool, contrast baths), therapeutic "
         "ultrasound, electrical stimulation in the clinic (EMS, e-stim), low-level or infrared laser, traction, "
         "or biofeedback; absent for any other (the rules then cannot decide it)",
     )
@@ -522,7 +523,7 @@ class Request(Strict):
         Literal[
             "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
             "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue", "hyaluronic_acid",
-            "botulinum_toxin", "ketorolac", "vitamin_b12",
+            "botulinum_toxin", "ketorolac", "vitamin_b12", "sympathetic_block", "prolotherapy",
         ]
     ] = Field(
         None,
@@ -582,7 +583,8 @@ class Request(Strict):
         Literal[
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "hearing_aid", "brace", "sling", "mobility_scooter",
             "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
-            "toilet_equipment", "bathing_seat", "other",
+            "toilet_equipment", "bathing_seat", "bone_growth_stimulator", "compression_garment", "foot_orthotic",
+            "exercise_equipment", "home_modification", "other",
         ]
     ] = Field(
         None,
@@ -591,12 +593,16 @@ class Request(Strict):
         "walker or crutches, a disposable supply (gloves, wipes, pads, dressings), a continuous passive motion (CPM) "
         "machine, a lumbar support (a back brace, corset or lumbosacral orthosis), a cervical (neck support) pillow, "
         "toilet equipment (a commode, raised toilet seat or toilet rails), a bathing seat (shower chair, tub bench), "
-        "or other",
+        "a bone growth stimulator, a compression garment or pneumatic compression device, a foot orthotic (shoe "
+        "insert, heel cup, orthopedic shoes), exercise equipment, a modification of the home (grab bars, ramp, stair "
+        "lift), or other",
     )
-    stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "other"]]] = Field(
+    stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "galvanic", "microcurrent",
+                                            "percutaneous_electrical_nerve", "percutaneous_neuromodulation", "other"]]] = Field(
         None,
         description="The kinds of stimulation a stimulator unit gives: TENS, interferential current, neuromuscular "
-        "electrical stimulation (NMES, EMS), H-wave; a combination unit lists each",
+        "electrical stimulation (NMES, EMS), H-wave, galvanic, microcurrent (MENS), percutaneous electrical nerve "
+        "stimulation (PENS), percutaneous neuromodulation (PNT); a combination unit lists each",
     )
     is_aquatic: Documented = Field(
         None, description="The therapy is exercise in water (aquatic or pool therapy), not land-based"

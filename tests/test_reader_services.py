@@ -1,0 +1,129 @@
+"""The reader on services named in the guidelines' own lists (the CPMTG's table of contents, the ACOEM 2004
+chapters' tables of physical methods, ODG's equipment): each is read under the topic whose clauses speak of it,
+not left to `other`. Every request here was written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from imr_check.reader.classify import parse_request
+
+
+@pytest.mark.parametrize("text, topic", [
+    # An infusion (into a vein) is no fusion operation.
+    ("Ketamine infusion, 5 sessions", "other"),
+    ("Lumbar fusion L4-5", "surgery"),
+    # The CPMTG's interferential current units, as requests often spell them.
+    ("Inferential unit rental for 30 days", "tens"),
+    # The CPMTG's other electrotherapies are stimulator units with clauses of their own, not clinic modalities.
+    ("Microcurrent electrical stimulation unit", "tens"),
+    ("MENS device, 30 day trial", "tens"),
+    ("Galvanic stimulation unit", "tens"),
+    ("Percutaneous electrical nerve stimulation x 4", "tens"),
+    ("Percutaneous neuromodulation therapy", "tens"),
+    # Equipment the ACOEM 2004 tables of physical methods and ODG's DME section name.
+    ("Soft cervical collar", "durable_medical_equipment"),
+    ("Knee immobilizer", "durable_medical_equipment"),
+    ("CAM walking boot, right ankle", "durable_medical_equipment"),
+    ("Shoe inserts", "durable_medical_equipment"),
+    ("Heel cups for both feet", "durable_medical_equipment"),
+    ("Compression stockings, thigh high", "durable_medical_equipment"),
+    ("Intermittent pneumatic compression device", "durable_medical_equipment"),
+    ("Treadmill for home use", "durable_medical_equipment"),
+    ("Grab bars for the shower", "durable_medical_equipment"),
+    # A bone growth stimulator is not a stimulator unit for pain nor the ultrasound modality.
+    ("Bone growth stimulator", "durable_medical_equipment"),
+    ("Ultrasound bone growth stimulator unit", "durable_medical_equipment"),
+    # Superficial heat by other means is a passive modality, not therapy in water.
+    ("Whirlpool 2 times a week for 4 weeks", "passive_modality"),
+    ("Fluidotherapy to the right hand", "passive_modality"),
+    # An intrathecal pump is the CPMTG's implantable drug-delivery system, not the drug it delivers nor an injection.
+    ("Intrathecal morphine pump", "implantable_drug_delivery"),
+    ("Intrathecal pump trial", "implantable_drug_delivery"),
+    ("Implantable drug delivery system", "implantable_drug_delivery"),
+    # Prolotherapy is an injection (the CPMTG's Prolotherapy), whether or not the request says so.
+    ("Prolotherapy to the left knee", "injection"),
+    # The CPMTG's Yoga and Detoxification sections, and ODG's genetic tests, have topics of their own.
+    ("Yoga classes at the gym, 8 sessions", "yoga"),
+    ("Outpatient detoxification program", "detoxification"),
+    ("Opioid weaning program", "detoxification"),
+    # A drug named for weaning is a prescription of that drug, judged by its own topic.
+    ("Norco 10/325 #60 for weaning", "opioid"),
+    ("Genetic opioid risk testing", "genetic_testing"),
+    ("Pharmacogenetic testing", "genetic_testing"),
+    # The drug a genetic test is about is not prescribed by it.
+    ("CYP2D6 testing for tramadol metabolism", "genetic_testing"),
+    # The CPMTG's "Chronic pain programs (functional restoration programs)" by their section's name.
+    ("Chronic pain management program, 10 days", "functional_restoration"),
+    # An evaluation by pain management is a specialist consultation; a follow-up with them stays an office visit.
+    ("Pain management evaluation", "consultation"),
+    ("Pain management follow-up visit", "office_visit"),
+    ("Game Ready unit, 14 day rental", "durable_medical_equipment"),
+    ("Rollator", "durable_medical_equipment"),
+    # A massage chair is equipment, not massage therapy.
+    ("Massage chair for home use", "durable_medical_equipment"),
+    ("Massage units x 4", "massage"),
+    ("Infrared heat lamp, 6 sessions", "passive_modality"),
+    # The collar bone is a bone, not a collar.
+    ("X-ray of the collar bone", "imaging"),
+])
+def test_topics(text: str, topic: str) -> None:
+    assert parse_request(text).topic == topic
+
+
+@pytest.mark.parametrize("text, field, expected", [
+    ("Inferential unit rental for 30 days", "stimulator_types", ["interferential"]),
+    ("Microcurrent electrical stimulation unit", "stimulator_types", ["microcurrent"]),
+    ("TENS/MENS combination unit", "stimulator_types", ["tens", "microcurrent"]),
+    ("Galvanic stimulation unit", "stimulator_types", ["galvanic"]),
+    ("PENS, 4 treatments", "stimulator_types", ["percutaneous_electrical_nerve"]),
+    ("Percutaneous neuromodulation therapy", "stimulator_types", ["percutaneous_neuromodulation"]),
+    ("Paraffin bath for the hands, 6 sessions", "modality", "heat_cold"),
+    ("Contrast baths for the left wrist", "modality", "heat_cold"),
+    ("Whirlpool 2 times a week for 4 weeks", "modality", "heat_cold"),
+    ("Intrathecal pump trial", "is_trial", True),
+    ("Permanent intrathecal pump implantation", "is_trial", False),
+    ("Prolotherapy to the left knee", "injection_type", "prolotherapy"),
+    ("Stellate ganglion block, right", "injection_type", "sympathetic_block"),
+    ("Lumbar sympathetic nerve block", "injection_type", "sympathetic_block"),
+    ("Pain management evaluation", "consultant_specialty", "pain_management"),
+    ("Power mobility device", "equipment", "mobility_scooter"),
+    ("Tennis elbow strap", "equipment", "brace"),
+    ("Soft cervical collar", "equipment", "brace"),
+    ("CAM walker boot", "equipment", "brace"),
+    ("Rollator walker", "equipment", "walking_aid"),
+    ("Custom orthotics", "equipment", "foot_orthotic"),
+    ("Heel cups for both feet", "equipment", "foot_orthotic"),
+    ("Compression stockings, thigh high", "equipment", "compression_garment"),
+    ("Sequential compression device", "equipment", "compression_garment"),
+    # A unit combining cold and compression keeps its own kind.
+    ("Cold compression unit", "equipment", "cold_compression_unit"),
+    ("Treadmill for home use", "equipment", "exercise_equipment"),
+    ("Wheelchair ramp", "equipment", "home_modification"),
+    ("Ultrasound bone growth stimulator unit", "equipment", "bone_growth_stimulator"),
+])
+def test_request_parts(text: str, field: str, expected: Any) -> None:
+    assert getattr(parse_request(text), field) == expected
+
+
+def test_a_psychological_clearance_for_an_intrathecal_pump_is_read() -> None:
+    from reader_support import read_synthetic
+
+    # The sentence names the pump only: no stimulator, implant or clearance word.
+    case = read_synthetic("She has had low back pain since 2012. A psychological evaluation for the intrathecal pump "
+                          "found realistic expectations.", [("Intrathecal pump trial", "The patient has chronic low back pain.")],
+                          case_number="CM99-0000007", worker="50 year old female")
+    assert case.requests[0].topic == "implantable_drug_delivery"
+    assert case.clinical.psychological_clearance is True
+
+
+def test_infrared_thermography_is_not_infrared_heat() -> None:
+    parsed = parse_request("Infrared thermography of the legs")
+    assert parsed.topic != "passive_modality" and parsed.modality is None
+
+
+def test_a_treadmill_stress_test_is_not_exercise_equipment() -> None:
+    parsed = parse_request("Treadmill stress test")
+    assert parsed.topic != "durable_medical_equipment" and parsed.equipment is None
