@@ -577,12 +577,13 @@ class Request(Strict):
     )
     laboratory_tests: Optional[
         list[Literal["cbc", "metabolic_panel", "liver_function", "renal_function", "coagulation_studies",
-                     "urinalysis", "ekg", "other"]]
+                     "urinalysis", "ekg", "testosterone", "genetic", "other"]]
     ] = Field(
         None,
         description="For a laboratory test outside a surgery: which tests are requested (complete blood count; "
         "a chemistry or metabolic panel; liver function; renal function; coagulation studies; urinalysis; EKG; "
-        "other tests); a panel lists each",
+        "a testosterone level; a genetic test, of opioid risk, drug metabolism or cytokines; other tests); a panel "
+        "lists each",
     )
     equipment: Optional[
         Literal[
