@@ -24,6 +24,14 @@ from reader_support import fact, read_synthetic
     ("Right greater trochanteric bursa injection", "corticosteroid_joint_or_soft_tissue", None),
     ("Steroid injection to the left hip", "corticosteroid_joint_or_soft_tissue", "hip_pelvis"),
     ("Lumbar facet injection L4-L5", "facet_joint", "lumbar_spine"),
+    # The injections the wrist, hand, ankle and foot chapters name are corticosteroid injections by their site.
+    ("Right trigger finger injection", "corticosteroid_joint_or_soft_tissue", "forearm_wrist_hand"),
+    ("Left de Quervain injection", "corticosteroid_joint_or_soft_tissue", "forearm_wrist_hand"),
+    ("Right carpal tunnel injection", "corticosteroid_joint_or_soft_tissue", "forearm_wrist_hand"),
+    ("Left plantar fascia injection", "corticosteroid_joint_or_soft_tissue", "ankle_foot"),
+    ("Prolotherapy injections to the low back", "prolotherapy", "lumbar_spine"),
+    ("Prolotherapy x3", "prolotherapy", None),
+    ("Bilateral greater occipital nerve blocks", "occipital_nerve_block", None),
 ])
 def test_injection_kinds(text: str, injection_type: str, body_region: str | None) -> None:
     parsed = parse_request(text)
@@ -72,3 +80,8 @@ def test_the_tests_are_counted_only_for_a_sacroiliac_block() -> None:
 def test_injection_diagnoses_are_read_for_an_injection(name: str, summary: str, header: str, expected: Any) -> None:
     case = read_synthetic(summary, [(header, "The patient reports pain despite therapy.")])
     assert fact(case, f"clinical.{name}") == expected
+
+
+@pytest.mark.parametrize("text", ["Right trigger finger release", "Left carpal tunnel release", "De Quervain release"])
+def test_a_release_of_the_same_sites_stays_an_operation(text: str) -> None:
+    assert parse_request(text).topic == "surgery"

@@ -527,7 +527,8 @@ class Request(Strict):
         Literal[
             "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
             "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue", "hyaluronic_acid",
-            "botulinum_toxin", "ketorolac", "vitamin_b12", "sympathetic_block", "sacroiliac_joint",
+            "botulinum_toxin", "ketorolac", "vitamin_b12", "sympathetic_block", "sacroiliac_joint", "prolotherapy",
+            "occipital_nerve_block",
         ]
     ] = Field(
         None,
@@ -536,7 +537,8 @@ class Request(Strict):
         "(neuroplasty, incl. its neurolytic injection), or a corticosteroid and/or local anesthetic injection of a "
         "joint, bursa or soft tissue, a hyaluronic acid (viscosupplement) injection, a botulinum toxin (Botox) injection, an intramuscular ketorolac "
         "(Toradol) injection, a vitamin B12 injection, a sympathetic block (stellate ganglion, thoracic or lumbar "
-        "sympathetic), or a sacroiliac joint injection; absent for any other (the rules then cannot decide it)",
+        "sympathetic), a sacroiliac joint injection, prolotherapy (sclerosant injections), or an occipital nerve "
+        "block; absent for any other (the rules then cannot decide it)",
     )
     spinal_levels: Optional[int] = Field(
         None, ge=1, le=10, description="Spinal levels to be injected (nerve root levels, or facet joint levels)"
