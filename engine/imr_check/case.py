@@ -361,6 +361,11 @@ class Clinical(Strict):
     adhesive_capsulitis: Documented = Field(
         None, description="Adhesive capsulitis (frozen shoulder) is diagnosed"
     )
+    sacroiliac_positive_tests: Optional[int] = Field(
+        None, ge=0, le=20, description="How many of the sacroiliac joint provocative tests ODG lists (FABER/Patrick's, "
+        "Gaenslen's, thigh thrust, compression, distraction, ...) are positive on examination; 0 when the record "
+        "reports them all negative"
+    )
     shoulder_abduction_degrees: Optional[float] = Field(
         None, ge=0, le=180, description="Shoulder abduction on examination, in degrees"
     )
@@ -523,7 +528,8 @@ class Request(Strict):
         Literal[
             "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
             "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue", "hyaluronic_acid",
-            "botulinum_toxin", "ketorolac", "vitamin_b12", "sympathetic_block", "prolotherapy",
+            "botulinum_toxin", "ketorolac", "vitamin_b12", "sympathetic_block", "sacroiliac_joint", "prolotherapy",
+            "occipital_nerve_block",
         ]
     ] = Field(
         None,
@@ -531,7 +537,9 @@ class Request(Strict):
         "facet joint, medial branch block, facet (radiofrequency) neurotomy, percutaneous epidural adhesiolysis "
         "(neuroplasty, incl. its neurolytic injection), or a corticosteroid and/or local anesthetic injection of a "
         "joint, bursa or soft tissue, a hyaluronic acid (viscosupplement) injection, a botulinum toxin (Botox) injection, an intramuscular ketorolac "
-        "(Toradol) injection, or a vitamin B12 injection; absent for any other (the rules then cannot decide it)",
+        "(Toradol) injection, a vitamin B12 injection, a sympathetic block (stellate ganglion, thoracic or lumbar "
+        "sympathetic), a sacroiliac joint injection, prolotherapy (sclerosant injections), or an occipital nerve "
+        "block; absent for any other (the rules then cannot decide it)",
     )
     spinal_levels: Optional[int] = Field(
         None, ge=1, le=10, description="Spinal levels to be injected (nerve root levels, or facet joint levels)"
@@ -572,12 +580,13 @@ class Request(Strict):
     )
     laboratory_tests: Optional[
         list[Literal["cbc", "metabolic_panel", "liver_function", "renal_function", "coagulation_studies",
-                     "urinalysis", "ekg", "other"]]
+                     "urinalysis", "ekg", "testosterone", "genetic", "other"]]
     ] = Field(
         None,
         description="For a laboratory test outside a surgery: which tests are requested (complete blood count; "
         "a chemistry or metabolic panel; liver function; renal function; coagulation studies; urinalysis; EKG; "
-        "other tests); a panel lists each",
+        "a testosterone level; a genetic test, of opioid risk, drug metabolism or cytokines; other tests); a panel "
+        "lists each",
     )
     equipment: Optional[
         Literal[

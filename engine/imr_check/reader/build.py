@@ -98,6 +98,9 @@ def _build_case(letter: Letter) -> Case:
         surgical.read_body_mass_index(everything, facts)
         surgical.read_shoulder_abduction(everything, facts)
         surgical.read_comorbidities(everything, facts)
+    if any(p.injection_type == "sacroiliac_joint" for p in parsed):
+        # ODG's sacroiliac block criteria count the positive provocative tests; nothing else reads them.
+        clinical.read_sacroiliac_positive_tests(summary + [s for r in rationales for s in r], facts)
     procedures = [i for i, p in enumerate(parsed) if topic_spec(p.topic).invasive_procedure]
     _requested_for_region("clinical.invasive_procedure_planned", procedures, parsed, headers, facts)
     ur_statements = clinical.read_ur_statements(summary_all)

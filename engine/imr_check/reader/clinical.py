@@ -25,7 +25,7 @@ from typing import Any, Callable, Hashable, Iterable, Optional
 from ..surgeries import surgery_table
 from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
-from .lexicon import ASSESSMENT, PRESENCE, Concept, concept as lexicon_concept
+from .lexicon import ASSESSMENT, PRESENCE, Concept, NamedKinds, concept as lexicon_concept
 from .letter import DATE, parse_date
 from ..phrases import joined
 from .text import Sentence
@@ -982,6 +982,37 @@ def _closed_medication_list(sentence: Sentence) -> Optional[str]:
             assess(sentence.text, listed.start(), listed.end()).status != AFFIRMED:
         return None
     return items
+
+
+# A provocative test's result: the polarity word nearest the test's name in its sentence ("positive FABER, Gaenslen's
+# and thigh thrust tests"; "FABER positive, Gaenslen negative").
+_TEST_POLARITY = re.compile(r"\b(positive|negative|reproduc\w*|provok\w*|elicit\w*|unremarkable|normal)\b|(\(\+\)|\+)|(\(-\))",
+                            re.I)
+_SACROILIAC_TESTS = NamedKinds("sacroiliac_provocative_tests")
+
+
+def read_sacroiliac_positive_tests(sentences: Iterable[Sentence], into: Facts) -> None:
+    """How many kinds of sacroiliac provocative test the examination found positive (ODG asks for three); 0 when the
+    record gives their results and none is positive. A test named without a result is not counted either way."""
+    positive: dict[str, Sentence] = {}
+    results: list[Sentence] = []
+    for sentence in sentences:
+        polarities = [(m.start(), m.end(), not (m.group(3) or (m.group(1) or "").lower()
+                                                  in ("negative", "unremarkable", "normal")))
+                      for m in _TEST_POLARITY.finditer(sentence.text)]
+        if not polarities:
+            continue
+        for kind, pattern in _SACROILIAC_TESTS:
+            for match in pattern.finditer(sentence.text):
+                start, end, is_positive = min(polarities, key=lambda p: min(abs(p[0] - match.end()),
+                                                                             abs(match.start() - p[1])))
+                if sentence not in results:
+                    results.append(sentence)
+                if is_positive and assess(sentence.text, match.start(), match.end()).status != NEGATED:
+                    positive.setdefault(kind, sentence)
+    if results:
+        evidence = list(dict.fromkeys(positive.values())) or results
+        into.put("clinical.sacroiliac_positive_tests", len(positive), evidence[:MAX_EVIDENCE_SENTENCES])
 
 
 def read_nsaid_dyspepsia(tiered: list[tuple[int, Sentence]], into: Facts) -> None:

@@ -169,7 +169,7 @@ class RequestsFile(_Strict):
 # The lists the request readers apply (reader/classify.py); each must be in lexicon/requests.yaml.
 REQUEST_LISTS = ("body_regions", "studies", "modalities", "injection_types", "epidural_approaches", "stimulators",
                  "equipment", "consultant_specialties", "home_health_services", "dosage_forms", "laboratory_tests",
-                 "comorbidities", "drug_release")
+                 "comorbidities", "drug_release", "sacroiliac_provocative_tests")
 
 
 @cache
