@@ -59,3 +59,37 @@ def test_a_rationale_s_finding_without_a_region_is_for_its_item_s_nerves() -> No
     case = read("The patient has pain.", [("MRI of the lumbar spine", "There are no neurological deficits."), _ARMS])
     assert seen(case, 0, "neurological_deficit") is False
     assert seen(case, 1, "neurological_deficit") is None
+
+
+@pytest.mark.parametrize("sentence, name, expected", [
+    # a sign said the other way round
+    ("The straight leg raise test was positive on the right at 45 degrees.", "radiculopathy_on_exam", True),
+    ("Sensation is diminished over the dorsum of the left foot.", "neurological_deficit", True),
+    # a weakness named by what it does
+    ("On examination she had a right foot drop.", "neurological_deficit", True),
+    # an examination's parts said normal, and a reviewer's word for a deficit
+    ("Motor testing found no focal deficits in the lower extremities.", "neurological_deficit", False),
+    ("The patient did not have nerve deficits on examination of the legs.", "neurological_deficit", False),
+    # pain spreading to the back is referred, not radicular
+    ("He reports hip pain radiating to the low back.", "radiculopathy_on_exam", None),
+    ("He reports back pain radiating into the right leg.", "radiculopathy_on_exam", True),
+])
+def test_a_leg_finding_is_read_from_what_the_examination_describes(sentence: str, name: str, expected: Any) -> None:
+    case = read(sentence, [_LOW_BACK])
+    assert seen(case, 0, name) is expected
+
+
+@pytest.mark.parametrize("sentence, name, expected", [
+    ("There was atrophy of the thenar muscles of the right hand.", "nerve_entrapment_suspected", True),
+    ("There was no thenar atrophy.", "nerve_entrapment_suspected", None),
+    ("Sensation is decreased in the ulnar fingers of the left hand.", "nerve_entrapment_suspected", True),
+])
+def test_an_arm_entrapment_is_read_from_its_signs(sentence: str, name: str, expected: Any) -> None:
+    case = read(sentence, [_ARMS])
+    assert seen(case, 0, name) is expected
+
+
+def test_imaging_showing_a_root_compressed_corroborates_a_radiculopathy() -> None:
+    case = read("A lumbar MRI showed a disc extrusion at L4-L5 compressing the left L5 nerve root.",
+                [("Lumbar epidural steroid injection at L4-L5", "The patient has leg pain.")])
+    assert seen(case, 0, "radiculopathy_corroborated") is True
