@@ -93,3 +93,19 @@ def test_imaging_showing_a_root_compressed_corroborates_a_radiculopathy() -> Non
     case = read("A lumbar MRI showed a disc extrusion at L4-L5 compressing the left L5 nerve root.",
                 [("Lumbar epidural steroid injection at L4-L5", "The patient has leg pain.")])
     assert seen(case, 0, "radiculopathy_corroborated") is True
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a nerve tension sign names its own roots when its words name no limb
+    ("The exam found a positive SLR on the right.", [True, True, None, None]),
+    ("Spurling's test was positive, and the lumbar spine was tender.", [None, None, True, True]),
+    ("There was a negative Spurling's test and tenderness of the low back.", [None, None, False, False]),
+])
+def test_a_nerve_tension_sign_is_for_its_own_roots(sentence: str, expected: list[Any]) -> None:
+    case = read(sentence, [_LOW_BACK, _LEGS, _NECK, _ARMS])
+    assert [seen(case, i, "radiculopathy_on_exam") for i in range(4)] == expected
+
+
+def test_a_strength_grade_written_out_is_a_motor_deficit() -> None:
+    case = read("Grip strength was 4 out of 5 on the left.", [_ARMS])
+    assert seen(case, 0, "neurological_deficit") is True

@@ -374,6 +374,9 @@ def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[s
         stop = next((m.start() for m in clause.finditer(text, match.end())), len(text))
         clauses.append(text[start:stop])
     named = tuple(dict.fromkeys(r for clause in clauses for r in named_in(clause)))
+    if not named and concept.nerve_supply and concept.regions:
+        # A sign of one group of roots names its region itself (Spurling's: the neck), before the rest of the sentence.
+        return concept.regions
     if not named:
         named = tuple(dict.fromkeys(named_in(text)))
     if named:
