@@ -109,3 +109,13 @@ def test_a_nerve_tension_sign_is_for_its_own_roots(sentence: str, expected: list
 def test_a_strength_grade_written_out_is_a_motor_deficit() -> None:
     case = read("Grip strength was 4 out of 5 on the left.", [_ARMS])
     assert seen(case, 0, "neurological_deficit") is True
+
+
+@pytest.mark.parametrize("sentence, name, expected", [
+    ("The numbness in her right thumb and index finger has since resolved.", "nerve_entrapment_suspected", False),
+    ("The numbness in her right thumb and index finger has not resolved.", "nerve_entrapment_suspected", True),
+    ("Her earlier weakness of the hand, graded 4/5, resolved after therapy.", "neurological_deficit", False),
+])
+def test_a_finding_that_has_resolved_is_no_finding_now(sentence: str, name: str, expected: Any) -> None:
+    case = read(sentence, [_ARMS])
+    assert seen(case, 0, name) is expected
