@@ -119,3 +119,15 @@ def test_a_strength_grade_written_out_is_a_motor_deficit() -> None:
 def test_a_finding_that_has_resolved_is_no_finding_now(sentence: str, name: str, expected: Any) -> None:
     case = read(sentence, [_ARMS])
     assert seen(case, 0, name) is expected
+
+
+def test_a_radiculopathy_to_rule_out_is_suspected_for_its_own_region() -> None:
+    case = read("He is being treated for neck pain with arm numbness, to rule out a cervical radiculopathy.",
+                [_ARMS, _LEGS])
+    assert seen(case, 0, "radiculopathy_suspected") is True
+    assert seen(case, 1, "radiculopathy_suspected") is None
+
+
+def test_a_missing_proof_of_radiculopathy_does_not_unsuspect_it() -> None:
+    case = read("There is no MRI supporting a diagnosis of lumbar radiculopathy.", [_LEGS])
+    assert seen(case, 0, "radiculopathy_suspected") is None
