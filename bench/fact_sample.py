@@ -7,7 +7,9 @@
 Filled facts (the default): every fact the reader filled on the dev letters (114 now; the first audit
 drew from the 59 there were then) (clinical.*, and each
 request's history.*, opioid_monitoring.* and the like; not the request's own parsed words, dates or
-the reviewer's decision) is a candidate. The facts the rules use most weigh 3, the others 1; the
+the reviewer's decision) is a candidate, and so is a fact the case lists under `not_documented` (printed as
+`= not_documented`: a stated absence is something the reader read, right or wrong, not a fact left empty).
+The facts the rules use most weigh 3, the others 1; the
 sample is drawn without replacement by weighted random keys (Efraimidis-Spirakis: key = u ** (1 / w),
 the n largest keys), with u from `random.Random(seed)` over the candidates in a fixed order (letter
 file name, then fact path). Each line: letter, fact path, value, and where the evidence is (section
@@ -28,7 +30,8 @@ then reads the letter to judge whether it plainly states the fact (a recall miss
 `--fold validation|tuning` draws from one part of the dev corpus only (`imr_check.folds.fold_of_path`, by a
 fixed hash of the case number); the default is every dev letter. The fold only narrows the candidates, which
 keep their fixed order, so a fold's draw is as reproducible as the whole corpus's. The validation fold is
-read only for the sanctioned audit made after the work is done (the third audit in bench/fact_precision.md).
+read only for the sanctioned audits made after the work is done (the third and fourth audits in
+bench/fact_precision.md).
 
 `--exclude FILE` leaves out the facts of an earlier sample (its printed lines), so a second audit measures
 facts the first one did not fix the reader on.
@@ -63,6 +66,9 @@ _REQUEST_OWN = re.compile(r"^requests\[\d+\]\.(?:text|body_region|study|modality
                           r"sessions|frequency_per_week|duration_weeks|consultant_specialty|is_evaluation|drug|ur|"
                           r"associated_with)")
 _PREFIX = re.compile(r"^requests\[\d+\]\.")
+# The value printed for a fact the case lists under `not_documented`: it has no value in the case, but the reader
+# read it ("there is no documentation of ..."), so it is a filled fact to judge, not one left empty.
+STATED_NOT_DOCUMENTED = "not_documented"
 _THERAPY = {"acupuncture", "physical_therapy", "chiropractic", "massage", "psychological_treatment",
             "passive_modality"}
 _DRUG = {"muscle_relaxant", "opioid", "benzodiazepine", "nsaid", "gastrointestinal_protection", "anticonvulsant",
@@ -88,7 +94,7 @@ def focus_weight(path: str, evidence: list) -> int:
 
 def missing_request_facts(case) -> list[str]:
     """Request-level facts the reader left empty, by what each request's topic uses."""
-    have = {path for path in case.evidence if _value(case, path) is not None}
+    have = {path for path in case.evidence if _value(case, path) is not None} | set(case.not_documented)
     out = []
     for index, request in enumerate(case.requests):
         data = request.model_dump(mode="json")
@@ -127,45 +133,60 @@ def candidates(shared: Path, focus: str = "heavy", fold: str | None = None
     """(filled facts: letter, path, value, evidence), (heavy facts not filled: letter, path)."""
     filled, missing = [], []
     for pdf in dev_letters(shared, fold):
-        case = read_letter_text(letter_text(pdf), str(pdf))
-        if focus == "rationale-request":
-            for index, request in enumerate(case.requests):
-                data = request.model_dump(mode="json")
-                for name in _OWN_FIELDS:
-                    if data.get(name) is None:
-                        continue
-                    path = f"requests[{index}].{name}"
-                    value = {k: v for k, v in data[name].items() if v is not None} if name == "drug" else data[name]
-                    evidence = case.evidence.get(path) or case.evidence.get(f"requests[{index}].text", [])
-                    filled.append((pdf.stem, path, value, evidence))
-            missing += [(pdf.stem, path) for path in missing_request_facts(case)]
-        for path, evidence in sorted(case.evidence.items()):
-            if not path.startswith(("clinical.", "requests[")) or _REQUEST_OWN.search(path):
-                continue
-            value = _value(case, path)
-            if value is None:
-                continue
-            filled.append((pdf.stem, path, value, evidence))
-        if focus == "rationale-request":
-            filled.sort(key=lambda f: (f[0], f[1]))
-            continue
-        have = set(case.evidence)
-        for path in _CASE_HEAVY:
-            if path not in have:
-                missing.append((pdf.stem, path))
-        for index, request in enumerate(case.requests):
-            wanted = ["history.prior_treatment"]
-            if request.topic in _THERAPY:
-                wanted += ["history.sessions_completed", "history.functional_improvement.demonstrated"]
-            if request.topic in _DRUG:
-                wanted += ["history.start_date|history.weeks_on_treatment"]
-            if request.topic == "opioid":
-                wanted += ["opioid_monitoring.analgesia", "opioid_monitoring.adverse_effects",
-                           "opioid_monitoring.aberrant_behavior", "opioid_monitoring.urine_drug_screen"]
-            for fact in wanted:
-                if not any(f"requests[{index}].{one}" in have for one in fact.split("|")):
-                    missing.append((pdf.stem, f"requests[{index}].{fact} ({request.topic})"))
+        one_filled, one_missing = letter_candidates(pdf.stem, read_letter_text(letter_text(pdf), str(pdf)), focus)
+        filled += one_filled
+        missing += one_missing
     return filled, missing
+
+
+def letter_candidates(letter: str, case, focus: str = "heavy"
+                      ) -> tuple[list[tuple[str, str, object, list]], list[tuple[str, str]]]:
+    """One letter's candidates, in the fixed order of fact path: its filled facts and its heavy facts not filled."""
+    filled, missing = [], []
+    if focus == "rationale-request":
+        for index, request in enumerate(case.requests):
+            data = request.model_dump(mode="json")
+            for name in _OWN_FIELDS:
+                if data.get(name) is None:
+                    continue
+                path = f"requests[{index}].{name}"
+                value = {k: v for k, v in data[name].items() if v is not None} if name == "drug" else data[name]
+                evidence = case.evidence.get(path) or case.evidence.get(f"requests[{index}].text", [])
+                filled.append((letter, path, value, evidence))
+        missing += [(letter, path) for path in missing_request_facts(case)]
+    for path in sorted(set(case.evidence) | set(case.not_documented)):
+        if not path.startswith(("clinical.", "requests[")) or _REQUEST_OWN.search(path):
+            continue
+        value = filled_value(case, path)
+        if value is None:
+            continue
+        filled.append((letter, path, value, case.evidence.get(path, [])))
+    if focus == "rationale-request":
+        filled.sort(key=lambda f: (f[0], f[1]))
+        return filled, missing
+    have = set(case.evidence) | set(case.not_documented)
+    for path in _CASE_HEAVY:
+        if path not in have:
+            missing.append((letter, path))
+    for index, request in enumerate(case.requests):
+        wanted = ["history.prior_treatment"]
+        if request.topic in _THERAPY:
+            wanted += ["history.sessions_completed", "history.functional_improvement.demonstrated"]
+        if request.topic in _DRUG:
+            wanted += ["history.start_date|history.weeks_on_treatment"]
+        if request.topic == "opioid":
+            wanted += ["opioid_monitoring.analgesia", "opioid_monitoring.adverse_effects",
+                       "opioid_monitoring.aberrant_behavior", "opioid_monitoring.urine_drug_screen"]
+        for fact in wanted:
+            if not any(f"requests[{index}].{one}" in have for one in fact.split("|")):
+                missing.append((letter, f"requests[{index}].{fact} ({request.topic})"))
+    return filled, missing
+
+
+def filled_value(case, path: str) -> object:
+    """The fact's value as the audit judges it: STATED_NOT_DOCUMENTED for a fact the case lists under
+    `not_documented` (the reader read a stated absence, which can be right or wrong), None when not filled."""
+    return STATED_NOT_DOCUMENTED if path in case.not_documented else _value(case, path)
 
 
 def _value(case, path: str) -> object:
