@@ -307,7 +307,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         statuses[rule.id] = status
         rule_missing = []
         for part in undocumented_parts:
-            for path in rule.facts_by_part[part]:
+            for path in rule.needed_facts_by_part[part]:
                 if path not in facts:
                     rule_missing.append(MissingFact(
                         fact=path, label=label_of(path), description=specs[path].description or path,

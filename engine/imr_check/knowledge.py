@@ -108,6 +108,14 @@ class LoadedRule:
         return {part: facts_of(getattr(self.rule, part)) for part in ("when", "unless", "require")
                 if getattr(self.rule, part) is not None}
 
+    @cached_property
+    def needed_facts_by_part(self) -> dict[str, list[str]]:
+        """The fact paths whose absence can leave a part unproven: missing documentation. A fact tested only for
+        being undocumented (`documented: false`, "unless an entrapment is suspected") is satisfied by its absence, so
+        it is never named missing."""
+        return {part: needed_facts_of(getattr(self.rule, part)) for part in ("when", "unless", "require")
+                if getattr(self.rule, part) is not None}
+
 
 @dataclass(eq=False)  # identity-hashed: the compiled engine is cached per Knowledge
 class Knowledge:
@@ -166,6 +174,30 @@ def facts_of(condition: Any) -> list[str]:
     seen: dict[str, None] = {}
     for compare, _ in iter_conditions(condition):
         seen.setdefault(compare.fact, None)
+    return list(seen)
+
+
+def needed_facts_of(condition: Any) -> list[str]:
+    """The fact paths whose absence can leave a condition unproven. An alternative that holds when its fact is absent
+    ("no entrapment documented, or none suspected": `any: [{documented: false}, {is: false}]`) needs nothing of
+    that fact, and neither does a bare `documented: false`."""
+    seen: dict[str, None] = {}
+
+    def walk(node: Any, satisfied_by_absence: frozenset[str]) -> None:
+        if isinstance(node, AnyOf):
+            absent_ok = satisfied_by_absence | {c.fact for c in node.any
+                                                if isinstance(c, Compare) and c.documented is False}
+            for child in node.any:
+                walk(child, absent_ok)
+        elif isinstance(node, AllOf):
+            for child in node.all:
+                walk(child, satisfied_by_absence)
+        elif isinstance(node, Not):
+            walk(node.not_, satisfied_by_absence)
+        elif isinstance(node, Compare) and node.documented is not False and node.fact not in satisfied_by_absence:
+            seen.setdefault(node.fact, None)
+
+    walk(condition, frozenset())
     return list(seen)
 
 

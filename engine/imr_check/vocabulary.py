@@ -42,6 +42,13 @@ BODY_REGIONS: tuple[str, ...] = BodyRegion.__args__  # type: ignore[attr-defined
 # The joints of each limb: a generic limb ("left lower extremity") stands for one of them.
 LIMB_JOINTS: dict[str, frozenset[str]] = {"upper_extremity": frozenset({"shoulder", "elbow", "forearm_wrist_hand"}),
                                           "lower_extremity": frozenset({"hip_pelvis", "knee", "ankle_foot"})}
+# A limb and the spinal region whose nerve roots supply it: numbness of the thumb may come from the C6 root or the median
+# nerve, so a finding of a nerve anywhere in one of these is a finding for each of them (a clinician looks for its
+# source in the neck or along the arm), and for none of the other (a numb foot is no finding for an arm study).
+NERVE_SUPPLY: tuple[frozenset[str], ...] = (
+    frozenset({"cervical_spine", "upper_extremity", "shoulder", "elbow", "forearm_wrist_hand"}),
+    frozenset({"lumbar_spine", "sacroiliac", "lower_extremity", "hip_pelvis", "knee", "ankle_foot"}),
+)
 
 
 class _Strict(BaseModel):

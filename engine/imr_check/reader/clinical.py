@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Iterable, Optional
 
 from ..surgeries import surgery_table
-from ..vocabulary import drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
+from ..vocabulary import NERVE_SUPPLY, drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
 from .lexicon import ASSESSMENT, PRESENCE, Concept, NamedKinds, concept as lexicon_concept
 from .letter import DATE, parse_date
@@ -344,17 +344,41 @@ _CLAUSE = re.compile(r"[;,]|\band (?:a|an|the)\b", re.I)
 
 
 def _mention_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None) -> tuple[str, ...]:
+    regions = _named_regions(concept, sentence, section_regions)
+    if not concept.nerve_supply:
+        return regions
+    return tuple(dict.fromkeys([*regions, *sorted(r for supplied in NERVE_SUPPLY if supplied & set(regions)
+                                                  for r in supplied)]))
+
+
+_NERVE_ROOTS = NamedKinds("nerve_roots")
+# An examination lists its findings joined by "and" and "with" ("a positive straight leg raise and tenderness of the
+# cervical spine"): a nerve finding's region is first looked for in its own part of the list.
+_NERVE_CLAUSE = re.compile(_CLAUSE.pattern + r"|\b(?:and|with|but|as well as)\b", re.I)
+
+
+def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None) -> tuple[str, ...]:
     from .classify import body_regions
 
+    def named_in(part: str) -> list[str]:
+        found = [r for r in body_regions(part) if r not in _SPECIFIC]
+        if concept.nerve_supply:
+            found += [kind for kind, pattern in _NERVE_ROOTS if pattern.search(part)]
+        return found
+
     text = sentence.text
+    clause = _NERVE_CLAUSE if concept.nerve_supply else _CLAUSE
     clauses = []
     for match in concept.pattern.finditer(text):
-        start = max((m.end() for m in _CLAUSE.finditer(text, 0, match.start())), default=0)
-        stop = next((m.start() for m in _CLAUSE.finditer(text, match.end())), len(text))
+        start = max((m.end() for m in clause.finditer(text, 0, match.start())), default=0)
+        stop = next((m.start() for m in clause.finditer(text, match.end())), len(text))
         clauses.append(text[start:stop])
-    named = tuple(dict.fromkeys(r for clause in clauses for r in body_regions(clause) if r not in _SPECIFIC))
+    named = tuple(dict.fromkeys(r for clause in clauses for r in named_in(clause)))
+    if not named and concept.nerve_supply and concept.regions:
+        # A sign of one group of roots names its region itself (Spurling's: the neck), before the rest of the sentence.
+        return concept.regions
     if not named:
-        named = tuple(r for r in body_regions(text) if r not in _SPECIFIC)
+        named = tuple(dict.fromkeys(named_in(text)))
     if named:
         return named
     if concept.regions:

@@ -43,6 +43,10 @@ class Concept:
     # sentence names none (saddle anaesthesia: the spine).
     regional: bool = False
     regions: tuple[str, ...] = ()
+    # A finding of a nerve (a deficit, a radicular sign, an entrapment): its regions are widened to the limb and the
+    # spinal region whose roots supply it (vocabulary.NERVE_SUPPLY), and a root level it names (C6, L5-S1) names its
+    # spinal region.
+    nerve_supply: bool = False
 
 
 class _Strict(BaseModel):
@@ -72,6 +76,7 @@ class ConceptSpec(_Strict):
     negation_is_silent: bool = False
     regional: bool = False
     regions: list[BodyRegion] = Field(default_factory=list)
+    nerve_supply: bool = False
     # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
     examples: list[Example] = Field(default_factory=list)
 
@@ -84,7 +89,8 @@ class ConceptSpec(_Strict):
 
         return Concept(self.fact, re.compile(joined(self.phrases), re.I), self.mode, self.value,  # type: ignore[arg-type]
                        compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
-                       self.negation_is_silent, self.regional or bool(self.regions), tuple(self.regions))
+                       self.negation_is_silent, self.regional or bool(self.regions) or self.nerve_supply,
+                       tuple(self.regions), self.nerve_supply)
 
 
 class ConceptGroup(_Strict):
@@ -101,8 +107,9 @@ class ConceptGroup(_Strict):
                              "not for request topics")
         if self.sentences != "case" and self.scope == "case" and self.topics is None:
             raise ValueError("a case fact read for requests names the topics it is read for")
-        if self.scope != "case" and any(c.regional or c.regions for c in self.concepts):
-            raise ValueError("a regional concept (regional, regions) is a case fact: a request has its own region")
+        if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply for c in self.concepts):
+            raise ValueError("a regional concept (regional, regions, nerve_supply) is a case fact: a request has its "
+                             "own region")
         return self
 
     def serves(self, topic: str) -> bool:
@@ -167,7 +174,7 @@ class RequestsFile(_Strict):
 
 
 # The lists the request readers apply (reader/classify.py); each must be in lexicon/requests.yaml.
-REQUEST_LISTS = ("body_regions", "studies", "modalities", "injection_types", "epidural_approaches", "stimulators",
+REQUEST_LISTS = ("body_regions", "nerve_roots", "studies", "modalities", "injection_types", "epidural_approaches", "stimulators",
                  "equipment", "consultant_specialties", "home_health_services", "dosage_forms", "laboratory_tests",
                  "comorbidities", "drug_release", "sacroiliac_provocative_tests")
 
