@@ -13,8 +13,62 @@ from imr_check.reader.classify import parse_request
 
 @pytest.mark.parametrize("text, topic", [
     # An infusion (into a vein) is no fusion operation.
-    ("Ketamine infusion, 5 sessions", "other"),
+    ("Ketamine infusion, 5 sessions", "ketamine"),
     ("Lumbar fusion L4-5", "surgery"),
+    # The CPMTG's Ketamine section; a ketamine cream stays a topical by its form, an IV lidocaine infusion is no patch.
+    ("IV ketamine, 3 infusions", "ketamine"),
+    ("Ketamine 10% cream, 120 grams", "topical_analgesic"),
+    ("Lidocaine infusion x 3", "intravenous_infusion"),
+    ("Lidocaine 5% patch #30", "topical_analgesic"),
+    # ODG Pain's sympathetic and Scrambler therapies are electrotherapies; a sympathetic block is an injection.
+    ("Sympathetic therapy unit rental", "tens"),
+    ("Scrambler therapy, 10 sessions", "tens"),
+    ("Calmare pain therapy x 10", "tens"),
+    ("Lumbar sympathetic block", "injection"),
+    # Electrodes named alone are a stimulator's supplies; an EMG or a stimulator's leads keep their topic.
+    ("Electrodes, 8 packs", "tens"),
+    ("Needle EMG with surface electrodes, both legs", "electrodiagnostic"),
+    ("Spinal cord stimulator trial with two electrodes", "spinal_cord_stimulator"),
+    # Kinesio tape alone is the modality; a course of therapy that uses it is the course.
+    ("Kinesio tape for the right shoulder", "passive_modality"),
+    ("Physical therapy 2x4 with kinesio taping", "physical_therapy"),
+    # Dry needling inserts the filiform needles of the MTUS's acupuncture.
+    ("Dry needling, 6 sessions", "acupuncture"),
+    # Items of general use are equipment (ODG's DME definition); a pool membership is a membership; aquatic therapy
+    # in a pool is therapy, and a whirlpool in the clinic the modality.
+    ("Hot tub for home use", "durable_medical_equipment"),
+    ("Sauna", "durable_medical_equipment"),
+    ("Ergonomic office chair", "durable_medical_equipment"),
+    ("Sit-stand desk", "durable_medical_equipment"),
+    ("Pool membership for 6 months", "gym_membership"),
+    ("Aquatic therapy in a pool 2x6", "physical_therapy"),
+    ("Whirlpool 2 times a week for 4 weeks", "passive_modality"),
+    # Home and aerobic exercise the patient carries out (CPMTG Exercise); a course that teaches it is therapy.
+    ("Home exercise program", "exercise_program"),
+    ("Aerobic conditioning program, 12 weeks", "exercise_program"),
+    ("Physical therapy 6 visits and home exercise program", "physical_therapy"),
+    ("Work conditioning program, 10 sessions", "work_conditioning"),
+    # Vestibular rehabilitation is physical therapy; vestibular tests are studies; speech therapy has its own topic.
+    ("Vestibular rehabilitation therapy, 6 visits", "physical_therapy"),
+    ("Vestibular function testing", "head_study"),
+    ("Speech therapy 12 sessions", "speech_therapy"),
+    ("Speech-language pathology evaluation", "speech_therapy"),
+    # Hypnosis is a treatment of its own; a hypnotic is a sleep aid.
+    ("Hypnotherapy, 6 sessions", "hypnosis"),
+    ("Ambien 10 mg #30", "sleep_aid"),
+    # Medical-legal evaluations are for the claim, whatever consultation words they carry.
+    ("QME re-evaluation", "medico_legal_evaluation"),
+    ("Referral to an orthopedic AME", "medico_legal_evaluation"),
+    ("Independent medical examination", "medico_legal_evaluation"),
+    ("Orthopedic consultation", "consultation"),
+    # Intradiscal and vertebral procedures (ODG Low Back), not the surgeries or injections whose words they carry.
+    ("IDET at L4-5", "intradiscal_procedure"),
+    ("Nucleoplasty L5-S1", "intradiscal_procedure"),
+    ("Percutaneous discectomy L4-5", "intradiscal_procedure"),
+    ("Kyphoplasty T12", "vertebral_augmentation"),
+    ("Vertebroplasty L1", "vertebral_augmentation"),
+    ("Lumbar discectomy L4-5", "surgery"),
+    ("CT discogram L3-S1", "discography"),
     # The CPMTG's interferential current units, as requests often spell them.
     ("Inferential unit rental for 30 days", "tens"),
     # The CPMTG's other electrotherapies are stimulator units with clauses of their own, not clinic modalities.
@@ -103,6 +157,13 @@ def test_topics(text: str, topic: str) -> None:
     ("Treadmill for home use", "equipment", "exercise_equipment"),
     ("Wheelchair ramp", "equipment", "home_modification"),
     ("Ultrasound bone growth stimulator unit", "equipment", "bone_growth_stimulator"),
+    ("Sympathetic therapy unit rental", "stimulator_types", ["sympathetic"]),
+    ("Scrambler therapy, 10 sessions", "stimulator_types", ["scrambler"]),
+    ("Kinesio tape for the right shoulder", "modality", "kinesio_tape"),
+    ("Hot tub for home use", "equipment", "general_use_item"),
+    ("Ergonomic office chair", "equipment", "general_use_item"),
+    # A walk-in tub is a modification of the home, not a hot tub.
+    ("Walk-in tub", "equipment", "home_modification"),
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected
