@@ -50,6 +50,7 @@ from imr_check.reader.classify import parse_request
     ("Work conditioning program, 10 sessions", "work_conditioning"),
     # Vestibular rehabilitation is physical therapy; vestibular tests are studies; speech therapy has its own topic.
     ("Vestibular rehabilitation therapy, 6 visits", "physical_therapy"),
+    ("Balance and vestibular training, 8 sessions", "physical_therapy"),
     ("Vestibular function testing", "head_study"),
     ("Speech therapy 12 sessions", "speech_therapy"),
     ("Speech-language pathology evaluation", "speech_therapy"),
@@ -188,3 +189,28 @@ def test_infrared_thermography_is_not_infrared_heat() -> None:
 def test_a_treadmill_stress_test_is_not_exercise_equipment() -> None:
     parsed = parse_request("Treadmill stress test")
     assert parsed.topic != "durable_medical_equipment" and parsed.equipment is None
+
+
+def test_a_medical_legal_evaluation_is_undetermined_as_no_treatment() -> None:
+    from reader_support import read_synthetic
+
+    from imr_check.evaluate import evaluate_case
+
+    case = read_synthetic("He has had neck pain since a fall at work. Treatment has included physical therapy.",
+                          [("Orthopedic QME re-evaluation", "The patient has chronic neck pain.")],
+                          case_number="CM99-0000008")
+    assert case.requests[0].topic == "medico_legal_evaluation"
+    result = evaluate_case(case).requests[0]
+    assert result.determination == "undetermined"
+
+
+def test_a_ketamine_infusion_read_from_a_letter_is_not_certified() -> None:
+    from reader_support import read_synthetic
+
+    from imr_check.evaluate import evaluate_case
+
+    case = read_synthetic("She has burning pain of the right foot after a crush injury. Medications include "
+                          "gabapentin.", [("Outpatient ketamine infusions x 5", "The patient has chronic foot pain.")],
+                          case_number="CM99-0000009", worker="44 year old female")
+    assert case.requests[0].topic == "ketamine"
+    assert evaluate_case(case).requests[0].determination == "non_certify"
