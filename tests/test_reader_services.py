@@ -70,6 +70,12 @@ from imr_check.reader.classify import parse_request
     ("Vertebroplasty L1", "vertebral_augmentation"),
     ("Lumbar discectomy L4-5", "surgery"),
     ("CT discogram L3-S1", "discography"),
+    # Non-surgical spinal decompression is motorized traction, a passive modality; a decompression operation stays one.
+    ("VAX-D 20 sessions", "passive_modality"),
+    ("Spinal decompression therapy, lumbar, 12 sessions", "passive_modality"),
+    ("DRX9000 treatments x 10", "passive_modality"),
+    ("Lumbar decompression L4-5", "surgery"),
+    ("Subacromial decompression, right shoulder", "surgery"),
     # The CPMTG's interferential current units, as requests often spell them.
     ("Inferential unit rental for 30 days", "tens"),
     # The CPMTG's other electrotherapies are stimulator units with clauses of their own, not clinic modalities.
@@ -161,6 +167,8 @@ def test_topics(text: str, topic: str) -> None:
     ("Sympathetic therapy unit rental", "stimulator_types", ["sympathetic"]),
     ("Scrambler therapy, 10 sessions", "stimulator_types", ["scrambler"]),
     ("Kinesio tape for the right shoulder", "modality", "kinesio_tape"),
+    ("VAX-D 20 sessions", "modality", "traction"),
+    ("Spinal decompression therapy, lumbar, 12 sessions", "modality", "traction"),
     ("Hot tub for home use", "equipment", "general_use_item"),
     ("Ergonomic office chair", "equipment", "general_use_item"),
     # A walk-in tub is a modification of the home, not a hot tub.
