@@ -67,6 +67,9 @@ from imr_check.reader.classify import parse_request
     ("Nucleoplasty L5-S1", "intradiscal_procedure"),
     ("Percutaneous discectomy L4-5", "intradiscal_procedure"),
     ("Kyphoplasty T12", "vertebral_augmentation"),
+    # A postoperative pain pump is equipment (ODG: not recommended); an implanted pump delivers drugs intrathecally.
+    ("Pain pump rental, 7 days", "durable_medical_equipment"),
+    ("Implantable pain pump trial", "implantable_drug_delivery"),
     ("Vertebroplasty L1", "vertebral_augmentation"),
     ("Lumbar discectomy L4-5", "surgery"),
     ("CT discogram L3-S1", "discography"),
@@ -167,6 +170,7 @@ def test_topics(text: str, topic: str) -> None:
     ("Sympathetic therapy unit rental", "stimulator_types", ["sympathetic"]),
     ("Scrambler therapy, 10 sessions", "stimulator_types", ["scrambler"]),
     ("Kinesio tape for the right shoulder", "modality", "kinesio_tape"),
+    ("Pain pump rental, 7 days", "equipment", "pain_pump"),
     ("VAX-D 20 sessions", "modality", "traction"),
     ("Spinal decompression therapy, lumbar, 12 sessions", "modality", "traction"),
     ("Hot tub for home use", "equipment", "general_use_item"),

@@ -593,7 +593,7 @@ class Request(Strict):
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "hearing_aid", "brace", "sling", "mobility_scooter",
             "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
             "toilet_equipment", "bathing_seat", "bone_growth_stimulator", "compression_garment", "foot_orthotic",
-            "exercise_equipment", "home_modification", "general_use_item", "other",
+            "exercise_equipment", "home_modification", "general_use_item", "pain_pump", "other",
         ]
     ] = Field(
         None,
@@ -605,7 +605,7 @@ class Request(Strict):
         "a bone growth stimulator, a compression garment or pneumatic compression device, a foot orthotic (shoe "
         "insert, heel cup, orthopedic shoes), exercise equipment, a modification of the home (grab bars, ramp, stair "
         "lift), an item of general use that serves people who are not ill as well (a hot tub, sauna or home pool, "
-        "an ergonomic chair, desk or keyboard), or other",
+        "an ergonomic chair, desk or keyboard), a pain pump infusing local anesthetic at an operative site, or other",
     )
     stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "galvanic", "microcurrent",
                                             "percutaneous_electrical_nerve", "percutaneous_neuromodulation", "sympathetic",
