@@ -73,6 +73,18 @@ from imr_check.reader.classify import parse_request
     ("Vertebroplasty L1", "vertebral_augmentation"),
     ("Lumbar discectomy L4-5", "surgery"),
     ("CT discogram L3-S1", "discography"),
+    # Stimulator supplies named alone; a thumb spica is a splint; psychological tests are psychological evaluations;
+    # water exercise is aquatic therapy.
+    ("Lead wires, 2 sets", "tens"),
+    ("Conductive garment", "tens"),
+    ("Thumb spica, left", "durable_medical_equipment"),
+    ("MMPI-2 testing", "psychological_treatment"),
+    ("BHI 2", "psychological_treatment"),
+    ("Water therapy 2x6", "physical_therapy"),
+    # The CPMTG's Cannabinoids, by the drug or the plant.
+    ("Medical marijuana", "cannabinoid"),
+    ("Marinol 2.5 mg #60", "cannabinoid"),
+    ("Nabilone 1 mg #30", "cannabinoid"),
     # Non-surgical spinal decompression is motorized traction, a passive modality; a decompression operation stays one.
     ("VAX-D 20 sessions", "passive_modality"),
     ("Spinal decompression therapy, lumbar, 12 sessions", "passive_modality"),
@@ -171,6 +183,10 @@ def test_topics(text: str, topic: str) -> None:
     ("Scrambler therapy, 10 sessions", "stimulator_types", ["scrambler"]),
     ("Kinesio tape for the right shoulder", "modality", "kinesio_tape"),
     ("Pain pump rental, 7 days", "equipment", "pain_pump"),
+    ("Thumb spica, left", "equipment", "brace"),
+    ("MMPI-2 testing", "is_evaluation", True),
+    ("Battery for health improvement", "is_evaluation", True),
+    ("Water therapy 2x6", "is_aquatic", True),
     ("VAX-D 20 sessions", "modality", "traction"),
     ("Spinal decompression therapy, lumbar, 12 sessions", "modality", "traction"),
     ("Hot tub for home use", "equipment", "general_use_item"),
