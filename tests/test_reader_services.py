@@ -45,6 +45,7 @@ from imr_check.reader.classify import parse_request
     ("Whirlpool 2 times a week for 4 weeks", "passive_modality"),
     # Home and aerobic exercise the patient carries out (CPMTG Exercise); a course that teaches it is therapy.
     ("Home exercise program", "exercise_program"),
+    ("HEP instruction, 2 visits", "exercise_program"),
     ("Aerobic conditioning program, 12 weeks", "exercise_program"),
     ("Physical therapy 6 visits and home exercise program", "physical_therapy"),
     ("Work conditioning program, 10 sessions", "work_conditioning"),
@@ -66,6 +67,8 @@ from imr_check.reader.classify import parse_request
     ("IDET at L4-5", "intradiscal_procedure"),
     ("Nucleoplasty L5-S1", "intradiscal_procedure"),
     ("Percutaneous discectomy L4-5", "intradiscal_procedure"),
+    ("Electrothermal capsulorrhaphy, right shoulder", "surgery"),
+    ("Knee arthroscopy with coblation chondroplasty", "surgery"),
     ("Kyphoplasty T12", "vertebral_augmentation"),
     # A postoperative pain pump is equipment (ODG: not recommended); an implanted pump delivers drugs intrathecally.
     ("Pain pump rental, 7 days", "durable_medical_equipment"),
@@ -242,3 +245,7 @@ def test_a_ketamine_infusion_read_from_a_letter_is_not_certified() -> None:
                           case_number="CM99-0000009", worker="44 year old female")
     assert case.requests[0].topic == "ketamine"
     assert evaluate_case(case).requests[0].determination == "non_certify"
+
+
+def test_hepatitis_is_no_home_exercise_program() -> None:
+    assert parse_request("Hep C antibody").topic != "exercise_program"
