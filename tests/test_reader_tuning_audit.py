@@ -58,3 +58,12 @@ def test_a_radiating_complaint_is_a_suspicion_not_an_examination_finding(summary
 def test_a_sentence_is_read_for_the_fact_it_states(name: str, summary: str, expected: Any) -> None:
     case = read_synthetic(summary, [_KNEE_MRI])
     assert fact(case, f"clinical.{name}") == expected
+
+
+def test_what_a_guideline_is_said_to_recommend_is_not_the_patient_s_care() -> None:
+    # the guideline as a passive's agent: the home exercise named is the guideline's, not this patient's program
+    rationale = "He has had more visits than those espoused in the MTUS for home exercise instruction."
+    assert _clinical("exercise_program", "He has left knee pain.", rationale, "Physical therapy for the left knee") is None
+    # the same care said of the patient is read
+    rationale = "He has had more visits and now does a home exercise program."
+    assert _clinical("exercise_program", "He has left knee pain.", rationale, "Physical therapy for the left knee") is True
