@@ -67,3 +67,10 @@ def test_what_a_guideline_is_said_to_recommend_is_not_the_patient_s_care() -> No
     # the same care said of the patient is read
     rationale = "He has had more visits and now does a home exercise program."
     assert _clinical("exercise_program", "He has left knee pain.", rationale, "Physical therapy for the left knee") is True
+
+
+def test_the_benefits_of_a_prior_course_missing_are_not_the_course_missing() -> None:
+    # "benefits" as well as "benefit": what the record lacks is the course's result, not the course
+    rationale = "The records are not clear what benefits she had from prior physical therapy visits."
+    case = read_synthetic("She has low back pain.", [("Physical therapy 2 times a week for 4 weeks", rationale)])
+    assert case.requests[0].history.prior_treatment is not False
