@@ -13,8 +13,87 @@ from imr_check.reader.classify import parse_request
 
 @pytest.mark.parametrize("text, topic", [
     # An infusion (into a vein) is no fusion operation.
-    ("Ketamine infusion, 5 sessions", "other"),
+    ("Ketamine infusion, 5 sessions", "ketamine"),
     ("Lumbar fusion L4-5", "surgery"),
+    # The CPMTG's Ketamine section; a ketamine cream stays a topical by its form, an IV lidocaine infusion is no patch.
+    ("IV ketamine, 3 infusions", "ketamine"),
+    ("Ketamine 10% cream, 120 grams", "topical_analgesic"),
+    ("Lidocaine infusion x 3", "intravenous_infusion"),
+    ("Lidocaine 5% patch #30", "topical_analgesic"),
+    # ODG Pain's sympathetic and Scrambler therapies are electrotherapies; a sympathetic block is an injection.
+    ("Sympathetic therapy unit rental", "tens"),
+    ("Scrambler therapy, 10 sessions", "tens"),
+    ("Calmare pain therapy x 10", "tens"),
+    ("Lumbar sympathetic block", "injection"),
+    # Electrodes named alone are a stimulator's supplies; an EMG or a stimulator's leads keep their topic.
+    ("Electrodes, 8 packs", "tens"),
+    ("Needle EMG with surface electrodes, both legs", "electrodiagnostic"),
+    ("Spinal cord stimulator trial with two electrodes", "spinal_cord_stimulator"),
+    # Kinesio tape alone is the modality; a course of therapy that uses it is the course.
+    ("Kinesio tape for the right shoulder", "passive_modality"),
+    ("Physical therapy 2x4 with kinesio taping", "physical_therapy"),
+    # Dry needling inserts the filiform needles of the MTUS's acupuncture.
+    ("Dry needling, 6 sessions", "acupuncture"),
+    # Items of general use are equipment (ODG's DME definition); a pool membership is a membership; aquatic therapy
+    # in a pool is therapy, and a whirlpool in the clinic the modality.
+    ("Hot tub for home use", "durable_medical_equipment"),
+    ("Sauna", "durable_medical_equipment"),
+    ("Ergonomic office chair", "durable_medical_equipment"),
+    ("Sit-stand desk", "durable_medical_equipment"),
+    ("Pool membership for 6 months", "gym_membership"),
+    ("Aquatic therapy in a pool 2x6", "physical_therapy"),
+    ("Whirlpool 2 times a week for 4 weeks", "passive_modality"),
+    # Home and aerobic exercise the patient carries out (CPMTG Exercise); a course that teaches it is therapy.
+    ("Home exercise program", "exercise_program"),
+    ("HEP instruction, 2 visits", "exercise_program"),
+    ("Aerobic conditioning program, 12 weeks", "exercise_program"),
+    ("Physical therapy 6 visits and home exercise program", "physical_therapy"),
+    ("Work conditioning program, 10 sessions", "work_conditioning"),
+    # Vestibular rehabilitation is physical therapy; vestibular tests are studies; speech therapy has its own topic.
+    ("Vestibular rehabilitation therapy, 6 visits", "physical_therapy"),
+    ("Balance and vestibular training, 8 sessions", "physical_therapy"),
+    ("Vestibular function testing", "head_study"),
+    ("Speech therapy 12 sessions", "speech_therapy"),
+    ("Speech-language pathology evaluation", "speech_therapy"),
+    # Hypnosis is a treatment of its own; a hypnotic is a sleep aid.
+    ("Hypnotherapy, 6 sessions", "hypnosis"),
+    ("Ambien 10 mg #30", "sleep_aid"),
+    # Medical-legal evaluations are for the claim, whatever consultation words they carry.
+    ("QME re-evaluation", "medico_legal_evaluation"),
+    ("Referral to an orthopedic AME", "medico_legal_evaluation"),
+    ("Independent medical examination", "medico_legal_evaluation"),
+    ("Orthopedic consultation", "consultation"),
+    # Intradiscal and vertebral procedures (ODG Low Back), not the surgeries or injections whose words they carry.
+    ("IDET at L4-5", "intradiscal_procedure"),
+    ("Nucleoplasty L5-S1", "intradiscal_procedure"),
+    ("Percutaneous discectomy L4-5", "intradiscal_procedure"),
+    ("Electrothermal capsulorrhaphy, right shoulder", "surgery"),
+    ("Knee arthroscopy with coblation chondroplasty", "surgery"),
+    ("Kyphoplasty T12", "vertebral_augmentation"),
+    # A postoperative pain pump is equipment (ODG: not recommended); an implanted pump delivers drugs intrathecally.
+    ("Pain pump rental, 7 days", "durable_medical_equipment"),
+    ("Implantable pain pump trial", "implantable_drug_delivery"),
+    ("Vertebroplasty L1", "vertebral_augmentation"),
+    ("Lumbar discectomy L4-5", "surgery"),
+    ("CT discogram L3-S1", "discography"),
+    # Stimulator supplies named alone; a thumb spica is a splint; psychological tests are psychological evaluations;
+    # water exercise is aquatic therapy.
+    ("Lead wires, 2 sets", "tens"),
+    ("Conductive garment", "tens"),
+    ("Thumb spica, left", "durable_medical_equipment"),
+    ("MMPI-2 testing", "psychological_treatment"),
+    ("BHI 2", "psychological_treatment"),
+    ("Water therapy 2x6", "physical_therapy"),
+    # The CPMTG's Cannabinoids, by the drug or the plant.
+    ("Medical marijuana", "cannabinoid"),
+    ("Marinol 2.5 mg #60", "cannabinoid"),
+    ("Nabilone 1 mg #30", "cannabinoid"),
+    # Non-surgical spinal decompression is motorized traction, a passive modality; a decompression operation stays one.
+    ("VAX-D 20 sessions", "passive_modality"),
+    ("Spinal decompression therapy, lumbar, 12 sessions", "passive_modality"),
+    ("DRX9000 treatments x 10", "passive_modality"),
+    ("Lumbar decompression L4-5", "surgery"),
+    ("Subacromial decompression, right shoulder", "surgery"),
     # The CPMTG's interferential current units, as requests often spell them.
     ("Inferential unit rental for 30 days", "tens"),
     # The CPMTG's other electrotherapies are stimulator units with clauses of their own, not clinic modalities.
@@ -103,6 +182,20 @@ def test_topics(text: str, topic: str) -> None:
     ("Treadmill for home use", "equipment", "exercise_equipment"),
     ("Wheelchair ramp", "equipment", "home_modification"),
     ("Ultrasound bone growth stimulator unit", "equipment", "bone_growth_stimulator"),
+    ("Sympathetic therapy unit rental", "stimulator_types", ["sympathetic"]),
+    ("Scrambler therapy, 10 sessions", "stimulator_types", ["scrambler"]),
+    ("Kinesio tape for the right shoulder", "modality", "kinesio_tape"),
+    ("Pain pump rental, 7 days", "equipment", "pain_pump"),
+    ("Thumb spica, left", "equipment", "brace"),
+    ("MMPI-2 testing", "is_evaluation", True),
+    ("Battery for health improvement", "is_evaluation", True),
+    ("Water therapy 2x6", "is_aquatic", True),
+    ("VAX-D 20 sessions", "modality", "traction"),
+    ("Spinal decompression therapy, lumbar, 12 sessions", "modality", "traction"),
+    ("Hot tub for home use", "equipment", "general_use_item"),
+    ("Ergonomic office chair", "equipment", "general_use_item"),
+    # A walk-in tub is a modification of the home, not a hot tub.
+    ("Walk-in tub", "equipment", "home_modification"),
 ])
 def test_request_parts(text: str, field: str, expected: Any) -> None:
     assert getattr(parse_request(text), field) == expected
@@ -127,3 +220,32 @@ def test_infrared_thermography_is_not_infrared_heat() -> None:
 def test_a_treadmill_stress_test_is_not_exercise_equipment() -> None:
     parsed = parse_request("Treadmill stress test")
     assert parsed.topic != "durable_medical_equipment" and parsed.equipment is None
+
+
+def test_a_medical_legal_evaluation_is_undetermined_as_no_treatment() -> None:
+    from reader_support import read_synthetic
+
+    from imr_check.evaluate import evaluate_case
+
+    case = read_synthetic("He has had neck pain since a fall at work. Treatment has included physical therapy.",
+                          [("Orthopedic QME re-evaluation", "The patient has chronic neck pain.")],
+                          case_number="CM99-0000008")
+    assert case.requests[0].topic == "medico_legal_evaluation"
+    result = evaluate_case(case).requests[0]
+    assert result.determination == "undetermined"
+
+
+def test_a_ketamine_infusion_read_from_a_letter_is_not_certified() -> None:
+    from reader_support import read_synthetic
+
+    from imr_check.evaluate import evaluate_case
+
+    case = read_synthetic("She has burning pain of the right foot after a crush injury. Medications include "
+                          "gabapentin.", [("Outpatient ketamine infusions x 5", "The patient has chronic foot pain.")],
+                          case_number="CM99-0000009", worker="44 year old female")
+    assert case.requests[0].topic == "ketamine"
+    assert evaluate_case(case).requests[0].determination == "non_certify"
+
+
+def test_hepatitis_is_no_home_exercise_program() -> None:
+    assert parse_request("Hep C antibody").topic != "exercise_program"

@@ -516,13 +516,13 @@ class Request(Strict):
         None, description="The diagnostic study requested: an imaging modality, or EMG, NCS or both"
     )
     modality: Optional[
-        Literal["heat_cold", "ultrasound", "electrical_stimulation", "laser", "traction", "biofeedback"]
+        Literal["heat_cold", "ultrasound", "electrical_stimulation", "laser", "traction", "biofeedback", "kinesio_tape"]
     ] = Field(
         None,
         description="The passive modality requested: heat or cold (incl. infrared heat lamps, paraffin, fluidotherapy, "
         "whirlpool, contrast baths), therapeutic "
         "ultrasound, electrical stimulation in the clinic (EMS, e-stim), low-level or infrared laser, traction, "
-        "or biofeedback; absent for any other (the rules then cannot decide it)",
+        "biofeedback, or kinesiology taping (Kinesio tape); absent for any other (the rules then cannot decide it)",
     )
     injection_type: Optional[
         Literal[
@@ -593,7 +593,7 @@ class Request(Strict):
             "cold_therapy_unit", "cold_compression_unit", "hospital_bed", "hearing_aid", "brace", "sling", "mobility_scooter",
             "walking_aid", "disposable_supply", "continuous_passive_motion", "lumbar_support", "cervical_pillow",
             "toilet_equipment", "bathing_seat", "bone_growth_stimulator", "compression_garment", "foot_orthotic",
-            "exercise_equipment", "home_modification", "other",
+            "exercise_equipment", "home_modification", "general_use_item", "pain_pump", "other",
         ]
     ] = Field(
         None,
@@ -604,14 +604,17 @@ class Request(Strict):
         "toilet equipment (a commode, raised toilet seat or toilet rails), a bathing seat (shower chair, tub bench), "
         "a bone growth stimulator, a compression garment or pneumatic compression device, a foot orthotic (shoe "
         "insert, heel cup, orthopedic shoes), exercise equipment, a modification of the home (grab bars, ramp, stair "
-        "lift), or other",
+        "lift), an item of general use that serves people who are not ill as well (a hot tub, sauna or home pool, "
+        "an ergonomic chair, desk or keyboard), a pain pump infusing local anesthetic at an operative site, or other",
     )
     stimulator_types: Optional[list[Literal["tens", "interferential", "neuromuscular", "h_wave", "galvanic", "microcurrent",
-                                            "percutaneous_electrical_nerve", "percutaneous_neuromodulation", "other"]]] = Field(
+                                            "percutaneous_electrical_nerve", "percutaneous_neuromodulation", "sympathetic",
+                                            "scrambler", "other"]]] = Field(
         None,
         description="The kinds of stimulation a stimulator unit gives: TENS, interferential current, neuromuscular "
         "electrical stimulation (NMES, EMS), H-wave, galvanic, microcurrent (MENS), percutaneous electrical nerve "
-        "stimulation (PENS), percutaneous neuromodulation (PNT); a combination unit lists each",
+        "stimulation (PENS), percutaneous neuromodulation (PNT), sympathetic therapy, Scrambler (Calmare) therapy; "
+        "a combination unit lists each",
     )
     is_aquatic: Documented = Field(
         None, description="The therapy is exercise in water (aquatic or pool therapy), not land-based"

@@ -206,7 +206,8 @@ _TRIAL = re.compile(r"\btrial\b|temporary", re.I)
 _PERMANENT = re.compile(r"permanent|implant(?:ation)?\b(?! trial)", re.I)
 
 
-_PSYCH_EVALUATION = re.compile(r"evaluat\w*|\beval\b|assessment|consult\w*|testing|\btests?\b", re.I)
+_PSYCH_EVALUATION = re.compile(r"evaluat\w*|\beval\b|assessment|consult\w*|testing|\btests?\b|\bmmpi\w*|\bbhi\b|battery|"
+                               r"psychometric", re.I)
 _PSYCH_TREATMENT = re.compile(r"therap\w*|treatment|sessions?|visits?|\bcbt\b|counsel\w*|biofeedback", re.I)
 
 
@@ -581,7 +582,7 @@ def _read_trial(text: str, topic: str, parsed: ParsedRequest) -> None:
 
 
 def _read_aquatic(text: str, topic: str, parsed: ParsedRequest) -> None:
-    if re.search(r"aquatic|aqua ?therapy|pool therapy|hydrotherapy", text, re.I):
+    if re.search(r"aquatic|aqua ?therapy|pool therapy|hydrotherapy|water (?:therapy|exercises?|aerobics)", text, re.I):
         parsed.is_aquatic = True
 
 
