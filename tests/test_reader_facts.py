@@ -493,6 +493,11 @@ def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     # a list of current medications that names its drugs and holds no NSAID: none is taken
     ("nsaid_use", "Current medications include Norco and Soma.", False),
     ("nsaid_use", "Current medications include Norco and other medications.", None),
+    # so is the inventory of care naming its drugs, unless it leaves them as "medications"
+    ("nsaid_use", "Treatment to date has included Norco and a home exercise program.", False),
+    ("nsaid_use", "Treatment to date has included medications and a home exercise program.", None),
+    # a sentence with a list of medications and an inventory reads the list of medications
+    ("nsaid_use", "Treatment has included rest and medications including Norco and Soma.", False),
     ("nsaid_dyspepsia", "She reports dyspepsia with naproxen.", True),
     ("nsaid_dyspepsia", "He denies gastrointestinal upset with ibuprofen.", False),
     ("nsaid_dyspepsia", "She has heartburn.", None),
@@ -827,10 +832,35 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
      "Gabapentin 300mg #90", None),
     # continued use denied by the record's silence is not a new start
     ("There is no documentation of benefit to support the ongoing use of gabapentin.", "Gabapentin 300mg #90", None),
+    # a drug relied on, under a brand name of the requested generic: continued
+    ("After the fall he was depending on Percocet to get through the day.", "Oxycodone 10mg #60", True),
+    # a trial with the drug is a trial of it; none documented says neither
+    ("This is a request for a trial with Lidoderm on the left thigh.", "Lidoderm 5% patch #30", False),
+    ("There is no documentation of a trial with Lidoderm.", "Lidoderm 5% patch #30", None),
+    # the record says no medications are taken, none excepted: whatever is requested starts now
+    ("The patient was noted to not be utilizing medications at the visit.", "Gabapentin 300mg #90", False),
+    ("She is not taking any medications other than Norco.", "Gabapentin 300mg #90", None),
+    ("He is not taking any medications.", "Gabapentin 300mg #90", False),
+    # the inventory of care naming its drugs one by one is a list of the drugs taken
+    ("Treatment to date has included Norco and physical therapy.", "Gabapentin 300mg #90", False),
+    ("Treatment to date has included Norco, gabapentin and physical therapy.", "Gabapentin 300mg #90", True),
+    ("Treatment to date has included medications and physical therapy.", "Gabapentin 300mg #90", None),
 ])
 def test_new_start_or_continuation_of_a_drug(summary: str, request_text: str, expected: bool | None) -> None:
     case = read(summary, [(request_text, "The patient has radiating leg pain.")])
     assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("summary, start", [
+    # the inventory of care dates the drug it names, "since at least" as "since"
+    ("Treatment has included Norco since at least 11-15-2016.", dt.date(2016, 11, 15)),
+    ("She has been taking Norco since 03/2016.", dt.date(2016, 3, 1)),
+    # a date given to another drug of the sentence is not this drug's
+    ("He has been taking ibuprofen since 2015 and was given Norco on 11/20/2016.", None),
+])
+def test_drug_start_date_is_the_named_drug_s(summary: str, start: dt.date | None) -> None:
+    case = read(summary, [("Norco 10/325mg #60", "The patient has low back pain.")])
+    assert case.requests[0].history.start_date == start
 
 
 @pytest.mark.parametrize("summary, prior, weeks", [

@@ -421,13 +421,15 @@ _RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximate
                          r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:-\s*\d{1,3}\s*)?"
                          r"(days?|weeks?|months?)", re.I)
 _SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
-                    r"\s+(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
+                    r"\s+(?:at least\s+)?(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
                     r"(?:19|20)\d\d)\b", re.I)
 _FOR_DURATION = re.compile(r"\b(?:(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?|"
                            r"(?<=, )(?:at least|more than|over|approximately|about) )"
                            r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+"
                            r"(weeks?|months?|years?)\b", re.I)
-_ON_DRUG = re.compile(r"\b(?:taking|using|been on|on this|prescribed|used|utiliz\w+|maintained on|continu\w+)\b", re.I)
+# "Treatment has included Norco since ...": the inventory of care names the drug taken.
+_ON_DRUG = re.compile(r"\b(?:taking|using|been on|on this|prescribed|used|utiliz\w+|maintained on|continu\w+|"
+                      r"(?:treatments?|therapy) (?:to date )?(?:has |have )?includ\w+)\b", re.I)
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{4})|(\d{1,2})/(\d{4})|((?:19|20)\d\d)")
 
 
@@ -587,7 +589,7 @@ _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(
 # documentation to support its ongoing use" says nothing of whether it was used).
 _CONTINUED_USE = re.compile(r"\brefill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? of\b|\bongoing (?:use|treatment|therapy)\b|"
                             r"\b(?:continued|chronic) (?:use|treatment|therapy) (?:of|with)\b|\bmaintained on\b|"
-                            r"\b(?:is|was|remains) on\b", re.I)
+                            r"\b(?:is|was|remains) on\b|\b(?:depend(?:s|ed|ing|ent)|rel(?:ies|ied|ying)) on\b", re.I)
 
 
 # A treatment the record shows starting now: a first prescription, no earlier reports of it.
@@ -598,7 +600,7 @@ _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed
                              re.I)
 # A treatment the record starts now: a trial of it, its start or initiation. Counted only when affirmed ("it is
 # unclear whether X was started", "no documentation that X was started" say neither).
-_STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial of\b|\bto (?:start|begin|initiate|try)\b|"
+_STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial (?:of|with)\b|\bto (?:start|begin|initiate|try)\b|"
                           r"\b(?:was|were|is|be|been) (?:started|initiated|begun)\b(?! (?:on|in|since) \w*\d)|"
                           r"\bnew(?:ly)? start", re.I)
 
@@ -721,6 +723,10 @@ _MEDICATION_LIST = re.compile(
     r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
     r"(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?(?P<items>[^.;]+)|"
     r"\b(?:current|present) medications?:(?P<after_colon>[^.;]+)", re.I)
+# The inventory of care is a list of the drugs taken when it names them one by one ("treatment has included Norco
+# and baclofen"); read after a list of medications in the same sentence, which is the more specific.
+_INVENTORY_OF_DRUGS = re.compile(r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?(?:has |have )?"
+                                 r"(?:included|includes?|consist(?:s|ed) of)\b:?(?P<items>[^.;]+)", re.I)
 # Words in such a list that leave it open (it may hold the requested drug under another name).
 _OPEN_LIST = re.compile(r"\b(?:other|etc|and so on|among others|unspecified|unknown|not (?:provided|documented|"
                         r"listed|specified)|such as|e\.g|various|several|including but)\b|\bmedications?\b|"
@@ -744,6 +750,10 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
     # addition within a class the patient already takes, not a first course of it.
     same_class = [class_pattern(c) for c in sorted(_classes_of(frozenset({topic})))]
     for sentence in summary:
+        # "The patient is not taking any medications": whatever drug is requested starts now.
+        if _NO_MEDICATION.search(sentence.text) and not re.search(_NOT_YET, sentence.text, re.I):
+            into.put(prefix + "history.prior_treatment", False, [sentence])
+            return
         items = _closed_medication_list(sentence)
         if items is None or treatment.search(items) or (class_words is not None and class_words.search(items)) or \
                 any(pattern.search(items) for pattern in same_class):
@@ -798,7 +808,7 @@ def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: 
     if not (treatment.search(text) and _ON_DRUG.search(text)) and not by_class:
         return []
     since = _SINCE.search(text)
-    if since:
+    if since and _names_the_drug_dated(treatment, text, since.start()):
         day = _loose_date(since.group(1))
         if day and (on_date is None or day <= on_date):
             return [Finding(("history.start_date", day), sentence, tier)]
@@ -809,6 +819,14 @@ def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: 
         weeks = count * (1 if unit.startswith("week") else 52 / 12 if unit.startswith("month") else 52)
         return [Finding(("history.weeks_on_treatment", round(weeks, 1)), sentence, tier)]
     return []
+
+
+def _names_the_drug_dated(treatment: re.Pattern[str], text: str, at: int) -> bool:
+    """Whether the drug a "since DATE" dates is this one: the drug named last before it, else first after it
+    ("taking acetaminophen and ketoprofen since 2016 and given ibuprofen" dates ketoprofen, not ibuprofen)."""
+    before = list(_lexicon_names().finditer(text, 0, at))
+    nearest = before[-1] if before else _lexicon_names().search(text, at)
+    return nearest is None or treatment.fullmatch(nearest.group(0)) is not None
 
 
 def _loose_date(text: str) -> Optional[dt.date]:
@@ -914,8 +932,10 @@ def read_pain_condition(diagnoses: list[str], evidence: list[Sentence], into: Fa
 _TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:is|was|remains|been) on|prescribed|maintained on|dependent on|medications? (?:include|included|"
                      r"consist\w*|are|were|list)|medication regimen|current medications?|continu\w+|refill\w*|"
                      r"utiliz\w+|treated with)\b", re.I)
-_NO_MEDICATION = re.compile(r"\b(?:not (?:currently )?taking any|takes no|no (?:current )?) (?:\w+ )?medications?\b",
-                            re.I)
+# The record says no drug is taken ("takes no medications", "was not utilizing medications"), none excepted.
+_NO_MEDICATION = re.compile(r"\b(?:(?:not (?:currently )?taking any|takes no|no (?:current )?) (?:\w+ )?medications?|"
+                            r"not (?:be |been )?(?:currently )?(?:taking|using|utili[sz]ing) (?:any )?medications?)\b"
+                            r"(?! (?:other than|except|besides|aside from|but)\b)", re.I)
 
 
 def _classes_of(topic_ids: frozenset[str]) -> set[str]:
@@ -998,10 +1018,10 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
 
 def _closed_medication_list(sentence: Sentence) -> Optional[str]:
     """The items of a list of current medications that names drugs of the lexicon and is not left open."""
-    listed = _MEDICATION_LIST.search(sentence.text)
+    listed = _MEDICATION_LIST.search(sentence.text) or _INVENTORY_OF_DRUGS.search(sentence.text)
     if listed is None:
         return None
-    items = listed.group("items") or listed.group("after_colon") or ""
+    items = listed.group("items") or listed.groupdict().get("after_colon") or ""
     if not _lexicon_names().search(items) or _OPEN_LIST.search(items) or \
             assess(sentence.text, listed.start(), listed.end()).status != AFFIRMED:
         return None
