@@ -851,6 +851,22 @@ def test_new_start_or_continuation_of_a_drug(summary: str, request_text: str, ex
     assert case.requests[0].history.prior_treatment is expected
 
 
+@pytest.mark.parametrize("summary, request_text, prior, weeks", [
+    # the classes the guideline limits to a short course: the class taken before is the drug continued
+    ("She has been taking muscle relaxants for 2 months.", "Cyclobenzaprine 7.5mg #60", True, 8.7),
+    ("He has been using sleeping pills for 6 months.", "Ambien 10mg #30", True, 26.0),
+    ("He remains on hypnotics, for at least three weeks so far.", "Ambien 10mg #30", True, 3.0),
+    # the class named without its use says nothing
+    ("Muscle relaxants were discussed at the visit.", "Cyclobenzaprine 7.5mg #60", None, None),
+])
+def test_short_course_class_taken_before(summary: str, request_text: str, prior: bool | None,
+                                         weeks: float | None) -> None:
+    case = read(summary, [(request_text, "The patient has low back pain.")])
+    history = case.requests[0].history
+    assert history.prior_treatment is prior
+    assert history.weeks_on_treatment == weeks
+
+
 @pytest.mark.parametrize("summary, start", [
     # the inventory of care dates the drug it names, "since at least" as "since"
     ("Treatment has included Norco since at least 11-15-2016.", dt.date(2016, 11, 15)),
