@@ -841,6 +841,19 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
     ("The patient was noted to not be utilizing medications at the visit.", "Gabapentin 300mg #90", False),
     ("She is not taking any medications other than Norco.", "Gabapentin 300mg #90", None),
     ("He is not taking any medications.", "Gabapentin 300mg #90", False),
+    # taken now, or the relief it gives: continued; a relief hoped for, or another drug's use, says nothing
+    ("He takes gabapentin at bedtime for the burning pain.", "Gabapentin 300mg #90", True),
+    ("She was still using gabapentin at night.", "Gabapentin 300mg #90", True),
+    ("Gabapentin provides 40% relief of the leg pain.", "Gabapentin 300mg #90", True),
+    ("He notes some relief with gabapentin.", "Gabapentin 300mg #90", True),
+    ("Gabapentin would be helpful for the burning pain.", "Gabapentin 300mg #90", None),
+    ("He takes Norco and gabapentin was discussed.", "Gabapentin 300mg #90", None),
+    # a list "Medications: A, B" is a medication list, one of past drugs is not
+    ("Medications: Norco, gabapentin.", "Gabapentin 300mg #90", True),
+    ("Medications: Norco, Soma.", "Gabapentin 300mg #90", False),
+    ("Prior medications: Norco, Soma.", "Gabapentin 300mg #90", None),
+    # a start recommended is a new start
+    ("The physician recommended starting gabapentin.", "Gabapentin 300mg #90", False),
     # the inventory of care naming its drugs one by one is a list of the drugs taken
     ("Treatment to date has included Norco and physical therapy.", "Gabapentin 300mg #90", False),
     ("Treatment to date has included Norco, gabapentin and physical therapy.", "Gabapentin 300mg #90", True),

@@ -602,7 +602,8 @@ _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed
 # unclear whether X was started", "no documentation that X was started" say neither).
 _STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial (?:of|with)\b|\bto (?:start|begin|initiate|try)\b|"
                           r"\b(?:was|were|is|be|been) (?:started|initiated|begun)\b(?! (?:on|in|since) \w*\d)|"
-                          r"\bnew(?:ly)? start", re.I)
+                          r"\bnew(?:ly)? start|\b(?:recommend\w*|suggest\w*|plan\w*) (?:starting|initiating|beginning|trying)\b",
+                          re.I)
 
 
 # "No documentation of the response to prior acupuncture": the response is missing, not the treatment.
@@ -636,17 +637,32 @@ def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
 _PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|proposed)", re.I)
 
 
+# A drug taken now, or the relief it gives ("takes Norco", "reports using gabapentin", "relief with Norco", "Norco
+# is helpful"): a reviewer reads it as the drug continued. Drugs only: a therapy's helpfulness may be hoped for.
+_DRUG_TAKEN = re.compile(r"\b(?:takes|uses|(?:is|are|was|were)(?: still| currently)? (?:taking|using)|report(?:s|ed|ing)? (?:taking|using)|"
+                         r"relief (?:with|from)|helpful|helps|helped|provid\w+ (?:[\w%]+ ){0,3}relief|"
+                         r"(?:improve\w*|better) (?:with|on)|tolerat(?:es|ed|ing))\b", re.I)
+# A benefit hoped for is not one had ("Norco would be helpful").
+_HOPED_FOR = re.compile(r"\b(?:would|could|may|might|should|hope\w*|expect\w*|intend\w*)\b", re.I)
+
+
+def _clause_around(text: str, name: re.Match[str]) -> str:
+    """The words near a mention, up to a clause break: the use words of another drug of the sentence are not its."""
+    before = re.split(r"[;:]|, (?:and|but) |\band\b|\bbut\b", text[max(0, name.start() - 50):name.start()])[-1]
+    after = re.split(r"[;:,]|\band\b|\bbut\b", text[name.end():name.end() + 50])[0]
+    return before + name.group(0) + after
+
+
 def read_prior_treatment(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str,
-                         class_use: Optional[re.Pattern[str]] = None) -> None:
-    chosen = _by_tier(("prior_treatment", treatment, class_use), scope, lambda tier, sentence: _prior_treatment(
-        treatment, tier, sentence) if class_use is None else _prior_treatment(treatment, tier, sentence, class_use),
-        resolve)
+                         class_use: Optional[re.Pattern[str]] = None, drug: bool = False) -> None:
+    chosen = _by_tier(("prior_treatment", treatment, class_use, drug), scope, lambda tier, sentence: _prior_treatment(
+        treatment, tier, sentence, class_use, drug), resolve)
     if chosen is not None:
         into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
 
 
 def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
-                     class_use: Optional[re.Pattern[str]] = None) -> list[Finding]:
+                     class_use: Optional[re.Pattern[str]] = None, drug: bool = False) -> list[Finding]:
     text = sentence.text
     named = treatment.search(text)
     if named and _PRIOR_NEGATIVE.search(text):
@@ -660,6 +676,16 @@ def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
     if continued is not None and _PLAN_ONLY.search(text) is None and \
             assess(text, continued.start(), continued.end()).status == AFFIRMED:
         return [Finding(True, sentence, tier)]
+    if drug and named and _PLAN_ONLY.search(text) is None:
+        listed = _MEDICATION_LIST.search(text)
+        on_list = listed is not None and treatment.search(text, listed.start("items") if listed.group("items") else
+                                                          listed.start("after_colon"), listed.end())
+        taken = None if _HOPED_FOR.search(text) else next(
+            (name for name in treatment.finditer(text) if _DRUG_TAKEN.search(_clause_around(text, name)) and
+             not _THE_REQUEST.search(text[:name.start()])), None)
+        for mention in (on_list, taken):
+            if mention and assess(text, mention.start(), mention.end()).status == AFFIRMED:
+                return [Finding(True, sentence, tier)]
     if class_use is not None:
         used = class_use.search(text)
         if used and _PLAN_ONLY.search(text) is None and assess(text, used.start(), used.end()).status == AFFIRMED:
@@ -722,7 +748,9 @@ def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summ
 _MEDICATION_LIST = re.compile(
     r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
     r"(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?(?P<items>[^.;]+)|"
-    r"\b(?:current|present) medications?:(?P<after_colon>[^.;]+)", re.I)
+    # "Medications: A, B" and "current medications: A, B", not a list of those stopped, past or asked for
+    r"(?<!prior )(?<!previous )(?<!past )(?<!former )(?<!requested )(?<!discontinued )(?<!proposed )(?<!new )"
+    r"(?<!recommended )\bmedications?(?: list)?:(?P<after_colon>[^.;]+)", re.I)
 # The inventory of care is a list of the drugs taken when it names them one by one ("treatment has included Norco
 # and baclofen"); read after a list of medications in the same sentence, which is the more specific.
 _INVENTORY_OF_DRUGS = re.compile(r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?(?:has |have )?"
