@@ -817,6 +817,11 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
     ("Current medications include Norco and Soma.", "Gabapentin 300mg #90", False),
     # another drug of the class on the list: a switch or an addition within the class, not a first course
     ("Current medications include Norco and Lyrica.", "Gabapentin 300mg #90", None),
+    # ... and for a class whose criteria are for the class taken (rules/topics.yaml in_use_words), the class continued
+    ("Current medications include Mobic and Ambien.", "Diclofenac sodium 75mg #60", True),
+    ("He is taking Norco twice a day.", "Tramadol 50mg #60", True),
+    ("Treatment has included baclofen and ibuprofen.", "Tizanidine 4mg #30", True),
+    ("Prior medications: baclofen and ibuprofen.", "Tizanidine 4mg #30", None),
     # a list left open, or of kinds of product, rules nothing out
     ("Current medications include Norco, Soma and other medications.", "Gabapentin 300mg #90", None),
     ("Current medications include Norco and topical creams.", "Lidoderm 5% patch #30", None),
@@ -886,6 +891,8 @@ def test_short_course_class_taken_before(summary: str, request_text: str, prior:
     ("She has been taking Norco since 03/2016.", dt.date(2016, 3, 1)),
     # a date given to another drug of the sentence is not this drug's
     ("He has been taking ibuprofen since 2015 and was given Norco on 11/20/2016.", None),
+    # another drug of the class dates the class taken
+    ("He has been taking Percocet since 03/2016.", dt.date(2016, 3, 1)),
 ])
 def test_drug_start_date_is_the_named_drug_s(summary: str, start: dt.date | None) -> None:
     case = read(summary, [("Norco 10/325mg #60", "The patient has low back pain.")])

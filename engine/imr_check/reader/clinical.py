@@ -36,6 +36,10 @@ _PLAN = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bprescrib|\bord
 # A request or a plan names what has not happened yet.
 _NOT_YET = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bwill\b|\bscheduled|\bpending|\bawaiting"
 
+# Before "medications:", the words of a list that is not of the drugs taken now (stopped, past, asked for).
+_NOT_PAST_LIST = (r"(?<!prior )(?<!previous )(?<!past )(?<!former )(?<!requested )(?<!discontinued )(?<!proposed )"
+                  r"(?<!new )(?<!recommended )")
+
 
 # The surgery already done, by the names letters give it (the vocabulary orders the most specific first), and its date.
 _SURGERIES = surgery_table().recognisers("in_record")  # rules/surgeries.yaml, `in_record`
@@ -621,16 +625,26 @@ _THE_REQUEST = re.compile(r"\b(?:requested|proposed|requests? for|requested for|
 _CONTINUED = re.compile(r"\bcontinu\w*[^,;]*$", re.I)
 
 
-# A drug's class taken as treatment ("has been on chronic opioid treatment", "taking NSAIDs"): for a drug request,
-# the class's own words (rules/topics.yaml in_use_words) tell continued use of the class. Not "non-opioid".
+# A drug's class taken as treatment ("has been on chronic opioid treatment", "taking NSAIDs", "is taking Norco" or
+# "current medications include Norco" for a tramadol request): for a drug request of a topic whose class words are
+# given (rules/topics.yaml in_use_words: opioids, NSAIDs, muscle relaxants, sleep aids, whose criteria are for the
+# class taken, not one product), the class's words or any of its drugs tell continued use of the class. Not
+# "non-opioid".
+@lru_cache(maxsize=None)
 def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
     words = topic_spec(topic).in_use_words
     if not words:
         return None
-    cls = r"(?<![a-z])(?<!non-)(?<!non )(?:" + joined(words) + r")(?![a-z])"
+    classes = _classes_of(frozenset({topic}))
+    names = sorted((re.escape(n) for n, e in drug_lexicon().items() if e.drug_class in classes), key=len, reverse=True)
+    cls = r"(?<![a-z])(?<!non-)(?<!non )(?:" + "|".join([joined(words)] + names) + r")(?![a-z])"
     return re.compile(r"\b(?:(?:has been|have been|is|was|remains|currently|been) (?:on|taking|using|treated with)|"
                       r"chronic|long[- ]term|ongoing|continued|maintained on) (?:\w+ ){0,2}" + cls +
-                      r"(?: (?:treatment|therapy|use|medications?|regimen))?", re.I)
+                      r"(?: (?:treatment|therapy|use|medications?|regimen))?|"
+                      # a list of current medications, or the inventory of care, naming a drug of the class
+                      r"\bmedications? (?:list )?(?:(?:has|have) )?(?:include[sd]?|including|are|were|consist(?:s|ed) of|"
+                      r"listed as)\b:?[^.;]*?" + cls + "|" + _NOT_PAST_LIST + r"\bmedications?(?: list)?:[^.;]*?" + cls +
+                      "|" + _INVENTORY_OF_DRUGS.pattern.replace("(?P<items>[^.;]+)", "[^.;]*?") + cls, re.I)
 
 
 # A sentence that only plans or requests (no statement of what was taken).
@@ -749,8 +763,7 @@ _MEDICATION_LIST = re.compile(
     r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
     r"(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?(?P<items>[^.;]+)|"
     # "Medications: A, B" and "current medications: A, B", not a list of those stopped, past or asked for
-    r"(?<!prior )(?<!previous )(?<!past )(?<!former )(?<!requested )(?<!discontinued )(?<!proposed )(?<!new )"
-    r"(?<!recommended )\bmedications?(?: list)?:(?P<after_colon>[^.;]+)", re.I)
+    + _NOT_PAST_LIST + r"\bmedications?(?: list)?:(?P<after_colon>[^.;]+)", re.I)
 # The inventory of care is a list of the drugs taken when it names them one by one ("treatment has included Norco
 # and baclofen"); read after a list of medications in the same sentence, which is the more specific.
 _INVENTORY_OF_DRUGS = re.compile(r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?(?:has |have )?"
@@ -836,7 +849,7 @@ def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: 
     if not (treatment.search(text) and _ON_DRUG.search(text)) and not by_class:
         return []
     since = _SINCE.search(text)
-    if since and _names_the_drug_dated(treatment, text, since.start()):
+    if since and _names_the_drug_dated(treatment, text, since.start(), class_use):
         day = _loose_date(since.group(1))
         if day and (on_date is None or day <= on_date):
             return [Finding(("history.start_date", day), sentence, tier)]
@@ -849,12 +862,16 @@ def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: 
     return []
 
 
-def _names_the_drug_dated(treatment: re.Pattern[str], text: str, at: int) -> bool:
-    """Whether the drug a "since DATE" dates is this one: the drug named last before it, else first after it
-    ("taking acetaminophen and ketoprofen since 2016 and given ibuprofen" dates ketoprofen, not ibuprofen)."""
+def _names_the_drug_dated(treatment: re.Pattern[str], text: str, at: int,
+                          class_use: Optional[re.Pattern[str]] = None) -> bool:
+    """Whether the drug a "since DATE" dates is this one, or its class taken: the drug named last before it, else
+    first after it ("taking acetaminophen and ketoprofen since 2016 and given ibuprofen" dates ketoprofen)."""
     before = list(_lexicon_names().finditer(text, 0, at))
     nearest = before[-1] if before else _lexicon_names().search(text, at)
-    return nearest is None or treatment.fullmatch(nearest.group(0)) is not None
+    if nearest is None or treatment.fullmatch(nearest.group(0)) is not None:
+        return True
+    return class_use is not None and any(used.start() <= nearest.start() and nearest.end() <= used.end()
+                                         for used in class_use.finditer(text))
 
 
 def _loose_date(text: str) -> Optional[dt.date]:
