@@ -822,6 +822,9 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
     ("He is taking Norco twice a day.", "Tramadol 50mg #60", True),
     ("Treatment has included baclofen and ibuprofen.", "Tizanidine 4mg #30", True),
     ("Prior medications: baclofen and ibuprofen.", "Tizanidine 4mg #30", None),
+    # a drug in the request only is no evidence of use, whatever the list's words
+    ("The requested medications include Norco and Soma.", "Norco 10/325mg #60", None),
+    ("The requested medications include Norco and Soma.", "Tramadol 50mg #60", None),
     # a list left open, or of kinds of product, rules nothing out
     ("Current medications include Norco, Soma and other medications.", "Gabapentin 300mg #90", None),
     ("Current medications include Norco and topical creams.", "Lidoderm 5% patch #30", None),

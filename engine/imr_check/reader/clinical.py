@@ -642,8 +642,9 @@ def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
                       r"chronic|long[- ]term|ongoing|continued|maintained on) (?:\w+ ){0,2}" + cls +
                       r"(?: (?:treatment|therapy|use|medications?|regimen))?|"
                       # a list of current medications, or the inventory of care, naming a drug of the class
-                      r"\bmedications? (?:list )?(?:(?:has|have) )?(?:include[sd]?|including|are|were|consist(?:s|ed) of|"
-                      r"listed as)\b:?[^.;]*?" + cls + "|" + _NOT_PAST_LIST + r"\bmedications?(?: list)?:[^.;]*?" + cls +
+                      + _NOT_PAST_LIST + r"\bmedications? (?:list )?(?:(?:has|have) )?(?:include[sd]?|including|are|"
+                      r"were|consist(?:s|ed) of|listed as)\b:?[^.;]*?" + cls + "|" + _NOT_PAST_LIST +
+                      r"\bmedications?(?: list)?:[^.;]*?" + cls +
                       "|" + _INVENTORY_OF_DRUGS.pattern.replace("(?P<items>[^.;]+)", "[^.;]*?") + cls, re.I)
 
 
@@ -760,7 +761,7 @@ def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summ
 
 # "Current medications include A, B and C": the record's list of the drugs taken now.
 _MEDICATION_LIST = re.compile(
-    r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
+    _NOT_PAST_LIST + r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
     r"(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?(?P<items>[^.;]+)|"
     # "Medications: A, B" and "current medications: A, B", not a list of those stopped, past or asked for
     + _NOT_PAST_LIST + r"\bmedications?(?: list)?:(?P<after_colon>[^.;]+)", re.I)
