@@ -877,6 +877,8 @@ def test_new_start_or_continuation_of_a_drug(summary: str, request_text: str, ex
     ("She has been taking muscle relaxants for 2 months.", "Cyclobenzaprine 7.5mg #60", True, 8.7),
     ("He has been using sleeping pills for 6 months.", "Ambien 10mg #30", True, 26.0),
     ("He remains on hypnotics, for at least three weeks so far.", "Ambien 10mg #30", True, 3.0),
+    ("She has been taking benzodiazepines for 5 months.", "Diazepam 5mg #30", True, 21.7),
+    ("She has been taking Xanax for 5 months.", "Diazepam 5mg #30", True, 21.7),
     # the class named without its use says nothing
     ("Muscle relaxants were discussed at the visit.", "Cyclobenzaprine 7.5mg #60", None, None),
 ])
