@@ -611,7 +611,7 @@ _STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial (?:of|with)\b|\bto (?:
 
 
 # "No documentation of the response to prior acupuncture": the response is missing, not the treatment.
-_RESPONSE_TO = re.compile(r"\b(?:response|results?|benefit|efficacy|improvement|outcome|effects?|gains?|relief)\b"
+_RESPONSE_TO = re.compile(r"\b(?:responses?|results?|benefits?|efficacy|improvements?|outcomes?|effects?|gains?|relief)\b"
                           r"[^.;]{0,40}\b(?:to|from|of|with|after)\b[^.;]{0,40}$", re.I)
 
 

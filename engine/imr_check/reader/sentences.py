@@ -114,7 +114,11 @@ _GENERAL = re.compile(
     r"|workers|cases|persons)\b|\b(?:in|for) (?:patients|individuals|people|persons) (?:with|who|that)\b"
     r"|\b(?:the )?(?:goals?|purpose|aim|intent) of (?:the |this |a |an )?(?:[\w-]+ ){0,3}?(?:therapy|treatment|program"
     r"|rehabilitation|care|intervention|modality|modalities|exercises?|medications?)s? (?:is|are|should|would|include[sd]?"
-    r"|was|were)\b",
+    r"|was|were)\b"
+    # The guideline as the agent of a passive ("the visits espoused in the MTUS for home exercise instruction"): what
+    # follows is the guideline's content, as with the guideline as subject (_GUIDELINE_VERB).
+    r"|\b(?:espoused|endorsed|advocated|set forth|outlined|described|recommended|suggested|specified) (?:in|by|within)"
+    r" (?:the )?(?:[\w-]+ ){0,4}?(?:MTUS|ODG|ACOEM|guidelines?)\b",
     re.I,
 )
 # A numbered or lettered item opening a rationale sentence is an item of a quoted list of criteria.
