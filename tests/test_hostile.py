@@ -402,7 +402,8 @@ def test_the_summary_is_read_once_per_kind_of_request_however_many_items_there_a
     calls = []
     original = clinical._prior_treatment
     monkeypatch.setattr(clinical, "_prior_treatment",
-                        lambda treatment, tier, sentence: calls.append(tier) or original(treatment, tier, sentence))
+                        lambda treatment, tier, sentence, *rest: calls.append(tier) or original(treatment, tier, sentence,
+                                                                                                *rest))
     counts = {}
     for items in (2, 12):
         calls.clear()

@@ -493,6 +493,11 @@ def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     # a list of current medications that names its drugs and holds no NSAID: none is taken
     ("nsaid_use", "Current medications include Norco and Soma.", False),
     ("nsaid_use", "Current medications include Norco and other medications.", None),
+    # so is the inventory of care naming its drugs, unless it leaves them as "medications"
+    ("nsaid_use", "Treatment to date has included Norco and a home exercise program.", False),
+    ("nsaid_use", "Treatment to date has included medications and a home exercise program.", None),
+    # a sentence with a list of medications and an inventory reads the list of medications
+    ("nsaid_use", "Treatment has included rest and medications including Norco and Soma.", False),
     ("nsaid_dyspepsia", "She reports dyspepsia with naproxen.", True),
     ("nsaid_dyspepsia", "He denies gastrointestinal upset with ibuprofen.", False),
     ("nsaid_dyspepsia", "She has heartburn.", None),
@@ -812,6 +817,14 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
     ("Current medications include Norco and Soma.", "Gabapentin 300mg #90", False),
     # another drug of the class on the list: a switch or an addition within the class, not a first course
     ("Current medications include Norco and Lyrica.", "Gabapentin 300mg #90", None),
+    # ... and for a class whose criteria are for the class taken (rules/topics.yaml in_use_words), the class continued
+    ("Current medications include Mobic and Ambien.", "Diclofenac sodium 75mg #60", True),
+    ("He is taking Norco twice a day.", "Tramadol 50mg #60", True),
+    ("Treatment has included baclofen and ibuprofen.", "Tizanidine 4mg #30", True),
+    ("Prior medications: baclofen and ibuprofen.", "Tizanidine 4mg #30", None),
+    # a drug in the request only is no evidence of use, whatever the list's words
+    ("The requested medications include Norco and Soma.", "Norco 10/325mg #60", None),
+    ("The requested medications include Norco and Soma.", "Tramadol 50mg #60", None),
     # a list left open, or of kinds of product, rules nothing out
     ("Current medications include Norco, Soma and other medications.", "Gabapentin 300mg #90", None),
     ("Current medications include Norco and topical creams.", "Lidoderm 5% patch #30", None),
@@ -827,10 +840,68 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
      "Gabapentin 300mg #90", None),
     # continued use denied by the record's silence is not a new start
     ("There is no documentation of benefit to support the ongoing use of gabapentin.", "Gabapentin 300mg #90", None),
+    # a drug relied on, under a brand name of the requested generic: continued
+    ("After the fall he was depending on Percocet to get through the day.", "Oxycodone 10mg #60", True),
+    # a trial with the drug is a trial of it; none documented says neither
+    ("This is a request for a trial with Lidoderm on the left thigh.", "Lidoderm 5% patch #30", False),
+    ("There is no documentation of a trial with Lidoderm.", "Lidoderm 5% patch #30", None),
+    # the record says no medications are taken, none excepted: whatever is requested starts now
+    ("The patient was noted to not be utilizing medications at the visit.", "Gabapentin 300mg #90", False),
+    ("She is not taking any medications other than Norco.", "Gabapentin 300mg #90", None),
+    ("He is not taking any medications.", "Gabapentin 300mg #90", False),
+    # taken now, or the relief it gives: continued; a relief hoped for, or another drug's use, says nothing
+    ("He takes gabapentin at bedtime for the burning pain.", "Gabapentin 300mg #90", True),
+    ("She was still using gabapentin at night.", "Gabapentin 300mg #90", True),
+    ("Gabapentin provides 40% relief of the leg pain.", "Gabapentin 300mg #90", True),
+    ("He notes some relief with gabapentin.", "Gabapentin 300mg #90", True),
+    ("Gabapentin would be helpful for the burning pain.", "Gabapentin 300mg #90", None),
+    ("He takes Norco and gabapentin was discussed.", "Gabapentin 300mg #90", None),
+    # a list "Medications: A, B" is a medication list, one of past drugs is not
+    ("Medications: Norco, gabapentin.", "Gabapentin 300mg #90", True),
+    ("Medications: Norco, Soma.", "Gabapentin 300mg #90", False),
+    ("Prior medications: Norco, Soma.", "Gabapentin 300mg #90", None),
+    # a start recommended is a new start
+    ("The physician recommended starting gabapentin.", "Gabapentin 300mg #90", False),
+    # the inventory of care naming its drugs one by one is a list of the drugs taken
+    ("Treatment to date has included Norco and physical therapy.", "Gabapentin 300mg #90", False),
+    ("Treatment to date has included Norco, gabapentin and physical therapy.", "Gabapentin 300mg #90", True),
+    ("Treatment to date has included medications and physical therapy.", "Gabapentin 300mg #90", None),
 ])
 def test_new_start_or_continuation_of_a_drug(summary: str, request_text: str, expected: bool | None) -> None:
     case = read(summary, [(request_text, "The patient has radiating leg pain.")])
     assert case.requests[0].history.prior_treatment is expected
+
+
+@pytest.mark.parametrize("summary, request_text, prior, weeks", [
+    # the classes the guideline limits to a short course: the class taken before is the drug continued
+    ("She has been taking muscle relaxants for 2 months.", "Cyclobenzaprine 7.5mg #60", True, 8.7),
+    ("He has been using sleeping pills for 6 months.", "Ambien 10mg #30", True, 26.0),
+    ("He remains on hypnotics, for at least three weeks so far.", "Ambien 10mg #30", True, 3.0),
+    ("She has been taking benzodiazepines for 5 months.", "Diazepam 5mg #30", True, 21.7),
+    ("She has been taking Xanax for 5 months.", "Diazepam 5mg #30", True, 21.7),
+    # the class named without its use says nothing
+    ("Muscle relaxants were discussed at the visit.", "Cyclobenzaprine 7.5mg #60", None, None),
+])
+def test_short_course_class_taken_before(summary: str, request_text: str, prior: bool | None,
+                                         weeks: float | None) -> None:
+    case = read(summary, [(request_text, "The patient has low back pain.")])
+    history = case.requests[0].history
+    assert history.prior_treatment is prior
+    assert history.weeks_on_treatment == weeks
+
+
+@pytest.mark.parametrize("summary, start", [
+    # the inventory of care dates the drug it names, "since at least" as "since"
+    ("Treatment has included Norco since at least 11-15-2016.", dt.date(2016, 11, 15)),
+    ("She has been taking Norco since 03/2016.", dt.date(2016, 3, 1)),
+    # a date given to another drug of the sentence is not this drug's
+    ("He has been taking ibuprofen since 2015 and was given Norco on 11/20/2016.", None),
+    # another drug of the class dates the class taken
+    ("He has been taking Percocet since 03/2016.", dt.date(2016, 3, 1)),
+])
+def test_drug_start_date_is_the_named_drug_s(summary: str, start: dt.date | None) -> None:
+    case = read(summary, [("Norco 10/325mg #60", "The patient has low back pain.")])
+    assert case.requests[0].history.start_date == start
 
 
 @pytest.mark.parametrize("summary, prior, weeks", [

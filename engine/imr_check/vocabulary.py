@@ -115,7 +115,8 @@ class Topic(_Strict):
     operation: bool = False
     invasive_procedure: bool = False
     in_use_fact: Optional[str] = Field(None, pattern=r"^clinical\.[a-z_]+$")
-    # Words that name the whole class ("NSAIDs", "narcotics"), beside its drugs' names, for in_use_fact.
+    # Words that name the whole class ("NSAIDs", "narcotics"), beside its drugs' names: for in_use_fact, and for a
+    # drug request the class taken before (reader.clinical.class_use_pattern).
     in_use_words: list[Phrase] = Field(default_factory=list)
     topical: bool = False
     # A request naming two or more body regions, or (imaging) two or more studies, is read as parts, each judged

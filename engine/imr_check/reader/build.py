@@ -380,7 +380,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         history = scoped if class_use is None else clinical.Scope(
             rationale, scoped.summary + [s for s in summary if class_use.search(s.text) and not treatment.search(s.text)],
             ("treatment", treatment, class_use))
-        clinical.read_prior_treatment(treatment, history, facts, prefix, class_use)
+        clinical.read_prior_treatment(treatment, history, facts, prefix, class_use, drug=is_drug)
         clinical.read_sessions_completed(parsed.topic, treatment, scoped, facts, prefix)
         if is_drug:
             clinical.read_drug_history(treatment, history, facts, prefix, on_date, class_use)

@@ -36,6 +36,10 @@ _PLAN = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bprescrib|\bord
 # A request or a plan names what has not happened yet.
 _NOT_YET = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bwill\b|\bscheduled|\bpending|\bawaiting"
 
+# Before "medications:", the words of a list that is not of the drugs taken now (stopped, past, asked for).
+_NOT_PAST_LIST = (r"(?<!prior )(?<!previous )(?<!past )(?<!former )(?<!requested )(?<!discontinued )(?<!proposed )"
+                  r"(?<!new )(?<!recommended )")
+
 
 # The surgery already done, by the names letters give it (the vocabulary orders the most specific first), and its date.
 _SURGERIES = surgery_table().recognisers("in_record")  # rules/surgeries.yaml, `in_record`
@@ -421,13 +425,15 @@ _RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximate
                          r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:-\s*\d{1,3}\s*)?"
                          r"(days?|weeks?|months?)", re.I)
 _SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
-                    r"\s+(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
+                    r"\s+(?:at least\s+)?(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
                     r"(?:19|20)\d\d)\b", re.I)
 _FOR_DURATION = re.compile(r"\b(?:(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?|"
                            r"(?<=, )(?:at least|more than|over|approximately|about) )"
                            r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+"
                            r"(weeks?|months?|years?)\b", re.I)
-_ON_DRUG = re.compile(r"\b(?:taking|using|been on|on this|prescribed|used|utiliz\w+|maintained on|continu\w+)\b", re.I)
+# "Treatment has included Norco since ...": the inventory of care names the drug taken.
+_ON_DRUG = re.compile(r"\b(?:taking|using|been on|on this|prescribed|used|utiliz\w+|maintained on|continu\w+|"
+                      r"(?:treatments?|therapy) (?:to date )?(?:has |have )?includ\w+)\b", re.I)
 _MONTH_YEAR = re.compile(r"([A-Za-z]+)\.? (\d{4})|(\d{1,2})/(\d{4})|((?:19|20)\d\d)")
 
 
@@ -587,7 +593,7 @@ _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(
 # documentation to support its ongoing use" says nothing of whether it was used).
 _CONTINUED_USE = re.compile(r"\brefill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? of\b|\bongoing (?:use|treatment|therapy)\b|"
                             r"\b(?:continued|chronic) (?:use|treatment|therapy) (?:of|with)\b|\bmaintained on\b|"
-                            r"\b(?:is|was|remains) on\b", re.I)
+                            r"\b(?:is|was|remains) on\b|\b(?:depend(?:s|ed|ing|ent)|rel(?:ies|ied|ying)) on\b", re.I)
 
 
 # A treatment the record shows starting now: a first prescription, no earlier reports of it.
@@ -598,9 +604,10 @@ _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed
                              re.I)
 # A treatment the record starts now: a trial of it, its start or initiation. Counted only when affirmed ("it is
 # unclear whether X was started", "no documentation that X was started" say neither).
-_STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial of\b|\bto (?:start|begin|initiate|try)\b|"
+_STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial (?:of|with)\b|\bto (?:start|begin|initiate|try)\b|"
                           r"\b(?:was|were|is|be|been) (?:started|initiated|begun)\b(?! (?:on|in|since) \w*\d)|"
-                          r"\bnew(?:ly)? start", re.I)
+                          r"\bnew(?:ly)? start|\b(?:recommend\w*|suggest\w*|plan\w*) (?:starting|initiating|beginning|trying)\b",
+                          re.I)
 
 
 # "No documentation of the response to prior acupuncture": the response is missing, not the treatment.
@@ -618,33 +625,59 @@ _THE_REQUEST = re.compile(r"\b(?:requested|proposed|requests? for|requested for|
 _CONTINUED = re.compile(r"\bcontinu\w*[^,;]*$", re.I)
 
 
-# A drug's class taken as treatment ("has been on chronic opioid treatment", "taking NSAIDs"): for a drug request,
-# the class's own words (rules/topics.yaml in_use_words) tell continued use of the class. Not "non-opioid".
+# A drug's class taken as treatment ("has been on chronic opioid treatment", "taking NSAIDs", "is taking Norco" or
+# "current medications include Norco" for a tramadol request): for a drug request of a topic whose class words are
+# given (rules/topics.yaml in_use_words: opioids, NSAIDs, muscle relaxants, sleep aids, whose criteria are for the
+# class taken, not one product), the class's words or any of its drugs tell continued use of the class. Not
+# "non-opioid".
+@lru_cache(maxsize=None)
 def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
     words = topic_spec(topic).in_use_words
     if not words:
         return None
-    cls = r"(?<![a-z])(?<!non-)(?<!non )(?:" + joined(words) + r")(?![a-z])"
+    classes = _classes_of(frozenset({topic}))
+    names = sorted((re.escape(n) for n, e in drug_lexicon().items() if e.drug_class in classes), key=len, reverse=True)
+    cls = r"(?<![a-z])(?<!non-)(?<!non )(?:" + "|".join([joined(words)] + names) + r")(?![a-z])"
     return re.compile(r"\b(?:(?:has been|have been|is|was|remains|currently|been) (?:on|taking|using|treated with)|"
                       r"chronic|long[- ]term|ongoing|continued|maintained on) (?:\w+ ){0,2}" + cls +
-                      r"(?: (?:treatment|therapy|use|medications?|regimen))?", re.I)
+                      r"(?: (?:treatment|therapy|use|medications?|regimen))?|"
+                      # a list of current medications, or the inventory of care, naming a drug of the class
+                      + _NOT_PAST_LIST + r"\bmedications? (?:list )?(?:(?:has|have) )?(?:include[sd]?|including|are|"
+                      r"were|consist(?:s|ed) of|listed as)\b:?[^.;]*?" + cls + "|" + _NOT_PAST_LIST +
+                      r"\bmedications?(?: list)?:[^.;]*?" + cls +
+                      "|" + _INVENTORY_OF_DRUGS.pattern.replace("(?P<items>[^.;]+)", "[^.;]*?") + cls, re.I)
 
 
 # A sentence that only plans or requests (no statement of what was taken).
 _PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|proposed)", re.I)
 
 
+# A drug taken now, or the relief it gives ("takes Norco", "reports using gabapentin", "relief with Norco", "Norco
+# is helpful"): a reviewer reads it as the drug continued. Drugs only: a therapy's helpfulness may be hoped for.
+_DRUG_TAKEN = re.compile(r"\b(?:takes|uses|(?:is|are|was|were)(?: still| currently)? (?:taking|using)|report(?:s|ed|ing)? (?:taking|using)|"
+                         r"relief (?:with|from)|helpful|helps|helped|provid\w+ (?:[\w%]+ ){0,3}relief|"
+                         r"(?:improve\w*|better) (?:with|on)|tolerat(?:es|ed|ing))\b", re.I)
+# A benefit hoped for is not one had ("Norco would be helpful").
+_HOPED_FOR = re.compile(r"\b(?:would|could|may|might|should|hope\w*|expect\w*|intend\w*)\b", re.I)
+
+
+def _clause_around(text: str, name: re.Match[str]) -> str:
+    """The words near a mention, up to a clause break: the use words of another drug of the sentence are not its."""
+    before = re.split(r"[;:]|, (?:and|but) |\band\b|\bbut\b", text[max(0, name.start() - 50):name.start()])[-1]
+    after = re.split(r"[;:,]|\band\b|\bbut\b", text[name.end():name.end() + 50])[0]
+    return before + name.group(0) + after
+
+
 def read_prior_treatment(treatment: re.Pattern[str], scope: Scope, into: Facts, prefix: str,
-                         class_use: Optional[re.Pattern[str]] = None) -> None:
-    chosen = _by_tier(("prior_treatment", treatment, class_use), scope, lambda tier, sentence: _prior_treatment(
-        treatment, tier, sentence) if class_use is None else _prior_treatment(treatment, tier, sentence, class_use),
-        resolve)
+                         class_use: Optional[re.Pattern[str]] = None, drug: bool = False) -> None:
+    chosen = _by_tier(("prior_treatment", treatment, class_use, drug), scope, lambda tier, sentence: _prior_treatment(
+        treatment, tier, sentence, class_use, drug), resolve)
     if chosen is not None:
         into.put(prefix + "history.prior_treatment", chosen[0], chosen[1])
 
 
 def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
-                     class_use: Optional[re.Pattern[str]] = None) -> list[Finding]:
+                     class_use: Optional[re.Pattern[str]] = None, drug: bool = False) -> list[Finding]:
     text = sentence.text
     named = treatment.search(text)
     if named and _PRIOR_NEGATIVE.search(text):
@@ -658,6 +691,16 @@ def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
     if continued is not None and _PLAN_ONLY.search(text) is None and \
             assess(text, continued.start(), continued.end()).status == AFFIRMED:
         return [Finding(True, sentence, tier)]
+    if drug and named and _PLAN_ONLY.search(text) is None:
+        listed = _MEDICATION_LIST.search(text)
+        on_list = listed is not None and treatment.search(text, listed.start("items") if listed.group("items") else
+                                                          listed.start("after_colon"), listed.end())
+        taken = None if _HOPED_FOR.search(text) else next(
+            (name for name in treatment.finditer(text) if _DRUG_TAKEN.search(_clause_around(text, name)) and
+             not _THE_REQUEST.search(text[:name.start()])), None)
+        for mention in (on_list, taken):
+            if mention and assess(text, mention.start(), mention.end()).status == AFFIRMED:
+                return [Finding(True, sentence, tier)]
     if class_use is not None:
         used = class_use.search(text)
         if used and _PLAN_ONLY.search(text) is None and assess(text, used.start(), used.end()).status == AFFIRMED:
@@ -718,9 +761,14 @@ def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summ
 
 # "Current medications include A, B and C": the record's list of the drugs taken now.
 _MEDICATION_LIST = re.compile(
-    r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
+    _NOT_PAST_LIST + r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
     r"(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?(?P<items>[^.;]+)|"
-    r"\b(?:current|present) medications?:(?P<after_colon>[^.;]+)", re.I)
+    # "Medications: A, B" and "current medications: A, B", not a list of those stopped, past or asked for
+    + _NOT_PAST_LIST + r"\bmedications?(?: list)?:(?P<after_colon>[^.;]+)", re.I)
+# The inventory of care is a list of the drugs taken when it names them one by one ("treatment has included Norco
+# and baclofen"); read after a list of medications in the same sentence, which is the more specific.
+_INVENTORY_OF_DRUGS = re.compile(r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?(?:has |have )?"
+                                 r"(?:included|includes?|consist(?:s|ed) of)\b:?(?P<items>[^.;]+)", re.I)
 # Words in such a list that leave it open (it may hold the requested drug under another name).
 _OPEN_LIST = re.compile(r"\b(?:other|etc|and so on|among others|unspecified|unknown|not (?:provided|documented|"
                         r"listed|specified)|such as|e\.g|various|several|including but)\b|\bmedications?\b|"
@@ -744,6 +792,10 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
     # addition within a class the patient already takes, not a first course of it.
     same_class = [class_pattern(c) for c in sorted(_classes_of(frozenset({topic})))]
     for sentence in summary:
+        # "The patient is not taking any medications": whatever drug is requested starts now.
+        if _NO_MEDICATION.search(sentence.text) and not re.search(_NOT_YET, sentence.text, re.I):
+            into.put(prefix + "history.prior_treatment", False, [sentence])
+            return
         items = _closed_medication_list(sentence)
         if items is None or treatment.search(items) or (class_words is not None and class_words.search(items)) or \
                 any(pattern.search(items) for pattern in same_class):
@@ -798,7 +850,7 @@ def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: 
     if not (treatment.search(text) and _ON_DRUG.search(text)) and not by_class:
         return []
     since = _SINCE.search(text)
-    if since:
+    if since and _names_the_drug_dated(treatment, text, since.start(), class_use):
         day = _loose_date(since.group(1))
         if day and (on_date is None or day <= on_date):
             return [Finding(("history.start_date", day), sentence, tier)]
@@ -809,6 +861,18 @@ def _drug_history(treatment: re.Pattern[str], on_date: Optional[dt.date], tier: 
         weeks = count * (1 if unit.startswith("week") else 52 / 12 if unit.startswith("month") else 52)
         return [Finding(("history.weeks_on_treatment", round(weeks, 1)), sentence, tier)]
     return []
+
+
+def _names_the_drug_dated(treatment: re.Pattern[str], text: str, at: int,
+                          class_use: Optional[re.Pattern[str]] = None) -> bool:
+    """Whether the drug a "since DATE" dates is this one, or its class taken: the drug named last before it, else
+    first after it ("taking acetaminophen and ketoprofen since 2016 and given ibuprofen" dates ketoprofen)."""
+    before = list(_lexicon_names().finditer(text, 0, at))
+    nearest = before[-1] if before else _lexicon_names().search(text, at)
+    if nearest is None or treatment.fullmatch(nearest.group(0)) is not None:
+        return True
+    return class_use is not None and any(used.start() <= nearest.start() and nearest.end() <= used.end()
+                                         for used in class_use.finditer(text))
 
 
 def _loose_date(text: str) -> Optional[dt.date]:
@@ -914,8 +978,10 @@ def read_pain_condition(diagnoses: list[str], evidence: list[Sentence], into: Fa
 _TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:is|was|remains|been) on|prescribed|maintained on|dependent on|medications? (?:include|included|"
                      r"consist\w*|are|were|list)|medication regimen|current medications?|continu\w+|refill\w*|"
                      r"utiliz\w+|treated with)\b", re.I)
-_NO_MEDICATION = re.compile(r"\b(?:not (?:currently )?taking any|takes no|no (?:current )?) (?:\w+ )?medications?\b",
-                            re.I)
+# The record says no drug is taken ("takes no medications", "was not utilizing medications"), none excepted.
+_NO_MEDICATION = re.compile(r"\b(?:(?:not (?:currently )?taking any|takes no|no (?:current )?) (?:\w+ )?medications?|"
+                            r"not (?:be |been )?(?:currently )?(?:taking|using|utili[sz]ing) (?:any )?medications?)\b"
+                            r"(?! (?:other than|except|besides|aside from|but)\b)", re.I)
 
 
 def _classes_of(topic_ids: frozenset[str]) -> set[str]:
@@ -998,10 +1064,10 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
 
 def _closed_medication_list(sentence: Sentence) -> Optional[str]:
     """The items of a list of current medications that names drugs of the lexicon and is not left open."""
-    listed = _MEDICATION_LIST.search(sentence.text)
+    listed = _MEDICATION_LIST.search(sentence.text) or _INVENTORY_OF_DRUGS.search(sentence.text)
     if listed is None:
         return None
-    items = listed.group("items") or listed.group("after_colon") or ""
+    items = listed.group("items") or listed.groupdict().get("after_colon") or ""
     if not _lexicon_names().search(items) or _OPEN_LIST.search(items) or \
             assess(sentence.text, listed.start(), listed.end()).status != AFFIRMED:
         return None
