@@ -198,3 +198,45 @@ def test_a_signal_while_the_summary_is_printed_is_an_interruption_and_the_output
     assert complete_or_none(out, 1) and out.is_dir()
     # the command's handlers are taken back when it ends
     assert getattr(signal.getsignal(signum), "__name__", "") != "_raise_interrupted"
+
+
+# The command, then a signal as it returns (its own handlers taken back) or as the interpreter exits.
+SIGNALLED_AT_THE_END = """
+import atexit, os, sys
+from imr_check.audit import command
+from imr_check.cli import main
+
+signum, moment = int(sys.argv[1]), sys.argv[2]
+audit_command = command.audit_command
+
+def signalled_as_it_returns(*args, **kwargs):
+    code = audit_command(*args, **kwargs)
+    os.kill(os.getpid(), signum)
+    return code
+
+if moment == "as_the_command_returns":
+    command.audit_command = signalled_as_it_returns
+else:
+    atexit.register(os.kill, os.getpid(), signum)
+sys.argv = ["imr-check", "audit", *sys.argv[3:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("moment", ["as_the_command_returns", "at_the_interpreters_exit"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_a_signal_after_the_audit_ended_is_an_interruption_or_ignored_never_the_default_action(
+        tmp_path: Path, signum: int, moment: str):
+    folder = tmp_path / "some"
+    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case("CM16-0000097", sessions=4, prior=False)))
+    out = tmp_path / "report"
+    result = subprocess.run([sys.executable, "-c", SIGNALLED_AT_THE_END, str(int(signum)), moment, str(folder),
+                             "--out", str(out), "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert "Traceback" not in result.stderr and "Aborted" not in result.stderr, result.stderr
+    if moment == "as_the_command_returns":
+        assert result.returncode == 128 + signum, result.stderr
+        assert "interrupted as the audit ended" in result.stderr
+    else:  # nothing is left to interrupt: the command's own exit code
+        assert result.returncode == 0, result.stderr
+    assert "Wrote" in result.stdout and complete_or_none(out, 1) and out.is_dir()

@@ -36,7 +36,7 @@ TASKS_PER_WORKER = 4
 # A file whose worker process died is audited again, alone, up to this many times in all; then it
 # is reported as an error (a letter that crashes the reader must not stop or hang the run).
 MAX_ATTEMPTS = 3
-_FORWARDED = (signal.SIGTERM, signal.SIGHUP)
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -278,12 +278,18 @@ class signals_as_interrupts:
         self.previous: dict[int, Any] = {}
         if threading.current_thread() is not threading.main_thread():
             return
-        for signum in _FORWARDED:
+        for signum in FORWARDED_SIGNALS:
             self.previous[signum] = signal.signal(signum, _raise_interrupted)
 
     def __exit__(self, *exc: object) -> None:
         for signum, handler in self.previous.items():
             signal.signal(signum, handler)
+
+
+def interrupt_on_signals_until_exit() -> None:
+    """SIGTERM and SIGHUP raise `Interrupted` in the main thread from now on, not taken back: a process's own."""
+    for signum in FORWARDED_SIGNALS:
+        signal.signal(signum, _raise_interrupted)
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
