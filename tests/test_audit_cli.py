@@ -240,3 +240,27 @@ def test_a_signal_after_the_audit_ended_is_an_interruption_or_ignored_never_the_
     else:  # nothing is left to interrupt: the command's own exit code
         assert result.returncode == 0, result.stderr
     assert "Wrote" in result.stdout and complete_or_none(out, 1) and out.is_dir()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_held_while_the_files_are_moved_says_they_are_complete_and_leaves_no_run_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, signum: int):
+    from imr_check.audit import command, outputs
+
+    folder = tmp_path / "some"
+    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case("CM16-0000096", sessions=4, prior=False)))
+    out = tmp_path / "report"
+    publish = outputs.AuditOutputs._publish_letter_pages
+
+    def signalled_while_held(self: outputs.AuditOutputs) -> None:
+        os.kill(os.getpid(), signum)  # held until the four files are moved
+        publish(self)
+
+    monkeypatch.setattr(outputs.AuditOutputs, "_publish_letter_pages", signalled_while_held)
+    code = command.audit_command([str(folder)], 1, out, "text")
+    assert code == 128 + signum
+    error = capsys.readouterr().err
+    assert "as the outputs were published" in " ".join(error.split())
+    assert "no output file was written" not in error and "--resume" not in error
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS  # no run folder left to resume
+    assert complete_or_none(out, 1)

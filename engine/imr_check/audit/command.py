@@ -113,6 +113,10 @@ def _audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], o
     except KeyboardInterrupt as interruption:
         bar.stop()
         what = "interrupted" if not isinstance(interruption, Interrupted) else f"interrupted by {interruption}"
+        if getattr(interruption, "outputs_published", False):
+            err.print(f"[bold red]{what}[/bold red] as the outputs were published: those in {escape(str(out))} "
+                      "are this run's, complete")
+            return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
         err.print(f"[bold red]{what}:[/bold red] no output file was written (earlier complete ones are kept)")
         _say_resumable(err, kept)
         return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)

@@ -56,6 +56,7 @@ class AuditOutputs:
         self.items = 0
         self.disagreements = 0
         self.has_json = keep_json or out_dir is not None
+        self.published = False  # the files are in DIR: a signal held while they were moved comes after this
         self.provenance = provenance()  # once: every file of the run carries the same record
         if not self.has_json:
             return
@@ -141,6 +142,7 @@ class AuditOutputs:
             self._publish_letter_pages()
             for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME):
                 os.replace(self.staging / name, self.out_dir / name)
+            self.published = True
         self.discard()
 
     def _publish_letter_pages(self) -> None:

@@ -309,7 +309,9 @@ def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optiona
     first called once the worker processes exist (a progress bar's thread must not be running when
     they are forked). On any exception (Ctrl-C, SIGTERM and SIGHUP included) nothing is published:
     with DIR the parts written so far stay in DIR's run folder for `--resume`
-    (`keep_run_folder(folder)` is told), without it the temporary run folder is removed.
+    (`keep_run_folder(folder)` is told), without it the temporary run folder is removed. The one
+    exception: a signal held while the files were moved into DIR is raised once they are, with
+    `outputs_published` set on it; the run folder is then removed, as the run is complete.
     The caller removes the JSON document's temporary files (`run.discard()`) once it is printed.
     `used_to_build_rules` says the letters were read while the rules were built (the dev corpus): the
     report warns that its figures are optimistic.
@@ -361,10 +363,15 @@ def _run_audit(arguments, jobs, out_dir, keep_json, title, on_file, resume, sche
             outputs.add(record)
         summary = tally.summary()
         outputs.finish(summary, title)
-    except BaseException:
+    except BaseException as error:
         if outputs is not None:
             outputs.discard()
-        if folder.temporary:
+        if outputs is not None and outputs.published:
+            # A signal held while the files were moved, delivered once they were: the run is complete,
+            # nothing is left to resume.
+            folder.remove()
+            error.outputs_published = True
+        elif folder.temporary:
             folder.remove()
         else:
             try:
