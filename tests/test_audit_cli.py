@@ -70,6 +70,12 @@ def test_nothing_readable_exits_2_with_a_message(tmp_path: Path):
     assert "none of the 1 files could be read" in result.stderr
 
 
+def one_case_folder(tmp_path: Path, case_id: str) -> Path:
+    folder = tmp_path / "some"
+    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case(case_id, sessions=4, prior=False)))
+    return folder
+
+
 OUTPUTS = ["audit.json", "items.csv", "items.parquet", "letters", "report.html"]
 
 
@@ -183,9 +189,7 @@ def test_a_signal_while_the_summary_is_printed_is_an_interruption_and_the_output
     # The window between the audit's end and its summary: the signal arrives while the summary is printed.
     from imr_check.audit import command
 
-    folder = tmp_path / "some"
-    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case("CM16-0000098", sessions=4, prior=False)))
-    out = tmp_path / "report"
+    folder, out = one_case_folder(tmp_path, "CM16-0000098"), tmp_path / "report"
 
     def signalled(*args: object, **kwargs: object) -> None:
         os.kill(os.getpid(), signum)
@@ -227,9 +231,7 @@ main()
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
 def test_a_signal_after_the_audit_ended_is_an_interruption_or_ignored_never_the_default_action(
         tmp_path: Path, signum: int, moment: str):
-    folder = tmp_path / "some"
-    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case("CM16-0000097", sessions=4, prior=False)))
-    out = tmp_path / "report"
+    folder, out = one_case_folder(tmp_path, "CM16-0000097"), tmp_path / "report"
     result = subprocess.run([sys.executable, "-c", SIGNALLED_AT_THE_END, str(int(signum)), moment, str(folder),
                              "--out", str(out), "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True,
                             timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -247,9 +249,7 @@ def test_a_signal_held_while_the_files_are_moved_says_they_are_complete_and_leav
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, signum: int):
     from imr_check.audit import command, outputs
 
-    folder = tmp_path / "some"
-    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case("CM16-0000096", sessions=4, prior=False)))
-    out = tmp_path / "report"
+    folder, out = one_case_folder(tmp_path, "CM16-0000096"), tmp_path / "report"
     publish = outputs.AuditOutputs._publish_letter_pages
 
     def signalled_while_held(self: outputs.AuditOutputs) -> None:
