@@ -71,10 +71,10 @@ def audit_process(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
 
     The command takes its signal handlers back when it ends, which would leave SIGTERM and SIGHUP at
     their default action, and Ctrl-C raising wherever click or the interpreter's exit happen to be,
-    until the process is gone: a signal in that moment killed it (-15) or was reported by click as
-    "Aborted!" (1). Here the command's handlers hand back to the same ones, and once its outputs
-    are complete and what it printed is flushed, the signals are ignored: nothing is left to
-    interrupt, and the exit code is the command's.
+    until the process is gone: a signal in that moment killed it (-15, -1; Ctrl-C -2, or 130 with no
+    message). Here the command's handlers hand back to the same ones, and once its outputs are
+    complete and what it printed is flushed, the signals are ignored: nothing is left to interrupt,
+    and the exit code is the command's.
     """
     interrupt_on_signals_until_exit()
     try:
