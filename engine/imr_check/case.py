@@ -366,6 +366,11 @@ class Clinical(Strict):
         "Gaenslen's, thigh thrust, compression, distraction, ...) are positive on examination; 0 when the record "
         "reports them all negative"
     )
+    symptom_duration_weeks: Optional[float] = Field(
+        None, ge=0, le=5200, description="How long the symptoms have lasted at the request, in weeks, as the record "
+        "states it (\"numbness for two years\", \"a 6-month history of neck pain\", \"pain since 2014\"): the longest "
+        "stated; not a treatment's duration nor the relief it gave. Regional when its sentence names a body region"
+    )
     shoulder_abduction_degrees: Optional[float] = Field(
         None, ge=0, le=180, description="Shoulder abduction on examination, in degrees"
     )

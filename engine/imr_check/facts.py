@@ -44,6 +44,10 @@ _DERIVED = [
     FactSpec("request.drug.generic", "text", "Generic drug name, from the drug lexicon", True),
     FactSpec("request.drug.drug_class", "text", "Drug class, from the drug lexicon", True),
     FactSpec("case.weeks_since_injury", "number", "Weeks from the injury to the request", True),
+    FactSpec("case.weeks_symptomatic", "number",
+             "Weeks the symptoms have lasted at the request: the longer of the weeks since the injury and the symptoms' "
+             "stated duration (clinical.symptom_duration_weeks, for the request's region), which the injury date "
+             "understates when the symptoms began before it", True),
     FactSpec("case.injury_year", "number", "Calendar year of the injury (statutes apply by injury date)", True),
     FactSpec("request.sessions_given_or_authorized", "number",
              "Sessions already completed plus those UR authorized of this request: the part of the course given or "
@@ -271,6 +275,11 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
             facts["request.history.functional_improvement.demonstrated"] = derived
     if case.case.injury_date and on_date >= case.case.injury_date:
         facts["case.weeks_since_injury"] = round((on_date - case.case.injury_date).days / 7, 1)
+    # The timing clauses that count the symptoms' duration read this; a symptom history older than the claim's injury
+    # ("numbness for two years") is longer than the injury date says. Scoped to the request's region above.
+    lasted = [facts[path] for path in ("case.weeks_since_injury", "clinical.symptom_duration_weeks") if path in facts]
+    if lasted:
+        facts["case.weeks_symptomatic"] = max(lasted)
     if case.case.injury_date:
         facts["case.injury_year"] = case.case.injury_date.year
     _derive_surgery(case, request, on_date, facts)

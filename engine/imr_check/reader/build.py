@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ..case import Case
 from ..errors import InputError
 from ..vocabulary import fallback_topic, topic as topic_spec, topics_where
-from . import clinical, lexicon, surgical
+from . import clinical, duration, lexicon, surgical
 from .citation import parse_citations
 from ..surgeries import surgery_table
 from .classify import (associated_service, body_regions, names_peri_operative_service, parse_request,
@@ -126,6 +126,8 @@ def _build_case(letter: Letter) -> Case:
     if letter.specialty or letter.licensure_states:
         info["reviewer"] = {"specialty": letter.specialty, "licensure_states": letter.licensure_states}
     on_date = info.get("request_date") or info.get("ur_decision_date")
+    # The symptoms' duration at the request: a "since 2014" is counted to the date the facts are judged on.
+    duration.read_symptom_duration(summary + [s for r in rationales for s in r], on_date, facts)
 
     requests = []
     for index, item in enumerate(letter.items):
