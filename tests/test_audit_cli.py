@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def test_nothing_readable_exits_2_with_a_message(tmp_path: Path):
     assert result.returncode == 2
     assert json.loads(result.stdout)["summary"]["errors"] == 1
     assert "none of the 1 files could be read" in result.stderr
+
+
+def one_case_folder(tmp_path: Path, case_id: str) -> Path:
+    folder = tmp_path / "some"
+    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case(case_id, sessions=4, prior=False)))
+    return folder
 
 
 OUTPUTS = ["audit.json", "items.csv", "items.parquet", "letters", "report.html"]
@@ -183,9 +190,7 @@ def test_a_signal_while_the_summary_is_printed_is_an_interruption_and_the_output
     # The window between the audit's end and its summary: the signal arrives while the summary is printed.
     from imr_check.audit import command
 
-    folder = tmp_path / "some"
-    write(folder, "case.yaml", yaml.safe_dump(acupuncture_case("CM16-0000098", sessions=4, prior=False)))
-    out = tmp_path / "report"
+    folder, out = one_case_folder(tmp_path, "CM16-0000098"), tmp_path / "report"
 
     def signalled(*args: object, **kwargs: object) -> None:
         os.kill(os.getpid(), signum)
@@ -198,3 +203,73 @@ def test_a_signal_while_the_summary_is_printed_is_an_interruption_and_the_output
     assert complete_or_none(out, 1) and out.is_dir()
     # the command's handlers are taken back when it ends
     assert getattr(signal.getsignal(signum), "__name__", "") != "_raise_interrupted"
+
+
+# The command, then a signal as it returns (its own handlers taken back) or as the interpreter exits.
+SIGNALLED_AT_THE_END = """
+import atexit, os, sys
+from imr_check.audit import command
+from imr_check.cli import main
+
+signum, moment = int(sys.argv[1]), sys.argv[2]
+audit_command = command.audit_command
+
+def signalled_as_it_returns(*args, **kwargs):
+    code = audit_command(*args, **kwargs)
+    os.kill(os.getpid(), signum)
+    return code
+
+if moment == "as_the_command_returns":
+    command.audit_command = signalled_as_it_returns
+else:
+    atexit.register(os.kill, os.getpid(), signum)
+sys.argv = ["imr-check", "audit", *sys.argv[3:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("moment", ["as_the_command_returns", "at_the_interpreters_exit"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_a_signal_after_the_audit_ended_is_an_interruption_or_ignored_never_the_default_action(
+        tmp_path: Path, signum: int, moment: str):
+    folder, out = one_case_folder(tmp_path, "CM16-0000097"), tmp_path / "report"
+    result = subprocess.run([sys.executable, "-c", SIGNALLED_AT_THE_END, str(int(signum)), moment, str(folder),
+                             "--out", str(out), "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert "Traceback" not in result.stderr and "Aborted" not in result.stderr, result.stderr
+    if moment == "as_the_command_returns":
+        assert result.returncode == 128 + signum, result.stderr
+        assert "interrupted as the audit ended" in result.stderr
+    else:  # nothing is left to interrupt: the command's own exit code
+        assert result.returncode == 0, result.stderr
+    assert "Wrote" in result.stdout and complete_or_none(out, 1) and out.is_dir()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_held_while_the_files_are_moved_says_they_are_complete_and_leaves_no_run_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, signum: int):
+    from imr_check.audit import command, outputs
+
+    folder, out = one_case_folder(tmp_path, "CM16-0000096"), tmp_path / "report"
+    publish = outputs.AuditOutputs._publish_letter_pages
+
+    def signalled_while_held(self: outputs.AuditOutputs) -> None:
+        os.kill(os.getpid(), signum)  # held until the four files are moved
+        publish(self)
+
+    monkeypatch.setattr(outputs.AuditOutputs, "_publish_letter_pages", signalled_while_held)
+    # Another thread alive, as a Dask client's is: the kernel may give it the signal, which must wait all the same.
+    idle = threading.Event()
+    other = threading.Thread(target=idle.wait)
+    other.start()
+    try:
+        code = command.audit_command([str(folder)], 1, out, "text")
+    finally:
+        idle.set()
+        other.join()
+    assert code == 128 + signum
+    error = capsys.readouterr().err
+    assert "as the outputs were published" in " ".join(error.split())
+    assert "no output file was written" not in error and "--resume" not in error
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS  # no run folder left to resume
+    assert complete_or_none(out, 1)

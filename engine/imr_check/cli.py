@@ -315,9 +315,9 @@ def audit(
         "the report warns that agreement on them is optimistic"),
 ) -> None:
     """Reviewer consistency over many letters: how often outcomes follow the guideline criteria."""
-    from .audit.command import audit_command
+    from .audit.command import audit_process
 
-    raise typer.Exit(audit_command(paths or [], jobs, out, output_format.value, from_list=from_list,
+    raise typer.Exit(audit_process(paths or [], jobs, out, output_format.value, from_list=from_list,
                                    scheduler=scheduler, resume=resume,
                                    used_to_build_rules=dev_corpus))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -14,7 +15,7 @@ from ..errors import InputError
 from .inputs import SUFFIXES
 from .letter_pages import FOLDER
 from .outputs import CSV_NAME, HTML_NAME, JSON_NAME, PARQUET_NAME
-from .run import Interrupted, run_audit, signals_as_interrupts
+from .run import FORWARDED_SIGNALS, Interrupted, interrupt_on_signals_until_exit, run_audit, signals_as_interrupts
 from .runfolder import RunFolder
 from .text import render_summary
 
@@ -64,6 +65,32 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
         return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
 
 
+def audit_process(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str,
+                  **options: Any) -> int:
+    """`audit_command` as the whole of what is left of the process (`imr-check audit`): the exit code.
+
+    The command takes its signal handlers back when it ends, which would leave SIGTERM and SIGHUP at
+    their default action, and Ctrl-C raising wherever click or the interpreter's exit happen to be,
+    until the process is gone: a signal in that moment killed it (-15, -1; Ctrl-C -2, or 130 with no
+    message). Here the command's handlers hand back to the same ones, and once its outputs are
+    complete and what it printed is flushed, the signals are ignored: nothing is left to interrupt,
+    and the exit code is the command's.
+    """
+    interrupt_on_signals_until_exit()
+    try:
+        code = audit_command(paths, jobs, out, output_format, **options)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except KeyboardInterrupt as interruption:
+        # Between the command's handlers and these: its outputs were complete or not written.
+        Console(stderr=True, highlight=False).print("[bold red]interrupted[/bold red] as the audit ended")
+        code = 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+    # SIG_IGN, not a Python handler: the interpreter puts its handlers back to the default action at exit.
+    for signum in (signal.SIGINT, *FORWARDED_SIGNALS):
+        signal.signal(signum, signal.SIG_IGN)
+    return code
+
+
 def _audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str, *,
                    from_list: Optional[Path], scheduler: Optional[str], resume: bool,
                    used_to_build_rules: bool) -> int:
@@ -86,6 +113,10 @@ def _audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], o
     except KeyboardInterrupt as interruption:
         bar.stop()
         what = "interrupted" if not isinstance(interruption, Interrupted) else f"interrupted by {interruption}"
+        if getattr(interruption, "outputs_published", False):
+            err.print(f"[bold red]{what}[/bold red] as the outputs were published: those in {escape(str(out))} "
+                      "are this run's, complete")
+            return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
         err.print(f"[bold red]{what}:[/bold red] no output file was written (earlier complete ones are kept)")
         _say_resumable(err, kept)
         return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)

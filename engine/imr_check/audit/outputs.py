@@ -56,6 +56,7 @@ class AuditOutputs:
         self.items = 0
         self.disagreements = 0
         self.has_json = keep_json or out_dir is not None
+        self.published = False  # the files are in DIR: a signal held while they were moved comes after this
         self.provenance = provenance()  # once: every file of the run carries the same record
         if not self.has_json:
             return
@@ -141,6 +142,7 @@ class AuditOutputs:
             self._publish_letter_pages()
             for name in (JSON_NAME, CSV_NAME, PARQUET_NAME, HTML_NAME):
                 os.replace(self.staging / name, self.out_dir / name)
+            self.published = True
         self.discard()
 
     def _publish_letter_pages(self) -> None:
@@ -183,13 +185,26 @@ _HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class _signals_held:
-    """Ctrl-C, SIGTERM and SIGHUP wait while the files are moved: the four are published together."""
+    """Ctrl-C, SIGTERM and SIGHUP wait while the files are moved: the four are published together.
+
+    Held by handlers that note the signal, not by the signal mask: a mask is the main thread's alone,
+    and a signal the kernel gives another thread (a Dask client's, an embedding program's) still runs
+    the main thread's handler at once, between two of the moves. Once they are done, the signal is
+    raised again for the handler in place before.
+    """
 
     def __enter__(self) -> None:
-        self.held = threading.current_thread() is threading.main_thread()
-        if self.held:
-            self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+        self.previous: dict[int, Any] = {}
+        self.arrived: list[int] = []
+        if threading.current_thread() is threading.main_thread():
+            for signum in _HELD:
+                self.previous[signum] = signal.signal(signum, self._note)
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.arrived.append(signum)
 
     def __exit__(self, *exc: object) -> None:
-        if self.held:
-            signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(self.arrived):
+            signal.raise_signal(signum)

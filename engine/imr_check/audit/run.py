@@ -36,7 +36,7 @@ TASKS_PER_WORKER = 4
 # A file whose worker process died is audited again, alone, up to this many times in all; then it
 # is reported as an error (a letter that crashes the reader must not stop or hang the run).
 MAX_ATTEMPTS = 3
-_FORWARDED = (signal.SIGTERM, signal.SIGHUP)
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -278,12 +278,18 @@ class signals_as_interrupts:
         self.previous: dict[int, Any] = {}
         if threading.current_thread() is not threading.main_thread():
             return
-        for signum in _FORWARDED:
+        for signum in FORWARDED_SIGNALS:
             self.previous[signum] = signal.signal(signum, _raise_interrupted)
 
     def __exit__(self, *exc: object) -> None:
         for signum, handler in self.previous.items():
             signal.signal(signum, handler)
+
+
+def interrupt_on_signals_until_exit() -> None:
+    """SIGTERM and SIGHUP raise `Interrupted` in the main thread from now on, not taken back: a process's own."""
+    for signum in FORWARDED_SIGNALS:
+        signal.signal(signum, _raise_interrupted)
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
@@ -303,7 +309,9 @@ def run_audit(arguments: list[str], jobs: Optional[int] = None, out_dir: Optiona
     first called once the worker processes exist (a progress bar's thread must not be running when
     they are forked). On any exception (Ctrl-C, SIGTERM and SIGHUP included) nothing is published:
     with DIR the parts written so far stay in DIR's run folder for `--resume`
-    (`keep_run_folder(folder)` is told), without it the temporary run folder is removed.
+    (`keep_run_folder(folder)` is told), without it the temporary run folder is removed. The one
+    exception: a signal held while the files were moved into DIR is raised once they are, with
+    `outputs_published` set on it; the run folder is then removed, as the run is complete.
     The caller removes the JSON document's temporary files (`run.discard()`) once it is printed.
     `used_to_build_rules` says the letters were read while the rules were built (the dev corpus): the
     report warns that its figures are optimistic.
@@ -355,10 +363,15 @@ def _run_audit(arguments, jobs, out_dir, keep_json, title, on_file, resume, sche
             outputs.add(record)
         summary = tally.summary()
         outputs.finish(summary, title)
-    except BaseException:
+    except BaseException as error:
         if outputs is not None:
             outputs.discard()
-        if folder.temporary:
+        if outputs is not None and outputs.published:
+            # A signal held while the files were moved, delivered once they were: the run is complete,
+            # nothing is left to resume.
+            folder.remove()
+            error.outputs_published = True
+        elif folder.temporary:
             folder.remove()
         else:
             try:
