@@ -846,7 +846,7 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
     ("This is a request for a trial with Lidoderm on the left thigh.", "Lidoderm 5% patch #30", False),
     ("There is no documentation of a trial with Lidoderm.", "Lidoderm 5% patch #30", None),
     # the record says no medications are taken, none excepted: whatever is requested starts now
-    ("The patient was noted to not be utilizing medications at the visit.", "Gabapentin 300mg #90", False),
+    ("At this visit, she was noted to not be utilizing any medications.", "Gabapentin 300mg #90", False),
     ("She is not taking any medications other than Norco.", "Gabapentin 300mg #90", None),
     ("He is not taking any medications.", "Gabapentin 300mg #90", False),
     # taken now, or the relief it gives: continued; a relief hoped for, or another drug's use, says nothing
@@ -865,7 +865,7 @@ def test_red_flags_from_the_findings(summary: str, expected: bool | None) -> Non
     # the inventory of care naming its drugs one by one is a list of the drugs taken
     ("Treatment to date has included Norco and physical therapy.", "Gabapentin 300mg #90", False),
     ("Treatment to date has included Norco, gabapentin and physical therapy.", "Gabapentin 300mg #90", True),
-    ("Treatment to date has included medications and physical therapy.", "Gabapentin 300mg #90", None),
+    ("So far her treatment has included medications and therapy.", "Gabapentin 300mg #90", None),
 ])
 def test_new_start_or_continuation_of_a_drug(summary: str, request_text: str, expected: bool | None) -> None:
     case = read(summary, [(request_text, "The patient has radiating leg pain.")])
@@ -892,7 +892,7 @@ def test_short_course_class_taken_before(summary: str, request_text: str, prior:
 
 @pytest.mark.parametrize("summary, start", [
     # the inventory of care dates the drug it names, "since at least" as "since"
-    ("Treatment has included Norco since at least 11-15-2016.", dt.date(2016, 11, 15)),
+    ("Her treatment has included Norco since at least 03-02-2016.", dt.date(2016, 3, 2)),
     ("She has been taking Norco since 03/2016.", dt.date(2016, 3, 1)),
     # a date given to another drug of the sentence is not this drug's
     ("He has been taking ibuprofen since 2015 and was given Norco on 11/20/2016.", None),
