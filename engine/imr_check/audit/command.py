@@ -62,7 +62,12 @@ def audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
                                   resume=resume, used_to_build_rules=used_to_build_rules)
     except KeyboardInterrupt as interruption:
         Console(stderr=True, highlight=False).print("[bold red]interrupted[/bold red]")
-        return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+        return _exit_code_of(interruption)
+
+
+def _exit_code_of(interruption: KeyboardInterrupt) -> int:
+    """The shell's code for a process ended by a signal: 128 + its number (Ctrl-C, SIGINT, is 2)."""
+    return 128 + (interruption.signum if isinstance(interruption, Interrupted) else signal.SIGINT)
 
 
 def audit_process(paths: list[str], jobs: Optional[int], out: Optional[Path], output_format: str,
@@ -84,7 +89,7 @@ def audit_process(paths: list[str], jobs: Optional[int], out: Optional[Path], ou
     except KeyboardInterrupt as interruption:
         # Between the command's handlers and these: its outputs were complete or not written.
         Console(stderr=True, highlight=False).print("[bold red]interrupted[/bold red] as the audit ended")
-        code = 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+        code = _exit_code_of(interruption)
     # SIG_IGN, not a Python handler: the interpreter puts its handlers back to the default action at exit.
     for signum in (signal.SIGINT, *FORWARDED_SIGNALS):
         signal.signal(signum, signal.SIG_IGN)
@@ -116,10 +121,10 @@ def _audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], o
         if getattr(interruption, "outputs_published", False):
             err.print(f"[bold red]{what}[/bold red] as the outputs were published: those in {escape(str(out))} "
                       "are this run's, complete")
-            return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+            return _exit_code_of(interruption)
         err.print(f"[bold red]{what}:[/bold red] no output file was written (earlier complete ones are kept)")
         _say_resumable(err, kept)
-        return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+        return _exit_code_of(interruption)
     except InputError as error:
         bar.stop()
         err.print(f"[bold red]error:[/bold red] {escape(str(error))}", soft_wrap=True)
@@ -148,7 +153,7 @@ def _audit_command(paths: list[str], jobs: Optional[int], out: Optional[Path], o
     except KeyboardInterrupt as interruption:
         written = f": the outputs in {escape(str(out))} are complete and kept" if out else ""
         err.print(f"[bold red]interrupted[/bold red] while printing the summary{written}")
-        return 128 + (interruption.signum if isinstance(interruption, Interrupted) else 2)
+        return _exit_code_of(interruption)
 
 
 def _report(run: Any, out: Optional[Path], output_format: str, err: Console) -> int:

@@ -69,10 +69,12 @@ def _build_case(letter: Letter) -> Case:
     # Case-wide facts: the reviewer's statements of fact in any rationale outrank the summary. A regional fact a
     # rationale states without naming a region is about that item's region.
     tiered = [(1, s) for s in summary] + [(2, s) for r in rationales for s in r]
+    # Every statement of fact, the summary's then the rationales': what the readers of numbers and lists go through.
+    everything = summary + [s for r in rationales for s in r]
     item_regions = {f"item {item.number} rationale": parsed[i].body_region for i, item in enumerate(letter.items)
                     if parsed[i].body_region}
     clinical.read_concepts(lexicon.case_concepts(), tiered, "", facts, item_regions)
-    clinical.read_pain_and_work(summary + [s for r in rationales for s in r], facts)
+    clinical.read_pain_and_work(everything, facts)
     clinical.read_patient(summary, facts)
     clinical.read_dates(summary_all, letter.dates, facts)
     diagnoses, diagnosis_evidence = clinical.read_diagnoses(summary)
@@ -94,13 +96,12 @@ def _build_case(letter: Letter) -> Case:
     _requested_for_region("clinical.surgery_considered", surgeries, parsed, headers, facts)
     if surgeries:
         # The surgical facts that are numbers or lists (the yes/no findings are lexicon groups).
-        everything = summary + [s for r in rationales for s in r]
         surgical.read_body_mass_index(everything, facts)
         surgical.read_shoulder_abduction(everything, facts)
         surgical.read_comorbidities(everything, facts)
     if any(p.injection_type == "sacroiliac_joint" for p in parsed):
         # ODG's sacroiliac block criteria count the positive provocative tests; nothing else reads them.
-        clinical.read_sacroiliac_positive_tests(summary + [s for r in rationales for s in r], facts)
+        clinical.read_sacroiliac_positive_tests(everything, facts)
     procedures = [i for i, p in enumerate(parsed) if topic_spec(p.topic).invasive_procedure]
     _requested_for_region("clinical.invasive_procedure_planned", procedures, parsed, headers, facts)
     ur_statements = clinical.read_ur_statements(summary_all)
@@ -127,7 +128,7 @@ def _build_case(letter: Letter) -> Case:
         info["reviewer"] = {"specialty": letter.specialty, "licensure_states": letter.licensure_states}
     on_date = info.get("request_date") or info.get("ur_decision_date")
     # The symptoms' duration at the request: a "since 2014" is counted to the date the facts are judged on.
-    duration.read_symptom_duration(summary + [s for r in rationales for s in r], on_date, facts)
+    duration.read_symptom_duration(everything, on_date, facts)
 
     requests = []
     for index, item in enumerate(letter.items):

@@ -39,6 +39,15 @@ _NOT_YET = r"\brequest|\bauthoriz|\bplan\b|\bplanned\b|\brecommend|\bwill\b|\bsc
 # Before "medications:", the words of a list that is not of the drugs taken now (stopped, past, asked for).
 _NOT_PAST_LIST = (r"(?<!prior )(?<!previous )(?<!past )(?<!former )(?<!requested )(?<!discontinued )(?<!proposed )"
                   r"(?<!new )(?<!recommended )")
+# The openings of the record's lists of drugs taken, each followed by its items: "current medications include",
+# "medications: " (not a list of those stopped, past or asked for), and the inventory of care ("treatment has
+# included"). reader.clinical reads the items (_MEDICATION_LIST, _INVENTORY_OF_DRUGS) and a class named in them
+# (class_use_pattern).
+_MEDICATION_LIST_HEAD = (_NOT_PAST_LIST + r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? "
+                         r"(?:list )?(?:(?:has|have) )?(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?")
+_MEDICATION_COLON_HEAD = _NOT_PAST_LIST + r"\bmedications?(?: list)?:"
+_INVENTORY_HEAD = (r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?(?:has |have )?"
+                   r"(?:included|includes?|consist(?:s|ed) of)\b:?")
 
 
 # The surgery already done, by the names letters give it (the vocabulary orders the most specific first), and its date.
@@ -424,9 +433,10 @@ _RELIEF = re.compile(r"(\d{1,3})\s*(?:-\s*\d{1,3}\s*)?(?:%|percent)\s*(?:pain )?
 _RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximately |at least |over )?" + r"(\d{1,3}|one|"
                          r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:-\s*\d{1,3}\s*)?"
                          r"(days?|weeks?|months?)", re.I)
+# A date as records give a start: a full date, a month and year, or a year (`_loose_date` reads each).
+LOOSE_DATE = DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|(?:19|20)\d\d"
 _SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
-                    r"\s+(?:at least\s+)?(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|"
-                    r"(?:19|20)\d\d)\b", re.I)
+                    r"\s+(?:at least\s+)?(" + LOOSE_DATE + r")\b", re.I)
 _FOR_DURATION = re.compile(r"\b(?:(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?|"
                            r"(?<=, )(?:at least|more than|over|approximately|about) )"
                            r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+"
@@ -642,10 +652,8 @@ def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
                       r"chronic|long[- ]term|ongoing|continued|maintained on) (?:\w+ ){0,2}" + cls +
                       r"(?: (?:treatment|therapy|use|medications?|regimen))?|"
                       # a list of current medications, or the inventory of care, naming a drug of the class
-                      + _NOT_PAST_LIST + r"\bmedications? (?:list )?(?:(?:has|have) )?(?:include[sd]?|including|are|"
-                      r"were|consist(?:s|ed) of|listed as)\b:?[^.;]*?" + cls + "|" + _NOT_PAST_LIST +
-                      r"\bmedications?(?: list)?:[^.;]*?" + cls +
-                      "|" + _INVENTORY_OF_DRUGS.pattern.replace("(?P<items>[^.;]+)", "[^.;]*?") + cls, re.I)
+                      + "|".join(head + r"[^.;]*?" + cls for head in (_MEDICATION_LIST_HEAD, _MEDICATION_COLON_HEAD,
+                                                                     _INVENTORY_HEAD)), re.I)
 
 
 # A sentence that only plans or requests (no statement of what was taken).
@@ -760,15 +768,11 @@ def read_absent_from_treatment_list(topic: str, treatment: re.Pattern[str], summ
 
 
 # "Current medications include A, B and C": the record's list of the drugs taken now.
-_MEDICATION_LIST = re.compile(
-    _NOT_PAST_LIST + r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? (?:list )?(?:(?:has|have) )?"
-    r"(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?(?P<items>[^.;]+)|"
-    # "Medications: A, B" and "current medications: A, B", not a list of those stopped, past or asked for
-    + _NOT_PAST_LIST + r"\bmedications?(?: list)?:(?P<after_colon>[^.;]+)", re.I)
+_MEDICATION_LIST = re.compile(_MEDICATION_LIST_HEAD + r"(?P<items>[^.;]+)|" + _MEDICATION_COLON_HEAD +
+                              r"(?P<after_colon>[^.;]+)", re.I)
 # The inventory of care is a list of the drugs taken when it names them one by one ("treatment has included Norco
 # and baclofen"); read after a list of medications in the same sentence, which is the more specific.
-_INVENTORY_OF_DRUGS = re.compile(r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?(?:has |have )?"
-                                 r"(?:included|includes?|consist(?:s|ed) of)\b:?(?P<items>[^.;]+)", re.I)
+_INVENTORY_OF_DRUGS = re.compile(_INVENTORY_HEAD + r"(?P<items>[^.;]+)", re.I)
 # Words in such a list that leave it open (it may hold the requested drug under another name).
 _OPEN_LIST = re.compile(r"\b(?:other|etc|and so on|among others|unspecified|unknown|not (?:provided|documented|"
                         r"listed|specified)|such as|e\.g|various|several|including but)\b|\bmedications?\b|"

@@ -14,17 +14,17 @@ import re
 from typing import Optional
 
 from .classify import body_regions
-from .clinical import MAX_EVIDENCE_SENTENCES, Facts, _loose_date
+from .clinical import LOOSE_DATE, MAX_EVIDENCE_SENTENCES, _SPECIFIC, _WORDS, Facts, _loose_date
 from .context import NEGATED, assess
-from .letter import DATE, parse_date
+from .letter import parse_date
 from .text import Sentence
 
 PATH = "clinical.symptom_duration_weeks"
 
 _WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
-_COUNT_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20,
-                "several": 3, "many": 3}
+# The reader's number words, and the indefinite ones a history is told in ("a year", "several months": the least
+# that can be meant is not known, 3 is taken).
+_COUNT_WORDS = {**_WORDS, "a": 1, "an": 1, "several": 3, "many": 3}
 _COUNT = r"(\d{1,3}(?:\.\d)?|" + "|".join(_COUNT_WORDS) + r")"
 _UNIT = r"(days?|weeks?|months?|years?)"
 
@@ -53,9 +53,7 @@ _FOR = re.compile(r"\b(?:for|over|x)\s+(?:the\s+(?:past|last|prior)\s+|(?:more t
 _AGO = re.compile(r"\b(?:began|begun|started|start|onset|developed|noted|noticed|first)\b[^.;]{0,30}?\b" + _COUNT +
                   r"\s+" + _UNIT + r"\s+(?:ago|prior)\b", re.I)
 # "pain since 2014", "numbness since March 2015".
-_SINCE = re.compile(r"\bsince\s+(" + DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|"
-                    r"\d{1,2}/\d{4}|(?:19|20)\d\d)\b", re.I)
-# A symptom word that stands for a finding of the examination or a result, not the patient's symptom.
+_SINCE = re.compile(r"\bsince\s+(" + LOOSE_DATE + r")\b", re.I)
 _SYMPTOM_RE = re.compile(r"\b" + _SYMPTOM + r"\b", re.I)
 
 
@@ -68,8 +66,8 @@ def read_symptom_duration(sentences: list[Sentence], on_date: Optional[dt.date],
     found: list[tuple[float, Sentence, tuple[str, ...]]] = []
     for sentence in sentences:
         for weeks, clause in _durations(sentence.text, on_date):
-            found.append((weeks, sentence, tuple(r for r in body_regions(clause) if r not in ("multiple", "other"))
-                          or tuple(r for r in body_regions(sentence.text) if r not in ("multiple", "other"))))
+            found.append((weeks, sentence, tuple(r for r in body_regions(clause) if r not in _SPECIFIC)
+                          or tuple(r for r in body_regions(sentence.text) if r not in _SPECIFIC)))
     if not found:
         return
     longest = max(weeks for weeks, _, _ in found)
