@@ -1028,6 +1028,9 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
             if mention.status == AFFIRMED and not re.search(r"discontinu|stopp|weaned off|tapered off", text, re.I):
                 findings.append(Finding(True, sentence, tier))
                 break
+    # A monitored drug named as taken outweighs a letter's saying the regimen was not given (another item's rationale).
+    if any(finding.value is True for finding in findings):
+        findings = [finding for finding in findings if not finding.stated_absent]
     into.put_resolved("clinical.medications_need_monitoring", findings)
 
 
