@@ -88,8 +88,9 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("medications_need_monitoring", "The physician did not specify which medications had helped her.", None),
     # a monitored class taken, however worded, is medication to monitor; a drug named as taken outweighs a missing list
     ("medications_need_monitoring", "He has been on chronic opioid treatment for two years.", True),
-    ("medications_need_monitoring", "He takes Norco twice a day. The current medication regimen was not provided.",
+    ("medications_need_monitoring", "He takes Norco twice a day. A medication list was not included with the notes.",
      True),
+    ("medications_need_monitoring", "A medication list was not included with the notes.", NOT_DOCUMENTED),
     # a guideline's narrower condition, negated, is not the condition negated
     ("osteoarthritis", "There is no documentation of advanced osteoarthritis of the hip.", None),
     ("osteoarthritis", "X-rays of the hip showed no osteoarthritis.", False),
