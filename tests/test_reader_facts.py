@@ -48,7 +48,7 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     # an invasive procedure in view
     ("invasive_procedure_planned", "The physician is considering a cervical epidural steroid injection.", True),
     ("invasive_procedure_planned", "A subacromial injection is planned after the imaging.", True),
-    ("invasive_procedure_planned", "There is no indication that surgery is being considered for her.", NOT_DOCUMENTED),
+    ("invasive_procedure_planned", "There is no indication in the notes that she would be a surgical candidate.", NOT_DOCUMENTED),
     ("invasive_procedure_planned", "At this visit there were no plans for an injection.", False),
     # neurological findings: strength held back by a tendon or by pain is not a nerve sign
     ("neurological_deficit", "Ankle dorsiflexion strength was 4/5 on the left.", True),
@@ -548,7 +548,7 @@ def test_treatment_plan_with_goals(sentence: str, expected: bool | None) -> None
      "Physical therapy 2 times a week for 3 weeks", False),
     ("Treatments to date include medications and activity modification.", "Acupuncture 6 sessions", False),
     # The inventory names it, or names care that could include it.
-    ("Treatment to date has included medications and physical therapy.",
+    ("Treatment to date has included physical therapy, rest and medications.",
      "Physical therapy 2 times a week for 3 weeks", True),
     ("Treatment to date has included medications and therapy.", "Physical therapy 2 times a week for 3 weeks", None),
     ("Treatment to date has included conservative care.", "Acupuncture 6 sessions", None),
