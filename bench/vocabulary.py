@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal, Optional
 
 from imr_check.reader.classify import parse_request
-from imr_check.vocabulary import fallback_topic, lookup_drug
+from imr_check.vocabulary import drug_class_topics, drug_lexicon, fallback_topic, lookup_drug
 
 Half = Literal["tuning", "held_out"]
 HALVES: tuple[Half, ...] = ("tuning", "held_out")
@@ -70,6 +70,11 @@ def labels_read(text: str) -> dict[str, Optional[str]]:
     """What the reader gives a request line: its topic and each sub-label."""
     parsed = parse_request(text)
     entry = lookup_drug(text)
+    if entry is not None and len(entry.ingredients) > 1:
+        # A branded combination's generic is the ingredient whose class gives it a topic (Vimovo's naproxen).
+        classes = drug_class_topics()
+        entry = next((lexicon_entry for lexicon_entry in map(drug_lexicon().get, entry.ingredients)
+                      if lexicon_entry is not None and classes.get(lexicon_entry.drug_class)), entry)
     return {"topic": parsed.topic, "generic": entry.generic if entry else None,
             "class": entry.drug_class if entry else None, "study": parsed.study,
             "region": parsed.body_region, "injection": parsed.injection_type}
