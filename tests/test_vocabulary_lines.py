@@ -97,3 +97,14 @@ def test_a_single_nerve_root_names_its_spine_in_a_request_only():
 ])
 def test_the_neighbours_of_the_new_phrases_keep_their_topics(text, topic):
     assert classify_topic(text) == topic
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Arthrocentesis of the left knee", "joint_aspiration"),
+    ("Aspiration of the olecranon bursa", "joint_aspiration"),
+    # With a corticosteroid the injection, whose criteria are written, decides.
+    ("Aspiration and cortisone injection of the right knee", "corticosteroid_joint_or_soft_tissue"),
+])
+def test_an_aspiration_is_an_injection_of_its_own_kind(text, kind):
+    parsed = parse_request(text)
+    assert (parsed.topic, parsed.injection_type) == ("injection", kind)
