@@ -94,6 +94,12 @@ def test_a_single_nerve_root_names_its_spine_in_a_request_only():
     ("Infrared heat 6 sessions", "passive_modality"),
     # An interpreter heads its request; a visit that names one after stays the visit.
     ("Spanish interpreter for the follow-up visit", "interpreter"),
+    # A radiofrequency neurotomy is an injection procedure, not an operation by its "-otomy"; a foraminotomy is one.
+    ("Lumbar radiofrequency neurotomy L4-L5", "injection"),
+    ("Left C6-7 foraminotomy", "surgery"),
+    ("Excision of a dorsal wrist ganglion", "surgery"),
+    # The H-wave unit however it is spaced.
+    ("H wave device 30 day trial", "tens"),
 ])
 def test_the_neighbours_of_the_new_phrases_keep_their_topics(text, topic):
     assert classify_topic(text) == topic
