@@ -17,7 +17,8 @@ import re
 
 from .text import Sentence
 
-FACT, CONCLUSION, GUIDELINE, UTILIZATION_REVIEW, BOILERPLATE = "fact", "conclusion", "guideline", "ur", "boilerplate"
+FACT, CONCLUSION, GUIDELINE, UTILIZATION_REVIEW, BOILERPLATE, OTHER_PERSON = (
+    "fact", "conclusion", "guideline", "ur", "boilerplate", "other_person")
 
 _CONCLUSION = re.compile(
     r"medically (?:necessary|indicated|appropriate|reasonable|warranted|supported)|medical necessity"
@@ -85,11 +86,15 @@ _ANCHOR = re.compile(
     r"|\b(?:in this|in the present|in the current) case\b|\bthe (?:submitted |provided |available |clinical |medical )*"
     r"(?:records?|documentation|documents|notes?|reports?|file|exam(?:ination)?|findings|history)\b"
     r"|\b(?:he|she|his|her|hers|him)\b|\bthe (?:treating|requesting|primary|attending) \w+|\btreater|\btreatment plan"
-    r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were) (?:no|a lack|lack"
+    r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were|has been|have been) (?:no|a lack|lack"
     r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated|quantified|recorded|submitted)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
-    r"|\bon file\b|\bin place\b|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
+    r"|\bon file\b|\bin place\b"
+    # A side of the body is this patient's ("heel walking is weak on the left"), and so is what the provider found or did.
+    r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
+    r"|notes|noted|reports|reported|documents|documented|describes|described|found|finds)\b"
+    r"|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
     r"|\bdiagnos[ie]s (?:include|are|were)|\b(?:has|have) included\b|\bthere (?:are|were) (?:several|multiple)",
     re.I,
 )
@@ -121,6 +126,13 @@ _GENERAL = re.compile(
     r" (?:the )?(?:[\w-]+ ){0,4}?(?:MTUS|ODG|ACOEM|guidelines?)\b",
     re.I,
 )
+# Another person's history is no finding of the patient's (ConText's experiencer): a family history, or a relative whose
+# own condition or treatment the sentence states ("her brother had a drug problem"; not "her husband helps her dress").
+_OTHER_PERSON = re.compile(
+    r"\bfamily (?:medical )?history\b|\bhistory in the family\b"
+    r"|^(?:(?:his|her|their|the patient's|the claimant's) )(?:mother|father|parents?|sisters?|brothers?|siblings?|sons?"
+    r"|daughters?|grand(?:mother|father|parents?)|aunts?|uncles?|cousins?|husband|wife|spouse)\b"
+    r"(?= (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent)\b)", re.I)
 # A numbered or lettered item opening a rationale sentence is an item of a quoted list of criteria.
 _LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.\s|\(?[a-h]\)\s|[-*\u2022]\s)")
 
@@ -131,6 +143,8 @@ def kind(sentence: Sentence, in_rationale: bool) -> str:
         return CONCLUSION
     if _BOILERPLATE.search(text):
         return BOILERPLATE
+    if _OTHER_PERSON.search(text):
+        return OTHER_PERSON
     if _UTILIZATION_REVIEW.search(text):
         return UTILIZATION_REVIEW
     if _GUIDELINE_SUBJECT.search(text) or _GUIDELINE_VERB.search(text) or _QUOTE_START.search(text) \

@@ -1,0 +1,62 @@
+"""The tuning half of bench/phrasing: each of our paraphrases of a certifying fact gives the fact, each near miss does not.
+
+The held-out half is never tested here: it measures (bench/phrasing.py) whether what was fixed on this half carries
+over, and a sentence of it added to the tests after it was seen to fail would stop it measuring that.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import phrasing  # noqa: E402
+
+# Tuning sentences the reader still misses, and why they are left: fixing them would take more than a pattern.
+KNOWN_MISSES = {
+    # MTUS 9792.20(f) asks for a reduction in dependency on medical treatment besides the return to work.
+    "Chiropractic care has allowed him to return to full duty.":
+        "a return to work alone is not the MTUS definition's functional improvement",
+    "The opioid causes nausea, which is managed with ondansetron.":
+        "a rationale sentence naming neither the patient nor the record reads as the guideline's",
+    "Drainage from the lumbar incision raises suspicion of a wound infection.":
+        "a rationale sentence naming neither the patient nor the record reads as the guideline's",
+    "Bilateral leg numbness and perineal numbness suggest cauda equina syndrome.":
+        "a cauda equina sign takes the region of a leg named beside it, not the spine's (a leg's region would let a "
+        "knee study see saddle anaesthesia)",
+    "With Norco she rates her pain 3/10.": "a pain score with a drug named, not a medication word, is not read",
+    "She would like to proceed with a right rotator cuff repair if the tear is confirmed.":
+        "'would' and 'if' are uncertainty triggers",
+}
+
+TUNING = [s for s in phrasing.load_set() if s.half == "tuning"]
+
+
+def _case(sentence: phrasing.Sentence):
+    # A known miss must still miss (strict): a fix that reads it moves it out of KNOWN_MISSES.
+    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[sentence.text])] if sentence.text in KNOWN_MISSES else []
+    return pytest.param(sentence, marks=marks, id=f"{sentence.fact.rsplit('.', 1)[-1]}: {sentence.text[:50]}")
+
+
+def test_the_halves_are_fixed_by_the_sentence_text() -> None:
+    assert phrasing.half_of("Hx of PUD.") == phrasing.half_of("  Hx of PUD.  ")
+    halves = {s.half for s in phrasing.load_set()}
+    assert halves == {"tuning", "held_out"}
+
+
+@pytest.mark.parametrize("sentence", [_case(s) for s in TUNING])
+def test_a_tuning_sentence_reads_as_labelled(sentence: phrasing.Sentence) -> None:
+    assert phrasing.gives_fact(sentence) is sentence.states_fact
+
+
+def test_a_known_miss_is_still_a_tuning_sentence() -> None:
+    assert set(KNOWN_MISSES) <= {s.text for s in TUNING}
+
+
+def test_a_malformed_phrasing_file_is_refused_with_its_place(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("fact: clinical.red_flags\nrequest: MRI\nstates: [{txt: 'No.'}]\nnear_misses: []\n")
+    with pytest.raises(phrasing.PhrasingSetError, match=r"broken.yaml states\[0\]"):
+        phrasing.load_set(tmp_path)
