@@ -117,6 +117,14 @@ def test_a_strength_grade_written_out_is_a_motor_deficit() -> None:
     ("The numbness in her right thumb and index finger has since resolved.", "nerve_entrapment_suspected", False),
     ("The numbness in her right thumb and index finger has not resolved.", "nerve_entrapment_suspected", True),
     ("Her earlier weakness of the hand, graded 4/5, resolved after therapy.", "neurological_deficit", False),
+    # the resolution in a relative clause after a comma is the finding's own: "which" does not end its scope
+    ("She described tingling of the right thumb and index finger, which has now resolved.",
+     "nerve_entrapment_suspected", False),
+    ("Grip was graded 4/5 on the right in the spring, which resolved after the therapy course.",
+     "neurological_deficit", False),
+    ("Tingling of the right thumb and index finger, which has not resolved, woke her at night.",
+     "nerve_entrapment_suspected", True),
+    ("Grip was graded 4/5 on the right, which limits lifting.", "neurological_deficit", True),
 ])
 def test_a_finding_that_has_resolved_is_no_finding_now(sentence: str, name: str, expected: Any) -> None:
     case = read(sentence, [_ARMS])
