@@ -808,6 +808,47 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
         return
 
 
+# The record of the drugs taken, named as a whole: "the current medication regimen", "a medication list", "the
+# medication history", "a list of current medications", "which medications she takes".
+_MEDICATION_RECORD = (r"(?:(?:the |a |an |any |her |his |their |the patient's )?(?:current |complete |full |prior |past "
+                      r"|previous )?(?:medication|drug|pharmacy|prescription) (?:regimen|list|history|profile|record|"
+                      r"reconciliation)s?|(?:a |the |any )?(?:complete |full |current )?list of (?:the )?(?:current |her "
+                      r"|his |prescribed )?medications|(?:what|which|the) medications(?: (?:she|he|the patient) "
+                      r"(?:takes|took|uses|(?:is|was|has been) (?:taking|using|on|prescribed)))?|(?:the |her |his )?(?:current|prior|previous|"
+                      r"past) medications(?! (?:of|for|such|like|including|include)\b))")
+_NOT_RECORDED_VERB = (r"(?:provided|submitted|documented|listed|included|specified|available|noted|given|identified|"
+                      r"described|recorded|reported|known|enclosed|attached)")
+# The letter says the drug history is not in the record: "the current medication regimen was not provided", "no
+# medication list was submitted", "the records do not list the medications she takes". A missing record of a drug's
+# earlier use, not a finding that it was never taken (issue 12, "Two kinds of absence").
+_MEDICATION_HISTORY_UNRECORDED = re.compile(
+    r"\b" + _MEDICATION_RECORD + r" (?:(?:was|were|is|are|has|have|had) (?:not|never)(?: been)?|not(?: been)?) "
+    r"(?:(?:\w+ly|yet|also|made) )?" + _NOT_RECORDED_VERB + r"\b"
+    r"|\b" + _MEDICATION_RECORD + r" (?:(?:was|were|is|are|remains?|remained) )?(?:unknown|unavailable|undocumented|"
+    r"unspecified|not known)\b"
+    r"|\bno " + _MEDICATION_RECORD + r" (?:(?:was|were|is|are|has been|have been) )?(?:\w+ )?" + _NOT_RECORDED_VERB + r"\b"
+    r"|\bthere (?:is|was|are|were) no " + _MEDICATION_RECORD + r"\b"
+    r"|\b(?:no|lack of|without|absence of|not any) (?:documentation|record|mention|indication|listing|report) "
+    r"(?:of|regarding|as to) " + _MEDICATION_RECORD + r"(?![\w'])"
+    r"|\b(?:do|does|did) not (?:include|document|list|specify|provide|contain|mention|identify|indicate|name|state|"
+    r"describe|detail) " + _MEDICATION_RECORD + r"(?![\w'])",
+    re.I)
+
+
+def read_unrecorded_medication_history(scope: Scope, into: Facts, prefix: str) -> None:
+    """The letter states the drug history is not in the record: the request's earlier use is stated not documented.
+
+    Read last, only when nothing else told whether the drug was taken before (a drug named as taken, a closed list of
+    current medications without it, a summary saying none is taken), from the item's own rationale, else the summary.
+    """
+    if prefix + "history.prior_treatment" in into.values:
+        return
+    findings = [Finding(False, sentence, tier, stated_absent=True)
+                for tier, sentences in ((2, scope.own), (1, scope.summary)) for sentence in sentences
+                if _MEDICATION_HISTORY_UNRECORDED.search(sentence.text)]
+    into.put_resolved(prefix + "history.prior_treatment", findings)
+
+
 def _names_pattern(names: Iterable[str], *alternatives: str) -> re.Pattern[str]:
     """The names, longest first (so a longer name is not read as a shorter one it begins with), then the regex
     alternatives, any of them as a whole word."""
