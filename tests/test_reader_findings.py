@@ -206,6 +206,7 @@ def test_an_opening_phrase_of_a_conclusion_is_no_statement() -> None:
 
 @pytest.mark.parametrize("text", [
     "The request fails criterion 2 of the cited guideline.",
+    "Guidelines support a neck MRI when a focal deficit persists; this criterion is met.",
     "This criterion has not been met in the records reviewed.",
     "This criterion has been met in the records reviewed.",
     "Evidence of severe and/or progressive neurologic deficits has been documented.",
