@@ -48,7 +48,7 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     # an invasive procedure in view
     ("invasive_procedure_planned", "The physician is considering a cervical epidural steroid injection.", True),
     ("invasive_procedure_planned", "A subacromial injection is planned after the imaging.", True),
-    ("invasive_procedure_planned", "There is no indication the patient is a candidate for surgery.", NOT_DOCUMENTED),
+    ("invasive_procedure_planned", "There is no indication in the notes that she would be a surgical candidate.", NOT_DOCUMENTED),
     ("invasive_procedure_planned", "At this visit there were no plans for an injection.", False),
     # neurological findings: strength held back by a tendon or by pain is not a nerve sign
     ("neurological_deficit", "Ankle dorsiflexion strength was 4/5 on the left.", True),
@@ -255,7 +255,7 @@ def test_dosage_form(text: str, expected: str | None) -> None:
      [("MRI of the lumbar spine", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
      [{"decision": "non_certified"}, None]),
     # the item is the whole original request: the authorized visits are inside its count, not added to it
-    ("The utilization review modified the request for physical therapy to 6 sessions.",
+    ("On review, utilization review modified the request for physical therapy to 6 visits.",
      [("Physical therapy for 12 sessions", "Low back pain."), ("Norco 10/325mg #60", "Knee pain.")],
      [{"decision": "modified"}, None]),
     # the item is what remains of 12 after 6 authorized: the course total counts both
@@ -553,9 +553,9 @@ def test_treatment_plan_with_goals(sentence: str, expected: bool | None) -> None
     # The summary's inventory of care leaves the requested therapy out: it has not been given.
     ("Treatment to date has included medications, a back brace and chiropractic care.",
      "Physical therapy 2 times a week for 3 weeks", False),
-    ("Treatments to date include activity modification and medications.", "Acupuncture 6 sessions", False),
+    ("Treatments to date include medications and activity modification.", "Acupuncture 6 sessions", False),
     # The inventory names it, or names care that could include it.
-    ("Treatment to date has included physical therapy and medications.",
+    ("Treatment to date has included physical therapy, rest and medications.",
      "Physical therapy 2 times a week for 3 weeks", True),
     ("Treatment to date has included medications and therapy.", "Physical therapy 2 times a week for 3 weeks", None),
     ("Treatment to date has included conservative care.", "Acupuncture 6 sessions", None),
@@ -658,7 +658,7 @@ def test_the_requested_treatment_is_not_its_history(rationale: str, expected: bo
 
 @pytest.mark.parametrize("summary, expected", [
     # "continuation" carries to its own item of a plan's list, not to the new items after it
-    ("The treatment plan included continuation of medications, acupuncture and a TENS trial.", None),
+    ("The plan included continuation of medications, acupuncture and a TENS trial.", None),
     ("The treatment plan included continuation of acupuncture at the same frequency.", True),
 ])
 def test_a_plan_to_continue_one_item(summary: str, expected: bool | None) -> None:

@@ -33,7 +33,7 @@ Section(s): Physical medicine treatment.
 MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s):
 Physical medicine treatment.
 Decision rationale: The MTUS guidelines recommend up to 10 visits for myalgia. The patient has
-attended prior physical therapy. There is no documentation of objective functional improvement
+attended prior physical therapy. There is no documentation of measurable functional improvement
 from the prior sessions. Therefore, the request is not medically necessary.
 Norco 10/325mg #90 was the original request. Norco 10/325mg #60 was authorized by the Claims
 Administrator. The remaining IMR eligible portion of the original request, Norco 10/325mg #30
@@ -67,7 +67,7 @@ California. He/she has been in active clinical practice for more than five years
 
 CLINICAL CASE SUMMARY
 
-The injured worker is a 60 year old male who sustained an injury on 3/2/11. He has had
+The injured worker is a 60 year old male who was injured on 3/2/11. He has had
 
 acupuncture in the past with no lasting benefit. On 4/1/14, Utilization Review non-certified the
 

@@ -625,7 +625,7 @@ _RESPONSE_TO = re.compile(r"\b(?:responses?|results?|benefits?|efficacy|improvem
                           r"[^.;]{0,40}\b(?:to|from|of|with|after)\b[^.;]{0,40}$", re.I)
 
 
-# "Failed physical therapy prior to the requested injections": the treatment named is the request, not its history.
+# "Failed physical therapy before the injections now requested": the treatment named is the request, not its history.
 _THE_REQUEST = re.compile(r"\b(?:requested|proposed|requests? for|requested for|order(?:ed)?(?: for)?)\W+(?:(?:an?|the)\W+)?"
                           r"(?:\w+\W+){0,2}$", re.I)
 
