@@ -68,6 +68,16 @@ def test_topics(text: str, topic: str) -> None:
     ("Synvisc-One injection, right knee", "injection_type", "hyaluronic_acid"),
     ("Viscosupplementation of the left knee, series of 3", "injection_type", "hyaluronic_acid"),
     ("Cortisone injection to the right knee", "injection_type", "corticosteroid_joint_or_soft_tissue"),
+    # the sites and drugs the guidelines name for a corticosteroid injection, and hyaluronic acid written in two words
+    ("Visco supplementation, right knee", "injection_type", "hyaluronic_acid"),
+    ("Subacromial injection", "injection_type", "corticosteroid_joint_or_soft_tissue"),
+    ("Subacromial injection", "body_region", "shoulder"),
+    ("Left trochanteric injection under ultrasound", "injection_type", "corticosteroid_joint_or_soft_tissue"),
+    ("Left trochanteric injection under ultrasound", "body_region", "hip_pelvis"),
+    ("Celestone 6 mg injection", "injection_type", "corticosteroid_joint_or_soft_tissue"),
+    ("Methylprednisolone injection to the wrist", "injection_type", "corticosteroid_joint_or_soft_tissue"),
+    # a joint injected with no drug named could be a corticosteroid or hyaluronic acid: not read
+    ("Intra-articular injection of the left knee", "injection_type", None),
     ("CPM machine rental x 21 days", "equipment", "continuous_passive_motion"),
     ("CPM machine rental x 21 days", "duration_weeks", 3),
     ("Cold therapy unit, 7-day rental", "duration_weeks", 1),

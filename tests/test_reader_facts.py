@@ -89,6 +89,15 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("medications_need_monitoring", "Current medications include naproxen.", None),
     ("medications_need_monitoring", "He is not currently taking any medications.", False),
     ("medications_need_monitoring", "On 01/05/2017 the physician requested Norco 10/325 #60.", None),
+    # the letter saying the drugs are not named is the record's silence stated, not a finding that none is taken
+    ("medications_need_monitoring", "Her current medications were not listed in the progress note.", NOT_DOCUMENTED),
+    ("medications_need_monitoring", "The notes do not indicate which medications he is taking.", NOT_DOCUMENTED),
+    ("medications_need_monitoring", "The physician did not specify which medications had helped her.", None),
+    # a monitored class taken, however worded, is medication to monitor; a drug named as taken outweighs a missing list
+    ("medications_need_monitoring", "He has been on chronic opioid treatment for two years.", True),
+    ("medications_need_monitoring", "He takes Norco twice a day. A medication list was not included with the notes.",
+     True),
+    ("medications_need_monitoring", "A medication list was not included with the notes.", NOT_DOCUMENTED),
     # a guideline's narrower condition, negated, is not the condition negated
     ("osteoarthritis", "There is no documentation of advanced osteoarthritis of the hip.", None),
     ("osteoarthritis", "X-rays of the hip showed no osteoarthritis.", False),

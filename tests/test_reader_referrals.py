@@ -22,6 +22,11 @@ from test_reader_facts import clinical
     ("Orthopedic surgery consultation for the lumbar spine", "consultation", "consultant_specialty", "surgical"),
     ("Consultation with a hand surgeon", "consultation", "consultant_specialty", "surgical"),
     ("Rheumatology consultation", "consultation", "consultant_specialty", "other"),
+    # a referral to evaluate for an operation is to a surgeon, and one about the drugs taken is medication management
+    ("Referral to a knee replacement specialist", "consultation", "consultant_specialty", "surgical"),
+    ("Consultation to evaluate for a total shoulder arthroplasty", "consultation", "consultant_specialty", "surgical"),
+    ("Consultation for medication management", "consultation", "consultant_specialty", "medication_management"),
+    ("Psychiatric medication management consultation", "consultation", "consultant_specialty", "other"),
     ("Right shoulder arthroscopic surgery", "surgery", "consultant_specialty", None),
     ("FRP x 160 hours", "functional_restoration", "sessions", 20),
     ("HELP program for 10 days", "functional_restoration", "sessions", 10),

@@ -649,9 +649,9 @@ class Request(Strict):
     medically_supervised: Documented = Field(
         None, description="The exercise is monitored and administered by medical professionals, not self-directed"
     )
-    consultant_specialty: Optional[Literal["surgical", "pain_management", "other"]] = Field(
+    consultant_specialty: Optional[Literal["surgical", "pain_management", "medication_management", "other"]] = Field(
         None, description="For a referral or consultation: a surgeon (orthopedic, spine, neurosurgical, hand), a pain "
-        "management specialist, or another specialty",
+        "management specialist, a consultation to manage the medications, or another specialty",
     )
     is_evaluation: Documented = Field(
         None, description="The request is an evaluation, not the treatment itself: for a program, the assessment for "

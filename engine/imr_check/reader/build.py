@@ -83,6 +83,7 @@ def _build_case(letter: Letter) -> Case:
     in_use = _in_use_facts()
     for drug_topic, path in in_use:
         clinical.read_class_use(drug_topic, path, tiered, facts)
+    _monitored_class_in_use(in_use, facts)
     clinical.read_nsaid_dyspepsia(tiered, facts)
     clinical.read_opioid_misuse_risk(tiered, facts)
     clinical.read_first_line_neuropathic_trial(tiered, facts)
@@ -226,6 +227,17 @@ def _requested_for_region(path: str, requested: list[int], parsed: list[Any], he
         known = facts.regions.get(path, []) if facts.values.get(path) is True else []
         found = sorted(set(known) | set(regions))
     facts.put(path, True, [headers[requested[0]]], found)
+
+
+def _monitored_class_in_use(in_use: list[tuple[str, str]], facts: Any) -> None:
+    """A drug of a monitored class being taken (its topic's in-use fact: "on chronic opioid treatment", a refill
+    of Norco) is medication that needs monitoring, however the record words it (ODG Office visits names opioids).
+    A record that states no medication is taken keeps its answer."""
+    path = "clinical.medications_need_monitoring"
+    for drug_topic, in_use_path in in_use:
+        if (topic_spec(drug_topic).monitored_medication and facts.values.get(in_use_path) is True
+                and facts.values.get(path) in (None, clinical.STATED_NOT_DOCUMENTED)):
+            facts.put(path, True, facts.evidence.get(in_use_path, []))
 
 
 def _in_use_facts() -> list[tuple[str, str]]:

@@ -1029,6 +1029,16 @@ _NO_MEDICATION = re.compile(r"\b(?:(?:not (?:currently )?taking any|takes no|no 
                             r"(?! (?:other than|except|besides|aside from|but)\b)", re.I)
 
 
+# The letter says the record does not name the drugs ("medications were not specified", "did not note what medications
+# were prescribed"): no medication to monitor is documented, as a missing-record statement, not a finding of none.
+_MEDICATIONS_UNRECORDED = re.compile(r"\b(?:(?:current )?medications?|medication (?:list|regimen)) (?:were|was|are|is|have|has)"
+                                     r" not (?:been )?(?:specified|documented|listed|provided|noted|identified|included)\b|"
+                                     r"\b(?:did|does|do) not (?:note|specify|document|list|identify|indicate|mention|include)"
+                                     r" (?:what|which|any) (?:\w+ ){0,2}?medications?(?:(?: (?:the|this) (?:patient|claimant|injured worker)| he| she)?"
+                                     r" (?:(?:is|was|were|are|had been|has been) )?(?:prescribed|taking|taken|using|used|on)\b|"
+                                     r"\s*[.;,]|$)", re.I)
+
+
 def _classes_of(topic_ids: frozenset[str]) -> set[str]:
     """The drug classes (rules/drugs.yaml) whose topic is one of these."""
     return {drug_class for drug_class, topic_id in drug_class_topics().items() if topic_id in topic_ids}
@@ -1048,6 +1058,9 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
         if _NO_MEDICATION.search(text):
             findings.append(Finding(False, sentence, tier))
             continue
+        if _MEDICATIONS_UNRECORDED.search(text):
+            findings.append(Finding(False, sentence, tier, stated_absent=True))
+            continue
         if not _TAKING.search(text) or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using",
                                                                                            text, re.I):
             continue
@@ -1056,6 +1069,9 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
             if mention.status == AFFIRMED and not re.search(r"discontinu|stopp|weaned off|tapered off", text, re.I):
                 findings.append(Finding(True, sentence, tier))
                 break
+    # A monitored drug named as taken outweighs a letter's saying the regimen was not given (another item's rationale).
+    if any(finding.value is True for finding in findings):
+        findings = [finding for finding in findings if not finding.stated_absent]
     into.put_resolved("clinical.medications_need_monitoring", findings)
 
 
