@@ -534,7 +534,7 @@ class Request(Strict):
             "epidural_steroid", "trigger_point", "platelet_rich_plasma", "facet_joint", "medial_branch_block",
             "facet_neurotomy", "epidural_adhesiolysis", "corticosteroid_joint_or_soft_tissue", "hyaluronic_acid",
             "botulinum_toxin", "ketorolac", "vitamin_b12", "sympathetic_block", "sacroiliac_joint", "prolotherapy",
-            "occipital_nerve_block",
+            "occipital_nerve_block", "joint_aspiration",
         ]
     ] = Field(
         None,
@@ -544,7 +544,7 @@ class Request(Strict):
         "joint, bursa or soft tissue, a hyaluronic acid (viscosupplement) injection, a botulinum toxin (Botox) injection, an intramuscular ketorolac "
         "(Toradol) injection, a vitamin B12 injection, a sympathetic block (stellate ganglion, thoracic or lumbar "
         "sympathetic), a sacroiliac joint injection, prolotherapy (sclerosant injections), or an occipital nerve "
-        "block; absent for any other (the rules then cannot decide it)",
+        "block, or the aspiration of a joint or bursa; absent for any other (the rules then cannot decide it)",
     )
     spinal_levels: Optional[int] = Field(
         None, ge=1, le=10, description="Spinal levels to be injected (nerve root levels, or facet joint levels)"

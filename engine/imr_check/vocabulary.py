@@ -275,7 +275,27 @@ def lookup_drug(name: str) -> DrugEntry | None:
     lexicon, class_topics = drug_lexicon(), drug_class_topics()
     found = [lexicon[match.group(1)] for match in _drug_pattern().finditer(name.lower())]
     with_topic = [entry for entry in found if class_topics.get(entry.drug_class)]
-    return (with_topic or found or [None])[0]
+    return (with_topic or found or [_misspelt_drug(name)])[0]
+
+
+# The word a request opens with, past "Retrospective request for": where a prescription names its drug.
+_LEADING_WORD = re.compile(r"^\W*(?:(?:retrospective|prospective)\s+(?:request\s+for\s+)?)?(?:(?:an?|one|\d+)\s+)?([a-z][a-z-]+)")
+# How close a misspelt word must be to a drug's name: one letter dropped or changed in a name of six letters or more.
+MISSPELLING_CUTOFF = 0.85
+MISSPELLING_MIN_LETTERS = 6
+
+
+def _misspelt_drug(text: str) -> DrugEntry | None:
+    """The drug a request names misspelt ('Hydrocodne', 'Cyclobenzeprine'): its opening word, when it is within a
+    letter or two of a one-word name of the lexicon with the same first letter. Only the opening word, where a
+    prescription names its drug, so that no other word of a request is taken for a drug."""
+    match = _LEADING_WORD.match(text.lower())
+    if match is None or len(match.group(1)) < MISSPELLING_MIN_LETTERS:
+        return None
+    word, lexicon = match.group(1), drug_lexicon()
+    names = [name for name in lexicon if name[0] == word[0] and " " not in name and len(name) >= MISSPELLING_MIN_LETTERS]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=MISSPELLING_CUTOFF)
+    return lexicon[close[0]] if close else None
 
 
 def drug_mentions(text: str) -> list[tuple[int, int, DrugEntry]]:

@@ -29,6 +29,7 @@ def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
 # The named kinds a request text is read for (body regions, studies, injection types, equipment, ...) are data:
 # reader/lexicon/requests.yaml, each list in the order the code below applies it.
 _REGION_RE = NamedKinds("body_regions")
+_NERVE_ROOTS = NamedKinds("nerve_roots")
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -502,7 +503,8 @@ _INGREDIENT = re.compile(r"([A-Za-z][A-Za-z \-]+?)\s+\d+(?:\.\d+)?\s*%")
 def parse_request(text: str, topic: Optional[str] = None) -> ParsedRequest:
     topic = topic or classify_topic(text)
     parsed = ParsedRequest(topic=topic)
-    parsed.regions = body_regions(text)
+    # A request naming no region but a nerve root ("selective nerve root block right L5") is of that root's spine.
+    parsed.regions = body_regions(text) or list(dict.fromkeys(r for r, pattern in _NERVE_ROOTS if pattern.search(text)))
     if len(parsed.regions) == 1:
         parsed.body_region = parsed.regions[0]
     elif len(parsed.regions) > 1:
