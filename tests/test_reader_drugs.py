@@ -294,3 +294,22 @@ def test_every_muscle_relaxant_and_anti_epilepsy_drug_of_the_lexicon_is_not_reco
     classes = {"muscle_relaxant", "anticonvulsant"}
     lexicon = {entry.generic for entry in drug_lexicon().values() if entry.drug_class in classes and not entry.ingredients}
     assert lexicon and lexicon <= listed, sorted(lexicon - listed)
+
+
+# The letter saying the drug history is missing from the record is a stated absence of the earlier use (issue 12, "Two
+# kinds of absence"), not silence and not a finding that the drug was never taken.
+@pytest.mark.parametrize("summary, rationale, prior", [
+    ("She reports neck pain.", "The current medication regimen was not provided for this review.", NOT_DOCUMENTED),
+    ("No medication list was submitted with the request.", "The patient has neck pain.", NOT_DOCUMENTED),
+    ("She reports neck pain.", "Her medication history is not documented in the notes.", NOT_DOCUMENTED),
+    ("The progress notes do not list the medications she takes.", "The patient has neck pain.", NOT_DOCUMENTED),
+    # a record of the drug, or a list without it, says more than the missing history
+    ("She has taken gabapentin since 2015.", "The current medication regimen was not provided for this review.", True),
+    ("Current medications include tramadol and baclofen.", "The patient has neck pain.", False),
+    # the list present, or a drug's effect unrecorded, is no missing history
+    ("Her medication list was reviewed on 01/10/2017.", "The patient has neck pain.", None),
+    ("She reports neck pain.", "There is no documentation of the medication's benefit.", None),
+])
+def test_a_medication_history_stated_missing_is_a_stated_absence(summary: str, rationale: str, prior) -> None:
+    case = read_synthetic(summary, [("Gabapentin 300mg #90", rationale)])
+    assert fact(case, "requests[0].history.prior_treatment") == prior

@@ -54,6 +54,13 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("neurological_deficit", "Ankle dorsiflexion strength was 4/5 on the left.", True),
     ("neurological_deficit", "Rotator cuff strength was 4/5 on the right.", None),
     ("neurological_deficit", "Grip strength was 4/5, limited by pain.", None),
+    # graded strength: a minus or plus below full strength is a weakness; full strength throughout is none
+    ("neurological_deficit", "Her left great toe extensor strength was 5-/5.", True),
+    ("neurological_deficit", "Hip flexor strength on the right graded 4+/5.", True),
+    ("neurological_deficit", "Motor testing found strength of 5/5 throughout both legs.", False),
+    ("neurological_deficit", "Muscle strength graded 5 of 5 in both legs.", False),
+    ("neurological_deficit", "Strength is 5/5 except for the left ankle dorsiflexors at 4/5.", True),
+    ("neurological_deficit", "Strength was 5/5 in the arms and 5-/5 in the left extensor hallucis longus.", True),
     ("neurological_deficit", "He had no weakness of the legs, negative straight leg raise, and intact sensation in both "
                              "feet.", False),
     ("radiculopathy_on_exam", "Straight leg raise was negative on both sides.", False),

@@ -202,6 +202,51 @@ def test_an_opening_phrase_of_a_conclusion_is_no_statement() -> None:
     assert fact_sentences([sentence], in_rationale=True) == []
 
 
+# --- 6b. a criterion judged in general terms is a conclusion; a finding stated by the reviewer is a fact --------
+
+@pytest.mark.parametrize("text", [
+    "The request fails criterion 2 of the cited guideline.",
+    "Guidelines support a neck MRI when a focal deficit persists; this criterion is met.",
+    "This criterion has not been met in the records reviewed.",
+    "This criterion has been met in the records reviewed.",
+    "Evidence of severe and/or progressive neurologic deficits has been documented.",
+    "Evidence of severe and/or progressive neurologic deficits has not been documented.",
+    "There is now documentation of nerve dysfunction, such as loss of sensation, reflexes or strength.",
+    "There is little documentation of nerve dysfunction, such as loss of sensation, reflexes or strength.",
+])
+def test_a_criterion_judged_in_the_guideline_s_terms_is_a_conclusion(text: str) -> None:
+    sentence = Sentence(text, 0, "item 1 rationale")
+    assert kind(sentence, True) == CONCLUSION
+    assert fact_sentences([sentence], in_rationale=True) == []
+
+
+def test_the_finding_before_a_criterion_verdict_is_kept() -> None:
+    sentence = Sentence("The patient completed 12 sessions of therapy with no relief; this criterion is met.", 0,
+                        "item 1 rationale")
+    assert [s.text for s in fact_sentences([sentence], in_rationale=True)] == [
+        "The patient completed 12 sessions of therapy with no relief"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the reviewer's concrete finding, either way, is a fact
+    ("There is documentation of decreased sensation over the left L5 dermatome.", True),
+    ("The examination found no evidence of nerve root tension signs and/or focal deficits.", False),
+    # the criterion restated in its own words is not
+    ("There is currently objective documentation of nerve dysfunction, such as loss of sensation, reflexes or "
+     "strength.", None),
+])
+def test_a_reviewer_s_finding_is_read_and_a_restated_criterion_is_not(text: str, expected: Any) -> None:
+    case = read("The patient has low back pain.", [("MRI of the lumbar spine", text)])
+    assert case.clinical.neurological_deficit is expected
+
+
+def test_a_restated_criterion_does_not_outrank_the_summary_s_finding() -> None:
+    case = read("On examination grip strength was 4 out of 5 on the right.",
+                [("NCS of the right upper extremity", "There is no documentation of nerve dysfunction, such as loss "
+                                                      "of sensation, reflexes or strength.")])
+    assert case.clinical.neurological_deficit is True
+
+
 # --- 7. a fact belongs to its body region and item --------------------------------------------------------------
 
 def test_another_region_s_surgery_is_not_this_item_s_surgery_in_view() -> None:

@@ -70,11 +70,11 @@ def test_a_rationale_s_finding_without_a_region_is_for_its_item_s_nerves() -> No
     # an examination's parts said normal, and a reviewer's word for a deficit
     ("Motor testing found no focal deficits in the lower extremities.", "neurological_deficit", False),
     ("The patient did not have nerve deficits on examination of the legs.", "neurological_deficit", False),
-    # pain spreading to the back is referred, not radicular; pain reported down a leg suggests a radiculopathy,
-    # which is not yet one found on examination (tuning audit: a symptom is not a finding)
+    # pain spreading to the back is referred, not radicular; pain reported down a leg below the knee suggests a
+    # radiculopathy, which is not yet one found on examination (tuning audit: a symptom is not a finding)
     ("He reports hip pain radiating to the low back.", "radiculopathy_suspected", None),
-    ("He reports back pain radiating into the right leg.", "radiculopathy_suspected", True),
-    ("He reports back pain radiating into the right leg.", "radiculopathy_on_exam", None),
+    ("He reports back pain radiating into the right leg and foot.", "radiculopathy_suspected", True),
+    ("He reports back pain radiating into the right leg and foot.", "radiculopathy_on_exam", None),
 ])
 def test_a_leg_finding_is_read_from_what_the_examination_describes(sentence: str, name: str, expected: Any) -> None:
     case = read(sentence, [_LOW_BACK])
@@ -117,6 +117,14 @@ def test_a_strength_grade_written_out_is_a_motor_deficit() -> None:
     ("The numbness in her right thumb and index finger has since resolved.", "nerve_entrapment_suspected", False),
     ("The numbness in her right thumb and index finger has not resolved.", "nerve_entrapment_suspected", True),
     ("Her earlier weakness of the hand, graded 4/5, resolved after therapy.", "neurological_deficit", False),
+    # the resolution in a relative clause after a comma is the finding's own: "which" does not end its scope
+    ("She described tingling of the right thumb and index finger, which has now resolved.",
+     "nerve_entrapment_suspected", False),
+    ("Grip was graded 4/5 on the right in the spring, which resolved after the therapy course.",
+     "neurological_deficit", False),
+    ("Tingling of the right thumb and index finger, which has not resolved, woke her at night.",
+     "nerve_entrapment_suspected", True),
+    ("Grip was graded 4/5 on the right, which limits lifting.", "neurological_deficit", True),
 ])
 def test_a_finding_that_has_resolved_is_no_finding_now(sentence: str, name: str, expected: Any) -> None:
     case = read(sentence, [_ARMS])
@@ -133,3 +141,29 @@ def test_a_radiculopathy_to_rule_out_is_suspected_for_its_own_region() -> None:
 def test_a_missing_proof_of_radiculopathy_does_not_unsuspect_it() -> None:
     case = read("There is no MRI supporting a diagnosis of lumbar radiculopathy.", [_LEGS])
     assert seen(case, 0, "radiculopathy_suspected") is None
+
+
+# Radicular pain runs in a dermatome (CPMTG, Epidural steroid injections): pain spreading from a joint or the spine to
+# the upper part of the limb is as often referred, so radiation reads as radicular only below the elbow or knee, or
+# with numbness or tingling.
+@pytest.mark.parametrize("sentence, expected", [
+    ("Her right shoulder pain radiates into the upper arm.", [None, None]),
+    ("He has left shoulder pain that travels down the arm, radiating to the elbow.", [None, None]),
+    ("She has neck and shoulder pain radiating to the right arm.", [None, None]),
+    ("His neck pain radiates down the right arm into the ring and small fingers.", [True, True]),
+    ("Her shoulder pain radiates to the arm with tingling in the hand.", [True, True]),
+    ("He was told his neck pain is a cervical radiculopathy.", [True, True]),
+])
+def test_pain_radiating_to_the_upper_arm_is_not_radicular(sentence: str, expected: list[Any]) -> None:
+    case = read(sentence, [_NECK, _ARMS])
+    assert [seen(case, i, "radiculopathy_suspected") for i in range(2)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Low back pain radiates to the left buttock and thigh.", None),
+    ("Low back pain radiates down the left leg to the lateral calf.", True),
+    ("Low back pain radiates down the left leg with numbness.", True),
+])
+def test_leg_pain_is_radicular_below_the_knee_or_with_numbness(sentence: str, expected: Any) -> None:
+    case = read(sentence, [_LOW_BACK])
+    assert seen(case, 0, "radiculopathy_suspected") is expected

@@ -33,7 +33,7 @@ def test_has_not_been_documented_is_a_stated_absence(rationale: str, expected: A
 
 @pytest.mark.parametrize("summary, on_exam, suspected", [
     # the patient's report of pain down a limb suggests a radiculopathy; the examiner has not found one
-    ("She complains of low back pain that radiates down the left leg.", None, True),
+    ("She complains of low back pain that radiates down the left leg to the heel.", None, True),
     # a sign the examiner elicited is the finding
     ("On examination the straight leg raise was positive on the left.", True, None),
 ])

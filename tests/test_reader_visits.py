@@ -49,6 +49,14 @@ def test_diagnosis_uncertain_from_what_is_to_be_ruled_out(sentence: str, expecte
     ("Acupuncture re-exam", "acupuncture"),
     ("Re-evaluation with the treating physician in 4 weeks", "office_visit"),
     ("Follow-up visit", "office_visit"),
+    # a follow-up visit with the therapist, named as such, is the therapy's too
+    ("Follow-up visit with the physical therapist for the low back", "physical_therapy"),
+    ("PT follow-up, one visit", "physical_therapy"),
+    ("Follow up with the chiropractor x1", "chiropractic"),
+    ("Chiropractic follow-up visit", "chiropractic"),
+    ("One follow-up visit with the acupuncturist", "acupuncture"),
+    # a therapy mentioned in a physician's follow-up is not whom the visit is with
+    ("Follow-up with the orthopedist after physical therapy", "office_visit"),
 ])
 def test_a_therapists_re_examination_is_the_therapys(text: str, topic: str) -> None:
     assert classify_topic(text) == topic

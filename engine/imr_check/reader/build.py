@@ -409,6 +409,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     if treatment is not None and topic_spec(parsed.topic).drug:
         # Last, and only when nothing else told: a drug the list of current medications leaves out is a new start.
         clinical.read_absent_from_medication_list(treatment, parsed.topic, summary, facts, prefix)
+        clinical.read_unrecorded_medication_history(whole, facts, prefix)
     # The lexicon's groups for this topic (reader/lexicon/concepts.yaml): in the item's own rationale, and in the
     # summary's sentences about the treatment or the whole summary.
     for group in lexicon.request_groups(parsed.topic):

@@ -808,6 +808,53 @@ def read_absent_from_medication_list(treatment: re.Pattern[str], topic: str, sum
         return
 
 
+# The record of the drugs taken, named as a whole: "the current medication regimen", "a medication list", "the
+# medication history", "a list of current medications", "which medications she takes".
+_MEDICATION_RECORD = (r"(?:(?:the |a |an |any |her |his |their |the patient's )?(?:current |complete |full |prior |past "
+                      r"|previous )?(?:medication|drug|pharmacy|prescription) (?:regimen|list|history|profile|record|"
+                      r"reconciliation)s?|(?:a |the |any )?(?:complete |full |current )?list of (?:the )?(?:current |her "
+                      r"|his |prescribed )?medications|(?:what|which|the) medications (?:(?:she|he|the patient) "
+                      r")?(?:takes|took|uses|(?:is|was|were|are|has been|had been) (?:taking|using|on|prescribed))|(?:the |her |his )?(?:current|prior|previous|"
+                      r"past) medications(?! (?:of|for|such|like|including|include)\b))")
+_NOT_RECORDED_VERB = (r"(?:provided|submitted|documented|listed|included|specified|available|noted|given|identified|"
+                      r"described|recorded|reported|known|enclosed|attached)")
+# The letter says the record does not name the drugs taken: "the current medication regimen was not provided", "no
+# medication list was submitted", "the records do not list the medications she takes", "did not note what medications
+# were prescribed". A missing record, not a finding of none (issue 12, "Two kinds of absence"): a drug's earlier use,
+# and the medications to monitor, are stated not documented.
+_MEDICATIONS_UNRECORDED = re.compile(
+    r"\b" + _MEDICATION_RECORD + r" (?:(?:was|were|is|are|has|have|had) (?:not|never)(?: been)?|not(?: been)?) "
+    r"(?:(?:\w+ly|yet|also|made) )?" + _NOT_RECORDED_VERB + r"\b"
+    r"|\b" + _MEDICATION_RECORD + r" (?:(?:was|were|is|are|remains?|remained) )?(?:unknown|unavailable|undocumented|"
+    r"unspecified|not known)\b"
+    r"|\bno " + _MEDICATION_RECORD + r" (?:(?:was|were|is|are|has been|have been) )?(?:\w+ )?" + _NOT_RECORDED_VERB + r"\b"
+    r"|\bthere (?:is|was|are|were) no " + _MEDICATION_RECORD + r"\b"
+    r"|\b(?:no|lack of|without|absence of|not any) (?:documentation|record|mention|indication|listing|report) "
+    r"(?:of|regarding|as to) " + _MEDICATION_RECORD + r"(?![\w'])"
+    r"|\b(?:do|does|did) not (?:include|document|list|specify|provide|contain|mention|identify|indicate|name|state|"
+    r"describe|detail) " + _MEDICATION_RECORD + r"(?![\w'])"
+    r"|\b(?:(?:current )?medications?|medication (?:list|regimen)) (?:were|was|are|is|have|has) not (?:been )?"
+    r"(?:specified|documented|listed|provided|noted|identified|included)\b"
+    r"|\b(?:did|does|do) not (?:note|specify|document|list|identify|indicate|mention|include) (?:what|which|any) "
+    r"(?:\w+ ){0,2}?medications?(?:(?: (?:the|this) (?:patient|claimant|injured worker)| he| she)? (?:(?:is|was|were|are"
+    r"|had been|has been) )?(?:prescribed|taking|taken|using|used|on)\b|\s*[.;,]|$)",
+    re.I)
+
+
+def read_unrecorded_medication_history(scope: Scope, into: Facts, prefix: str) -> None:
+    """The letter states the drug history is not in the record: the request's earlier use is stated not documented.
+
+    Read last, only when nothing else told whether the drug was taken before (a drug named as taken, a closed list of
+    current medications without it, a summary saying none is taken), from the item's own rationale, else the summary.
+    """
+    if prefix + "history.prior_treatment" in into.values:
+        return
+    findings = [Finding(False, sentence, tier, stated_absent=True)
+                for tier, sentences in ((2, scope.own), (1, scope.summary)) for sentence in sentences
+                if _MEDICATIONS_UNRECORDED.search(sentence.text)]
+    into.put_resolved(prefix + "history.prior_treatment", findings)
+
+
 def _names_pattern(names: Iterable[str], *alternatives: str) -> re.Pattern[str]:
     """The names, longest first (so a longer name is not read as a shorter one it begins with), then the regex
     alternatives, any of them as a whole word."""
@@ -986,16 +1033,6 @@ _TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:is|was|remains|been) on|p
 _NO_MEDICATION = re.compile(r"\b(?:(?:not (?:currently )?taking any|takes no|no (?:current )?) (?:\w+ )?medications?|"
                             r"not (?:be |been )?(?:currently )?(?:taking|using|utili[sz]ing) (?:any )?medications?)\b"
                             r"(?! (?:other than|except|besides|aside from|but)\b)", re.I)
-
-
-# The letter says the record does not name the drugs ("medications were not specified", "did not note what medications
-# were prescribed"): no medication to monitor is documented, as a missing-record statement, not a finding of none.
-_MEDICATIONS_UNRECORDED = re.compile(r"\b(?:(?:current )?medications?|medication (?:list|regimen)) (?:were|was|are|is|have|has)"
-                                     r" not (?:been )?(?:specified|documented|listed|provided|noted|identified|included)\b|"
-                                     r"\b(?:did|does|do) not (?:note|specify|document|list|identify|indicate|mention|include)"
-                                     r" (?:what|which|any) (?:\w+ ){0,2}?medications?(?:(?: (?:the|this) (?:patient|claimant|injured worker)| he| she)?"
-                                     r" (?:(?:is|was|were|are|had been|has been) )?(?:prescribed|taking|taken|using|used|on)\b|"
-                                     r"\s*[.;,]|$)", re.I)
 
 
 def _classes_of(topic_ids: frozenset[str]) -> set[str]:

@@ -37,6 +37,44 @@ _CONCLUSION = re.compile(
     r"|\b(?:not )?(?:a )?(?:reasonable|appropriate|necessary) (?:option|choice|request|treatment)\b",
     re.I,
 )
+# A criterion judged in the guideline's general terms is the reviewer's conclusion, not a finding, whichever way it
+# goes: a verdict on a criterion ("this criterion is met", "the request fails criterion 3"), or a finding given as
+# the criterion's own alternatives ("severe and/or progressive deficits", "deficits such as loss of sensation,
+# reflexes or strength"), which names no finding a record holds. What an examination or a study showed is a finding
+# however it is worded ("the exam revealed no evidence of red flags and/or nerve compromise").
+_CRITERION_VERDICT = re.compile(
+    r"\bcriteri(?:on|a)\b(?:\s+(?:#\s*)?\d+)?[^.;]{0,60}?\b(?:is|are|was|were|be|(?:has|have|had)(?:\s+not)?\s+been)\s+"
+    r"(?:not\s+|now\s+|also\s+|all\s+|clearly\s+|fully\s+)*(?:met|satisfied|fulfilled)\b"
+    r"|\b(?:meets?|fails?|failed|failing|satisf(?:y|ies|ied)|fulfil(?:l|ls|led))\s+(?:the\s+|this\s+|that\s+|each\s+)?"
+    r"(?:\w+\s+)?criteri(?:on|a)\b",
+    re.I,
+)
+_RESTATED_CRITERION = re.compile(
+    r"\b(?:documentation|documented|evidence|evident|noted)\b(?=[^.;]*(?:(?<!,) \w+ and/or \w+|\bsuch as\b[^.;]{0,80}?\bor\b))",
+    re.I,
+)
+_EXAMINED = re.compile(
+    r"\b(?:exam(?:ination)?|MRI|CT|x-?rays?|radiographs?|imaging|EMG|NCS|stud(?:y|ies))\b[^.;]{0,60}?"
+    r"\b(?:revealed|showed|demonstrated|found|noted|documented)\b",
+    re.I,
+)
+
+
+def _criterion_judged(text: str) -> re.Match[str] | None:
+    """Where a sentence judges a criterion in general terms (see _CRITERION_VERDICT), if it does."""
+    verdict = _CRITERION_VERDICT.search(text)
+    if verdict is not None:
+        return verdict
+    restated = _RESTATED_CRITERION.search(text)
+    return restated if restated is not None and not _EXAMINED.search(text) else None
+
+
+def _conclusion(text: str) -> re.Match[str] | None:
+    """The first conclusion phrase of a sentence: a verdict on the request or on a criterion."""
+    found = [m for m in (_CONCLUSION.search(text), _criterion_judged(text)) if m is not None]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
 _UTILIZATION_REVIEW = re.compile(
     r"\butilization review\b|\bUR\b|\bclaims administrator\b|\bprevious(?:ly)? (?:review|reviewer|denied|modified"
     r"|non-?certified|certified|authorized|approved)|\bprior (?:review|determination|reviewer|UR)\b|\bpeer review"
@@ -90,6 +128,8 @@ _ANCHOR = re.compile(
     r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated|quantified|recorded|submitted)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
+    # "There is documentation of ...", like "there is no documentation of ...", speaks of this record.
+    r"|\bthere (?:is|was|are|were|has been) (?:\w+ ){0,2}?documentation (?:of|that|to)\b"
     r"|\bon file\b|\bin place\b"
     # A side of the body is this patient's ("heel walking is weak on the left"), and so is what the provider found or did.
     r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
@@ -139,7 +179,7 @@ _LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.\s|\(?[a-h]\)\s|[-*\u2022]\s
 
 def kind(sentence: Sentence, in_rationale: bool) -> str:
     text = sentence.text
-    if _CONCLUSION.search(text):
+    if _conclusion(text):
         return CONCLUSION
     if _BOILERPLATE.search(text):
         return BOILERPLATE
@@ -178,7 +218,7 @@ def statement_before_conclusion(sentence: Sentence, in_rationale: bool) -> Sente
     themselves; a conclusion's polarity moves no clause boundary, so the reader stays blind to it.
     """
     text = sentence.text
-    conclusion = _CONCLUSION.search(text)
+    conclusion = _conclusion(text)
     if conclusion is None:
         return None
     cut = None
