@@ -231,3 +231,15 @@ def test_given_with_must_name_a_topic(tmp_path):
     text = "topics:\n  a: {title: A, fallback: true}\n  b: {title: B, given_with: nsaids}\n"
     with pytest.raises(RuleLoadError, match=r"given_with names 'nsaids', which is not a topic \(known: a, b\)"):
         _load(tmp_path, text, TopicsFile)
+
+
+def test_a_drug_class_placeholder_stands_for_every_name_of_the_class_in_the_drug_lexicon():
+    pattern = re.compile(lexicon.with_drug_names(r"\b(?:{drugs:nsaid})\b"), re.I)
+    # Brand and generic names alike, including drugs no concept listed by hand (sulindac, Daypro).
+    assert all(pattern.search(text) for text in ("takes Sulindac", "Daypro daily", "ibuprofen 800mg", "Mobic"))
+    assert not pattern.search("takes Norco")
+
+
+def test_a_drug_class_placeholder_naming_no_class_is_a_load_error():
+    with pytest.raises(RuleLoadError, match=r"\{drugs:nsaids\} names no drug class"):
+        lexicon.with_drug_names(r"\b{drugs:nsaids}\b")

@@ -264,6 +264,13 @@ def drug_class_topics() -> dict[str, str | None]:
 
 
 @cache
+def drug_class_names(drug_class: str) -> tuple[str, ...]:
+    """Every name (brand or generic, lower case) of a class's drugs, longest first so a pattern prefers the whole name."""
+    return tuple(sorted((name for name, entry in drug_lexicon().items() if entry.drug_class == drug_class),
+                        key=len, reverse=True))
+
+
+@cache
 def _drug_pattern() -> re.Pattern[str]:
     names = sorted(drug_lexicon(), key=len, reverse=True)
     return re.compile(r"(?<![a-z])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z])")
@@ -292,10 +299,16 @@ def _misspelt_drug(text: str) -> DrugEntry | None:
     match = _LEADING_WORD.match(text.lower())
     if match is None or len(match.group(1)) < MISSPELLING_MIN_LETTERS:
         return None
-    word, lexicon = match.group(1), drug_lexicon()
-    names = [name for name in lexicon if name[0] == word[0] and " " not in name and len(name) >= MISSPELLING_MIN_LETTERS]
-    close = difflib.get_close_matches(word, names, n=1, cutoff=MISSPELLING_CUTOFF)
-    return lexicon[close[0]] if close else None
+    word = match.group(1)
+    close = difflib.get_close_matches(word, _one_word_names(word[0]), n=1, cutoff=MISSPELLING_CUTOFF)
+    return drug_lexicon()[close[0]] if close else None
+
+
+@cache
+def _one_word_names(initial: str) -> tuple[str, ...]:
+    """The lexicon's one-word names a misspelling may be of, by first letter: made once, not per request."""
+    return tuple(name for name in drug_lexicon()
+                 if name[0] == initial and " " not in name and len(name) >= MISSPELLING_MIN_LETTERS)
 
 
 def drug_mentions(text: str) -> list[tuple[int, int, DrugEntry]]:

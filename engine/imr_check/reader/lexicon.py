@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..errors import Problem, RuleLoadError
 from .._yaml import line_of
 from ..phrases import Phrase, check_phrases, joined, load_model
-from ..vocabulary import BodyRegion, topics
+from ..vocabulary import BodyRegion, drug_class_names, topics
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 PRESENCE, ASSESSMENT = "presence", "assessment"
@@ -85,12 +85,28 @@ class ConceptSpec(_Strict):
 
     def concept(self) -> Concept:
         def compiled(phrases: Optional[list[Phrase]]) -> Optional[re.Pattern[str]]:
-            return re.compile(joined(phrases), re.I) if phrases else None
+            return re.compile(with_drug_names(joined(phrases)), re.I) if phrases else None
 
-        return Concept(self.fact, re.compile(joined(self.phrases), re.I), self.mode, self.value,  # type: ignore[arg-type]
+        return Concept(self.fact, compiled(self.phrases), self.mode, self.value,  # type: ignore[arg-type]
                        compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
                        self.negation_is_silent, self.regional or bool(self.regions) or self.nerve_supply,
                        tuple(self.regions), self.nerve_supply)
+
+
+# "{drugs:CLASS}" in a phrase stands for every name of the class in rules/drugs.yaml (brand and generic), so a concept
+# that needs an NSAID or an opioid named reads the drug lexicon instead of a copy of part of it.
+_DRUG_CLASS_PLACEHOLDER = re.compile(r"\{drugs:(\w+)\}")
+
+
+def with_drug_names(pattern: str) -> str:
+    def names(match: re.Match[str]) -> str:
+        found = drug_class_names(match.group(1))
+        if not found:
+            raise RuleLoadError.single(str(LEXICON_DIR / "concepts.yaml"), f"{{drugs:{match.group(1)}}} names no drug class "
+                                       "with drugs in rules/drugs.yaml")
+        return "(?:" + "|".join(re.escape(name) for name in found) + ")"
+
+    return _DRUG_CLASS_PLACEHOLDER.sub(names, pattern)
 
 
 class ConceptGroup(_Strict):
