@@ -14,6 +14,10 @@ certifying value (`value`, default true).
 
 Each sentence belongs to a half by a fixed hash of its text, so the held-out half measures whether a fix made on the
 tuning half carries over. Only the tuning half's sentences are ever listed; the held-out half is counted.
+
+A sentence carries the `batch` it was written in (default 1). A new batch is written and labelled before the reader
+runs on it, so its held-out half, counted before any fix made from its tuning half, is a fresh measure of wording no
+fix has seen; the figures are printed per batch and for all batches together.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ _SALT = "imr-check phrasing split v1"
 NEUTRAL_SUMMARY = "The patient returned for a scheduled visit."
 NEUTRAL_RATIONALE = "The medical records were reviewed."
 _FILE_KEYS = {"fact", "value", "request", "states", "near_misses"}
-_SENTENCE_KEYS = {"text", "request", "where"}
+_SENTENCE_KEYS = {"text", "request", "where", "batch"}
 
 
 class PhrasingSetError(ValueError):
@@ -54,6 +58,7 @@ class Sentence:
     where: Literal["summary", "rationale"]
     states_fact: bool  # a statement of the fact, else a near miss
     source: str
+    batch: int = 1
 
     @property
     def half(self) -> Half:
@@ -77,9 +82,12 @@ def _sentence(entry: Any, where_in: str, defaults: dict[str, Any], states: bool)
     where = entry.get("where", "summary")
     if where not in ("summary", "rationale"):
         raise PhrasingSetError(f"{where_in}: `where` is summary or rationale (got {where!r})")
+    batch = entry.get("batch", 1)
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        raise PhrasingSetError(f"{where_in}: `batch` is a whole number from 1 (got {batch!r})")
     return Sentence(fact=defaults["fact"], value=defaults.get("value", True), text=entry["text"].strip(),
                     request=entry.get("request", defaults["request"]), where=where, states_fact=states,
-                    source=where_in)
+                    source=where_in, batch=batch)
 
 
 def load_file(path: Path) -> list[Sentence]:
@@ -163,46 +171,69 @@ def controls(sentences: list[Sentence]) -> list[str]:
     return problems
 
 
+def _table(title: str, tallies: dict[tuple[str, Half], Tally], facts: list[str]) -> None:
+    print(f"{title:52} {'tuning recall':>15} {'precision':>14} {'near':>6}   "
+          f"{'held-out recall':>15} {'precision':>14} {'near':>6}")
+    for fact in [*facts, "overall"]:
+        if fact != "overall" and not any((fact, half) in tallies for half in HALVES):
+            continue
+        cells = []
+        for half in HALVES:
+            tally = tallies.get((fact, half), Tally())
+            cells.append(f"{tally.recall():>15} {tally.precision():>14} {tally.near_misses_kept():>6}")
+        print(f"{fact:52} {cells[0]}   {cells[1]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", action="store_true", help="print the halves' sizes only, reading nothing")
     parser.add_argument("--failures", action="store_true", help="list the tuning half's misses and false findings")
+    parser.add_argument("--batch", type=int, action="append",
+                        help="only the sentences of this batch (repeatable); default: every batch")
     args = parser.parse_args(argv)
     try:
         sentences = load_set()
     except (PhrasingSetError, yaml.YAMLError) as error:
         print(f"bench/phrasing: {error}", file=sys.stderr)
         return 2
+    if args.batch:
+        sentences = [s for s in sentences if s.batch in args.batch]
+        if not sentences:
+            print(f"bench/phrasing: no sentence is in batch {args.batch}", file=sys.stderr)
+            return 2
     facts = sorted({s.fact for s in sentences})
+    batches = sorted({s.batch for s in sentences})
     if args.split:
-        print(f"{'fact':58} {'tuning':>14} {'held out':>14}   (statements + near misses)")
+        print(f"{'fact':58} {'batch':>5} {'tuning':>14} {'held out':>14}   (statements + near misses)")
         for fact in facts:
-            cells = []
-            for half in HALVES:
-                own = [s for s in sentences if s.fact == fact and s.half == half]
-                cells.append(f"{sum(s.states_fact for s in own)} + {sum(not s.states_fact for s in own)}")
-            print(f"{fact:58} {cells[0]:>14} {cells[1]:>14}")
+            for batch in batches:
+                cells = []
+                for half in HALVES:
+                    own = [s for s in sentences if s.fact == fact and s.half == half and s.batch == batch]
+                    cells.append(f"{sum(s.states_fact for s in own)} + {sum(not s.states_fact for s in own)}")
+                if cells != ["0 + 0", "0 + 0"]:
+                    print(f"{fact:58} {batch:>5} {cells[0]:>14} {cells[1]:>14}")
         return 0
     problems = controls(sentences)
     for problem in problems:
         print(f"control failed: {problem}", file=sys.stderr)
-    tallies: dict[tuple[str, Half], Tally] = {}
+    by_batch: dict[int | str, dict[tuple[str, Half], Tally]] = {}
     failures: list[str] = []
     for sentence in sentences:
         gives = gives_fact(sentence)
-        for key in ((sentence.fact, sentence.half), ("overall", sentence.half)):
-            tallies.setdefault(key, Tally()).add(sentence, gives)
+        for group in (sentence.batch, "all"):
+            tallies = by_batch.setdefault(group, {})
+            for key in ((sentence.fact, sentence.half), ("overall", sentence.half)):
+                tallies.setdefault(key, Tally()).add(sentence, gives)
         if sentence.half == "tuning" and gives != sentence.states_fact:
             kind = "missed" if sentence.states_fact else "false finding"
-            failures.append(f"  {kind:13} {sentence.fact} [{sentence.request}; {sentence.where}] {sentence.text}")
-    print(f"{'fact':52} {'tuning recall':>15} {'precision':>14} {'near':>6}   "
-          f"{'held-out recall':>15} {'precision':>14} {'near':>6}")
-    for fact in [*facts, "overall"]:
-        cells = []
-        for half in HALVES:
-            tally = tallies.get((fact, half), Tally())
-            cells.append(f"{tally.recall():>15} {tally.precision():>14} {tally.near_misses_kept():>6}")
-        print(f"{fact:52} {cells[0]}   {cells[1]}")
+            failures.append(f"  {kind:13} {sentence.fact} [{sentence.request}; {sentence.where}; batch "
+                            f"{sentence.batch}] {sentence.text}")
+    groups: list[int | str] = [*batches, "all"] if len(batches) > 1 else batches
+    for number, group in enumerate(groups):
+        if number:
+            print()
+        _table(f"batch {group}" if group != "all" else "all batches", by_batch[group], facts)
     print("(recall: statements read as the fact; precision: of the sentences read as the fact, statements; "
           "near: near misses not read as the fact)")
     if args.failures:

@@ -60,3 +60,13 @@ def test_a_malformed_phrasing_file_is_refused_with_its_place(tmp_path: Path) -> 
     (tmp_path / "broken.yaml").write_text("fact: clinical.red_flags\nrequest: MRI\nstates: [{txt: 'No.'}]\nnear_misses: []\n")
     with pytest.raises(phrasing.PhrasingSetError, match=r"broken.yaml states\[0\]"):
         phrasing.load_set(tmp_path)
+
+
+def test_a_sentence_carries_its_batch_and_a_bad_batch_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "batches.yaml").write_text(
+        "fact: clinical.red_flags\nrequest: MRI\nstates: ['One.', {text: 'Two.', batch: 2}]\nnear_misses: []\n")
+    assert [s.batch for s in phrasing.load_set(tmp_path)] == [1, 2]
+    (tmp_path / "batches.yaml").write_text(
+        "fact: clinical.red_flags\nrequest: MRI\nstates: [{text: 'Two.', batch: second}]\nnear_misses: []\n")
+    with pytest.raises(phrasing.PhrasingSetError, match=r"batches.yaml states\[0\]: `batch`"):
+        phrasing.load_set(tmp_path)
