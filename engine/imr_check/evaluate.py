@@ -22,6 +22,7 @@ from typing import Any
 
 from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
+from .conditions import disagreements, open_facts_of, truth_of
 from .errors import RuleLoadError
 from .facts import case_date, fact_specs, is_stated_absent, label_of, request_facts
 from .knowledge import Knowledge, LoadedRule, load_knowledge
@@ -286,6 +287,22 @@ def _requested_quantity(facts: dict[str, Any]) -> float | None:
     return None
 
 
+def _missing_of_part(rule: LoadedRule, part: str, facts: dict[str, Any], stated: frozenset[str]) -> list[str]:
+    """The facts of a part the engine left undocumented whose documentation could still decide the criterion
+    (conditions.open_facts_of): what would make `require` hold, or `unless` set the rule aside; for `when`, what would
+    settle whether the rule applies, either way."""
+    condition = getattr(rule.rule, part)
+    read = truth_of(condition, facts, stated, rule.parameters)
+    if read is not None:
+        # The engine found the part neither true nor false: a reading that settles it is a fault of the reading, so
+        # every needed fact is named, as before the reading existed, and the difference is recorded.
+        disagreements.append((rule.key, part, None, read))
+        return rule.needed_facts_by_part[part]
+    wants = (True, False) if part == "when" else (True,)
+    return list(dict.fromkeys(path for want in wants
+                              for path in open_facts_of(condition, facts, want, stated, rule.parameters)))
+
+
 def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Firing],
                     knowledge: Knowledge, day: dt.date) -> RequestResult:
     request = case.requests[index]
@@ -307,7 +324,7 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         statuses[rule.id] = status
         rule_missing = []
         for part in undocumented_parts:
-            for path in rule.needed_facts_by_part[part]:
+            for path in _missing_of_part(rule, part, facts, stated):
                 if path not in facts:
                     rule_missing.append(MissingFact(
                         fact=path, label=label_of(path), description=specs[path].description or path,
