@@ -118,6 +118,12 @@ def test_request_parts(text: str, field: str, expected: Any) -> None:
     # a finding that makes both parts at once is homebound itself; help to leave home alone is not
     ("homebound", "He has been bedridden since the spinal cord injury.", True),
     ("homebound", "She needs her son's help to leave the house.", None),
+    # a documented low testosterone level (replacement's criterion), not a symptom of one nor a suspicion
+    ("low_testosterone", "A serum testosterone drawn in January was below the normal range.", True),
+    ("low_testosterone", "The endocrinologist diagnosed secondary hypogonadism.", True),
+    ("low_testosterone", "His total testosterone was normal on the last panel.", False),
+    ("low_testosterone", "He complains of reduced libido and fatigue.", None),
+    ("low_testosterone", "The plan is to check a testosterone level to rule out hypogonadism.", None),
     ("failed_back_surgery_syndrome", "Diagnoses include failed back surgery syndrome after an L5-S1 fusion.", True),
     ("failed_back_surgery_syndrome", "He has post-laminectomy syndrome of the lumbar spine.", True),
     ("psychological_clearance", "A psychological evaluation cleared her for the spinal cord stimulator trial.", True),
