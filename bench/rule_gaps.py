@@ -336,14 +336,16 @@ def plan(knowledge: Knowledge, topic: str) -> TopicPlan:
         if info.annotation is bool:
             values: list[Any] = [True, False]
         elif path == "request.study":
+            # The studies the rules name (an EEG for the head-injury chapter), else those the topic's reader gives.
             studies = [s for p in spec.parts for s in STUDIES_OF_PART.get(p, ())]
-            values = list(dict.fromkeys(studies + named_values(rules, path))) or list(choices_of(info.annotation))
+            values = named_values(rules, path) or studies or list(choices_of(info.annotation))
         elif path == "request.body_region":
             values = [r for r in BODY_REGIONS if r in MUSCULOSKELETAL or r in named_values(rules, path)]
         else:
             values = list(choices_of(info.annotation))
         if is_list(info.annotation):
-            values = [[v] for v in values]
+            # One named value, and two together (a panel of tests, a combination unit).
+            values = [[v] for v in values] + [list(pair) for pair in itertools.combinations(values, 2)]
         if path == "request.procedure":
             # A surgery is on its own region (rules/surgeries.yaml); a request names both.
             regions = surgery_table().regions()
