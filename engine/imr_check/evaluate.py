@@ -25,7 +25,7 @@ from .case import Case
 from .conditions import disagreements, open_facts_of, truth_of
 from .errors import RuleLoadError
 from .facts import case_date, fact_specs, is_stated_absent, label_of, request_facts
-from .knowledge import Knowledge, LoadedRule, load_knowledge
+from .knowledge import Knowledge, KnownGap, LoadedRule, load_knowledge
 from .model import SupportsUpTo
 from .results import (
     CaseResult,
@@ -40,6 +40,8 @@ from .results import (
 )
 from .vocabulary import topics
 
+# The reason of a request none of whose topic's rules applies, when a rule file's not_encoded entry names it (`when`).
+KNOWN_GAP_REASON = "the guidelines give no criterion for this request: "
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 _BLOCKING = ("not_met", "not_documented")
 
@@ -349,6 +351,11 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
     if not topic_rules and knowledge.not_encoded.get(request.topic):
         # A rule file with no rules: the guidelines give no criterion, and its not_encoded says why.
         reason = f"the guidelines give no criterion for {topics()[request.topic].title}"
+    gaps = _known_gaps(knowledge, request.topic, day, facts, stated) \
+        if determination == "undetermined" and not deciding and in_force else []
+    if gaps:
+        # None of the rules applies, and the rule files say which kind of request this is and why no rule judges it.
+        reason = KNOWN_GAP_REASON + "; ".join(gap.what for gap in gaps)
     requested = _requested_quantity(facts)
     in_force_by_id = {r.id: r for r in in_force}  # one version of each rule is in force on a day
     decided_rules = [in_force_by_id[r] for r in deciding]
@@ -365,9 +372,17 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         missing_documentation=list(missing.values()) if determination != "certify" else [],
         guideline_versions=sorted({r.guideline_version for r in in_force}),
         # What the rule files deliberately leave out explains an undetermined answer.
-        not_encoded=[f"{what}: {why}" for what, why in knowledge.not_encoded.get(request.topic, [])]
+        not_encoded=list(dict.fromkeys([f"{gap.what}: {gap.why}" for gap in gaps] + [
+            f"{what}: {why}" for what, why in knowledge.not_encoded.get(request.topic, [])]))
         if determination == "undetermined" else [],
     )
+
+
+def _known_gaps(knowledge: Knowledge, topic: str, day: dt.date, facts: dict[str, Any],
+                stated: frozenset[str]) -> list[KnownGap]:
+    """The topic's `not_encoded` entries in force on the day whose `when` the request's facts make true."""
+    return [gap for gap in knowledge.known_gaps.get(topic, [])
+            if gap.effective.contains(day) and truth_of(gap.when, facts, stated) is True]
 
 
 def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule], statuses: dict[str, str],

@@ -117,11 +117,23 @@ class LoadedRule:
                 if getattr(self.rule, part) is not None}
 
 
+@dataclass(frozen=True)
+class KnownGap:
+    """A `not_encoded` entry with `when`: the requests it is about, which no rule judges, and why."""
+
+    what: str
+    why: str
+    when: Any
+    effective: Effective  # the rule file's: the entry speaks for the guideline versions the file holds
+    file: str
+
+
 @dataclass(eq=False)  # identity-hashed: the compiled engine is cached per Knowledge
 class Knowledge:
     clauses: dict[str, LoadedClause] = field(default_factory=dict)
     rules: list[LoadedRule] = field(default_factory=list)
     not_encoded: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    known_gaps: dict[str, list[KnownGap]] = field(default_factory=dict)
 
     def rules_for(self, topic: str) -> list[LoadedRule]:
         return self._rules_by_topic.get(topic, [])
@@ -567,6 +579,16 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
             knowledge.rules.append(loaded)
     for topic in parsed.topics:
         knowledge.not_encoded.setdefault(topic, []).extend((n.what, n.why) for n in parsed.not_encoded)
+    for i, entry in enumerate(parsed.not_encoded):
+        if entry.when is None:
+            continue
+        where = ("not_encoded", i, "when")
+        # No parameters: an entry names the requests it is about in values of its own.
+        for compare, loc in iter_conditions(entry.when):
+            _check_compare(compare, where + loc, {}, specs, data, path, problems)
+        gap = KnownGap(entry.what, entry.why, entry.when, parsed.effective, str(path))
+        for topic in parsed.topics:
+            knowledge.known_gaps.setdefault(topic, []).append(gap)
     _locate_in_table_rules(problems, first_problem, table_parameters)
     return bool(table_parameters)
 

@@ -315,6 +315,10 @@ class Rule(Strict):
 class NotEncoded(Strict):
     what: str
     why: str
+    when: Optional[Condition] = Field(
+        None, description="The requests this is about, in the rule vocabulary (without parameters): a request of the "
+        "topic that none of the rules applies to and that meets it is undetermined for this reason, which its result "
+        "names; without it the entry is a note on the topic as a whole")
 
 
 # A rule file whose topic is this applies to the requests of every topic (a duplicate of an authorized service):

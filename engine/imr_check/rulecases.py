@@ -25,10 +25,12 @@ import yaml
 from ._yaml import line_of, load_yaml_file
 from .case import load_case_text
 from .errors import InputError, Problem
-from .evaluate import evaluate_case
+from .evaluate import KNOWN_GAP_REASON, evaluate_case
 from .knowledge import Knowledge
 
-EXPECT_KEYS = ("determination", "rules", "clauses", "criteria", "missing", "supported_quantity", "version", "basis")
+EXPECT_KEYS = ("determination", "rules", "clauses", "criteria", "missing", "supported_quantity", "version", "basis",
+               "not_encoded")
+
 CASE_KEYS = ("name", "date", "patient", "clinical", "request", "requests", "expect", "injury_date", "not_documented")
 # A case without a date is a pre-screen, judged by the guideline in force on this fixed day, so a
 # case's answer does not change with the day it is run.
@@ -128,6 +130,15 @@ def run_case(case: RuleCase, knowledge: Knowledge | None = None) -> list[str]:
         problems.append(f"supported quantity {result.supported_quantity}, expected {expect['supported_quantity']}")
     if "basis" in expect and result.basis != expect["basis"]:
         problems.append(f"basis {result.basis!r}, expected {expect['basis']!r}")
+    if "not_encoded" in expect:
+        wanted = expect["not_encoded"] if isinstance(expect["not_encoded"], list) else [expect["not_encoded"]]
+        # The reason names the entries joined by "; " in the order the rule files give them; an entry's `what` may
+        # itself hold "; ", so the names are found in it rather than split out of it.
+        named = result.reason[len(KNOWN_GAP_REASON):] if result.reason.startswith(KNOWN_GAP_REASON) else None
+        exact = named is not None and all(w in named for w in wanted) and \
+            len(named) == sum(map(len, wanted)) + 2 * (len(wanted) - 1)
+        if (named is None and wanted) or (named is not None and not exact):
+            problems.append(f"reason {result.reason!r}: expected it to name the not_encoded entries {wanted}")
     if "version" in expect and expect["version"] not in result.guideline_versions:
         problems.append(f"guideline version {expect['version']!r} not used (used: {result.guideline_versions})")
     return problems
