@@ -10,7 +10,9 @@ negated, hypothetical, guideline text, another body region, resolved, family his
 synthetic letter (tests/reader_support.py) under the file's request (or its own), in the summary or, with
 `where: rationale`, in the item's rationale; the fact is read as the rules see it for that request
 (`facts.request_facts`: scoped to its body region). A sentence states the fact when the request sees the fact's
-certifying value (`value`, default true).
+certifying value (`value`, default true). Where a rule's criterion is met by any of several facts (gastric
+protection: GI risk factors, or dyspepsia from the NSAID), the file names the others in `or_facts`: a sentence states
+the criterion when the request sees any of them at that value, and a near miss gives none of them.
 
 Each sentence belongs to a half by a fixed hash of its text, so the held-out half measures whether a fix made on the
 tuning half carries over. Only the tuning half's sentences are ever listed; the held-out half is counted.
@@ -41,7 +43,7 @@ _SALT = "imr-check phrasing split v1"
 # What a letter holds where the sentence is not: neutral lines that give none of the facts measured.
 NEUTRAL_SUMMARY = "The patient returned for a scheduled visit."
 NEUTRAL_RATIONALE = "The medical records were reviewed."
-_FILE_KEYS = {"fact", "value", "request", "states", "near_misses"}
+_FILE_KEYS = {"fact", "or_facts", "value", "request", "states", "near_misses"}
 _SENTENCE_KEYS = {"text", "request", "where", "batch"}
 
 
@@ -59,6 +61,7 @@ class Sentence:
     states_fact: bool  # a statement of the fact, else a near miss
     source: str
     batch: int = 1
+    or_facts: tuple[str, ...] = ()  # facts any of which meets the same criterion (`or_facts` of the file)
 
     @property
     def half(self) -> Half:
@@ -85,7 +88,8 @@ def _sentence(entry: Any, where_in: str, defaults: dict[str, Any], states: bool)
     batch = entry.get("batch", 1)
     if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
         raise PhrasingSetError(f"{where_in}: `batch` is a whole number from 1 (got {batch!r})")
-    return Sentence(fact=defaults["fact"], value=defaults.get("value", True), text=entry["text"].strip(),
+    return Sentence(fact=defaults["fact"], or_facts=tuple(defaults.get("or_facts", ())),
+                    value=defaults.get("value", True), text=entry["text"].strip(),
                     request=entry.get("request", defaults["request"]), where=where, states_fact=states,
                     source=where_in, batch=batch)
 
@@ -98,6 +102,9 @@ def load_file(path: Path) -> list[Sentence]:
     missing = {"fact", "request", "states", "near_misses"} - set(data)
     if unknown or missing:
         raise PhrasingSetError(f"{path.name}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}")
+    or_facts = data.get("or_facts", [])
+    if not isinstance(or_facts, list) or not all(isinstance(f, str) and f.count(".") >= 1 for f in or_facts):
+        raise PhrasingSetError(f"{path.name}: `or_facts` is a list of fact paths (got {or_facts!r})")
     sentences = [_sentence(entry, f"{path.name} states[{i}]", data, True) for i, entry in enumerate(data["states"])]
     sentences += [_sentence(entry, f"{path.name} near_misses[{i}]", data, False)
                   for i, entry in enumerate(data["near_misses"])]
@@ -121,19 +128,22 @@ def letter_parts(sentence: Sentence) -> tuple[str, list[tuple[str, str]]]:
     return summary, [(sentence.request, rationale)]
 
 
-def fact_read(fact: str, summary: str, items: list[tuple[str, str]]) -> Any:
-    """The fact's value as the rules see it for the letter's first request (scoped to its body region)."""
+def facts_read(facts: tuple[str, ...], summary: str, items: list[tuple[str, str]]) -> list[Any]:
+    """The facts' values as the rules see them for the letter's first request (scoped to its body region)."""
     from imr_check.facts import case_date, request_facts
     from reader_support import read_synthetic
 
     case = read_synthetic(summary, items)
-    if fact in case.not_documented:
-        return "not_documented"
-    return request_facts(case, 0, case_date(case)).get(fact)
+    seen = request_facts(case, 0, case_date(case))
+    return ["not_documented" if fact in case.not_documented else seen.get(fact) for fact in facts]
+
+
+def fact_read(fact: str, summary: str, items: list[tuple[str, str]]) -> Any:
+    return facts_read((fact,), summary, items)[0]
 
 
 def gives_fact(sentence: Sentence) -> bool:
-    return fact_read(sentence.fact, *letter_parts(sentence)) == sentence.value
+    return sentence.value in facts_read((sentence.fact, *sentence.or_facts), *letter_parts(sentence))
 
 
 @dataclass

@@ -517,6 +517,15 @@ def test_therapy_without_a_surgery_is_not_an_associated_service() -> None:
     ("nsaid_dyspepsia", "She reports dyspepsia with naproxen.", True),
     ("nsaid_dyspepsia", "He denies gastrointestinal upset with ibuprofen.", False),
     ("nsaid_dyspepsia", "She has heartburn.", None),
+    # "on" ties the symptom to the NSAID only when the drug follows it closely
+    ("nsaid_dyspepsia", "She developed stomach upset on meloxicam.", True),
+    ("nsaid_dyspepsia", "Heartburn is aggravated by ibuprofen.", True),
+    ("nsaid_dyspepsia", "Reflux is controlled on omeprazole; he has been taking naproxen for a year.", None),
+    # the guideline's GI risk factors are an ulcer, bleeding or perforation, aspirin, steroids or anticoagulants with
+    # the NSAID, age and high doses; a symptom history is not one of them (it counts as dyspepsia from the NSAID)
+    ("gi_risk_factors", "Past medical history of GERD.", None),
+    ("gi_risk_factors", "She has chronic gastritis and takes naproxen.", None),
+    ("gi_risk_factors", "History of a bleeding duodenal ulcer.", True),
     ("opioid_use", "Her current medications included Norco.", True),
     ("opioid_use", "There is no documentation that the patient is taking opioid medications.", False),
     ("opioid_misuse_risk", "The patient was assessed as low risk for opioid misuse.", "low"),

@@ -1077,7 +1077,10 @@ _GI_SYMPTOM = re.compile(r"dyspepsia|heartburn|gastritis|reflux|\bGERD\b|(?:gast
                          r"(?:upset|irritation|distress|complaints?|symptoms?|side effects?|discomfort|pain|issues?|"
                          r"problems?)|upset stomach|epigastric (?:pain|discomfort)", re.I)
 _CAUSED_BY = re.compile(r"\b(?:from|with|due to|secondary to|caused by|induced|related to|associated with|"
-                        r"attributed to|while (?:taking|on)|after (?:taking|starting))\b", re.I)
+                        r"attributed to|while (?:taking|on)|after (?:taking|starting)|"
+                        r"(?:worsen|aggravat|exacerbat)\w* by)\b", re.I)
+# "GI upset on naproxen": a bare "on" ties a symptom to a drug only when the drug follows it closely.
+_ON_DRUG_WINDOW = re.compile(r"^[^.;]{0,25}?\bon\b\s*$", re.I)
 
 
 def class_pattern(drug_class: str) -> re.Pattern[str]:
@@ -1169,7 +1172,10 @@ def read_nsaid_dyspepsia(tiered: list[tuple[int, Sentence]], into: Facts) -> Non
     for tier, sentence in tiered:
         text = sentence.text
         symptom = _GI_SYMPTOM.search(text)
-        if symptom is None or not nsaid.search(text) or not _CAUSED_BY.search(text):
+        if symptom is None or not nsaid.search(text):
+            continue
+        if not _CAUSED_BY.search(text) and not any(_ON_DRUG_WINDOW.match(text[symptom.end():drug.start()])
+                                                   for drug in nsaid.finditer(text, symptom.end())):
             continue
         mention = assess(text, symptom.start(), symptom.end())
         if mention.status != UNCERTAIN:
