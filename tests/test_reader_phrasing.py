@@ -30,80 +30,42 @@ KNOWN_MISSES = {
     "With Norco she rates her pain 3/10.": "a pain score with a drug named, not a medication word, is not read",
     "She would like to proceed with a right rotator cuff repair if the tear is confirmed.":
         "'would' and 'if' are uncertainty triggers",
-    # Batch 2 (recall-drugs): labelled before reading; its tuning misses and false findings, not yet worked on when
-    # the round's time ran out. Each is a finding for the next round, not an accepted limit.
-    'He does stretching and strengthening exercises at home most days.':
-        'a batch-2 statement not read yet',
-    'Walking 2 miles daily for exercise.':
-        'a batch-2 statement not read yet',
-    'Patient is doing a home program of McKenzie extension exercises.':
-        'a batch-2 statement not read yet',
-    'She participates in a Pilates class three times a week.':
-        'a batch-2 statement not read yet',
-    'The PT notes indicate he was instructed in and is performing a home program.':
-        'a batch-2 statement not read yet',
+    # Batch 2 (recall-drugs): labelled before reading; the tuning misses and false findings recall-drugs-fix left,
+    # each with what reading it would take. Each is a finding for the next round, not an accepted limit.
     'Post acupuncture: able to walk 30 min, previously 10 min.':
-        'a batch-2 statement not read yet',
+        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'Improved ADLs after the first 6 chiropractic treatments; now able to vacuum and do laundry.':
-        'a batch-2 statement not read yet',
+        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'PT progress note: squat depth and stair climbing improved, LEFS 38 -> 55.':
-        'a batch-2 statement not read yet',
+        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'After acupuncture he reduced tramadol from 4 to 1 tablet daily and sleeps 6 hours.':
-        'a batch-2 statement not read yet',
+        'would need a medication reduction read as the lessened dependency of 9792.20(f), tied to the prior treatment',
     'Objective functional gains with therapy: grip strength up 15 lbs and sitting tolerance doubled.':
-        'a batch-2 statement not read yet',
+        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'The prior PT sessions improved his lumbar flexion and he can now lift his toddler.':
-        'a batch-2 statement not read yet',
+        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'Per the UR summary, prior chiropractic care improved her ability to perform household chores.':
-        'a batch-2 statement not read yet',
+        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'Treating notes record that after physical therapy she was released to full duty.':
-        'a batch-2 statement not read yet',
+        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'No objective functional improvement is documented.':
-        'a batch-2 statement not read yet',
+        "would need the not_documented reading of functional improvement to take a bare 'no ... is documented' summary line",
     'No objective functional gains were reported.':
-        'a batch-2 statement not read yet',
+        "would need the not_documented reading of functional improvement to take a bare 'no ... were reported' summary line",
     'Age > 65, on ibuprofen.':
-        'a batch-2 statement not read yet',
-    'Allergic reaction (hives) to ibuprofen.':
-        'a batch-2 statement not read yet',
-    'He has weaned off Norco over the past two months.':
-        'a batch-2 statement not read yet',
-    'She prefers to avoid medications because they make her drowsy at work.':
-        'a batch-2 statement not read yet',
-    'Meloxicam is contraindicated given her history of GI bleed.':
-        'a batch-2 statement not read yet',
-    'He could not continue Celebrex because of elevated blood pressure.':
-        'a batch-2 statement not read yet',
-    'Pain agreement on file; last urine drug screen appropriate.':
-        'a batch-2 statement not read yet',
-    'Urine toxicology positive for cocaine.':
-        'a batch-2 statement not read yet',
-    'Signed opioid contract; compliant with it.':
-        'a batch-2 statement not read yet',
-    'Urine drug test was inconsistent: no hydrocodone detected.':
-        'a batch-2 statement not read yet',
-    'The record documents a current narcotic agreement and consistent urine screens.':
-        'a batch-2 statement not read yet',
+        "would need an age given as a comparison ('> 65') read as the age risk factor",
     'CURES report reviewed by the provider showed no irregularities.':
-        'a batch-2 statement not read yet',
+        "would need a rationale negation ('showed no ...') read as an assessment, not as the record lacking it",
     'The treating physician notes no evidence of diversion or dose escalation.':
-        'a batch-2 statement not read yet',
-    'Without medication she is bedbound; with medication she shops and cooks.':
-        'a batch-2 statement not read yet',
-    'Continues to work full time with the help of the pain medication.':
-        'a batch-2 statement not read yet',
-    'The medications allow him to sleep and to perform his home exercises.':
-        'a batch-2 statement not read yet',
+        "would need 'no evidence of' in a rationale read as the assessment made, not as the record lacking it",
     'Per the PR-2, function with medications is improved, including walking and lifting light objects.':
-        'a batch-2 statement not read yet',
+        "would need the rationale sentence attributed to the record ('Per the PR-2') rather than to the guideline",
     'Activities of daily living are limited by pain.':
-        'a batch-2 near miss read as the fact, not fixed yet',
-    'Constipation managed with stool softener.':
-        'a batch-2 statement not read yet',
+        'would need an ADL limit from pain told apart from an ADL assessment on the medication',
     'Pain decreased by 3 points after taking Norco.':
-        'a batch-2 statement not read yet',
+        'would need a pain change in points after a named drug read as analgesia',
     'Ibuprofen lowers her pain from 6/10 to 4/10.':
-        'a batch-2 near miss read as the fact, not fixed yet',
+        'would need the analgesia scoped to the requested drug, not any drug named',
 }
 
 TUNING = [s for s in phrasing.load_set() if s.half == "tuning"]
