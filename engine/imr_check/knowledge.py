@@ -125,7 +125,6 @@ class KnownGap:
     why: str
     when: Any
     effective: Effective  # the rule file's: the entry speaks for the guideline versions the file holds
-    file: str
 
 
 @dataclass(eq=False)  # identity-hashed: the compiled engine is cached per Knowledge
@@ -586,7 +585,7 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
         # No parameters: an entry names the requests it is about in values of its own.
         for compare, loc in iter_conditions(entry.when):
             _check_compare(compare, where + loc, {}, specs, data, path, problems)
-        gap = KnownGap(entry.what, entry.why, entry.when, parsed.effective, str(path))
+        gap = KnownGap(entry.what, entry.why, entry.when, parsed.effective)
         for topic in parsed.topics:
             knowledge.known_gaps.setdefault(topic, []).append(gap)
     _locate_in_table_rules(problems, first_problem, table_parameters)
