@@ -28,8 +28,12 @@ KNOWN_MISSES = {
         "a cauda equina sign takes the region of a leg named beside it, not the spine's (a leg's region would let a "
         "knee study see saddle anaesthesia)",
     "With Norco she rates her pain 3/10.": "a pain score with a drug named, not a medication word, is not read",
-    "She would like to proceed with a right rotator cuff repair if the tear is confirmed.":
-        "'would' and 'if' are uncertainty triggers",
+    # A sentence naming the utilization review is UR's side of the dispute (sentences.UTILIZATION_REVIEW), dropped before
+    # any fact is read, even where it recounts the record; and "has been recommended" reads as a conclusion.
+    "The UR summary states a lumbar discectomy is being contemplated.":
+        "a sentence naming UR is not read as the record (sentences.py)",
+    "Per the UR summary, a right shoulder arthroscopy has been recommended.":
+        "a sentence naming UR is not read as the record, and 'has been recommended' is a conclusion (sentences.py)",
     # Batch 2 (recall-drugs): labelled before reading; the tuning misses and false findings recall-drugs-fix left,
     # each with what reading it would take. Each is a finding for the next round, not an accepted limit.
     'Post acupuncture: able to walk 30 min, previously 10 min.':
