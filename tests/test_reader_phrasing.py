@@ -17,9 +17,6 @@ import phrasing  # noqa: E402
 
 # Tuning sentences the reader still misses, and why they are left: fixing them would take more than a pattern.
 KNOWN_MISSES = {
-    # MTUS 9792.20(f) asks for a reduction in dependency on medical treatment besides the return to work.
-    "Chiropractic care has allowed him to return to full duty.":
-        "a return to work alone is not the MTUS definition's functional improvement",
     "The opioid causes nausea, which is managed with ondansetron.":
         "a rationale sentence naming neither the patient nor the record reads as the guideline's",
     "Drainage from the lumbar incision raises suspicion of a wound infection.":
@@ -36,22 +33,12 @@ KNOWN_MISSES = {
         "a sentence naming UR is not read as the record, and 'has been recommended' is a conclusion (sentences.py)",
     # Batch 2 (recall-drugs): labelled before reading; the tuning misses and false findings recall-drugs-fix left,
     # each with what reading it would take. Each is a finding for the next round, not an accepted limit.
-    'Post acupuncture: able to walk 30 min, previously 10 min.':
-        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
-    'Improved ADLs after the first 6 chiropractic treatments; now able to vacuum and do laundry.':
-        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
-    'PT progress note: squat depth and stair climbing improved, LEFS 38 -> 55.':
-        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
     'After acupuncture he reduced tramadol from 4 to 1 tablet daily and sleeps 6 hours.':
-        'would need a medication reduction read as the lessened dependency of 9792.20(f), tied to the prior treatment',
+        "would need a dose cut on a named drug read as the lessened dependency of 9792.20(f), and 'sleeps 6 hours' as an ADL gain",
     'Objective functional gains with therapy: grip strength up 15 lbs and sitting tolerance doubled.':
-        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
-    'The prior PT sessions improved his lumbar flexion and he can now lift his toddler.':
-        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
+        "would need a bare 'therapy' taken as the requested physical therapy; the reader asks a treatment sentence to name it",
     'Per the UR summary, prior chiropractic care improved her ability to perform household chores.':
-        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
-    'Treating notes record that after physical therapy she was released to full duty.':
-        'would need the labelling question settled first: by MTUS 9792.20(f) an ADL or work gain alone is not functional improvement',
+        'a sentence naming UR is not read as the record (sentences.py)',
     'No objective functional improvement is documented.':
         "would need the not_documented reading of functional improvement to take a bare 'no ... is documented' summary line",
     'No objective functional gains were reported.':

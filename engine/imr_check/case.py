@@ -403,7 +403,8 @@ class FunctionalImprovement(Strict):
     """8 CCR 9792.20(f): ADLs improved or work restrictions reduced, AND less dependence on treatment."""
 
     demonstrated: Documented = Field(
-        None, description="Functional improvement as the MTUS defines it; derived from the parts when absent"
+        None, description="Functional improvement as the MTUS defines it: stated, or a measured gain in a named function "
+        "or activity, or a return to work the treatment made possible; derived from the parts when absent"
     )
     adl_improved: Documented = Field(None, description="Clinically significant improvement in activities of daily living")
     work_restrictions_reduced: Documented = None
