@@ -135,6 +135,8 @@ _ANCHOR = re.compile(
     r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
     r"|notes|noted|reports|reported|documents|documented|describes|described|found|finds)\b"
     r"|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
+    # What an examination or a test of this patient found, in the past tense ("a psychological evaluation found ...").
+    r"|\b(?:evaluation|exam(?:ination)?|assessment|screening|testing|MRI|EMG|x-?rays?|imaging) (?:found|showed|revealed)\b"
     r"|\bdiagnos[ie]s (?:include|are|were)|\b(?:has|have) included\b|\bthere (?:are|were) (?:several|multiple)",
     re.I,
 )
