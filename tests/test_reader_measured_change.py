@@ -98,3 +98,4 @@ def test_an_unmeasured_concept_reads_no_direction() -> None:
     concept = ConceptSpec(fact="x.y", phrases=[r"score \d+ to \d+"]).concept()
     assert concept.better is None
     assert measured_change(concept, concept.pattern.search("score 40 to 20")) == 0
+

@@ -48,8 +48,6 @@ KNOWN_MISSES = {
         "would need the not_documented reading of functional improvement to take a bare 'no ... were reported' summary line",
     'Age > 65, on ibuprofen.':
         "would need an age given as a comparison ('> 65') read as the age risk factor",
-    'The treating physician notes no evidence of diversion or dose escalation.':
-        "would need 'no evidence of' in a rationale read as the assessment made, not as the record lacking it",
 }
 
 TUNING = [s for s in phrasing.load_set() if s.half == "tuning"]

@@ -241,7 +241,7 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
             values.append((concept.value_if_present, False))
         elif mention.status == NEGATED and not concept.negation_is_silent:
             if concept.mode == ASSESSMENT:
-                values.append((not mention.documentation_negated, says_record_lacks(mention, text)))
+                values.append((not mention.documentation_negated or mention.observed, says_record_lacks(mention, text)))
             elif not _NARROWED.search(text[:match.start()]):
                 values.append((not concept.value_if_present, says_record_lacks(mention, text)))
     return values
