@@ -106,6 +106,9 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("neuropathic_pain", "There is no evidence of neuropathic pain in this claimant.", NOT_DOCUMENTED),
     # "no evidence" of what an examination or a study looked at is a finding: documented false
     ("neuropathic_pain", "Her examination showed no evidence of neuropathic pain.", False),
+    # and so is what the provider observed: "the physician notes no evidence of" is a finding, not the record's silence
+    ("neuropathic_pain", "The treating physician notes no evidence of neuropathic pain.", False),
+    ("neuropathic_pain", "The treating physician did not document neuropathic pain.", NOT_DOCUMENTED),
     # a risk, or a diagnosis to be ruled out, is not the condition
     ("persistent_symptoms", "His heavy smoking raises the risk of developing chronic pain.", None),
     ("neuropathic_pain", "The physician ordered a bone scan for ruling out CRPS of the foot.", None),
@@ -117,6 +120,18 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
 ])
 def test_case_fact_phrasings(name: str, sentence: str, expected: Any) -> None:
     assert clinical(sentence, name) is expected
+
+
+@pytest.mark.parametrize("rationale, expected", [
+    # what the provider observed absent is the assessment made (an assessment fact), not the record lacking it
+    ("The treating physician notes no evidence of diversion or early refills.", True),
+    ("The provider documented no evidence of misuse of the medication.", True),
+    # the record lacking it stays the record's silence, stated
+    ("There is no evidence of aberrant behavior monitoring in the records.", NOT_DOCUMENTED),
+])
+def test_what_the_provider_observed_absent_is_an_assessment(rationale: str, expected: object) -> None:
+    case = read_synthetic("The patient returned for a scheduled visit.", [("Norco 10/325mg #90", rationale)])
+    assert fact(case, "requests[0].opioid_monitoring.aberrant_behavior") == expected
 
 
 @pytest.mark.parametrize("diagnoses, expected", [

@@ -24,7 +24,6 @@ KNOWN_MISSES = {
     "Bilateral leg numbness and perineal numbness suggest cauda equina syndrome.":
         "a cauda equina sign takes the region of a leg named beside it, not the spine's (a leg's region would let a "
         "knee study see saddle anaesthesia)",
-    "With Norco she rates her pain 3/10.": "a pain score with a drug named, not a medication word, is not read",
     # A sentence naming the utilization review is UR's side of the dispute (sentences.UTILIZATION_REVIEW), dropped before
     # any fact is read, even where it recounts the record; and "has been recommended" reads as a conclusion.
     "The UR summary states a lumbar discectomy is being contemplated.":
@@ -49,18 +48,6 @@ KNOWN_MISSES = {
         "would need the not_documented reading of functional improvement to take a bare 'no ... were reported' summary line",
     'Age > 65, on ibuprofen.':
         "would need an age given as a comparison ('> 65') read as the age risk factor",
-    'CURES report reviewed by the provider showed no irregularities.':
-        "would need a rationale negation ('showed no ...') read as an assessment, not as the record lacking it",
-    'The treating physician notes no evidence of diversion or dose escalation.':
-        "would need 'no evidence of' in a rationale read as the assessment made, not as the record lacking it",
-    'Per the PR-2, function with medications is improved, including walking and lifting light objects.':
-        "would need the rationale sentence attributed to the record ('Per the PR-2') rather than to the guideline",
-    'Activities of daily living are limited by pain.':
-        'would need an ADL limit from pain told apart from an ADL assessment on the medication',
-    'Pain decreased by 3 points after taking Norco.':
-        'would need a pain change in points after a named drug read as analgesia',
-    'Ibuprofen lowers her pain from 6/10 to 4/10.':
-        'would need the analgesia scoped to the requested drug, not any drug named',
 }
 
 TUNING = [s for s in phrasing.load_set() if s.half == "tuning"]

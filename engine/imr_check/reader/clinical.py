@@ -25,7 +25,7 @@ from typing import Any, Callable, Hashable, Iterable, Optional
 from ..surgeries import surgery_table
 from ..vocabulary import NERVE_SUPPLY, drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
-from .lexicon import ASSESSMENT, PRESENCE, Concept, NamedKinds, concept as lexicon_concept
+from .lexicon import ASSESSMENT, PRESENCE, Concept, NamedKinds, concept as lexicon_concept, measured_change
 from .letter import DATE, parse_date
 from ..phrases import joined
 from .text import Sentence
@@ -231,6 +231,9 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
         return []
     values = []
     for match in concept.pattern.finditer(text):
+        if concept.better is not None:
+            values.extend(_measured_mention(concept, match, text))
+            continue
         mention = assess(text, match.start(), match.end())
         if mention.status == AFFIRMED:
             values.append((concept.value_if_present if concept.mode == PRESENCE else True, False))
@@ -238,10 +241,19 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
             values.append((concept.value_if_present, False))
         elif mention.status == NEGATED and not concept.negation_is_silent:
             if concept.mode == ASSESSMENT:
-                values.append((not mention.documentation_negated, says_record_lacks(mention, text)))
+                values.append((not mention.documentation_negated or mention.observed, says_record_lacks(mention, text)))
             elif not _NARROWED.search(text[:match.start()]):
                 values.append((not concept.value_if_present, says_record_lacks(mention, text)))
     return values
+
+
+def _measured_mention(concept: Concept, match: re.Match[str], text: str) -> list[tuple[bool, bool]]:
+    """A measured change read as stated: a gain is the concept's value, a loss its opposite. A measurement negated or
+    hedged ("if the ODI falls from 40 to 20") says neither."""
+    change = measured_change(concept, match)
+    if not change or assess(text, match.start(), match.end()).status != AFFIRMED:
+        return []
+    return [(concept.value_if_present if change > 0 else not concept.value_if_present, False)]
 
 
 def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:

@@ -70,8 +70,10 @@ class FindingNotRecord(_Strict):
 
     triggers: list[Phrase]
     looked_at: list[Phrase]
+    observed_by: list[Phrase] = Field(default_factory=list)
 
     _phrases = field_validator("triggers", "looked_at")(lambda cls, v: check_phrases(v))
+    _observed = field_validator("observed_by")(lambda cls, v: check_phrases(v) if v else v)
 
 
 class ContextFile(_Strict):
@@ -111,6 +113,7 @@ class _Lexicon:
     doc_forward_words: int
     finding_trigger: re.Pattern[str]
     looked_at: re.Pattern[str]
+    observed_by: re.Pattern[str] | None
 
 
 @cache
@@ -150,6 +153,8 @@ def _lexicon() -> _Lexicon:
         doc_forward_words=parsed.reach.documentation_forward_words,
         finding_trigger=compiled(r"\b(?:" + joined(parsed.finding_not_record.triggers) + r")\b"),
         looked_at=compiled(r"\b(?:" + joined(parsed.finding_not_record.looked_at) + r")\b"),
+        observed_by=compiled(r"\b(?:" + joined(parsed.finding_not_record.observed_by) + r")\s+$")
+        if parsed.finding_not_record.observed_by else None,
     )
 
 
@@ -158,6 +163,8 @@ class Mention:
     status: str  # affirmed | negated | uncertain
     documentation_negated: bool  # the negation says the record lacks it ("no documentation of ...")
     trigger: str = ""
+    # A documentation negation that is what the provider observed ("the physician notes no evidence of X"): a finding.
+    observed: bool = False
 
 
 def _words(text: str) -> int:
@@ -185,13 +192,19 @@ def _window_after(sentence: str, end: int, terminators: re.Pattern[str]) -> str:
     return after[: stop.start()] if stop else after
 
 
+def _observed_by_provider(before_trigger: str, trigger: str) -> bool:
+    """Whether a finding trigger ("no evidence of") follows what the provider observed ("the physician notes")."""
+    lx = _lexicon()
+    return bool(lx.observed_by is not None and lx.finding_trigger.search(trigger) and lx.observed_by.search(before_trigger))
+
+
 def says_record_lacks(mention: Mention, sentence: str) -> bool:
     """Whether a negation says the record does not document what it negates, rather than that it is absent.
 
     A documentation negation does, except one of context.yaml's `finding_not_record` triggers in a sentence
     about an examination or a study: "the MRI revealed no evidence of a tear" is a finding.
     """
-    if not mention.documentation_negated:
+    if not mention.documentation_negated or mention.observed:
         return False
     lx = _lexicon()
     return not (lx.finding_trigger.search(mention.trigger) and lx.looked_at.search(sentence))
@@ -223,7 +236,8 @@ def assess(sentence: str, start: int, end: int) -> Mention:
     if doc is not None or doc_backward is not None:
         trigger = (doc or doc_backward).group()
         # "unclear if" is uncertainty about the record, which is absence of documentation too.
-        return Mention(NEGATED, True, trigger)
+        observed = doc is not None and _observed_by_provider(sentence[:start - len(doc_before) + doc.start()], trigger)
+        return Mention(NEGATED, True, trigger, observed)
     if negation is not None and (lx.hypothetical.search(before_clean[:negation.start()])
                                  or lx.alternative.search(before_clean[negation.start():])):
         return Mention(UNCERTAIN, False, negation.group())

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..errors import Problem, RuleLoadError
 from .._yaml import line_of
-from ..phrases import Phrase, check_phrases, joined, load_model
+from ..phrases import Phrase, check_phrases, joined, load_model, phrase_pattern
 from ..vocabulary import BodyRegion, drug_class_names, topics
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
@@ -47,6 +47,26 @@ class Concept:
     # spinal region whose roots supply it (vocabulary.NERVE_SUPPLY), and a root level it names (C6, L5-S1) names its
     # spinal region.
     nerve_supply: bool = False
+    # A measured change ("ODI from 48 to 30", "sitting tolerance 45 min, was 15"): each phrase captures the
+    # measure's earlier and later figures (groups `before` and `after`), and `better` says which way is a gain
+    # (`lower` for a disability score, `higher` for a tolerance or a strength). A gain gives the concept's value, a
+    # loss its opposite, no change nothing (`measured_change`).
+    better: Optional[str] = None
+
+
+# A measured concept's phrases are compiled into one alternation, where a group name may appear once: each phrase's
+# `before` and `after` are renamed with its index (`before_0`, `after_0`, ...), which `measured_change` reads.
+_MEASURE_GROUP = re.compile(r"\(\?P<(before|after)>")
+
+
+def measured_change(concept: Concept, match: re.Match[str]) -> int:
+    """+1 when the match measures a gain (its figures moved the `better` way), -1 a loss, 0 no change or no figures."""
+    figures = {name.split("_")[0]: float(value) for name, value in match.groupdict().items()
+               if value is not None and name.startswith(("before_", "after_"))}
+    if set(figures) != {"before", "after"} or figures["before"] == figures["after"]:
+        return 0
+    rose = figures["after"] > figures["before"]
+    return 1 if rose == (concept.better == "higher") else -1
 
 
 class _Strict(BaseModel):
@@ -77,20 +97,38 @@ class ConceptSpec(_Strict):
     regional: bool = False
     regions: list[BodyRegion] = Field(default_factory=list)
     nerve_supply: bool = False
+    better: Optional[Literal["lower", "higher"]] = None
     # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
     examples: list[Example] = Field(default_factory=list)
 
     _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
     _needs = field_validator("needs", "excludes")(lambda cls, v: _optional_phrases(v))
 
+    @model_validator(mode="after")
+    def _measured_phrases(self) -> "ConceptSpec":
+        if self.better is None:
+            return self
+        if self.mode != PRESENCE or not isinstance(self.value, bool):
+            raise ValueError("a measured concept (better: lower|higher) is a presence fact with a yes/no value")
+        for phrase in self.phrases:
+            groups = _MEASURE_GROUP.findall(phrase_pattern(phrase))
+            if sorted(groups) != ["after", "before"]:
+                raise ValueError(f"each phrase of a measured concept captures (?P<before>...) and (?P<after>...) once: "
+                                 f"{phrase_pattern(phrase)!r}")
+        return self
+
     def concept(self) -> Concept:
         def compiled(phrases: Optional[list[Phrase]]) -> Optional[re.Pattern[str]]:
             return re.compile(with_drug_names(joined(phrases)), re.I) if phrases else None
 
-        return Concept(self.fact, compiled(self.phrases), self.mode, self.value,  # type: ignore[arg-type]
+        phrases: list[Phrase] = self.phrases
+        if self.better is not None:
+            phrases = [_MEASURE_GROUP.sub(lambda m, i=i: f"(?P<{m.group(1)}_{i}>", phrase_pattern(p))
+                       for i, p in enumerate(self.phrases)]
+        return Concept(self.fact, compiled(phrases), self.mode, self.value,  # type: ignore[arg-type]
                        compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
                        self.negation_is_silent, self.regional or bool(self.regions) or self.nerve_supply,
-                       tuple(self.regions), self.nerve_supply)
+                       tuple(self.regions), self.nerve_supply, self.better)
 
 
 # "{drugs:CLASS}" in a phrase stands for every name of the class in rules/drugs.yaml (brand and generic), so a concept

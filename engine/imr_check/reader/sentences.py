@@ -135,6 +135,11 @@ _ANCHOR = re.compile(
     r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
     r"|notes|noted|reports|reported|documents|documented|describes|described|found|finds)\b"
     r"|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
+    # The record's own entries, named by who wrote them or which report holds them ("the CURES report reviewed by
+    # the provider", "per the PR-2").
+    r"|\b(?:reviewed|documented|noted|reported|observed|described|ordered) by the (?:provider|physician|prescriber"
+    r"|treating|requesting|primary|surgeon|clinician|therapist)\b|\bper the (?:PR-?\d|progress|treating|requesting"
+    r"|primary|most recent|latest|last)\b"
     # What an examination or a test of this patient found, in the past tense ("a psychological evaluation found ...").
     r"|\b(?:evaluation|exam(?:ination)?|assessment|screening|testing|MRI|EMG|x-?rays?|imaging) (?:found|showed|revealed)\b"
     r"|\bdiagnos[ie]s (?:include|are|were)|\b(?:has|have) included\b|\bthere (?:are|were) (?:several|multiple)",
