@@ -107,6 +107,12 @@ def test_failed_conservative_care(sentence: str, expected: bool | None) -> None:
     ("The ankle remains painful after a course of therapy and a walking boot.", True),
     ("He has had elbow symptoms for 3 years and has had therapy for them.", True),
     ("Per the requesting physician, chiropractic care did not help the low back pain.", True),
+    ("He has tried and failed PT, NSAIDs and chiropractic care for the neck.", True),
+    ("The lumbar pain has been resistant to conservative treatment.", True),
+    ("She reports no significant relief from 8 sessions of PT.", True),
+    ("Acupuncture x6 did not provide lasting relief of the knee pain.", True),
+    # the record's failing is not the care's
+    ("The provider failed to document the prior physical therapy.", None),
     # a benefit, a plan, care refused or not begun, a medication list unchanged
     ("Acupuncture gave good relief and the neck pain is no longer limiting.", None),
     ("Physical therapy was denied, and the knee pain is unchanged.", None),
