@@ -654,6 +654,11 @@ def test_equipment_medical_need(sentence: str, expected: bool | None) -> None:
 @pytest.mark.parametrize("sentence, facts", [
     ("His home exercise program has not been effective despite two revisions.", {"home_exercise_failed": True}),
     ("The notes do not describe a home program that was tried and failed.", {"home_exercise_failed": NOT_DOCUMENTED}),
+    # the result as a record gives it, the program's other names, and the program still helping
+    ("Per the notes, HEP: minimal benefit.", {"home_exercise_failed": True}),
+    ("Her home-based exercise program does not help the knee pain.", {"home_exercise_failed": True}),
+    ("Progress with her independent program has stopped.", {"home_exercise_failed": True}),
+    ("The home exercise program still helps her pain.", {"home_exercise_failed": None}),
     ("The exercises need weight equipment he does not own.", {"exercise_equipment_needed": True}),
     ("The treating physician does not explain why any equipment is needed.", {"exercise_equipment_needed": False}),
     ("His workouts are monitored by a physical therapist.", {"medically_supervised": True}),
