@@ -133,6 +133,16 @@ def test_failed_care_belongs_to_the_region_it_names() -> None:
     assert fact_for(case, 1, "clinical.failed_conservative_care") is None
 
 
+def test_failed_care_for_a_whole_limb_is_also_the_spine_s_that_supplies_it() -> None:
+    case = read("Radiating leg pain persists despite PT and NSAIDs.", [("MRI of the lumbar spine", "Pain."),
+                                                                       ("MRI of the cervical spine", "Pain.")])
+    assert fact_for(case, 0, "clinical.failed_conservative_care") is True
+    assert fact_for(case, 1, "clinical.failed_conservative_care") is None
+    # a joint named keeps the failed care to the joint
+    case = read("Right knee pain persists despite PT.", [("MRI of the lumbar spine", "Pain.")])
+    assert fact_for(case, 0, "clinical.failed_conservative_care") is None
+
+
 def test_failed_care_named_without_a_region_holds_for_every_region() -> None:
     case = read("Conservative treatment has failed.", [("MRI of the right shoulder", "Pain."),
                                                        ("MRI of the lumbar spine", "Pain.")])

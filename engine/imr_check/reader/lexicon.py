@@ -47,6 +47,10 @@ class Concept:
     # spinal region whose roots supply it (vocabulary.NERVE_SUPPLY), and a root level it names (C6, L5-S1) names its
     # spinal region.
     nerve_supply: bool = False
+    # Care or symptoms of a whole limb, named without a joint ("radiating leg pain persists despite PT"), are also
+    # the spinal region's whose roots supply the limb (vocabulary.NERVE_SUPPLY): a limb's radiating symptoms are its
+    # roots'. A joint named (a knee) keeps the fact to the joint.
+    limb_includes_spine: bool = False
 
 
 class _Strict(BaseModel):
@@ -77,6 +81,7 @@ class ConceptSpec(_Strict):
     regional: bool = False
     regions: list[BodyRegion] = Field(default_factory=list)
     nerve_supply: bool = False
+    limb_includes_spine: bool = False
     # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
     examples: list[Example] = Field(default_factory=list)
 
@@ -89,8 +94,9 @@ class ConceptSpec(_Strict):
 
         return Concept(self.fact, compiled(self.phrases), self.mode, self.value,  # type: ignore[arg-type]
                        compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
-                       self.negation_is_silent, self.regional or bool(self.regions) or self.nerve_supply,
-                       tuple(self.regions), self.nerve_supply)
+                       self.negation_is_silent,
+                       self.regional or bool(self.regions) or self.nerve_supply or self.limb_includes_spine,
+                       tuple(self.regions), self.nerve_supply, self.limb_includes_spine)
 
 
 # "{drugs:CLASS}" in a phrase stands for every name of the class in rules/drugs.yaml (brand and generic), so a concept
@@ -123,7 +129,8 @@ class ConceptGroup(_Strict):
                              "not for request topics")
         if self.sentences != "case" and self.scope == "case" and self.topics is None:
             raise ValueError("a case fact read for requests names the topics it is read for")
-        if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply for c in self.concepts):
+        if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply or c.limb_includes_spine
+                                        for c in self.concepts):
             raise ValueError("a regional concept (regional, regions, nerve_supply) is a case fact: a request has its "
                              "own region")
         return self
