@@ -50,6 +50,20 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("invasive_procedure_planned", "A subacromial injection is planned after the imaging.", True),
     ("invasive_procedure_planned", "There is no indication in the notes that she would be a surgical candidate.", NOT_DOCUMENTED),
     ("invasive_procedure_planned", "At this visit there were no plans for an injection.", False),
+    # agreed to, listed as requested, or on the plan line; a plan line of other care is no procedure in view
+    ("invasive_procedure_planned", "He has agreed to go ahead with a cervical fusion at C5-6.", True),
+    ("invasive_procedure_planned", "Right L5 transforaminal ESI requested.", True),
+    ("invasive_procedure_planned", "Plan: right C6-7 epidural injection.", True),
+    ("invasive_procedure_planned", "Plan: home exercises; no injections are planned.", False),
+    # a dose cut on a named drug is medication reduced; a drug's effect on the pain is not; a relative's intolerance is
+    # the relative's
+    ("medication_not_tolerated", "She has lowered her Norco to two tablets a day.", True),
+    ("medication_not_tolerated", "The tramadol dose was decreased to 50 mg twice daily.", True),
+    ("medication_not_tolerated", "Ibuprofen reduces his pain to 4/10.", None),
+    ("medication_not_tolerated", "His mother could not tolerate tramadol.", None),
+    # the operation on the plan line, or booked in the operating room
+    ("surgery_considered", "Plan: arthroscopic repair of the left rotator cuff.", True),
+    ("surgery_considered", "The orthopedist will take her to the OR for a knee scope next week.", True),
     # neurological findings: strength held back by a tendon or by pain is not a nerve sign
     ("neurological_deficit", "Ankle dorsiflexion strength was 4/5 on the left.", True),
     ("neurological_deficit", "Rotator cuff strength was 4/5 on the right.", None),
@@ -655,6 +669,11 @@ def test_equipment_medical_need(sentence: str, expected: bool | None) -> None:
 @pytest.mark.parametrize("sentence, facts", [
     ("His home exercise program has not been effective despite two revisions.", {"home_exercise_failed": True}),
     ("The notes do not describe a home program that was tried and failed.", {"home_exercise_failed": NOT_DOCUMENTED}),
+    # the result as a record gives it, the program's other names, and the program still helping
+    ("Per the notes, HEP: minimal benefit.", {"home_exercise_failed": True}),
+    ("Her home-based exercise program does not help the knee pain.", {"home_exercise_failed": True}),
+    ("Progress with her independent program has stopped.", {"home_exercise_failed": True}),
+    ("The home exercise program still helps her pain.", {"home_exercise_failed": None}),
     ("The exercises need weight equipment he does not own.", {"exercise_equipment_needed": True}),
     ("The treating physician does not explain why any equipment is needed.", {"exercise_equipment_needed": False}),
     ("His workouts are monitored by a physical therapist.", {"medically_supervised": True}),

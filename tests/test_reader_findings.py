@@ -97,6 +97,60 @@ def test_failed_conservative_care(sentence: str, expected: bool | None) -> None:
     assert read(sentence).clinical.failed_conservative_care is expected
 
 
+# Care named with what it did not do: not relieved, not controlled, unresolved, exhausted, minimal or no relief.
+@pytest.mark.parametrize("sentence, expected", [
+    ("Bracing and oral NSAIDs for two months did not relieve the elbow pain.", True),
+    ("Her knee pain is not adequately controlled with acetaminophen and ibuprofen.", True),
+    ("Shoulder pain unresolved with PT x8 and a cortisone injection.", True),
+    ("Non-operative management of the wrist has been exhausted.", True),
+    ("Acupuncture and meds have given only minimal relief of the neck pain.", True),
+    ("The ankle remains painful after a course of therapy and a walking boot.", True),
+    ("He has had elbow symptoms for 3 years and has had therapy for them.", True),
+    ("Per the requesting physician, chiropractic care did not help the low back pain.", True),
+    ("He has tried and failed PT, NSAIDs and chiropractic care for the neck.", True),
+    ("The lumbar pain has been resistant to conservative treatment.", True),
+    ("She reports no significant relief from 8 sessions of PT.", True),
+    ("Acupuncture x6 did not provide lasting relief of the knee pain.", True),
+    # the record's failing is not the care's
+    ("The provider failed to document the prior physical therapy.", None),
+    # a benefit, a plan, care refused or not begun, a medication list unchanged
+    ("Acupuncture gave good relief and the neck pain is no longer limiting.", None),
+    ("Physical therapy was denied, and the knee pain is unchanged.", None),
+    ("She has not yet started physical therapy; the back pain is no better.", None),
+    ("Medications are unchanged.", None),
+    ("If NSAIDs do not relieve the pain, an injection will be considered.", None),
+    ("He has had therapy for the neck; the injury was 2 years ago.", None),
+])
+def test_failed_conservative_care_by_what_the_care_did_not_do(sentence: str, expected: bool | None) -> None:
+    assert read(sentence).clinical.failed_conservative_care is expected
+
+
+def test_failed_care_belongs_to_the_region_it_names() -> None:
+    case = read("Right shoulder pain persists despite PT and NSAIDs.", [("MRI of the right shoulder", "Pain."),
+                                                                        ("MRI of the lumbar spine", "Pain.")])
+    assert case.regional_facts["clinical.failed_conservative_care"] == ["shoulder"]
+    assert fact_for(case, 0, "clinical.failed_conservative_care") is True
+    assert fact_for(case, 1, "clinical.failed_conservative_care") is None
+
+
+def test_failed_care_for_a_whole_limb_is_also_the_spine_s_that_supplies_it() -> None:
+    case = read("Radiating leg pain persists despite PT and NSAIDs.", [("MRI of the lumbar spine", "Pain."),
+                                                                       ("MRI of the cervical spine", "Pain.")])
+    assert fact_for(case, 0, "clinical.failed_conservative_care") is True
+    assert fact_for(case, 1, "clinical.failed_conservative_care") is None
+    # a joint named keeps the failed care to the joint
+    case = read("Right knee pain persists despite PT.", [("MRI of the lumbar spine", "Pain.")])
+    assert fact_for(case, 0, "clinical.failed_conservative_care") is None
+
+
+def test_failed_care_named_without_a_region_holds_for_every_region() -> None:
+    case = read("Conservative treatment has failed.", [("MRI of the right shoulder", "Pain."),
+                                                       ("MRI of the lumbar spine", "Pain.")])
+    assert "clinical.failed_conservative_care" not in case.regional_facts
+    assert fact_for(case, 0, "clinical.failed_conservative_care") is True
+    assert fact_for(case, 1, "clinical.failed_conservative_care") is True
+
+
 # --- 3. a suspected entrapment from the nerve's territory and its signs --------------------------------------
 
 @pytest.mark.parametrize("sentence, expected", [

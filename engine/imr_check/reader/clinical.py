@@ -368,8 +368,15 @@ _SPECIFIC = ("multiple", "other")
 _CLAUSE = re.compile(r"[;,]|\band (?:a|an|the)\b", re.I)
 
 
+# The whole limbs, and the spinal region whose roots supply each (vocabulary.NERVE_SUPPLY).
+_LIMB_SPINE = {limb: spine for supplied in NERVE_SUPPLY for limb in supplied if limb.endswith("_extremity")
+               for spine in supplied if spine.endswith("_spine")}
+
+
 def _mention_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None) -> tuple[str, ...]:
     regions = _named_regions(concept, sentence, section_regions)
+    if concept.limb_includes_spine and regions and all(r in _LIMB_SPINE for r in regions):
+        return tuple(dict.fromkeys([*regions, *(_LIMB_SPINE[r] for r in regions)]))
     if not concept.nerve_supply:
         return regions
     return tuple(dict.fromkeys([*regions, *sorted(r for supplied in NERVE_SUPPLY if supplied & set(regions)

@@ -47,6 +47,10 @@ class Concept:
     # spinal region whose roots supply it (vocabulary.NERVE_SUPPLY), and a root level it names (C6, L5-S1) names its
     # spinal region.
     nerve_supply: bool = False
+    # Care or symptoms of a whole limb, named without a joint ("radiating leg pain persists despite PT"), are also
+    # the spinal region's whose roots supply the limb (vocabulary.NERVE_SUPPLY): a limb's radiating symptoms are its
+    # roots'. A joint named (a knee) keeps the fact to the joint.
+    limb_includes_spine: bool = False
     # A measured change ("ODI from 48 to 30", "sitting tolerance 45 min, was 15"): each phrase captures the
     # measure's earlier and later figures (groups `before` and `after`), and `better` says which way is a gain
     # (`lower` for a disability score, `higher` for a tolerance or a strength). A gain gives the concept's value, a
@@ -97,6 +101,7 @@ class ConceptSpec(_Strict):
     regional: bool = False
     regions: list[BodyRegion] = Field(default_factory=list)
     nerve_supply: bool = False
+    limb_includes_spine: bool = False
     better: Optional[Literal["lower", "higher"]] = None
     # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
     examples: list[Example] = Field(default_factory=list)
@@ -127,8 +132,10 @@ class ConceptSpec(_Strict):
                        for i, p in enumerate(self.phrases)]
         return Concept(self.fact, compiled(phrases), self.mode, self.value,  # type: ignore[arg-type]
                        compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
-                       self.negation_is_silent, self.regional or bool(self.regions) or self.nerve_supply,
-                       tuple(self.regions), self.nerve_supply, self.better)
+                       self.negation_is_silent,
+                       self.regional or bool(self.regions) or self.nerve_supply or self.limb_includes_spine,
+                       tuple(self.regions), self.nerve_supply, limb_includes_spine=self.limb_includes_spine,
+                       better=self.better)
 
 
 # "{drugs:CLASS}" in a phrase stands for every name of the class in rules/drugs.yaml (brand and generic), so a concept
@@ -161,7 +168,8 @@ class ConceptGroup(_Strict):
                              "not for request topics")
         if self.sentences != "case" and self.scope == "case" and self.topics is None:
             raise ValueError("a case fact read for requests names the topics it is read for")
-        if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply for c in self.concepts):
+        if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply or c.limb_includes_spine
+                                        for c in self.concepts):
             raise ValueError("a regional concept (regional, regions, nerve_supply) is a case fact: a request has its "
                              "own region")
         return self
