@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imr_check import _durable as durable_module
 from imr_check._durable import Firing, RuleEngine, RuleTooComplex, compile_rules
 from imr_check.errors import EngineError
 from imr_check.knowledge import LoadedRule
@@ -218,3 +219,36 @@ def test_a_rule_durable_rules_refuses_is_named():
     # durable-rules keeps at most 32 expressions per rule (MAX_SEQUENCE_EXPRESSIONS).
     with pytest.raises(RuleTooComplex, match=r"refused the rules .*: t\.long \("):
         RuleEngine([_loaded("t.fine", Compare(fact="request.sessions", lt=3)), _loaded("t.long", _wide(15))])
+
+
+class _FlakyHost:
+    """A host whose registration fails the first `failures` times, as durable-rules once did (error 102)."""
+
+    def __init__(self, host, failures: int) -> None:
+        self.host, self.failures, self.names = host, failures, []
+
+    def set_rulesets(self, rulesets):
+        self.names.extend(rulesets)
+        if self.failures:
+            self.failures -= 1
+            raise durable_module.durable_rules_engine.error("Could not create ruleset, error code: 102")
+        return self.host.set_rulesets(rulesets)
+
+    def get_ruleset(self, name):
+        return self.host.get_ruleset(name)
+
+
+def test_a_registration_that_fails_once_is_tried_again_under_a_fresh_name(monkeypatch):
+    flaky = _FlakyHost(durable_module._host(), failures=1)
+    monkeypatch.setattr(durable_module, "_host", lambda: flaky)
+    engine = RuleEngine([_loaded("t.retry", Compare(fact="request.sessions", lte=6))])
+    assert len(flaky.names) == 2 and flaky.names[0] != flaky.names[1] and engine.ruleset == flaky.names[1]
+    assert Firing("t.retry", "require", True) in engine.evaluate([{"request.sessions": 3}], ["acupuncture"], DAY)[0]
+
+
+def test_a_registration_that_keeps_failing_is_reported_refused(monkeypatch):
+    flaky = _FlakyHost(durable_module._host(), failures=durable_module.REGISTRATION_ATTEMPTS)
+    monkeypatch.setattr(durable_module, "_host", lambda: flaky)
+    with pytest.raises(RuleTooComplex, match="error code: 102"):
+        RuleEngine([_loaded("t.refused", Compare(fact="request.sessions", lte=6))])
+    assert len(flaky.names) == durable_module.REGISTRATION_ATTEMPTS

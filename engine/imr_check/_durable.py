@@ -298,13 +298,7 @@ class RuleEngine:
         self._tested = shard_properties(self.definition)
         self._sessions = itertools.count()
         with _LOCK:
-            # A ruleset name can be registered once per host: each engine takes a fresh one.
-            self.ruleset = f"imr_check_{next(_RULESET_NAMES)}"
-            named = {name: {**rule, "run": name} for name, rule in copy.deepcopy(self.definition).items()}
-            try:
-                _host().set_rulesets({self.ruleset: named})
-            except durable_rules_engine.error as error:
-                raise RuleTooComplex(f"durable-rules refused the rules ({error}): {_refused_rules(named)}") from None
+            self.ruleset = _register(self.definition)
             self._handle = _host().get_ruleset(self.ruleset)._handle
 
     def evaluate(self, facts_per_request: list[dict[str, Any]], topics: list[str], day: dt.date,
@@ -360,6 +354,29 @@ class RuleEngine:
                 fired.append((int(matched["m"][_INDEX]) if "m" in matched else int(matched[_INDEX]), name))
             match = durable_rules_engine.complete_and_start_action(self._handle, state_handle)
         return fired
+
+
+# durable-rules has refused, once, rules it accepted when the same JSON was registered again in the same process
+# (error 102, "unexpected type", in a property test of tests/test_durable.py that hypothesis could not reproduce on
+# replay): its C parser is not always deterministic. Registration is therefore tried twice, each time under a fresh
+# name (a ruleset name can be registered once per host), before the rules are reported refused.
+REGISTRATION_ATTEMPTS = 2
+
+
+def _register(definition: dict[str, dict]) -> str:
+    """Register the compiled rules with the host under a fresh ruleset name, and return the name."""
+    attempt = 0
+    while True:
+        attempt += 1
+        ruleset = f"imr_check_{next(_RULESET_NAMES)}"
+        # durable-rules deletes the `run` keys of the dicts it is given: a fresh deep copy each time.
+        named = {name: {**rule, "run": name} for name, rule in copy.deepcopy(definition).items()}
+        try:
+            _host().set_rulesets({ruleset: named})
+            return ruleset
+        except durable_rules_engine.error as error:
+            if attempt == REGISTRATION_ATTEMPTS:
+                raise RuleTooComplex(f"durable-rules refused the rules ({error}): {_refused_rules(named)}") from None
 
 
 def _refused_rules(named: dict[str, dict]) -> str:
