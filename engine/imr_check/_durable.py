@@ -365,9 +365,7 @@ REGISTRATION_ATTEMPTS = 2
 
 def _register(definition: dict[str, dict]) -> str:
     """Register the compiled rules with the host under a fresh ruleset name, and return the name."""
-    attempt = 0
-    while True:
-        attempt += 1
+    for _ in range(REGISTRATION_ATTEMPTS):
         ruleset = f"imr_check_{next(_RULESET_NAMES)}"
         # durable-rules deletes the `run` keys of the dicts it is given: a fresh deep copy each time.
         named = {name: {**rule, "run": name} for name, rule in copy.deepcopy(definition).items()}
@@ -375,8 +373,8 @@ def _register(definition: dict[str, dict]) -> str:
             _host().set_rulesets({ruleset: named})
             return ruleset
         except durable_rules_engine.error as error:
-            if attempt == REGISTRATION_ATTEMPTS:
-                raise RuleTooComplex(f"durable-rules refused the rules ({error}): {_refused_rules(named)}") from None
+            refusal = error
+    raise RuleTooComplex(f"durable-rules refused the rules ({refusal}): {_refused_rules(named)}")
 
 
 def _refused_rules(named: dict[str, dict]) -> str:

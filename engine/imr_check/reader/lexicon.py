@@ -170,8 +170,8 @@ class ConceptGroup(_Strict):
             raise ValueError("a case fact read for requests names the topics it is read for")
         if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply or c.limb_includes_spine
                                         for c in self.concepts):
-            raise ValueError("a regional concept (regional, regions, nerve_supply) is a case fact: a request has its "
-                             "own region")
+            raise ValueError("a regional concept (regional, regions, nerve_supply, limb_includes_spine) is a case "
+                             "fact: a request has its own region")
         return self
 
     def serves(self, topic: str) -> bool:
