@@ -24,6 +24,9 @@ KNOWN_MISSES = {
     "Bilateral leg numbness and perineal numbness suggest cauda equina syndrome.":
         "a cauda equina sign takes the region of a leg named beside it, not the spine's (a leg's region would let a "
         "knee study see saddle anaesthesia)",
+    "Dermatomal sensory loss at right S1 and an absent right Achilles reflex were found on examination.":
+        "a sensory or reflex loss in a dermatome is read as a neurological deficit, not a radicular sign: the neck "
+        "imaging rule tells a root sign from a deficit an entrapment may explain (the ESI rule accepts either)",
     # A sentence naming the utilization review is UR's side of the dispute (sentences.UTILIZATION_REVIEW), dropped before
     # any fact is read, even where it recounts the record; and "has been recommended" reads as a conclusion.
     "The UR summary states a lumbar discectomy is being contemplated.":
