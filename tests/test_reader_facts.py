@@ -61,6 +61,16 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("medication_not_tolerated", "The tramadol dose was decreased to 50 mg twice daily.", True),
     ("medication_not_tolerated", "Ibuprofen reduces his pain to 4/10.", None),
     ("medication_not_tolerated", "His mother could not tolerate tramadol.", None),
+    # a relative's own inability is the relative's; help given to the patient is the patient's need
+    ("activity_limitation", "Her husband cannot lift heavy boxes anymore.", None),
+    ("activity_limitation", "She can only walk for ten minutes before resting.", True),
+    ("activity_limitation", "He has had to give up golfing because of the back pain.", True),
+    # depression scores: the Beck inventory at 20 or more, or named in the moderate range; a low score is none
+    ("depression", "Beck Depression Inventory score of 31.", True),
+    ("depression", "The BDI-II score was 12.", None),
+    ("depression", "PHQ-9 of 4 with moderate pain.", None),
+    # a sign graded + after its name
+    ("nerve_entrapment_suspected", "Phalen's test is + on the left.", True),
     # the operation on the plan line, or booked in the operating room
     ("surgery_considered", "Plan: arthroscopic repair of the left rotator cuff.", True),
     ("surgery_considered", "The orthopedist will take her to the OR for a knee scope next week.", True),
