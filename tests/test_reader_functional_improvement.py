@@ -94,3 +94,16 @@ def test_a_plain_no_with_a_record_verb_after_says_the_record_lacks_it(sentence: 
     mention = assess(sentence, start, start + len(target))
     assert mention.status == NEGATED
     assert mention.documentation_negated is record
+
+
+def test_a_clause_read_alone_keeps_its_place_in_the_letter() -> None:
+    from imr_check.reader import clinical
+    from imr_check.reader.text import Sentence
+
+    text = "She takes Norco at night; since the acupuncture she can now carry her groceries."
+    others = clinical.treatments_pattern("acupuncture")
+    treatment = clinical.treatment_pattern("acupuncture", ACUPUNCTURE)
+    (part,) = clinical._attributed(Sentence(text, 100, "summary"), treatment, others)
+    assert part.text == "since the acupuncture she can now carry her groceries."
+    assert text[part.start - 100:].startswith(part.text)
+    clinical.forget_sentences()

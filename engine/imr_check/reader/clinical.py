@@ -421,7 +421,9 @@ def _attributed(sentence: Sentence, treatment: re.Pattern[str], others: re.Patte
                         parts[-1] = (parts[-1][0], end)
                     else:
                         parts.append((start, end))
-            kept = tuple(Sentence(text[start:end], sentence.start + start, sentence.section) for start, end in parts)
+            # Each part as it stands in the letter, without the spaces around it (evidence is placed by its offset).
+            kept = tuple(Sentence(text[start:end].strip(), sentence.start + start + len(text[start:end]) -
+                                  len(text[start:end].lstrip()), sentence.section) for start, end in parts)
     _ATTRIBUTED[key] = kept
     return kept
 
