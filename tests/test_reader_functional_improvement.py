@@ -30,6 +30,22 @@ def test_a_gain_is_the_treatment_its_clause_follows(summary: str) -> None:
     assert improvement(case, 0) is None
 
 
+@pytest.mark.parametrize("summary, expected", [
+    # the drug cut is what the acupuncture let her cut, not the source of the gain: both parts of 9792.20(f)
+    ("Since the acupuncture her chores are easier, and she takes half the naproxen she used to.", True),
+    ("Since the acupuncture her chores are easier, and she has stopped naproxen.", True),
+    # a drug taken, not cut, is a treatment of its own: the measured gain in its clause is the naproxen's
+    ("Since the acupuncture her chores are easier, and naproxen lets her walk 10 minutes longer.", None),
+])
+def test_a_drug_cut_is_the_object_not_the_source(summary: str, expected) -> None:
+    from imr_check.facts import case_date, request_facts
+
+    case = read_synthetic(summary, [(ACUPUNCTURE, NEUTRAL)])
+    # `demonstrated` as rules see it: derived from the definition's parts when the letter does not state it whole
+    seen = request_facts(case, 0, case_date(case))
+    assert seen.get("request.history.functional_improvement.demonstrated") is expected
+
+
 def test_a_clause_naming_both_treatments_is_read_for_both() -> None:
     case = read_synthetic("With Norco and the acupuncture she can now carry her groceries.",
                           [(NORCO, NEUTRAL), (ACUPUNCTURE, NEUTRAL)])

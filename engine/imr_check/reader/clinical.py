@@ -369,30 +369,39 @@ def treatments_pattern(alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?:" + _lexicon_names().pattern + r")|\b(?:" + alternatives + r")\b", re.I)
 
 
+@lru_cache(maxsize=None)
+def cut_pattern(alternatives: str) -> re.Pattern[str]:
+    """A cut word and up to four words after it, ending where a treatment's name begins."""
+    return re.compile(r"\b(?:" + alternatives + r")\W+(?:[\w#/-]+\W+){0,4}$", re.I)
+
+
 def attributed_scope(scope: Scope, treatment: re.Pattern[str], others: re.Pattern[str],
-                     summary: list[Sentence]) -> Scope:
+                     summary: list[Sentence], cut: Optional[re.Pattern[str]] = None) -> Scope:
     """The scope of a response to the treatment (functional improvement): each sentence's clauses about it.
 
     A gain follows the treatment its clause names: "after acupuncture she walks further; she also takes Norco" is the
     acupuncture's, not Norco's. A clause naming no treatment follows the one named nearest before it (else after it),
     and a sentence naming none is the item's own (a rationale's) or, in the summary, read for its stated absence only.
+    A drug named after a cut word (`cut`: "stopped naproxen", "half the meloxicam") is what was cut, not a source.
     """
-    own = [part for sentence in scope.own for part in _attributed(sentence, treatment, others)]
-    about = [part for sentence in scope.summary for part in _attributed(sentence, treatment, others)]
+    own = [part for sentence in scope.own for part in _attributed(sentence, treatment, others, cut)]
+    about = [part for sentence in scope.summary for part in _attributed(sentence, treatment, others, cut)]
     bare_key = (others, id(summary))
     if bare_key not in _BARE:
         _BARE[bare_key] = [s for s in summary if not others.search(s.text)]
     return Scope(own, about, ("attributed", scope.key), _BARE[bare_key])
 
 
-def _attributed(sentence: Sentence, treatment: re.Pattern[str], others: re.Pattern[str]) -> tuple[Sentence, ...]:
-    key = (treatment, others, sentence)
+def _attributed(sentence: Sentence, treatment: re.Pattern[str], others: re.Pattern[str],
+                cut: Optional[re.Pattern[str]] = None) -> tuple[Sentence, ...]:
+    key = (treatment, others, cut, sentence)
     if key in _ATTRIBUTED:
         return _ATTRIBUTED[key]
     text = sentence.text
     own_spans = [m.span() for m in treatment.finditer(text)]
     other_spans = [m.span() for m in others.finditer(text)
-                   if not any(m.start() < end and start < m.end() for start, end in own_spans)]
+                   if not any(m.start() < end and start < m.end() for start, end in own_spans)
+                   and not (cut is not None and cut.search(text, max(0, m.start() - 60), m.start()))]
     if not other_spans:
         kept: tuple[Sentence, ...] = (sentence,)
     elif not own_spans:

@@ -194,14 +194,19 @@ class ConceptGroup(_Strict):
     # (the drug lexicon's names are added). A clause naming only others is theirs; a summary line naming no treatment
     # at all is read for what it says the record lacks.
     other_treatments: Optional[list[Phrase]] = None
+    # Words after which a treatment named is what was cut or stopped, not what the response follows ("takes half the
+    # meloxicam she used to").
+    cut_words: Optional[list[Phrase]] = None
     concepts: list[ConceptSpec] = Field(min_length=1)
 
-    _other_treatments = field_validator("other_treatments")(lambda cls, v: _optional_phrases(v))
+    _other_treatments = field_validator("other_treatments", "cut_words")(lambda cls, v: _optional_phrases(v))
 
     @model_validator(mode="after")
     def _case_sentences(self) -> "ConceptGroup":
         if self.other_treatments is not None and self.sentences != "treatment":
             raise ValueError("other_treatments is for a group read in the sentences about the treatment")
+        if self.cut_words is not None and self.other_treatments is None:
+            raise ValueError("cut_words are read with other_treatments")
         if self.sentences == "case" and self.topics is not None:
             raise ValueError("a group read in the case's sentences (sentences: case) is read once for the case, "
                              "not for request topics")
