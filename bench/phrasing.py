@@ -135,7 +135,9 @@ def facts_read(facts: tuple[str, ...], summary: str, items: list[tuple[str, str]
 
     case = read_synthetic(summary, items)
     seen = request_facts(case, 0, case_date(case))
-    return ["not_documented" if fact in case.not_documented else seen.get(fact) for fact in facts]
+    # The case lists a request's facts as `requests[0].…`; stated_not_documented names them as rules do.
+    stated = case.stated_not_documented(0)
+    return ["not_documented" if fact in stated else seen.get(fact) for fact in facts]
 
 
 def fact_read(fact: str, summary: str, items: list[tuple[str, str]]) -> Any:

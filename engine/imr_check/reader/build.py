@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..vocabulary import fallback_topic, topic as topic_spec, topics_where
 from . import clinical, duration, lexicon, surgical
 from .citation import parse_citations
+from ..phrases import joined
 from ..surgeries import surgery_table
 from .classify import (associated_service, body_regions, names_peri_operative_service, parse_request,
                        preoperative_tests, request_parts)
@@ -413,7 +414,13 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
     # The lexicon's groups for this topic (reader/lexicon/concepts.yaml): in the item's own rationale, and in the
     # summary's sentences about the treatment or the whole summary.
     for group in lexicon.request_groups(parsed.topic):
-        clinical.read_concepts_in_scope(list(group.concepts), scoped if group.spec.sentences == "treatment" else whole,
+        group_scope = scoped if group.spec.sentences == "treatment" else whole
+        if group.spec.other_treatments is not None and treatment is not None:
+            # A response is the treatment's it follows from (functional improvement: clinical.attributed_scope).
+            others = clinical.treatments_pattern(joined(group.spec.other_treatments))
+            cut = clinical.cut_pattern(joined(group.spec.cut_words)) if group.spec.cut_words else None
+            group_scope = clinical.attributed_scope(scoped, treatment, others, summary, cut)
+        clinical.read_concepts_in_scope(list(group.concepts), group_scope,
                                         prefix if group.spec.prefix_is_request else "", facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
     if topic_spec(parsed.topic).treatment.prior_study and parsed.study and parsed.body_region and \

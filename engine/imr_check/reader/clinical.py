@@ -177,6 +177,9 @@ class Scope:
     own: list[Sentence]
     summary: list[Sentence]
     key: Hashable
+    # Summary sentences naming no treatment, read last and only for what they say the record lacks (tier 0): "no
+    # objective functional improvement is documented" lacks it for every treatment (`attributed_scope`).
+    bare: list[Sentence] = field(default_factory=list)
 
 
 # (reader, its arguments, the scope's key) -> what the summary sentences alone give; emptied after each letter.
@@ -219,6 +222,8 @@ def forget_sentences() -> None:
     _SUMMARY_CHOICES.clear()
     _FIRST_TREATMENT_LIST.clear()
     _AUTHORIZED_SENTENCES.clear()
+    _ATTRIBUTED.clear()
+    _BARE.clear()
     _body_regions.cache_clear()
 
 
@@ -331,11 +336,105 @@ def read_concepts_in_scope(concepts: list[Concept], scope: Scope, prefix: str, i
         by_path, found = _findings_by_path(concepts, number, [(1, s) for s in scope.summary])
         _SUMMARY_CHOICES[key] = {path: resolve(findings) for path, findings in by_path.items()}, found
     summary, summary_found = _SUMMARY_CHOICES[key]
-    # Facts are put in the order of the first concept found in either part, as when both were read together.
-    for path in dict.fromkeys(c.path for i, c in enumerate(concepts) if i in own_found or i in summary_found):
-        chosen = resolve(own[path]) if path in own else summary[path]
+    bare: dict[str, Any] = {}
+    bare_found: set[int] = set()
+    if scope.bare:
+        bare_key = ("concepts bare", number)
+        if bare_key not in _SUMMARY_CHOICES:
+            by_path, found = _findings_by_path(concepts, number, [(0, s) for s in scope.bare])
+            stated = {path: [f for f in findings if f.stated_absent] for path, findings in by_path.items()}
+            _SUMMARY_CHOICES[bare_key] = ({path: resolve(findings) for path, findings in stated.items() if findings},
+                                          found)
+        bare, bare_found = _SUMMARY_CHOICES[bare_key]
+    # Facts are put in the order of the first concept found in any part, as when all were read together.
+    for path in dict.fromkeys(c.path for i, c in enumerate(concepts)
+                              if i in own_found or i in summary_found or i in bare_found):
+        chosen = resolve(own[path]) if path in own else summary.get(path) if path in summary else bare.get(path)
         if chosen is not None:
             into.put(prefix + path, chosen[0], chosen[1])
+
+
+# Where one clause of a sentence ends and the next begins, for the treatment each is about.
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas|although|though)\b|\b(?:but|whereas)\b", re.I)
+# (treatment, others, sentence) -> its clauses about the treatment; (others, id of the summary) -> its sentences naming
+# no treatment. Emptied after each letter.
+_ATTRIBUTED: dict[tuple, tuple[Sentence, ...]] = {}
+_BARE: dict[tuple, list[Sentence]] = {}
+
+
+@lru_cache(maxsize=None)
+def treatments_pattern(alternatives: str) -> re.Pattern[str]:
+    """The treatments a response may follow from: the alternatives given (one regex), and every drug of the lexicon
+    by name."""
+    return re.compile(r"(?:" + _lexicon_names().pattern + r")|\b(?:" + alternatives + r")\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def cut_pattern(alternatives: str) -> re.Pattern[str]:
+    """A cut word and up to four words after it, ending where a treatment's name begins."""
+    return re.compile(r"\b(?:" + alternatives + r")\W+(?:[\w#/-]+\W+){0,4}$", re.I)
+
+
+def attributed_scope(scope: Scope, treatment: re.Pattern[str], others: re.Pattern[str],
+                     summary: list[Sentence], cut: Optional[re.Pattern[str]] = None) -> Scope:
+    """The scope of a response to the treatment (functional improvement): each sentence's clauses about it.
+
+    A gain follows the treatment its clause names: "after acupuncture she walks further; she also takes Norco" is the
+    acupuncture's, not Norco's. A clause naming no treatment follows the one named nearest before it (else after it),
+    and a sentence naming none is the item's own (a rationale's) or, in the summary, read for its stated absence only.
+    A drug named after a cut word (`cut`: "stopped naproxen", "half the meloxicam") is what was cut, not a source.
+    """
+    own = [part for sentence in scope.own for part in _attributed(sentence, treatment, others, cut)]
+    about = [part for sentence in scope.summary for part in _attributed(sentence, treatment, others, cut)]
+    bare_key = (others, id(summary))
+    if bare_key not in _BARE:
+        _BARE[bare_key] = [s for s in summary if not others.search(s.text)]
+    return Scope(own, about, ("attributed", scope.key), _BARE[bare_key])
+
+
+def _attributed(sentence: Sentence, treatment: re.Pattern[str], others: re.Pattern[str],
+                cut: Optional[re.Pattern[str]] = None) -> tuple[Sentence, ...]:
+    key = (treatment, others, cut, sentence)
+    if key in _ATTRIBUTED:
+        return _ATTRIBUTED[key]
+    text = sentence.text
+    own_spans = [m.span() for m in treatment.finditer(text)]
+    other_spans = [m.span() for m in others.finditer(text)
+                   if not any(m.start() < end and start < m.end() for start, end in own_spans)
+                   and not (cut is not None and cut.search(text, max(0, m.start() - 60), m.start()))]
+    if not other_spans:
+        kept: tuple[Sentence, ...] = (sentence,)
+    elif not own_spans:
+        kept = ()
+    else:
+        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+        clauses = list(zip(bounds, bounds[1:]))
+
+        def about(start: int, end: int) -> str | None:
+            if any(start <= s < end for s, _ in own_spans):
+                return "own"
+            return "other" if any(start <= s < end for s, _ in other_spans) else None
+
+        labels = [about(*clause) for clause in clauses]
+        for index, label in enumerate(labels):
+            if label is None:
+                before = next((labels[i] for i in range(index - 1, -1, -1) if labels[i]), None)
+                labels[index] = before or next((labels[i] for i in range(index + 1, len(labels)) if labels[i]), None)
+        if all(label == "own" for label in labels):
+            kept = (sentence,)
+        else:
+            parts: list[tuple[int, int]] = []
+            for (start, end), label in zip(clauses, labels):
+                if label == "own":
+                    if parts and parts[-1][1] == start:
+                        parts[-1] = (parts[-1][0], end)
+                    else:
+                        parts.append((start, end))
+            # Each part as it stands in the letter, without the spaces around it (evidence is placed by its offset).
+            kept = tuple(Sentence(text[start:end].strip(), sentence.start + start + len(text[start:end]) -
+                                  len(text[start:end].lstrip()), sentence.section) for start, end in parts)
+    _ATTRIBUTED[key] = kept
+    return kept
 
 
 def _concept_list_number(concepts: list[Concept]) -> int:

@@ -81,6 +81,10 @@ class ContextFile(_Strict):
     triggers: list[TriggerSet]
     terminators: Terminators
     finding_not_record: FindingNotRecord
+    # "No X is documented", "no X were recorded": a plain negation before the target and one of these after it.
+    record_verbs_after_negation: list[Phrase] = Field(default_factory=list)
+
+    _record_verbs = field_validator("record_verbs_after_negation")(lambda cls, v: check_phrases(v) if v else v)
 
     @model_validator(mode="after")
     def _each_set_once(self) -> "ContextFile":
@@ -114,6 +118,7 @@ class _Lexicon:
     finding_trigger: re.Pattern[str]
     looked_at: re.Pattern[str]
     observed_by: re.Pattern[str] | None
+    record_after: re.Pattern[str] | None
 
 
 @cache
@@ -155,6 +160,8 @@ def _lexicon() -> _Lexicon:
         looked_at=compiled(r"\b(?:" + joined(parsed.finding_not_record.looked_at) + r")\b"),
         observed_by=compiled(r"\b(?:" + joined(parsed.finding_not_record.observed_by) + r")\s+$")
         if parsed.finding_not_record.observed_by else None,
+        record_after=compiled(r"\b(?:" + joined(parsed.record_verbs_after_negation) + r")\b")
+        if parsed.record_verbs_after_negation else None,
     )
 
 
@@ -241,6 +248,11 @@ def assess(sentence: str, start: int, end: int) -> Mention:
     if negation is not None and (lx.hypothetical.search(before_clean[:negation.start()])
                                  or lx.alternative.search(before_clean[negation.start():])):
         return Mention(UNCERTAIN, False, negation.group())
+    if negation is not None and lx.record_after is not None:
+        # "No objective gain is documented": what the plain negation denies is the record's, as in "no documentation of".
+        said = lx.record_after.search(after)
+        if said and _words(after[: said.start()]) <= lx.backward_words:
+            return Mention(NEGATED, True, negation.group() + " ... " + said.group())
     if negation is not None or backward is not None:
         return Mention(NEGATED, False, (negation or backward).group())
     uncertain = None

@@ -59,17 +59,48 @@ class Concept:
 
 
 # A measured concept's phrases are compiled into one alternation, where a group name may appear once: each phrase's
-# `before` and `after` are renamed with its index (`before_0`, `after_0`, ...), which `measured_change` reads.
-_MEASURE_GROUP = re.compile(r"\(\?P<(before|after)>")
+# `before` and `after` (and their optional units, `before_unit` and `after_unit`) are renamed with its index
+# (`before_0`, `after_unit_0`, ...), which `measured_change` reads.
+_MEASURE_GROUP = re.compile(r"\(\?P<(before|after)(_unit)?>")
+# Figures written as words ("two hours instead of thirty minutes"), and units of time in minutes: a tolerance given in
+# hours now and in minutes before is compared in one unit.
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+                 "forty-five": 45, "forty five": 45, "sixty": 60, "ninety": 90}
+_MINUTES = {"min": 1, "mins": 1, "minute": 1, "minutes": 1, "hr": 60, "hrs": 60, "hour": 60, "hours": 60}
+
+
+def _figure(text: str) -> Optional[float]:
+    word = text.lower()
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def measured_change(concept: Concept, match: re.Match[str]) -> int:
     """+1 when the match measures a gain (its figures moved the `better` way), -1 a loss, 0 no change or no figures."""
-    figures = {name.split("_")[0]: float(value) for name, value in match.groupdict().items()
-               if value is not None and name.startswith(("before_", "after_"))}
-    if set(figures) != {"before", "after"} or figures["before"] == figures["after"]:
+    figures: dict[str, Optional[float]] = {}
+    units: dict[str, str] = {}
+    for name, value in match.groupdict().items():
+        side, _, rest = name.partition("_")
+        if value is None or side not in ("before", "after"):
+            continue
+        if rest.startswith("unit_"):
+            units[side] = value.lower()
+        else:
+            figures[side] = _figure(value)
+    if set(figures) != {"before", "after"} or None in figures.values():
         return 0
-    rose = figures["after"] > figures["before"]
+    if len(units) == 2 and units["before"] != units["after"]:
+        if units["before"] not in _MINUTES or units["after"] not in _MINUTES:
+            return 0  # units that cannot be compared say nothing
+        figures = {side: figure * _MINUTES[units[side]] for side, figure in figures.items()}  # type: ignore[operator]
+    if figures["before"] == figures["after"]:
+        return 0
+    rose = figures["after"] > figures["before"]  # type: ignore[operator]
     return 1 if rose == (concept.better == "higher") else -1
 
 
@@ -116,7 +147,7 @@ class ConceptSpec(_Strict):
         if self.mode != PRESENCE or not isinstance(self.value, bool):
             raise ValueError("a measured concept (better: lower|higher) is a presence fact with a yes/no value")
         for phrase in self.phrases:
-            groups = _MEASURE_GROUP.findall(phrase_pattern(phrase))
+            groups = [side for side, unit in _MEASURE_GROUP.findall(phrase_pattern(phrase)) if not unit]
             if sorted(groups) != ["after", "before"]:
                 raise ValueError(f"each phrase of a measured concept captures (?P<before>...) and (?P<after>...) once: "
                                  f"{phrase_pattern(phrase)!r}")
@@ -128,7 +159,7 @@ class ConceptSpec(_Strict):
 
         phrases: list[Phrase] = self.phrases
         if self.better is not None:
-            phrases = [_MEASURE_GROUP.sub(lambda m, i=i: f"(?P<{m.group(1)}_{i}>", phrase_pattern(p))
+            phrases = [_MEASURE_GROUP.sub(lambda m, i=i: f"(?P<{m.group(1)}{m.group(2) or ''}_{i}>", phrase_pattern(p))
                        for i, p in enumerate(self.phrases)]
         return Concept(self.fact, compiled(phrases), self.mode, self.value,  # type: ignore[arg-type]
                        compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
@@ -159,10 +190,23 @@ class ConceptGroup(_Strict):
     scope: Literal["case", "request"]
     sentences: Literal["case", "treatment", "summary"]
     topics: Optional[list[str]] = None
+    # A response read from the treatment it follows (sentences: treatment): the other treatments a clause may name
+    # (the drug lexicon's names are added). A clause naming only others is theirs; a summary line naming no treatment
+    # at all is read for what it says the record lacks.
+    other_treatments: Optional[list[Phrase]] = None
+    # Words after which a treatment named is what was cut or stopped, not what the response follows ("takes half the
+    # meloxicam she used to").
+    cut_words: Optional[list[Phrase]] = None
     concepts: list[ConceptSpec] = Field(min_length=1)
+
+    _other_treatments = field_validator("other_treatments", "cut_words")(lambda cls, v: _optional_phrases(v))
 
     @model_validator(mode="after")
     def _case_sentences(self) -> "ConceptGroup":
+        if self.other_treatments is not None and self.sentences != "treatment":
+            raise ValueError("other_treatments is for a group read in the sentences about the treatment")
+        if self.cut_words is not None and self.other_treatments is None:
+            raise ValueError("cut_words are read with other_treatments")
         if self.sentences == "case" and self.topics is not None:
             raise ValueError("a group read in the case's sentences (sentences: case) is read once for the case, "
                              "not for request topics")
