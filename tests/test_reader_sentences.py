@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imr_check.reader.sentences import CONCLUSION, FACT, GUIDELINE, kind
+from imr_check.reader.sentences import CONCLUSION, FACT, GUIDELINE, OTHER_PERSON, kind
 from imr_check.reader.text import Sentence
 
 
@@ -66,3 +66,15 @@ def test_sentences_run_together_without_a_space_are_split() -> None:
     found = [s.text for s in sentences(text, 0, len(text), "summary")]
     assert found == ["The plan included an MRI of the hand.", "The x-ray of 11/04/2016 showed arthritis.",
                      "Dr.Smith saw him vs.The rest."]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A relative's own condition or care, named as theirs, is the relative's (ConText's experiencer)...
+    ("His wife's knee surgery is set for next month.", OTHER_PERSON),
+    ("Her father's diabetes was diagnosed last year.", OTHER_PERSON),
+    # ...but a relative's help or presence is part of the patient's own history.
+    ("Her husband's help is needed for bathing.", FACT),
+    ("Her husband drives her to appointments.", FACT),
+])
+def test_a_relatives_own_condition_is_another_persons(text: str, expected: str) -> None:
+    assert kind(Sentence(text, 0, "summary"), in_rationale=False) == expected

@@ -179,11 +179,14 @@ _OTHER_PERSON = re.compile(
     r"\bfamily (?:medical )?history\b|\bhistory in the family\b"
     r"|^(?:(?:his|her|their|the patient's|the claimant's) )(?:mother|father|parents?|sisters?|brothers?|siblings?|sons?"
     r"|daughters?|grand(?:mother|father|parents?)|aunts?|uncles?|cousins?|husband|wife|spouse)\b"
-    r"(?= (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
+    r"(?=(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
     # A relative's own reaction to a drug ("her father could not tolerate codeine") is the relative's history.
     r"|(?:could|can|did|does)(?: not|n't) tolerate|tolerated|reacted"
     # The relative's own abilities ("his wife cannot lift heavy objects"), not help given to the patient.
-    r"|cannot|can't|can not|is unable|was unable|is not able)\b)", re.I)
+    r"|cannot|can't|can not|is unable|was unable|is not able)\b"
+    # Or the relative's own condition or care, named as theirs ("her husband's home exercise routine has not helped").
+    r"|'s (?:[\w-]+ ){0,3}?(?:program|routine|regimen|exercises?|surgery|operation|injury|pain|condition|illness|disease"
+    r"|medications?|treatment|therapy|diagnosis|cancer|diabetes)\b))", re.I)
 # A numbered or lettered item opening a rationale sentence is an item of a quoted list of criteria.
 _LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}\)|\d{1,2}\.\s|\(?[a-h]\)\s|[-*\u2022]\s)")
 
