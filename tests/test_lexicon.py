@@ -240,6 +240,30 @@ def test_a_drug_class_placeholder_stands_for_every_name_of_the_class_in_the_drug
     assert not pattern.search("takes Norco")
 
 
+def test_a_term_placeholder_stands_for_the_files_alternation():
+    pattern = re.compile(lexicon.with_terms(r"\b{term:home} failed", {"home": r"home exercises?|\bHEP\b"}), re.I)
+    assert pattern.search("The HEP failed.") and pattern.search("Home exercise failed.")
+    assert not pattern.search("Physical therapy failed.")
+
+
+def test_a_term_placeholder_naming_no_term_is_a_load_error():
+    with pytest.raises(RuleLoadError, match=r"\{term:hep\} names no entry of terms \(known: home\)"):
+        lexicon.with_terms(r"{term:hep} failed", {"home": "home"})
+
+
+def test_a_term_that_is_no_regular_expression_is_a_load_error(tmp_path):
+    text = "terms:\n  home: 'home (exercise'\ngroups: {}\n"
+    with pytest.raises(RuleLoadError, match=r"terms.home is not a regular expression"):
+        _load(tmp_path, text, lexicon.ConceptsFile)
+
+
+def test_the_home_program_term_reaches_every_phrase_that_names_it():
+    # The concepts' patterns hold the expanded alternation, never the placeholder.
+    patterns = [c.pattern.pattern for g in lexicon.concept_groups().values() for c in g.concepts]
+    assert not any("{term:" in p for p in patterns)
+    assert sum("home[- ]based" in p for p in patterns) >= 3
+
+
 def test_a_drug_class_placeholder_naming_no_class_is_a_load_error():
     with pytest.raises(RuleLoadError, match=r"\{drugs:nsaids\} names no drug class"):
         lexicon.with_drug_names(r"\b{drugs:nsaids}\b")

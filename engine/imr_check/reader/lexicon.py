@@ -153,9 +153,9 @@ class ConceptSpec(_Strict):
                                  f"{phrase_pattern(phrase)!r}")
         return self
 
-    def concept(self) -> Concept:
+    def concept(self, terms: Optional[dict[str, str]] = None) -> Concept:
         def compiled(phrases: Optional[list[Phrase]]) -> Optional[re.Pattern[str]]:
-            return re.compile(with_drug_names(joined(phrases)), re.I) if phrases else None
+            return re.compile(with_drug_names(with_terms(joined(phrases), terms or {})), re.I) if phrases else None
 
         phrases: list[Phrase] = self.phrases
         if self.better is not None:
@@ -183,6 +183,21 @@ def with_drug_names(pattern: str) -> str:
         return "(?:" + "|".join(re.escape(name) for name in found) + ")"
 
     return _DRUG_CLASS_PLACEHOLDER.sub(names, pattern)
+
+
+# "{term:NAME}" in a phrase stands for the file's `terms.NAME`: one alternation that many phrases name (the home
+# exercise program's words), kept once so that a word added there reaches every phrase.
+_TERM_PLACEHOLDER = re.compile(r"\{term:(\w+)\}")
+
+
+def with_terms(pattern: str, terms: dict[str, str]) -> str:
+    def term(match: re.Match[str]) -> str:
+        if match.group(1) not in terms:
+            raise RuleLoadError.single(str(LEXICON_DIR / "concepts.yaml"), f"{{term:{match.group(1)}}} names no entry of "
+                                       f"terms (known: {', '.join(sorted(terms)) or 'none'})")
+        return "(?:" + terms[match.group(1)] + ")"
+
+    return _TERM_PLACEHOLDER.sub(term, pattern)
 
 
 class ConceptGroup(_Strict):
@@ -227,7 +242,19 @@ class ConceptGroup(_Strict):
 
 
 class ConceptsFile(_Strict):
+    # Named alternations the phrases share ({term:NAME}); each must compile on its own.
+    terms: dict[str, str] = Field(default_factory=dict)
     groups: dict[str, ConceptGroup]
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_compile(cls, terms: dict[str, str]) -> dict[str, str]:
+        for name, pattern in terms.items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"terms.{name} is not a regular expression: {error}") from None
+        return terms
 
 
 @dataclass(frozen=True)
@@ -250,7 +277,8 @@ def concept_groups() -> dict[str, Group]:
                                         f"unknown topic {topic!r} (see rules/topics.yaml)"))
     if problems:
         raise RuleLoadError(problems)
-    return {name: Group(name, group, tuple(c.concept() for c in group.concepts)) for name, group in parsed.groups.items()}
+    return {name: Group(name, group, tuple(c.concept(parsed.terms) for c in group.concepts))
+            for name, group in parsed.groups.items()}
 
 
 def case_concepts() -> list[Concept]:
