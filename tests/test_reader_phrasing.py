@@ -58,6 +58,10 @@ KNOWN_MISSES = {
         "would need the definition's parts stated not documented to make the whole stated (the ADL part is silent)",
     'Age > 65, on ibuprofen.':
         "would need an age given as a comparison ('> 65') read as the age risk factor",
+    # Batch 7 (recall-work): labelled before reading; what the fix left.
+    'After the physical therapy he is able to drive again and takes tramadol only once a day.':
+        "the regained ability is read (the ADL half); 'only once a day' gives the dose now and no earlier one, so it is "
+        "not read as less dependence, and 9792.20(f) asks for both",
 }
 
 TUNING = [s for s in phrasing.load_set() if s.half == "tuning"]
