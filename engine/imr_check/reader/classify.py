@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Callable, Optional
 
-from .lexicon import NamedKinds
+from .lexicon import WORD_NUMBERS, NamedKinds, number
 from ..surgeries import surgery_table
 from ..vocabulary import (LIMB_JOINTS, drug_class_topics, drug_mentions, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
                           topics_where)
@@ -31,25 +31,8 @@ def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
 _REGION_RE = NamedKinds("body_regions")
 _NERVE_ROOTS = NamedKinds("nerve_roots")
 
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18,
-    "twenty": 20, "twenty-four": 24, "once": 1, "twice": 2, "thrice": 3, "single": 1,
-}
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 _RANGE = _NUM + r"(?:\s*(?:-|to|or)\s*" + _NUM + r")?"
-
-
-def number(text: Optional[str]) -> Optional[float]:
-    if text is None:
-        return None
-    text = text.lower()
-    if text in _WORD_NUMBERS:
-        return float(_WORD_NUMBERS[text])
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 def _upper(match: re.Match[str], first: int = 1) -> Optional[float]:

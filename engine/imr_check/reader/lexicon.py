@@ -62,18 +62,25 @@ class Concept:
 # `before` and `after` (and their optional units, `before_unit` and `after_unit`) are renamed with its index
 # (`before_0`, `after_unit_0`, ...), which `measured_change` reads.
 _MEASURE_GROUP = re.compile(r"\(\?P<(before|after)(_unit)?>")
-# Figures written as words ("two hours instead of thirty minutes"), and units of time in minutes: a tolerance given in
-# hours now and in minutes before is compared in one unit.
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-                 "forty-five": 45, "forty five": 45, "sixty": 60, "ninety": 90}
+# Figures written as words, for every reader that counts ("two hours instead of thirty minutes", "twice a week",
+# "twelve sessions"; classify.py's request quantities too).
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18,
+    "twenty": 20, "twenty-four": 24, "thirty": 30, "forty": 40, "forty-five": 45, "forty five": 45, "sixty": 60,
+    "ninety": 90, "once": 1, "twice": 2, "thrice": 3, "single": 1,
+}
+# Units of time in minutes: a tolerance given in hours now and in minutes before is compared in one unit.
 _MINUTES = {"min": 1, "mins": 1, "minute": 1, "minutes": 1, "hr": 60, "hrs": 60, "hour": 60, "hours": 60}
 
 
-def _figure(text: str) -> Optional[float]:
+def number(text: Optional[str]) -> Optional[float]:
+    """A figure written in digits or as a word (WORD_NUMBERS); None for anything else."""
+    if text is None:
+        return None
     word = text.lower()
-    if word in _NUMBER_WORDS:
-        return float(_NUMBER_WORDS[word])
+    if word in WORD_NUMBERS:
+        return float(WORD_NUMBERS[word])
     try:
         return float(text)
     except ValueError:
@@ -91,7 +98,7 @@ def measured_change(concept: Concept, match: re.Match[str]) -> int:
         if rest.startswith("unit_"):
             units[side] = value.lower()
         else:
-            figures[side] = _figure(value)
+            figures[side] = number(value)
     if set(figures) != {"before", "after"} or None in figures.values():
         return 0
     if len(units) == 2 and units["before"] != units["after"]:

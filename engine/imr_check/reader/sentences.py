@@ -182,8 +182,9 @@ _OTHER_PERSON = re.compile(
     r"(?=(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
     # A relative's own reaction to a drug ("her father could not tolerate codeine") is the relative's history.
     r"|(?:could|can|did|does)(?: not|n't) tolerate|tolerated|reacted"
-    # The relative's own abilities ("his wife cannot lift heavy objects"), not help given to the patient.
-    r"|cannot|can't|can not|is unable|was unable|is not able)\b"
+    # The relative's own abilities ("his wife cannot lift heavy objects"), not help given to the patient ("is unable"
+    # is already the relative's by "is").
+    r"|cannot|can't|can not)\b"
     # Or the relative's own condition or care, named as theirs ("her husband's home exercise routine has not helped").
     r"|'s (?:[\w-]+ ){0,3}?(?:program|routine|regimen|exercises?|surgery|operation|injury|pain|condition|illness|disease"
     r"|medications?|treatment|therapy|diagnosis|cancer|diabetes)\b))", re.I)
