@@ -122,6 +122,19 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("medications_need_monitoring", "He takes Norco twice a day. A medication list was not included with the notes.",
      True),
     ("medications_need_monitoring", "A medication list was not included with the notes.", NOT_DOCUMENTED),
+    # a list labelled as the drugs taken now names them as taken; a list of past drugs does not
+    ("medications_need_monitoring", "Meds: Lyrica 75 mg bid, Ativan 0.5 mg hs.", True),
+    ("medications_need_monitoring", "Current meds: baclofen, morphine ER 15 mg q12h.", True),
+    ("medications_need_monitoring", "Medication list reviewed today: Cymbalta, oxycodone 5 mg prn.", True),
+    ("medications_need_monitoring", "Prior medications: Vicodin, Motrin.", None),
+    ("medications_need_monitoring", "Meds: Celebrex and a lidocaine patch.", None),
+    # the symptom and its persistence read as one mention, in either order; a hedge, a plan or a gain is none
+    ("persistent_symptoms", "Right elbow soreness lingers after the brace and stretching.", True),
+    ("persistent_symptoms", "Residual numbness in the left foot since the fusion.", True),
+    ("persistent_symptoms", "Cervical pain has not gone away with the chiropractic visits.", True),
+    ("persistent_symptoms", "The back pain remains manageable with ibuprofen.", None),
+    ("persistent_symptoms", "He is to call if the numbness continues.", None),
+    ("persistent_symptoms", "Neck pain 3/10, plan to continue acupuncture.", None),
     # a guideline's narrower condition, negated, is not the condition negated
     ("osteoarthritis", "There is no documentation of advanced osteoarthritis of the hip.", None),
     ("osteoarthritis", "X-rays of the hip showed no osteoarthritis.", False),

@@ -1158,6 +1158,12 @@ def _classes_of(topic_ids: frozenset[str]) -> set[str]:
     return {drug_class for drug_class, topic_id in drug_class_topics().items() if topic_id in topic_ids}
 
 
+# A list of the drugs taken now by its label ("Medications: ...", "current meds: ...", "med list reviewed: ..."), not one
+# of drugs stopped, past or asked for: a drug it names is taken, as "is taking" says.
+_MEDICATIONS_LISTED = re.compile(_MEDICATION_COLON_HEAD + r"|" + _NOT_PAST_LIST +
+                                 r"\b(?:current |present |active )?(?:meds\b|med(?:ication)? list\b)", re.I)
+
+
 def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
     """Whether the patient takes medication that needs clinical monitoring (opioids, benzodiazepines)."""
     lexicon = drug_lexicon()
@@ -1175,8 +1181,8 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
         if _MEDICATIONS_UNRECORDED.search(text):
             findings.append(Finding(False, sentence, tier, stated_absent=True))
             continue
-        if not _TAKING.search(text) or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using",
-                                                                                           text, re.I):
+        taken = _TAKING.search(text) or _MEDICATIONS_LISTED.search(text)
+        if not taken or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using", text, re.I):
             continue
         for match in pattern.finditer(text):
             mention = assess(text, match.start(), match.end())
