@@ -196,6 +196,13 @@ def test_a_finding_is_told_from_a_record_said_to_lack_it(sentence, target, recor
     ("No weakness, negative straight leg raise, and intact muscle spasm.", "muscle spasm", "affirmed", False),
     ("A lack of documentation of less pain as well as better function.", "better function", "negated", True),
     ("No pain, but muscle spasm.", "muscle spasm", "affirmed", False),
+    # "May" the month is no hedge; the modal is.
+    ("She left her job in May and has muscle spasm.", "muscle spasm", "affirmed", False),
+    ("Since May 2015 she has had muscle spasm.", "muscle spasm", "affirmed", False),
+    ("She may have muscle spasm.", "muscle spasm", "uncertain", False),
+    # A second predicate of the same subject has its own polarity.
+    ("He has no numbness and remains in muscle spasm.", "muscle spasm", "affirmed", False),
+    ("He has no numbness or muscle spasm.", "muscle spasm", "negated", False),
 ])
 def test_the_shipped_context_lexicon_governs_scope(sentence, target, status, documentation):
     """The triggers and terminators of lexicon/context.yaml, applied: a trigger, its reach, what ends it."""

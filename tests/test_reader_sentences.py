@@ -72,6 +72,9 @@ def test_sentences_run_together_without_a_space_are_split() -> None:
     # A relative's own condition or care, named as theirs, is the relative's (ConText's experiencer)...
     ("His wife's knee surgery is set for next month.", OTHER_PERSON),
     ("Her father's diabetes was diagnosed last year.", OTHER_PERSON),
+    # An aside about the relative between the relative and what the sentence says of them.
+    ("His sister, who lives nearby, has had two back operations.", OTHER_PERSON),
+    ("His sister, who lives nearby, helps him with the shopping.", FACT),
     # ...but a relative's help or presence is part of the patient's own history.
     ("Her husband's help is needed for bathing.", FACT),
     ("Her husband drives her to appointments.", FACT),

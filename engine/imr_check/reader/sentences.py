@@ -179,7 +179,8 @@ _OTHER_PERSON = re.compile(
     r"\bfamily (?:medical )?history\b|\bhistory in the family\b"
     r"|^(?:(?:his|her|their|the patient's|the claimant's) )(?:mother|father|parents?|sisters?|brothers?|siblings?|sons?"
     r"|daughters?|grand(?:mother|father|parents?)|aunts?|uncles?|cousins?|husband|wife|spouse)\b"
-    r"(?=(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
+    # An aside about the relative may stand between ("his brother, who lives with him, has had a fusion").
+    r"(?=(?:,[^,.;]{1,80},)?(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
     # A relative's own reaction to a drug ("her father could not tolerate codeine") is the relative's history.
     r"|(?:could|can|did|does)(?: not|n't) tolerate|tolerated|reacted"
     # The relative's own abilities ("his wife cannot lift heavy objects"), not help given to the patient ("is unable"
