@@ -34,6 +34,9 @@ def test_a_gain_is_the_treatment_its_clause_follows(summary: str) -> None:
     # the drug cut is what the acupuncture let her cut, not the source of the gain: both parts of 9792.20(f)
     ("Since the acupuncture her chores are easier, and she takes half the naproxen she used to.", True),
     ("Since the acupuncture her chores are easier, and she has stopped naproxen.", True),
+    # the drug named first, then its use cut or a passive cut
+    ("Since the acupuncture her chores are easier, and her naproxen use dropped from 3 a day to 1.", True),
+    ("Since the acupuncture her chores are easier, and the naproxen was tapered.", True),
     # a drug taken, not cut, is a treatment of its own: the measured gain in its clause is the naproxen's
     ("Since the acupuncture her chores are easier, and naproxen lets her walk 10 minutes longer.", None),
 ])

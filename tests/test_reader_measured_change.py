@@ -46,6 +46,11 @@ def demonstrated(summary: str, header: str = PT) -> object:
     ("Since PT she walks 10 minutes, down from 30.", False),
     ("With physical therapy her walking tolerance went from 10 to 30 minutes.", True),
     ("With physical therapy her walking tolerance went from 30 to 10 minutes.", False),
+    # each figure with its own unit: compared in minutes, and units that cannot be compared say nothing
+    ("After PT her sitting tolerance went from 15 min to 1 hour.", True),
+    ("After PT her sitting tolerance went from 2 hours to 30 minutes.", False),
+    ("After PT she walks 2 miles vs. 3 blocks before.", None),
+    ("After PT she walks 8 blocks vs. 3 blocks before.", True),
     # a pain score is no measure of function, and a hedged measurement is no measurement
     ("Walking raises her pain from 4 to 8/10 after physical therapy.", None),
     ("If the physical therapy lowers her ODI from 48 to 30, more visits may be asked for.", None),

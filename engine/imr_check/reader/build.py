@@ -419,7 +419,8 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
             # A response is the treatment's it follows from (functional improvement: clinical.attributed_scope).
             others = clinical.treatments_pattern(joined(group.spec.other_treatments))
             cut = clinical.cut_pattern(joined(group.spec.cut_words)) if group.spec.cut_words else None
-            group_scope = clinical.attributed_scope(scoped, treatment, others, summary, cut)
+            cut_after = clinical.cut_after_pattern(joined(group.spec.cut_words)) if group.spec.cut_words else None
+            group_scope = clinical.attributed_scope(scoped, treatment, others, summary, cut, cut_after)
         clinical.read_concepts_in_scope(list(group.concepts), group_scope,
                                         prefix if group.spec.prefix_is_request else "", facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)

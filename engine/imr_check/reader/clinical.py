@@ -375,17 +375,28 @@ def cut_pattern(alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + alternatives + r")\W+(?:[\w#/-]+\W+){0,4}$", re.I)
 
 
+@lru_cache(maxsize=None)
+def cut_after_pattern(alternatives: str) -> re.Pattern[str]:
+    """Right after a drug's name, its use or dose and a cut word, or a passive cut ("her Norco use dropped", "tramadol
+    was tapered"): the drug is what was cut. An active verb is the drug's own effect ("Norco reduced her pain")."""
+    return re.compile(r"\s+(?:(?:use|usage|intake|dose|dosage|doses|consumption)\s+(?:(?:was|were|is|are|has|have|had)"
+                      r"\s+(?:been\s+)?)?|(?:was|were|has been|have been|had been|is being|are being)\s+)(?:"
+                      + alternatives + r")\b", re.I)
+
+
 def attributed_scope(scope: Scope, treatment: re.Pattern[str], others: re.Pattern[str],
-                     summary: list[Sentence], cut: Optional[re.Pattern[str]] = None) -> Scope:
+                     summary: list[Sentence], cut: Optional[re.Pattern[str]] = None,
+                     cut_after: Optional[re.Pattern[str]] = None) -> Scope:
     """The scope of a response to the treatment (functional improvement): each sentence's clauses about it.
 
     A gain follows the treatment its clause names: "after acupuncture she walks further; she also takes Norco" is the
     acupuncture's, not Norco's. A clause naming no treatment follows the one named nearest before it (else after it),
     and a sentence naming none is the item's own (a rationale's) or, in the summary, read for its stated absence only.
-    A drug named after a cut word (`cut`: "stopped naproxen", "half the meloxicam") is what was cut, not a source.
+    A drug named after a cut word (`cut`: "stopped naproxen", "half the meloxicam") or before its use and one
+    (`cut_after`: "her Norco use dropped") is what was cut, not a source.
     """
-    own = [part for sentence in scope.own for part in _attributed(sentence, treatment, others, cut)]
-    about = [part for sentence in scope.summary for part in _attributed(sentence, treatment, others, cut)]
+    own = [part for sentence in scope.own for part in _attributed(sentence, treatment, others, cut, cut_after)]
+    about = [part for sentence in scope.summary for part in _attributed(sentence, treatment, others, cut, cut_after)]
     bare_key = (others, id(summary))
     if bare_key not in _BARE:
         _BARE[bare_key] = [s for s in summary if not others.search(s.text)]
@@ -393,15 +404,17 @@ def attributed_scope(scope: Scope, treatment: re.Pattern[str], others: re.Patter
 
 
 def _attributed(sentence: Sentence, treatment: re.Pattern[str], others: re.Pattern[str],
-                cut: Optional[re.Pattern[str]] = None) -> tuple[Sentence, ...]:
-    key = (treatment, others, cut, sentence)
+                cut: Optional[re.Pattern[str]] = None,
+                cut_after: Optional[re.Pattern[str]] = None) -> tuple[Sentence, ...]:
+    key = (treatment, others, cut, cut_after, sentence)
     if key in _ATTRIBUTED:
         return _ATTRIBUTED[key]
     text = sentence.text
     own_spans = [m.span() for m in treatment.finditer(text)]
     other_spans = [m.span() for m in others.finditer(text)
                    if not any(m.start() < end and start < m.end() for start, end in own_spans)
-                   and not (cut is not None and cut.search(text, max(0, m.start() - 60), m.start()))]
+                   and not (cut is not None and cut.search(text, max(0, m.start() - 60), m.start()))
+                   and not (cut_after is not None and cut_after.match(text, m.end()))]
     if not other_spans:
         kept: tuple[Sentence, ...] = (sentence,)
     elif not own_spans:

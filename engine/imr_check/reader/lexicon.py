@@ -72,6 +72,16 @@ WORD_NUMBERS = {
 }
 # Units of time in minutes: a tolerance given in hours now and in minutes before is compared in one unit.
 _MINUTES = {"min": 1, "mins": 1, "minute": 1, "minutes": 1, "hr": 60, "hrs": 60, "hour": 60, "hours": 60}
+# A unit's one spelling, singular ("blocks" and "block", "pounds" and "lbs" are one unit).
+_UNIT_SPELLING = {"pound": "lb", "feet": "ft", "foot": "ft", "mins": "min", "minute": "min", "hrs": "hr", "hour": "hr"}
+
+
+def _unit(word: str) -> str:
+    word = word.lower()
+    word = _UNIT_SPELLING.get(word, word)
+    if len(word) > 2 and word.endswith("s"):
+        word = word[:-1]
+    return _UNIT_SPELLING.get(word, word)
 
 
 def number(text: Optional[str]) -> Optional[float]:
@@ -96,7 +106,7 @@ def measured_change(concept: Concept, match: re.Match[str]) -> int:
         if value is None or side not in ("before", "after"):
             continue
         if rest.startswith("unit_"):
-            units[side] = value.lower()
+            units[side] = _unit(value)
         else:
             figures[side] = number(value)
     if set(figures) != {"before", "after"} or None in figures.values():
