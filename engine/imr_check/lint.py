@@ -1,6 +1,7 @@
 """`imr-check rules --lint`: what loads but is probably a mistake.
 
-- a parameter no rule reads (in its conditions, its cap or its explanation), nor a not_encoded `when`, nor the fact layer;
+- a parameter no rule reads (in its conditions, its cap or its explanation), nor a not_encoded `when`, nor
+  the fact layer;
 - a fact path no rule reads and that nothing else uses (see facts.READ_OUTSIDE_RULES);
 - a rule title whose figures are not the rule's own numbers: "at most 18 visits" over a parameter
   of 16. A range ("4 to 6 visits") needs one of its ends among them (rules read a range at one end);
