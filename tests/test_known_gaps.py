@@ -16,7 +16,7 @@ from imr_check.case import load_case_text
 from imr_check.evaluate import KNOWN_GAP_REASON, evaluate_case
 from imr_check.knowledge import load_knowledge, load_knowledge_from
 from imr_check.rulecases import load_cases, run_case
-from test_knowledge import GUIDELINE, RULES, _load, _problems
+from test_knowledge import DATED, DATED_GUIDELINE, GUIDELINE, RULES, _load, _problems
 
 ROOT = Path(__file__).resolve().parents[1]
 WHEN = "\nnot_encoded:\n  - what: Acupuncture of the ear\n    why: No criterion.\n    when: {fact: request.sessions, gt: 20}\n"
@@ -75,10 +75,27 @@ def test_an_unknown_fact_in_when_is_an_error_naming_the_file_and_line(tmp_path):
     assert any("r.yaml:16" in p and "unknown fact 'request.sesions'" in p for p in problems), problems
 
 
-def test_a_parameter_in_when_is_an_error(tmp_path):
-    # An entry's `when` has no parameters of its own: a value the rules use belongs in a rule.
-    problems = _problems(tmp_path, RULES + WHEN.replace("gt: 20", "gt: {param: max_sessions}"))
-    assert any("r.yaml:16" in p and "unknown parameter" in p for p in problems), problems
+def test_an_unknown_parameter_in_when_is_an_error_naming_it(tmp_path):
+    problems = _problems(tmp_path, RULES + WHEN.replace("gt: 20", "gt: {param: max_sesions}"))
+    assert any("r.yaml:16" in p and "unknown parameter 'max_sesions'" in p for p in problems), problems
+
+
+def test_a_parameter_in_when_is_the_files_value_in_each_guideline_version(tmp_path):
+    # The entry names the requests past the file's own figure, so a new figure moves the entry with the rules.
+    rules = DATED.replace("    require: {fact: request.sessions, lte: {param: max_sessions}}",
+                          "    when: {fact: request.sessions, lte: 2}\n"
+                          "    require: {fact: request.sessions, lte: {param: max_sessions}}")
+    rules += WHEN.replace("gt: 20", "gt: {param: max_sessions}")
+    knowledge = _load(tmp_path, rules, DATED_GUIDELINE)
+
+    def named(day: str, sessions: int) -> bool:
+        case = load_case_text(yaml.safe_dump({"case": {"id": "t", "ur_decision_date": day}, "requests": [
+            {"text": f"Acupuncture x{sessions}", "topic": "acupuncture", "sessions": sessions}]}), "t.yaml")
+        return evaluate_case(case, knowledge).requests[0].reason.startswith(KNOWN_GAP_REASON)
+
+    # 6 sessions at most under the 2009 version, 4 under the 2016 one
+    assert (named("2015-06-01", 6), named("2015-06-01", 7)) == (False, True)
+    assert (named("2017-06-01", 4), named("2017-06-01", 5)) == (False, True)
 
 
 @pytest.mark.parametrize("expect, fails", [

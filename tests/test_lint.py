@@ -52,6 +52,13 @@ def test_an_unused_parameter_is_found(tmp_path):
     assert found == [f"{tmp_path / 'r.yaml'}: unused parameter: no rule reads parameter 'max_visits'"]
 
 
+def test_a_parameter_only_a_not_encoded_when_reads_is_used(tmp_path):
+    rules = RULES.replace("  max_weeks:", "  max_visits: {value: 2, cites: [test.clause]}\n  max_weeks:")
+    rules += ("not_encoded:\n  - what: Long courses\n    why: No criterion.\n"
+              "    when: {fact: request.sessions, gt: {param: max_visits}}\n")
+    assert not [f for f in _findings(tmp_path, rules=rules) if "unused parameter" in f]
+
+
 def test_a_fact_no_rule_reads_is_found(tmp_path):
     found = _findings(tmp_path)
     assert any("unread fact" in f and "'clinical.red_flags'" in f for f in found)

@@ -313,3 +313,30 @@ def test_every_muscle_relaxant_and_anti_epilepsy_drug_of_the_lexicon_is_not_reco
 def test_a_medication_history_stated_missing_is_a_stated_absence(summary: str, rationale: str, prior) -> None:
     case = read_synthetic(summary, [("Gabapentin 300mg #90", rationale)])
     assert fact(case, "requests[0].history.prior_treatment") == prior
+
+
+# A drug the prescriber continues or refills is a course under way, even in a plan: a patient cannot continue a drug
+# not yet taken. The verb binds to the drug just after it, so another drug started in the same sentence stays new, and a
+# reviewer unsure of the course, or refusing to continue, says nothing of it.
+@pytest.mark.parametrize("summary, rationale, prior", [
+    ("The plan is to continue duloxetine.", "The patient has back pain.", True),
+    ("He will continue with his duloxetine.", "The patient has back pain.", True),
+    ("Recommend continuing the same dose of duloxetine.", "The patient has back pain.", True),
+    ("Continue duloxetine and start a trial of gabapentin.", "The patient has back pain.", True),
+    ("Continue physical therapy and start a trial of duloxetine.", "The patient has back pain.", False),
+    ("The prescriber refilled duloxetine last month.", "The patient has back pain.", True),
+    ("Renew duloxetine for another month.", "The patient has back pain.", True),
+    ("The physician requested a refill of duloxetine.", "The patient has back pain.", True),
+    ("Duloxetine was started at this visit.", "The patient has back pain.", False),
+    ("This is the first prescription of duloxetine.", "The patient has back pain.", False),
+    ("Current medications include duloxetine and baclofen.", "The patient has back pain.", True),
+    ("Current medications include tramadol and baclofen.", "The patient has back pain.", False),
+    ("He reports low back pain.", "There is no rationale to continue duloxetine.", None),
+    ("He reports low back pain.", "It is unclear whether he should continue duloxetine or start it.", None),
+    ("He reports low back pain.", "It is not clear whether this is a new prescription or an ongoing one.", None),
+    ("The physician will discontinue duloxetine.", "The patient has back pain.", None),
+])
+def test_whether_a_drug_starts_or_continues_a_course_is_read_from_its_own_words(summary: str, rationale: str,
+                                                                                 prior) -> None:
+    case = read_synthetic(summary, [("Duloxetine 30mg #30", rationale)])
+    assert fact(case, "requests[0].history.prior_treatment") == prior

@@ -382,7 +382,7 @@ def _known_gaps(knowledge: Knowledge, topic: str, day: dt.date, facts: dict[str,
                 stated: frozenset[str]) -> list[KnownGap]:
     """The topic's `not_encoded` entries in force on the day whose `when` the request's facts make true."""
     return [gap for gap in knowledge.known_gaps.get(topic, [])
-            if gap.effective.contains(day) and truth_of(gap.when, facts, stated) is True]
+            if gap.effective.contains(day) and truth_of(gap.when, facts, stated, gap.parameters) is True]
 
 
 def _decide(topic: str, topic_rules: list[LoadedRule], in_force: list[LoadedRule], statuses: dict[str, str],

@@ -124,7 +124,14 @@ class KnownGap:
     what: str
     why: str
     when: Any
-    effective: Effective  # the rule file's: the entry speaks for the guideline versions the file holds
+    effective: Effective  # one guideline version's window of the rule file: the entry is read once per version
+    parameters: dict[str, Parameter] = field(default_factory=dict, hash=False)  # the file's, on the window's first day
+    file: str = ""
+
+    @property
+    def parameters_used(self) -> list[str]:
+        return list(dict.fromkeys(compare.operand.param for compare, _ in iter_conditions(self.when)
+                                  if isinstance(compare.operand, ParamRef)))
 
 
 @dataclass(eq=False)  # identity-hashed: the compiled engine is cached per Knowledge
@@ -582,12 +589,16 @@ def _load_rule_file(path: Path, knowledge: Knowledge, problems: list[Problem],
         if entry.when is None:
             continue
         where = ("not_encoded", i, "when")
-        # No parameters: an entry names the requests it is about in values of its own.
-        for compare, loc in iter_conditions(entry.when):
-            _check_compare(compare, where + loc, {}, specs, data, path, problems)
-        gap = KnownGap(entry.what, entry.why, entry.when, parsed.effective)
-        for topic in parsed.topics:
-            knowledge.known_gaps.setdefault(topic, []).append(gap)
+        # An entry reads the file's parameters: the requests it names are often the complement of a rule's window
+        # (within the acute phase the rules judge past), and one figure keeps the two from drifting apart.
+        for guideline_version, window in versions:
+            parameters = {name: on_day for name, parameter in parsed.parameters.items()
+                          if (on_day := parameter.on(window.from_)) is not None}
+            for compare, loc in iter_conditions(entry.when):
+                _check_compare(compare, where + loc, parameters, specs, data, path, problems)
+            gap = KnownGap(entry.what, entry.why, entry.when, window, parameters, str(path))
+            for topic in parsed.topics:
+                knowledge.known_gaps.setdefault(topic, []).append(gap)
     _locate_in_table_rules(problems, first_problem, table_parameters)
     return bool(table_parameters)
 

@@ -1,6 +1,7 @@
 """`imr-check rules --lint`: what loads but is probably a mistake.
 
-- a parameter no rule reads (in its conditions, its cap or its explanation), nor the fact layer;
+- a parameter no rule reads (in its conditions, its cap or its explanation), nor a not_encoded `when`, nor
+  the fact layer;
 - a fact path no rule reads and that nothing else uses (see facts.READ_OUTSIDE_RULES);
 - a rule title whose figures are not the rule's own numbers: "at most 18 visits" over a parameter
   of 16. A range ("4 to 6 visits") needs one of its ends among them (rules read a range at one end);
@@ -56,6 +57,8 @@ def _unused_parameters(knowledge: Knowledge) -> list[Finding]:
     for file, rules in by_file.items():
         defined = dict.fromkeys(name for rule in rules for name in rule.parameters)
         used = {name for rule in rules for name in rule.parameters_used}
+        used |= {name for gaps in knowledge.known_gaps.values() for gap in gaps if gap.file == file
+                 for name in gap.parameters_used}
         for name in defined:
             # A table's list of keys is made for `{table_keys: ...}`, not written by the author: a table
             # whose rules need no list of its rows leaves it unread.

@@ -316,7 +316,7 @@ class NotEncoded(Strict):
     what: str
     why: str
     when: Optional[Condition] = Field(
-        None, description="The requests this is about, in the rule vocabulary (without parameters): a request of the "
+        None, description="The requests this is about, in the rule vocabulary (reading the file's parameters): a request of the "
         "topic that none of the rules applies to and that meets it is undetermined for this reason, which its result "
         "names; without it the entry is a note on the topic as a whole")
 

@@ -737,6 +737,15 @@ _CONTINUED_USE = re.compile(r"\brefill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? o
                             r"\b(?:is|was|remains) on\b|\b(?:depend(?:s|ed|ing|ent)|rel(?:ies|ied|ying)) on\b", re.I)
 
 
+# A drug the prescriber keeps the patient on ("continue duloxetine", "will continue with her gabapentin", "continuing
+# the same dose of naproxen", "refilled tramadol"): one cannot continue or refill a drug not yet taken, so even a
+# plan to do it tells a course under way. The verb stands just before the drug it is about, not before another item
+# of a list.
+_KEPT_ON = re.compile(r"\b(?:continu(?:e|es|ed|ing)|refill(?:s|ed|ing)?|renew(?:s|ed|ing)?)\s+"
+                      r"(?:(?:with|on|taking|using)\s+)?(?:(?:the|his|her|their|current|same|present)\s+)*"
+                      r"(?:(?:use|dose|dosage|prescription|regimen)\s+of\s+)?$", re.I)
+
+
 # A treatment the record shows starting now: a first prescription, no earlier reports of it.
 _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed|prescription|documentation|time)|newly "
                              r"prescribed|new prescription|initial prescription|(?:do|does|did) not show (?:a|any) "
@@ -819,6 +828,12 @@ def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
                      class_use: Optional[re.Pattern[str]] = None, drug: bool = False) -> list[Finding]:
     text = sentence.text
     named = treatment.search(text)
+    # Bound to the drug's own mention, so it outranks a start word elsewhere in the sentence ("continue duloxetine
+    # and start a trial of gabapentin" continues duloxetine).
+    kept_on = next((name for name in treatment.finditer(text) if _KEPT_ON.search(text[:name.start()])), None) \
+        if drug else None
+    if kept_on is not None and assess(text, kept_on.start(), kept_on.end()).status == AFFIRMED:
+        return [Finding(True, sentence, tier)]
     if named and _PRIOR_NEGATIVE.search(text):
         return [Finding(False, sentence, tier)]
     if named and _STARTED_NOW.search(text):
