@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from imr_check.reader import read_letter_text
 from imr_check.reader.classify import parse_request, preoperative_tests
 from imr_check.reader.clinical import Facts
-from imr_check.reader.surgical import (read_body_mass_index, read_comorbidities,
+from imr_check.reader.surgical import (read_body_mass_index, read_comorbidities, read_dated_injury,
                                        read_shoulder_abduction)
 from imr_check.reader.text import Sentence
 
@@ -155,6 +157,28 @@ def test_numbers_are_read_on_both_sides_and_out_of_range_values_are_not():
     read_shoulder_abduction(_sentences("Left shoulder abduction to 170 degrees, right 85 degrees of abduction.",
                                        "Hip abduction 20 degrees."), facts)
     assert facts.values["clinical.shoulder_abduction_degrees"] == 85
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 13 weeks (91 days) before the request is the acute phase's last day; a day earlier is past it.
+    ("She slipped and twisted the left knee on 11/11/2016.", True),
+    ("She slipped and twisted the left knee on 11/10/2016.", None),
+    ("On 01/30/2017 he fell from the loading dock.", True),
+    ("He denies any fall since 01/30/2017.", None),
+    ("The fracture of 01/02/2017 has healed.", None),
+    # A date after the request is no injury before it.
+    ("The fall is dated 02/20/2017.", None),
+])
+def test_a_trauma_dated_within_the_acute_phase_before_the_request_is_an_acute_injury(text, expected):
+    facts = Facts()
+    read_dated_injury(_sentences(text), dt.date(2017, 2, 10), facts)
+    assert facts.values.get("clinical.acute_injury") is expected
+
+
+def test_a_dated_trauma_without_the_request_s_date_says_nothing():
+    facts = Facts()
+    read_dated_injury(_sentences("On 01/30/2017 he fell from the loading dock."), None, facts)
+    assert "clinical.acute_injury" not in facts.values
 
 
 def test_comorbidities_negated_are_not_read_and_a_clear_history_is_none():

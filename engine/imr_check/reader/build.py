@@ -423,6 +423,9 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
             group_scope = clinical.attributed_scope(scoped, treatment, others, summary, cut, cut_after)
         clinical.read_concepts_in_scope(list(group.concepts), group_scope,
                                         prefix if group.spec.prefix_is_request else "", facts)
+    if any(c.path == "clinical.acute_injury" for g in lexicon.request_groups(parsed.topic) for c in g.concepts):
+        # A trauma dated close before the request is an acute injury: a date the lexicon's phrases cannot compare.
+        surgical.read_dated_injury(rationale + summary, on_date, facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
     if topic_spec(parsed.topic).treatment.prior_study and parsed.study and parsed.body_region and \
             prefix + "history.prior_treatment" not in facts.values:

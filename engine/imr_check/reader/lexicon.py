@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -281,10 +281,14 @@ class Group:
     concepts: tuple[Concept, ...]
 
 
+def _concepts_file() -> tuple[ConceptsFile, Any]:
+    return load_model(LEXICON_DIR / "concepts.yaml", ConceptsFile)
+
+
 @cache
 def concept_groups() -> dict[str, Group]:
     path = LEXICON_DIR / "concepts.yaml"
-    parsed, data = load_model(path, ConceptsFile)
+    parsed, data = _concepts_file()
     known = topics()
     problems = []
     for name, group in parsed.groups.items():
@@ -296,6 +300,14 @@ def concept_groups() -> dict[str, Group]:
         raise RuleLoadError(problems)
     return {name: Group(name, group, tuple(c.concept(parsed.terms) for c in group.concepts))
             for name, group in parsed.groups.items()}
+
+
+@cache
+def term(name: str) -> re.Pattern[str]:
+    """A named alternation of concepts.yaml (`terms`), compiled, for a reader that matches it with what a phrase cannot
+    express (a date compared with the request's)."""
+    terms = _concepts_file()[0].terms
+    return re.compile(with_drug_names(with_terms("{term:" + name + "}", terms)), re.I)
 
 
 def case_concepts() -> list[Concept]:

@@ -130,6 +130,8 @@ _ANCHOR = re.compile(
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
     # "There is documentation of ...", like "there is no documentation of ...", speaks of this record.
     r"|\bthere (?:is|was|are|were|has been) (?:\w+ ){0,2}?documentation (?:of|that|to)\b"
+    # So does what an examination found, said the same way ("there is objective evidence of radiculopathy").
+    r"|\bthere (?:is|was|are|were) (?:objective|clinical|physical|examination) (?:evidence|findings|signs) (?:of|on)\b"
     r"|\bon file\b|\bin place\b"
     # A side of the body is this patient's ("heel walking is weak on the left"), and so is what the provider found or did.
     r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
@@ -141,7 +143,8 @@ _ANCHOR = re.compile(
     r"|treating|requesting|primary|surgeon|clinician|therapist)\b|\bper the (?:PR-?\d|progress|treating|requesting"
     r"|primary|most recent|latest|last)\b"
     # What an examination or a test of this patient found, in the past tense ("a psychological evaluation found ...").
-    r"|\b(?:evaluation|exam(?:ination)?|assessment|screening|testing|MRI|EMG|x-?rays?|imaging) (?:found|showed|revealed)\b"
+    r"|\b(?:evaluation|exam(?:ination)?|assessment|screening|testing|MRI|CT|EMG|NCS|x-?rays?|(?:plain )?films|radiographs?"
+    r"|imaging|stud(?:y|ies)) (?:found|showed|revealed|documented|demonstrated|confirmed)\b"
     r"|\bdiagnos[ie]s (?:include|are|were)|\b(?:has|have) included\b|\bthere (?:are|were) (?:several|multiple)",
     re.I,
 )
@@ -183,6 +186,8 @@ _OTHER_PERSON = re.compile(
     r"(?=(?:,[^,.;]{1,80},)?(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
     # A relative's own reaction to a drug ("her father could not tolerate codeine") is the relative's history.
     r"|(?:could|can|did|does)(?: not|n't) tolerate|tolerated|reacted"
+    # The relative's own injury or course of care ("her husband failed therapy for his back", "his son broke an ankle").
+    r"|failed|broke|fractured|injured|sprained|tore|fell|sustained|completed|tried"
     # The relative's own abilities ("his wife cannot lift heavy objects"), not help given to the patient ("is unable"
     # is already the relative's by "is").
     r"|cannot|can't|can not)\b"

@@ -8,11 +8,14 @@ and the pre-operative rules (rules/surgical_perioperative.yaml), and nothing els
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Optional
 
+from . import lexicon
 from .clinical import Facts
 from .context import AFFIRMED, assess
+from .letter import DATE, parse_date
 from .lexicon import NamedKinds
 from .text import Sentence
 
@@ -72,3 +75,30 @@ def read_comorbidities(sentences: list[Sentence], into: Facts) -> None:
         into.put("patient.comorbidities", kinds, list(dict.fromkeys(named[k] for k in kinds)))
     elif said_none is not None:
         into.put("patient.comorbidities", [], [said_none])
+
+
+# The acute phase of an injury: its first three months, the line the project draws between the acute and subacute
+# phases and chronic pain (guidelines: mtus.chronic_pain_definition), as the lumbar support rule does.
+ACUTE_PHASE = dt.timedelta(weeks=13)
+
+
+def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], into: Facts) -> None:
+    """clinical.acute_injury from a trauma the record dates within the acute phase before the request ("s/p fall
+    01/18/17", "twisting injury of the knee on 1/22/17"): the trauma and its date in one clause, affirmed, and not a
+    healed or old lesion (the acute_injury concept's excludes). A date outside the phase (the original injury of a
+    chronic claim) says nothing; the lexicon's phrases read the undated statements."""
+    if on_date is None or into.values.get("clinical.acute_injury") is True:
+        return
+    concept = lexicon.concept("clinical.acute_injury")
+    trauma = lexicon.term("trauma").pattern
+    dated = re.compile(rf"(?:{trauma})[^.;]{{0,60}}?\b({DATE})|\b({DATE})[^.;]{{0,40}}?(?:{trauma})", re.I)
+    for sentence in sentences:
+        if concept.sentence_excludes is not None and concept.sentence_excludes.search(sentence.text):
+            continue
+        for match in dated.finditer(sentence.text):
+            day = parse_date(match.group(1) or match.group(2))
+            if day is None or not dt.timedelta(0) <= on_date - day <= ACUTE_PHASE:
+                continue
+            if assess(sentence.text, match.start(), match.end()).status == AFFIRMED:
+                into.put("clinical.acute_injury", True, [sentence])
+                return
