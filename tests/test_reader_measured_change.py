@@ -51,6 +51,25 @@ def demonstrated(summary: str, header: str = PT) -> object:
     ("After PT her sitting tolerance went from 2 hours to 30 minutes.", False),
     ("After PT she walks 2 miles vs. 3 blocks before.", None),
     ("After PT she walks 8 blocks vs. 3 blocks before.", True),
+    # figures written as words, a limit with its figure on each side, the later figure named first
+    ("After the physical therapy she walks from two blocks to eight blocks.", True),
+    ("After the physical therapy her lifting limit went from no lifting over 15 lbs to no lifting over 35 lbs.", True),
+    ("After the physical therapy her lifting limit went from no lifting over 35 lbs to no lifting over 15 lbs.", False),
+    ("The physical therapy raised her lifting to 40 lbs from 20 lbs.", True),
+    ("Since PT she can stand 50 min, prev 20 min.", True),
+    # a work status is ranked: off work, then restricted, then full duty
+    ("After the physical therapy his work status went from TTD to light duty.", True),
+    ("After the physical therapy his work status went from light duty to full duty.", True),
+    ("Despite the physical therapy her work status went from regular duty to modified duty.", False),
+    ("Since the physical therapy she is back at modified work from off work.", True),
+    ("The plan is to move her from modified duty to full duty after the physical therapy.", None),
+    # a measure and its direction in one clause, without figures
+    ("Since the physical therapy her standing tolerance has gone up.", True),
+    ("The physical therapy increased her tolerance for walking.", True),
+    ("Since the physical therapy her sitting tolerance is worse.", False),
+    ("Her sitting tolerance has not improved with the physical therapy.", None),
+    ("The physical therapy eased her pain, but her walking tolerance is unchanged.", None),
+    ("Physical therapy is requested to increase her walking tolerance.", None),
     # a pain score is no measure of function, and a hedged measurement is no measurement
     ("Walking raises her pain from 4 to 8/10 after physical therapy.", None),
     ("If the physical therapy lowers her ODI from 48 to 30, more visits may be asked for.", None),

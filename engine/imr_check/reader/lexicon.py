@@ -97,6 +97,25 @@ def number(text: Optional[str]) -> Optional[float]:
         return None
 
 
+# Work statuses in the order of fewer restrictions, for a status moved from one to another ("from TTD to modified
+# duty", "from light to regular duty"): 9792.20(f)'s reduction in work restrictions, measured by the work status. Off
+# work is looked for first, then full duty, so "full-time" is not read as a part-time status.
+WORK_STATUS_RANKS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"\bTTD\b|\boff (?:of )?work\b|\bnot working\b|temporar\w* total(?:ly)? disab|total(?:ly)? "
+                r"(?:temporar\w* )?disab", re.I), 0),
+    (re.compile(r"\b(?:full|regular|usual|unrestricted|normal|customary)\b", re.I), 2),
+    (re.compile(r"\b(?:modified|light|restricted|limited|sedentary|transitional|part[- ]time)\b", re.I), 1),
+)
+
+
+def figure(text: Optional[str]) -> Optional[float]:
+    """A measure's figure: a number (`number`) or a work status's rank (WORK_STATUS_RANKS)."""
+    value = number(text)
+    if value is not None or text is None:
+        return value
+    return next((float(rank) for pattern, rank in WORK_STATUS_RANKS if pattern.search(text)), None)
+
+
 def measured_change(concept: Concept, match: re.Match[str]) -> int:
     """+1 when the match measures a gain (its figures moved the `better` way), -1 a loss, 0 no change or no figures."""
     figures: dict[str, Optional[float]] = {}
@@ -108,7 +127,7 @@ def measured_change(concept: Concept, match: re.Match[str]) -> int:
         if rest.startswith("unit_"):
             units[side] = _unit(value)
         else:
-            figures[side] = number(value)
+            figures[side] = figure(value)
     if set(figures) != {"before", "after"} or None in figures.values():
         return 0
     if len(units) == 2 and units["before"] != units["after"]:
