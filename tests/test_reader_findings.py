@@ -339,6 +339,32 @@ def test_a_rationale_s_region_less_statement_is_about_its_own_item() -> None:
     assert fact_for(case, 1, "clinical.surgery_considered") is None
 
 
+def test_a_surgery_named_without_a_region_is_the_one_requested_not_another_item_s() -> None:
+    case = read("An operation has been advised and she would like to go ahead.",
+                [("Left elbow arthroscopy", "The patient has elbow pain."),
+                 ("MRI of the cervical spine", "The patient has neck pain.")])
+    assert fact_for(case, 0, "clinical.surgery_considered") is True
+    assert fact_for(case, 1, "clinical.surgery_considered") is None
+    assert fact_for(case, 1, "clinical.invasive_procedure_planned") is None
+
+
+def test_a_plan_list_item_s_procedure_is_for_the_region_of_its_own_item() -> None:
+    case = read("Plan: 1) massage for the left elbow 2) a cervical epidural 3) recheck in a month.",
+                [("MRI of the left elbow", "The patient has elbow pain."),
+                 ("MRI of the cervical spine", "The patient has neck pain.")])
+    assert fact_for(case, 0, "clinical.invasive_procedure_planned") is None
+    assert fact_for(case, 1, "clinical.invasive_procedure_planned") is True
+
+
+@pytest.mark.parametrize("sentence", [
+    "A left elbow arthroscopy will be considered if therapy fails to help.",
+    "Should the elbow pain persist, an arthroscopy may be offered.",
+])
+def test_an_operation_held_in_reserve_until_care_fails_is_not_in_view(sentence: str) -> None:
+    case = read(sentence, [("MRI of the left elbow", "The patient has elbow pain.")])
+    assert fact_for(case, 0, "clinical.surgery_considered") is not True
+
+
 def test_an_injection_requested_is_an_invasive_procedure_for_its_region_only() -> None:
     case = read("The patient has neck and shoulder pain.",
                 [("Cervical epidural steroid injection at C5-C6", "The patient has neck pain."),

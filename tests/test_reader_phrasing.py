@@ -33,8 +33,6 @@ KNOWN_MISSES = {
         "a sentence naming UR is not read as the record (sentences.py)",
     "Per the UR summary, a right shoulder arthroscopy has been recommended.":
         "a sentence naming UR is not read as the record, and 'has been recommended' is a conclusion (sentences.py)",
-    "Lumbar facet blocks were recommended by pain management at the last visit.":
-        "'were recommended' reads as a conclusion (sentences._CONCLUSION), dropped before any fact is read",
     "The UR summary notes osteoarthritic changes in both knees on radiographs.":
         "a sentence naming UR is not read as the record (sentences.py)",
     "The UR summary notes a complete rotator cuff tear on the shoulder MRI.":

@@ -81,3 +81,28 @@ def test_sentences_run_together_without_a_space_are_split() -> None:
 ])
 def test_a_relatives_own_condition_is_another_persons(text: str, expected: str) -> None:
     assert kind(Sentence(text, 0, "summary"), in_rationale=False) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # What a clinician recommended is the record's; what the guidelines recommend, or an unattributed verdict, is not.
+    ("Cervical facet injections were recommended by the pain specialist in March.", FACT),
+    ("A knee replacement was not recommended by Dr. Alvarez.", FACT),
+    ("Cervical facet injections are not recommended by the guidelines for radicular pain.", CONCLUSION),
+    ("The requested knee replacement is not recommended.", CONCLUSION),
+])
+def test_a_recommendation_by_a_clinician_is_not_a_conclusion(text: str, expected: str) -> None:
+    assert kind(Sentence(text, 0, "summary"), in_rationale=False) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A named clinician's plan, a dated entry of the record, a side of a joint or a spinal level: this patient.
+    ("The hand surgeon is planning a trigger finger release.", FACT),
+    ("Per the 2/9/2018 note, a cervical epidural is scheduled.", FACT),
+    ("A left elbow arthroscopy is scheduled.", FACT),
+    ("An epidural at C6-7 is pending.", FACT),
+    # A guideline's clinician speaks in modals, and its procedures name no side.
+    ("The surgeon should consider imaging before an elbow arthroscopy.", GUIDELINE),
+    ("Elbow arthroscopy is an option for loose bodies.", GUIDELINE),
+])
+def test_a_rationale_sentence_about_this_patient_s_plan_is_a_fact(text: str, expected: str) -> None:
+    assert kind(Sentence(text, 0, "item 1 rationale"), in_rationale=True) == expected

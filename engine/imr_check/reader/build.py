@@ -214,8 +214,9 @@ def _requested_for_region(path: str, requested: list[int], parsed: list[Any], he
                           facts: Facts) -> None:
     """The fact true for the regions of the items that request it, besides those the record already gives it.
 
-    An item that names no region (or several) is for every region; so is the fact when the record states it
-    without a region.
+    An item that names no region (or several) is for every region. A record that states the fact without a region
+    ("surgery is planned") in a letter requesting it for a region speaks of what is requested: of its region, and of
+    any region the sentences behind it name, not of another item's region.
     """
     if not requested:
         return
@@ -223,7 +224,9 @@ def _requested_for_region(path: str, requested: list[int], parsed: list[Any], he
     if any(r in (None, "multiple", "other") for r in regions):
         found: list[str] = []
     elif facts.values.get(path) is True and path not in facts.regions:
-        found = []  # the record states it for every region
+        named = {r for sentence in facts.evidence.get(path, []) for r in body_regions(sentence.text)
+                 if r not in ("multiple", "other")}
+        found = sorted(named | set(regions))
     else:
         known = facts.regions.get(path, []) if facts.values.get(path) is True else []
         found = sorted(set(known) | set(regions))

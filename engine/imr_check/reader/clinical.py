@@ -476,8 +476,8 @@ _SPECIFIC = ("multiple", "other")
 
 
 # What separates the clauses of a list of findings or diagnoses ("a labral tear of the shoulder; a fracture of the
-# thumb"): a finding's region is first looked for in its own clause.
-_CLAUSE = re.compile(r"[;,]|\band (?:a|an|the)\b", re.I)
+# thumb", "1) PT for the shoulder 2) a lumbar ESI"): a finding's region is first looked for in its own clause.
+_CLAUSE = re.compile(r"[;,]|\band (?:a|an|the)\b|(?<![\w/-])\(?\d{1,2}\)(?=\s)", re.I)
 
 
 # The whole limbs, and the spinal region whose roots supply each (vocabulary.NERVE_SUPPLY).
@@ -514,7 +514,9 @@ def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[s
     clause = _NERVE_CLAUSE if concept.nerve_supply else _CLAUSE
     clauses = []
     for match in concept.pattern.finditer(text):
-        start = max((m.end() for m in clause.finditer(text, 0, match.start())), default=0)
+        # A mention that runs over a break ("Plan: right shoulder PT and an L4-5 ESI") is the finding it ends in: its
+        # clause starts at the last break before its end, not before its start.
+        start = max((m.end() for m in clause.finditer(text, 0, match.end()) if m.end() < match.end()), default=0)
         stop = next((m.start() for m in clause.finditer(text, match.end())), len(text))
         clauses.append(text[start:stop])
     named = tuple(dict.fromkeys(r for clause in clauses for r in named_in(clause)))

@@ -20,12 +20,19 @@ from .text import Sentence
 FACT, CONCLUSION, GUIDELINE, UTILIZATION_REVIEW, BOILERPLATE, OTHER_PERSON = (
     "fact", "conclusion", "guideline", "ur", "boilerplate", "other_person")
 
+# A clinician or a clinical service, as the record names who recommended or asked for care ("recommended by the
+# orthopedic surgeon", "by pain management"): what one of them recommended is the record's, not a reviewer's verdict.
+_CLINICIAN = (r"(?:Dr\.?\s|the (?:\w+ ){0,2}?(?:physician|surgeon|doctor|provider|orthopa?edist|neurosurgeon|specialist|"
+              r"consultant|physiatrist|podiatrist|chiropractor|therapist|clinician|treater|team)s?\b|(?:his|her|their|an?) "
+              r"(?:\w+ ){0,2}?(?:physician|surgeon|doctor|provider|orthopa?edist|neurosurgeon|specialist|consultant)s?\b|"
+              r"(?:pain management|orthopa?edics|ortho|neurosurgery|neurology|spine surgery|hand surgery|physiatry|"
+              r"pain medicine)\b)")
 _CONCLUSION = re.compile(
     r"medically (?:necessary|indicated|appropriate|reasonable|warranted|supported)|medical necessity"
     r"|\b(?:upheld|overturned|overturn|uphold)\b|\bnon-?certif\w*|\bcertif(?:y|ied|ication)\b"
     r"|\b(?:is|are|be|been|was|were)\s+(?:not\s+|neither\s+|also\s+not\s+)?(?:\w+ly\s+|also\s+|still\s+)?"
     r"(?:not\s+)?(?:supported|"
-    r"warranted|appropriate|indicated|necessary|justified|reasonable|approved|authorized|recommended|"
+    r"warranted|appropriate|indicated|necessary|justified|reasonable|approved|authorized|recommended(?!\s+by\s+" + _CLINICIAN + ")|"
     r"substantiated|established|medically)\b"
     r"|(?:supports?|support for|warrants?|justif(?:y|ies)|substantiates?)\s+(?:the|this|a|an|ongoing|continued|"
     r"further|additional)\b(?! (?:diagnos[ie]s|clinical (?:diagnos[ie]s|impression))\b)"
@@ -127,7 +134,8 @@ _ANCHOR = re.compile(
     r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were|has been|have been) (?:no|a lack|lack"
     r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated|quantified|recorded|submitted)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
-    r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
+    r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained"
+    r"|recommended|requested|proposed|scheduled|planned|offered|suggested|advised|referred)"
     # "There is documentation of ...", like "there is no documentation of ...", speaks of this record.
     r"|\bthere (?:is|was|are|were|has been) (?:\w+ ){0,2}?documentation (?:of|that|to)\b"
     # So does what an examination found, said the same way ("there is objective evidence of radiculopathy").
@@ -136,6 +144,18 @@ _ANCHOR = re.compile(
     # A side of the body is this patient's ("heel walking is weak on the left"), and so is what the provider found or did.
     r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
     r"|notes|noted|reports|reported|documents|documented|describes|described|found|finds)\b"
+    # A named clinician's own plan or opinion, in the present or the past ("the spine surgeon is planning a fusion",
+    # "the orthopedist has recommended"); a guideline's clinician speaks in modals ("the physician should consider").
+    r"|\b(?:(?:the|an?|his|her) (?:\w+ ){0,2}?(?:provider|physician|surgeon|doctor|orthopa?edist|neurosurgeon|specialist"
+    r"|clinician|consultant|physiatrist|podiatrist)|Dr\.? [A-Z][a-z]+|neurosurgery|orthopa?edics|pain management) (?:also )?"
+    r"(?:(?:has|had|is|was) )?(?:recommend\w*|request\w*|plan\w*|propos\w*"
+    r"|indicat\w*|stat\w*|opin\w*|felt|feels|believ\w*|want\w*|wish\w*|intend\w*|advis\w*|discuss\w*|referr\w*|ordered"
+    r"|prescrib\w*|schedul\w*|consider\w*|suggest\w*|offer\w*|contemplat\w*)\b"
+    # The record's entry named by its date ("per the 06/03/2019 report").
+    r"|\b(?:the|a|an) (?:\w+ )?\d{1,2}/\d{1,2}/\d{2,4}\b"
+    # A side of a joint or a limb, or a spinal level, is this patient's ("a right shoulder arthroscopy", "at L4-5").
+    r"|\b(?:left|right)\s+(?:\w+\s+)?(?:shoulder|knee|hip|wrist|hand|elbow|ankle|foot|leg|arm|thumb|finger|upper extremity"
+    r"|lower extremity)s?\b|\b[CTL][1-9]\s*-\s*[CTLS]?[1-9]\b"
     r"|\b(?:was|were) (?:performed|administered|obtained|done|completed|signed)\b"
     # The record's own entries, named by who wrote them or which report holds them ("the CURES report reviewed by
     # the provider", "per the PR-2").
