@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from imr_check.facts import request_facts
 from imr_check.reader import read_letter_text
 from imr_check.reader.classify import parse_request, preoperative_tests
 from imr_check.reader.clinical import Facts
@@ -13,7 +14,7 @@ from imr_check.reader.surgical import (read_body_mass_index, read_comorbidities,
                                        read_shoulder_abduction)
 from imr_check.reader.text import Sentence
 
-from reader_support import front_matter
+from reader_support import front_matter, read_synthetic
 
 HEADER = front_matter("CM99-0000011", reviewer=("California", "Orthopedic Surgery")) + """\
 The injured worker is a 58 year old male who hurt his right shoulder lifting a crate on 05-04-2015.
@@ -251,3 +252,37 @@ def test_a_hospital_stay_in_a_surgical_letter_is_the_operation_s():
     rehab = HEADER.replace("MRI of the lumbar spine: Upheld", "Partial hospitalization program for depression: Upheld")
     by_text = {r.text: r for r in read_letter_text(rehab, "s2.txt").requests}
     assert by_text["Partial hospitalization program for depression"].associated_with is None
+
+
+# Issue 12: an acute injury belongs to its body region. One letter per request, the same summary sentence in each.
+_KNEE = "Right knee arthroscopy with partial medial meniscectomy"
+_WRIST = "Open reduction internal fixation of the left wrist"
+
+
+def _acute_injury_for(summary: str, header: str) -> object:
+    case = read_synthetic(summary, [(header, "The request is reviewed against the guideline.")])
+    return request_facts(case, 0, dt.date(2017, 2, 10)).get("clinical.acute_injury")
+
+
+@pytest.mark.parametrize("summary, header, expected", [
+    ("Last week she fractured her left wrist when she fell in the parking lot.", _KNEE, None),
+    ("Last week she fractured her left wrist when she fell in the parking lot.", _WRIST, True),
+    ("She fell two weeks ago.", _KNEE, True),
+    ("She fell two weeks ago.", _WRIST, True),
+    # A dated trauma (surgical.read_dated_injury) keeps its sentence's region too.
+    ("On 01/30/2017 she fell in the parking lot and hurt her left wrist.", _KNEE, None),
+    ("On 01/30/2017 she fell in the parking lot and hurt her left wrist.", _WRIST, True),
+    ("On 01/30/2017 she fell in the parking lot.", _KNEE, True),
+])
+def test_an_acute_injury_holds_for_the_region_its_sentence_names_and_a_regionless_one_for_every_region(
+        summary, header, expected):
+    assert _acute_injury_for(summary, header) is expected
+
+
+def test_a_dated_trauma_joins_the_regions_the_phrases_gave_and_a_regionless_one_holds_everywhere():
+    facts = Facts()
+    facts.put("clinical.acute_injury", True, _sentences("An acute tear of the right knee."), ["knee"])
+    read_dated_injury(_sentences("He twisted his right shoulder on 01/30/2017."), dt.date(2017, 2, 10), facts)
+    assert facts.regions["clinical.acute_injury"] == ["knee", "shoulder"]
+    read_dated_injury(_sentences("On 02/01/2017 he fell from the loading dock."), dt.date(2017, 2, 10), facts)
+    assert "clinical.acute_injury" not in facts.regions and facts.values["clinical.acute_injury"] is True

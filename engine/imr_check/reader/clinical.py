@@ -316,25 +316,33 @@ def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], p
         chosen = resolve(findings)
         if chosen is None:
             continue
-        regions: list[str] = []
-        if path in regional:
-            # "Not a candidate for knee surgery" says no more of the shoulder than a knee surgery planned does.
-            top = max(f.tier for f in findings)
-            value = False if chosen[0] is STATED_NOT_DOCUMENTED else chosen[0]
-            stated = [f.regions for f in findings if f.tier == top and f.value == value]
-            if all(stated):
-                regions = sorted({r for found in stated for r in found})
-        into.put(prefix + path, chosen[0], chosen[1], regions)
+        into.put(prefix + path, chosen[0], chosen[1], _chosen_regions(findings, chosen[0]) if path in regional else [])
+
+
+def _chosen_regions(findings: list[Finding], chosen: Any) -> list[str]:
+    """The regions a regional fact's chosen value holds for: those its mentions in the highest tier name, or none
+    (every region) when one of them names none."""
+    # "Not a candidate for knee surgery" says no more of the shoulder than a knee surgery planned does.
+    top = max(f.tier for f in findings)
+    value = False if chosen is STATED_NOT_DOCUMENTED else chosen
+    stated = [f.regions for f in findings if f.tier == top and f.value == value]
+    return sorted({r for found in stated for r in found}) if all(stated) else []
 
 
 def read_concepts_in_scope(concepts: list[Concept], scope: Scope, prefix: str, into: Facts) -> None:
-    """read_concepts on a request's scope: per fact, the own rationale's findings decide, else the summary's."""
+    """read_concepts on a request's scope: per fact, the own rationale's findings decide, else the summary's.
+
+    A regional concept keeps the regions its chosen mentions name, as in read_concepts; a mention naming none holds
+    for every region.
+    """
     number = _concept_list_number(concepts)
+    regional = {c.path for c in concepts if c.regional}
     own, own_found = _findings_by_path(concepts, number, [(2, s) for s in scope.own])
     key = ("concepts", number, scope.key)
     if key not in _SUMMARY_CHOICES:
         by_path, found = _findings_by_path(concepts, number, [(1, s) for s in scope.summary])
-        _SUMMARY_CHOICES[key] = {path: resolve(findings) for path, findings in by_path.items()}, found
+        _SUMMARY_CHOICES[key] = {path: _resolved_with_regions(findings, path in regional)
+                                 for path, findings in by_path.items()}, found
     summary, summary_found = _SUMMARY_CHOICES[key]
     bare: dict[str, Any] = {}
     bare_found: set[int] = set()
@@ -343,15 +351,23 @@ def read_concepts_in_scope(concepts: list[Concept], scope: Scope, prefix: str, i
         if bare_key not in _SUMMARY_CHOICES:
             by_path, found = _findings_by_path(concepts, number, [(0, s) for s in scope.bare])
             stated = {path: [f for f in findings if f.stated_absent] for path, findings in by_path.items()}
-            _SUMMARY_CHOICES[bare_key] = ({path: resolve(findings) for path, findings in stated.items() if findings},
-                                          found)
+            _SUMMARY_CHOICES[bare_key] = ({path: _resolved_with_regions(findings, path in regional)
+                                           for path, findings in stated.items() if findings}, found)
         bare, bare_found = _SUMMARY_CHOICES[bare_key]
     # Facts are put in the order of the first concept found in any part, as when all were read together.
     for path in dict.fromkeys(c.path for i, c in enumerate(concepts)
                               if i in own_found or i in summary_found or i in bare_found):
-        chosen = resolve(own[path]) if path in own else summary.get(path) if path in summary else bare.get(path)
+        chosen = (_resolved_with_regions(own[path], path in regional) if path in own else
+                  summary.get(path) if path in summary else bare.get(path))
         if chosen is not None:
-            into.put(prefix + path, chosen[0], chosen[1])
+            into.put(prefix + path, *chosen)
+
+
+def _resolved_with_regions(findings: list[Finding], regional: bool) -> tuple[Any, list[Sentence], list[str]] | None:
+    chosen = resolve(findings)
+    if chosen is None:
+        return None
+    return chosen[0], chosen[1], _chosen_regions(findings, chosen[0]) if regional else []
 
 
 # Where one clause of a sentence ends and the next begins, for the treatment each is about.
@@ -463,7 +479,7 @@ def _findings_by_path(concepts: list[Concept], number: int, tiered: list[tuple[i
     for tier, sentence in tiered:
         for index, _, values in _list_mentions(concepts, number, sentence):
             concept = concepts[index]
-            regions = _mention_regions(concept, sentence, section_regions) if concept.regional else ()
+            regions = mention_regions(concept, sentence, section_regions) if concept.regional else ()
             per_concept[index].extend(Finding(value, sentence, tier, stated, regions) for value, stated in values)
     by_path: dict[str, list[Finding]] = {}
     for concept, findings in zip(concepts, per_concept):
@@ -485,8 +501,12 @@ _LIMB_SPINE = {limb: spine for supplied in NERVE_SUPPLY for limb in supplied if 
                for spine in supplied if spine.endswith("_spine")}
 
 
-def _mention_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None) -> tuple[str, ...]:
-    regions = _named_regions(concept, sentence, section_regions)
+def mention_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None = None,
+                    pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+    """The body regions a regional concept's mention in the sentence is for; empty: every region. `pattern` is the
+    mention's own when a reader other than the concept's phrases found it (surgical.read_dated_injury's dated trauma):
+    its clause is the one looked in first."""
+    regions = _named_regions(concept, sentence, section_regions, pattern or concept.pattern)
     if concept.limb_includes_spine and regions and all(r in _LIMB_SPINE for r in regions):
         return tuple(dict.fromkeys([*regions, *(_LIMB_SPINE[r] for r in regions)]))
     if not concept.nerve_supply:
@@ -501,7 +521,8 @@ _NERVE_ROOTS = NamedKinds("nerve_roots")
 _NERVE_CLAUSE = re.compile(_CLAUSE.pattern + r"|\b(?:and|with|but|as well as)\b", re.I)
 
 
-def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None) -> tuple[str, ...]:
+def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None,
+                   pattern: re.Pattern[str]) -> tuple[str, ...]:
     from .classify import body_regions
 
     def named_in(part: str) -> list[str]:
@@ -513,7 +534,7 @@ def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[s
     text = sentence.text
     clause = _NERVE_CLAUSE if concept.nerve_supply else _CLAUSE
     clauses = []
-    for match in concept.pattern.finditer(text):
+    for match in pattern.finditer(text):
         # A mention that runs over a break ("Plan: right shoulder PT and an L4-5 ESI") is the finding it ends in: its
         # clause starts at the last break before its end, not before its start.
         start = max((m.end() for m in clause.finditer(text, 0, match.end()) if m.end() < match.end()), default=0)

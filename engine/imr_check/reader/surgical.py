@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Optional
 
-from . import lexicon
+from . import clinical, lexicon
 from .clinical import Facts
 from .context import AFFIRMED, assess
 from .letter import DATE, parse_date
@@ -86,12 +86,19 @@ def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], int
     """clinical.acute_injury from a trauma the record dates within the acute phase before the request ("s/p fall
     01/18/17", "twisting injury of the knee on 1/22/17"): the trauma and its date in one clause, affirmed, and not a
     healed or old lesion (the acute_injury concept's excludes). A date outside the phase (the original injury of a
-    chronic claim) says nothing; the lexicon's phrases read the undated statements."""
-    if on_date is None or into.values.get("clinical.acute_injury") is True:
+    chronic claim) says nothing; the lexicon's phrases read the undated statements.
+
+    The fact is regional: a dated trauma holds for the regions its clause or sentence names (a wrist fracture is no
+    acute injury of the knee), and one naming no region for every region. The regions join those the lexicon's
+    phrases already gave the fact."""
+    found_before = into.values.get("clinical.acute_injury") is True
+    if on_date is None or found_before and "clinical.acute_injury" not in into.regions:
         return
     concept = lexicon.concept("clinical.acute_injury")
     trauma = lexicon.term("trauma").pattern
     dated = re.compile(rf"(?:{trauma})[^.;]{{0,60}}?\b({DATE})|\b({DATE})[^.;]{{0,40}}?(?:{trauma})", re.I)
+    found: list[Sentence] = []
+    regions: list[tuple[str, ...]] = []
     for sentence in sentences:
         if concept.sentence_excludes is not None and concept.sentence_excludes.search(sentence.text):
             continue
@@ -100,5 +107,13 @@ def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], int
             if day is None or not dt.timedelta(0) <= on_date - day <= ACUTE_PHASE:
                 continue
             if assess(sentence.text, match.start(), match.end()).status == AFFIRMED:
-                into.put("clinical.acute_injury", True, [sentence])
-                return
+                found.append(sentence)
+                regions.append(clinical.mention_regions(concept, sentence, pattern=dated))
+                break
+    if not found:
+        return
+    if found_before:
+        found = list(dict.fromkeys(into.evidence.get("clinical.acute_injury", []) + found))
+        regions.append(tuple(into.regions["clinical.acute_injury"]))
+    into.put("clinical.acute_injury", True, found,
+             sorted({r for named in regions for r in named}) if all(regions) else [])
