@@ -130,7 +130,8 @@ _ANCHOR = re.compile(
     # A study's result that names a side or a spinal level is this patient's ("the MRI showing L5-S1 foraminal stenosis"),
     # and so is the latest of the record's notes ("the most recent note describes ...").
     r"|\b(?:MRI|CT|EMG|NCS|NCV|imaging|electrodiagnostic (?:study|studies|testing)|x-?rays?|radiographs?)\b[^.;]{0,30}?"
-    r"\b(?:shows|demonstrates|reveals|documents|showing|demonstrating|revealing)\b[^.;]{0,60}?"
+    r"\b(?:shows|showed|shown|demonstrates|demonstrated|reveals|revealed|documents|documented|showing|demonstrating"
+    r"|revealing)\b[^.;]{0,60}?"
     r"\b(?:left|right|bilateral|[CTL]\d{1,2}(?:-[CTLS]?\d{1,2})?|S[12])\b"
     r"|\bthe (?:most recent|latest|last|recent) (?:progress )?(?:notes?|reports?|visits?|exam(?:ination)?|evaluation)\b"
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained)"
