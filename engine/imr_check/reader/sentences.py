@@ -134,6 +134,13 @@ _ANCHOR = re.compile(
     r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were|has been|have been) (?:no|a lack|lack"
     r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated|quantified|recorded|submitted)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
+    # A study's result that names a side or a spinal level is this patient's ("the MRI showing L5-S1 foraminal stenosis"),
+    # and so is the latest of the record's notes ("the most recent note describes ...").
+    r"|\b(?:MRI|CT|EMG|NCS|NCV|imaging|electrodiagnostic (?:study|studies|testing)|x-?rays?|radiographs?)\b[^.;]{0,30}?"
+    r"\b(?:shows|showed|shown|demonstrates|demonstrated|reveals|revealed|documents|documented|showing|demonstrating"
+    r"|revealing)\b[^.;]{0,60}?"
+    r"\b(?:left|right|bilateral|[CTL]\d{1,2}(?:-[CTLS]?\d{1,2})?|S[12])\b"
+    r"|\bthe (?:most recent|latest|last|recent) (?:progress )?(?:notes?|reports?|visits?|exam(?:ination)?|evaluation)\b"
     r"|\b(?:has|had|have) (?:been|had|not|undergone|completed|attended|received|tried|failed|reported|complained"
     r"|recommended|requested|proposed|scheduled|planned|offered|suggested|advised|referred)"
     # "There is documentation of ...", like "there is no documentation of ...", speaks of this record.
