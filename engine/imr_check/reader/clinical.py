@@ -25,7 +25,7 @@ from typing import Any, Callable, Hashable, Iterable, Optional
 from ..surgeries import surgery_table
 from ..vocabulary import NERVE_SUPPLY, drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
-from .lexicon import ASSESSMENT, PRESENCE, Concept, NamedKinds, concept as lexicon_concept, measured_change
+from .lexicon import ASSESSMENT, PRESENCE, Concept, NamedKinds, concept as lexicon_concept, measured_change, number as figure_value
 from .letter import DATE, parse_date
 from ..phrases import joined
 from .text import Sentence
@@ -91,15 +91,18 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
 _COMPLETED = re.compile(r"to date|complet\w+|attend\w+|\bhas had\b|\bhad\b|receiv\w+|undergone|underwent|finish\w+|"
                         r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed",
                         re.I)
-_NUMBER = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|eighteen|twenty|" \
-          r"twenty-four|thirty)"
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-          "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24,
-          "thirty": 30}
+# The number words a count of sessions or visits is written in; their values are lexicon.WORD_NUMBERS'.
+COUNT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+               "fifteen", "sixteen", "eighteen", "twenty", "twenty-four", "thirty")
+_NUMBER = r"(\d{1,3}|" + "|".join(COUNT_WORDS) + ")"
 
 
 def _int(text: str) -> int:
-    return _WORDS.get(text.lower()) or int(text)
+    """A count _NUMBER matched, in digits or as a word (lexicon.WORD_NUMBERS, the one table of number words)."""
+    value = figure_value(text)
+    if value is None:
+        raise ValueError(f"not a count: {text!r}")
+    return int(value)
 
 
 class _StatedNotDocumented:

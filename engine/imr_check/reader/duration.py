@@ -14,8 +14,9 @@ import re
 from typing import Optional
 
 from .classify import body_regions
-from .clinical import LOOSE_DATE, MAX_EVIDENCE_SENTENCES, _SPECIFIC, _WORDS, Facts, _loose_date
+from .clinical import COUNT_WORDS, LOOSE_DATE, MAX_EVIDENCE_SENTENCES, _SPECIFIC, Facts, _loose_date
 from .context import NEGATED, assess
+from .lexicon import WORD_NUMBERS
 from .letter import parse_date
 from .text import Sentence
 
@@ -24,7 +25,7 @@ PATH = "clinical.symptom_duration_weeks"
 _WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 # The reader's number words, and the indefinite ones a history is told in ("a year", "several months": the least
 # that can be meant is not known, 3 is taken).
-_COUNT_WORDS = {**_WORDS, "a": 1, "an": 1, "several": 3, "many": 3}
+_COUNT_WORDS = {**{word: WORD_NUMBERS[word] for word in COUNT_WORDS}, "a": 1, "an": 1, "several": 3, "many": 3}
 _COUNT = r"(\d{1,3}(?:\.\d)?|" + "|".join(_COUNT_WORDS) + r")"
 _UNIT = r"(days?|weeks?|months?|years?)"
 
