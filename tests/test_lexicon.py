@@ -90,11 +90,21 @@ def test_concept_with_an_unknown_key_names_its_line(tmp_path):
     assert error.value.problems[0].line == 7 and "did you mean 'excludes'" in error.value.problems[0].message
 
 
+def test_a_case_fact_read_for_requests_in_the_sentences_about_one_treatment_is_a_load_error(tmp_path):
+    text = ("groups:\n  g:\n    description: d\n    scope: case\n    sentences: treatment\n    topics: [acupuncture]\n"
+            "    concepts:\n      - {fact: clinical.x, phrases: [y]}\n")
+    with pytest.raises(RuleLoadError, match=r"read once, in their rationales and the whole summary"):
+        _load(tmp_path, text, lexicon.ConceptsFile)
+
+
 def test_shipped_lexicon_serves_only_known_topics_and_reads_the_case_once():
     groups = lexicon.concept_groups()
     assert lexicon.case_concepts(), "the case-wide concepts are in the lexicon"
     assert all(t in topics() for g in groups.values() for t in g.spec.topics or [])
     assert [g.name for g in lexicon.request_groups("acupuncture")] == ["improvement"]
+    # A surgery's case facts are not a request's own: they are read once for the case.
+    assert "surgical_findings" not in [g.name for g in lexicon.request_groups("surgery")]
+    assert "surgical_findings" in [g.name for g in lexicon.case_groups_for_requests()]
 
 
 def _examples():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -286,3 +287,62 @@ def test_a_dated_trauma_joins_the_regions_the_phrases_gave_and_a_regionless_one_
     assert facts.regions["clinical.acute_injury"] == ["knee", "shoulder"]
     read_dated_injury(_sentences("On 02/01/2017 he fell from the loading dock."), dt.date(2017, 2, 10), facts)
     assert "clinical.acute_injury" not in facts.regions and facts.values["clinical.acute_injury"] is True
+
+
+# A case fact read for requests (surgical_findings) is read once over every surgery's rationale: two surgeries on two
+# regions, each rationale stating its own finding, keep both, whichever item comes first.
+_KNEE_SURGERY = (_KNEE, "The examination confirms an acute tear. The request is reviewed against the guideline.")
+_WRIST_SURGERY = (_WRIST, "She has a displaced fracture. The request is reviewed against the guideline.")
+
+
+@pytest.mark.parametrize("items", [[_KNEE_SURGERY, _WRIST_SURGERY], [_WRIST_SURGERY, _KNEE_SURGERY]])
+def test_two_surgeries_each_keep_the_acute_injury_their_own_rationale_states(items):
+    case = read_synthetic("She has pain in the right knee and the left wrist.", items)
+    assert case.clinical.acute_injury is True
+    # A rationale's finding naming no region is its own item's.
+    assert case.regional_facts["clinical.acute_injury"] == ["forearm_wrist_hand", "knee"]
+    for index in range(2):
+        assert request_facts(case, index, dt.date(2017, 2, 10)).get("clinical.acute_injury") is True
+
+
+@pytest.mark.parametrize("items", [
+    [(_KNEE, "On 01/30/2017 she fell at work. The request is reviewed against the guideline."), _WRIST_SURGERY],
+    [_WRIST_SURGERY, (_KNEE, "On 01/30/2017 she fell at work. The request is reviewed against the guideline.")],
+])
+def test_a_dated_trauma_in_one_surgery_s_rationale_joins_the_other_surgery_s_finding(items):
+    case = read_synthetic("She has pain in the right knee and the left wrist.", items)
+    assert case.clinical.acute_injury is True
+    assert case.regional_facts["clinical.acute_injury"] == ["forearm_wrist_hand", "knee"]
+
+
+_SHOULDER_SURGERY = ("Right shoulder arthroscopic rotator cuff repair",
+                     "She has a full-thickness tear. The request is reviewed against the guideline.")
+_KNEE_SILENT = (_KNEE, "The request is reviewed against the guideline.")
+
+
+@pytest.mark.parametrize("items", [[_SHOULDER_SURGERY, _KNEE_SILENT], [_KNEE_SILENT, _SHOULDER_SURGERY]])
+def test_one_surgery_s_rationale_outranks_the_summary_another_surgery_would_fall_back_on(items):
+    case = read_synthetic("An earlier MRI was read as a partial-thickness tear of the supraspinatus.", items)
+    assert case.clinical.full_thickness_tear is True
+    assert [e.sentence for e in case.evidence["clinical.full_thickness_tear"]] == ["She has a full-thickness tear."]
+
+
+def test_two_groups_reading_one_fact_pool_their_findings_and_count_a_sentence_once():
+    from imr_check.reader.clinical import read_concept_lists
+    from imr_check.reader.lexicon import Concept
+
+    loose = [Concept("clinical.joint_instability", re.compile(r"instability|gives way", re.I))]
+    strict = [Concept("clinical.joint_instability", re.compile(r"instability", re.I))]
+    shared, denied = _sentences("The knee instability persists.", "There is no instability now.")
+    rationale = Sentence("The knee gives way on stairs.", 0, "item 1 rationale")
+    # A rationale's finding for one group outranks the summary another group reads, in either order.
+    for readings in ([(loose, [(2, rationale)]), (strict, [(1, denied)])],
+                     [(strict, [(1, denied)]), (loose, [(2, rationale)])]):
+        facts = Facts()
+        read_concept_lists(readings, facts)
+        assert facts.values["clinical.joint_instability"] is True
+        assert facts.evidence["clinical.joint_instability"] == [rationale]
+    # The sentence both groups find is one vote against one: a tie, so no value.
+    facts = Facts()
+    read_concept_lists([(loose, [(1, shared)]), (strict, [(1, shared), (1, denied)])], facts)
+    assert "clinical.joint_instability" not in facts.values

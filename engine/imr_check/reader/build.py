@@ -132,6 +132,8 @@ def _build_case(letter: Letter) -> Case:
     # The symptoms' duration at the request: a "since 2014" is counted to the date the facts are judged on.
     duration.read_symptom_duration(everything, on_date, facts)
 
+    _read_case_facts_for_requests(letter, parsed, rationales, summary, associated, on_date, facts)
+
     requests = []
     for index, item in enumerate(letter.items):
         prefix = f"requests[{index}]."
@@ -231,6 +233,44 @@ def _requested_for_region(path: str, requested: list[int], parsed: list[Any], he
         known = facts.regions.get(path, []) if facts.values.get(path) is True else []
         found = sorted(set(known) | set(regions))
     facts.put(path, True, [headers[requested[0]]], found)
+
+
+def _read_case_facts_for_requests(letter: Letter, parsed: list[Any], rationales: list[list[Sentence]],
+                                  summary: list[Sentence], associated: dict[int, int], on_date: dt.date | None,
+                                  facts: Facts) -> None:
+    """The case facts read for requests of some topics (the lexicon's case groups with topics, a dated trauma): once for
+    the case, in the rationales of every item of those topics and the whole summary.
+
+    Read request by request onto the one case fact, the last item read decided it for every item (a wrist surgery's
+    rationale replaced a knee surgery's acute tear). Merging the requests' readings would need a second resolve with
+    less to go on (each had dropped its tier and counts, and made a rationale's mention naming no region hold
+    everywhere); pooling the findings and resolving once is the case group's rule (clinical.read_concepts): a
+    rationale's statement outranks the summary, the majority of the highest tier decides whatever the items' order, and
+    a regional finding keeps its regions, one naming none in a rationale being for its item's region.
+    """
+    sections = {}
+    for index, item in enumerate(letter.items):
+        region = parsed[index].body_region
+        if region is None and index in associated:
+            # A service tied to a surgery that names no region of its own is for the region operated on.
+            region = parsed[associated[index]].body_region
+        if region:
+            sections[f"item {item.number} rationale"] = region
+    readings = []
+    dated_injury_items: list[int] = []
+    for group in lexicon.case_groups_for_requests():
+        served = [i for i, p in enumerate(parsed) if group.spec.serves(p.topic)]
+        if not served:
+            continue
+        rationale_sentences = [(2, s) for i in served for s in rationales[i]]
+        readings.append((list(group.concepts), [(1, s) for s in summary] + rationale_sentences))
+        if any(c.path == "clinical.acute_injury" for c in group.concepts):
+            dated_injury_items += [i for i in served if i not in dated_injury_items]
+    clinical.read_concept_lists(readings, facts, sections)
+    if dated_injury_items:
+        # A trauma dated close before the request is an acute injury: a date the lexicon's phrases cannot compare.
+        surgical.read_dated_injury([s for i in sorted(dated_injury_items) for s in rationales[i]] + summary, on_date,
+                                   facts, sections)
 
 
 def _monitored_class_in_use(in_use: list[tuple[str, str]], facts: Any) -> None:
@@ -414,8 +454,9 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
         # Last, and only when nothing else told: a drug the list of current medications leaves out is a new start.
         clinical.read_absent_from_medication_list(treatment, parsed.topic, summary, facts, prefix)
         clinical.read_unrecorded_medication_history(whole, facts, prefix)
-    # The lexicon's groups for this topic (reader/lexicon/concepts.yaml): in the item's own rationale, and in the
-    # summary's sentences about the treatment or the whole summary.
+    # The lexicon's groups of the request's own facts for this topic (reader/lexicon/concepts.yaml): in the item's own
+    # rationale, and in the summary's sentences about the treatment or the whole summary. The case facts read for
+    # requests are read once for the case (_read_case_facts_for_requests).
     for group in lexicon.request_groups(parsed.topic):
         group_scope = scoped if group.spec.sentences == "treatment" else whole
         if group.spec.other_treatments is not None and treatment is not None:
@@ -424,11 +465,7 @@ def _request(letter: Letter, item: Item, parsed: Any, index: int, header: Senten
             cut = clinical.cut_pattern(joined(group.spec.cut_words)) if group.spec.cut_words else None
             cut_after = clinical.cut_after_pattern(joined(group.spec.cut_words)) if group.spec.cut_words else None
             group_scope = clinical.attributed_scope(scoped, treatment, others, summary, cut, cut_after)
-        clinical.read_concepts_in_scope(list(group.concepts), group_scope,
-                                        prefix if group.spec.prefix_is_request else "", facts)
-    if any(c.path == "clinical.acute_injury" for g in lexicon.request_groups(parsed.topic) for c in g.concepts):
-        # A trauma dated close before the request is an acute injury: a date the lexicon's phrases cannot compare.
-        surgical.read_dated_injury(rationale + summary, on_date, facts)
+        clinical.read_concepts_in_scope(list(group.concepts), group_scope, prefix, facts)
     clinical.read_numbers(scoped, facts, prefix, parsed.topic, treatment)
     if topic_spec(parsed.topic).treatment.prior_study and parsed.study and parsed.body_region and \
             prefix + "history.prior_treatment" not in facts.values:

@@ -322,6 +322,26 @@ def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], p
         into.put(prefix + path, chosen[0], chosen[1], _chosen_regions(findings, chosen[0]) if path in regional else [])
 
 
+def read_concept_lists(readings: list[tuple[list[Concept], list[tuple[int, Sentence]]]], into: Facts,
+                       section_regions: dict[str, str] | None = None) -> None:
+    """read_concepts over several lists of concepts, each in its own sentences, with a fact's findings pooled: a fact
+    two lists read (two groups' phrases for it, each for its own items) is resolved once over both, and a sentence
+    both found counts once for each value it gives."""
+    by_path: dict[str, list[Finding]] = {}
+    regional: set[str] = set()
+    for concepts, tiered in readings:
+        regional |= {c.path for c in concepts if c.regional}
+        for path, findings in _findings_by_path(concepts, _concept_list_number(concepts), tiered,
+                                                section_regions)[0].items():
+            pooled = by_path.setdefault(path, [])
+            earlier = {(f.sentence, f.value) for f in pooled}
+            pooled.extend(f for f in findings if (f.sentence, f.value) not in earlier)
+    for path, findings in by_path.items():
+        chosen = _resolved_with_regions(findings, path in regional)
+        if chosen is not None:
+            into.put(path, *chosen)
+
+
 def _chosen_regions(findings: list[Finding], chosen: Any) -> list[str]:
     """The regions a regional fact's chosen value holds for: those its mentions in the highest tier name, or none
     (every region) when one of them names none."""
@@ -336,7 +356,8 @@ def read_concepts_in_scope(concepts: list[Concept], scope: Scope, prefix: str, i
     """read_concepts on a request's scope: per fact, the own rationale's findings decide, else the summary's.
 
     A regional concept keeps the regions its chosen mentions name, as in read_concepts; a mention naming none holds
-    for every region.
+    for every region. (A request's own facts have no regions, lexicon.ConceptGroup; a case fact read for requests is
+    read once over all of them, read_concept_lists.)
     """
     number = _concept_list_number(concepts)
     regional = {c.path for c in concepts if c.regional}

@@ -263,6 +263,9 @@ class ConceptGroup(_Strict):
                              "not for request topics")
         if self.sentences != "case" and self.scope == "case" and self.topics is None:
             raise ValueError("a case fact read for requests names the topics it is read for")
+        if self.sentences == "treatment" and self.scope == "case":
+            raise ValueError("a case fact read for requests is read once, in their rationales and the whole summary "
+                             "(sentences: summary): the summary's sentences about a treatment are one request's")
         if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply or c.limb_includes_spine
                                         for c in self.concepts):
             raise ValueError("a regional concept (regional, regions, nerve_supply, limb_includes_spine) is a case "
@@ -271,10 +274,6 @@ class ConceptGroup(_Strict):
 
     def serves(self, topic: str) -> bool:
         return self.sentences != "case" and (self.topics is None or topic in self.topics)
-
-    @property
-    def prefix_is_request(self) -> bool:
-        return self.scope == "request"
 
 
 class ConceptsFile(_Strict):
@@ -340,8 +339,14 @@ def concept(path: str) -> Concept:
 
 
 def request_groups(topic: str) -> list[Group]:
-    """The groups read for a request of this topic, in the lexicon's order."""
-    return [g for g in concept_groups().values() if g.spec.serves(topic)]
+    """The groups of a request's own facts (scope: request) read for a request of this topic, in the lexicon's order."""
+    return [g for g in concept_groups().values() if g.spec.scope == "request" and g.spec.serves(topic)]
+
+
+def case_groups_for_requests() -> list[Group]:
+    """The groups of case facts read for requests of their topics (scope: case, sentences: summary), in the lexicon's
+    order: read once for the case, in the rationales of those requests and the summary."""
+    return [g for g in concept_groups().values() if g.spec.scope == "case" and g.spec.sentences != "case"]
 
 
 class NamedKind(_Strict):

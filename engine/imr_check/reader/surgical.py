@@ -82,15 +82,17 @@ def read_comorbidities(sentences: list[Sentence], into: Facts) -> None:
 ACUTE_PHASE = dt.timedelta(weeks=13)
 
 
-def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], into: Facts) -> None:
+def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], into: Facts,
+                      section_regions: Optional[dict[str, str]] = None) -> None:
     """clinical.acute_injury from a trauma the record dates within the acute phase before the request ("s/p fall
     01/18/17", "twisting injury of the knee on 1/22/17"): the trauma and its date in one clause, affirmed, and not a
     healed or old lesion (the acute_injury concept's excludes). A date outside the phase (the original injury of a
     chronic claim) says nothing; the lexicon's phrases read the undated statements.
 
     The fact is regional: a dated trauma holds for the regions its clause or sentence names (a wrist fracture is no
-    acute injury of the knee), and one naming no region for every region. The regions join those the lexicon's
-    phrases already gave the fact."""
+    acute injury of the knee), one naming none in an item's rationale for its item's region (`section_regions`, as
+    clinical.read_concepts), and any other for every region. The regions join those the lexicon's phrases already
+    gave the fact."""
     found_before = into.values.get("clinical.acute_injury") is True
     if on_date is None or found_before and "clinical.acute_injury" not in into.regions:
         return
@@ -108,7 +110,7 @@ def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], int
                 continue
             if assess(sentence.text, match.start(), match.end()).status == AFFIRMED:
                 found.append(sentence)
-                regions.append(clinical.mention_regions(concept, sentence, pattern=dated))
+                regions.append(clinical.mention_regions(concept, sentence, section_regions, pattern=dated))
                 break
     if not found:
         return
