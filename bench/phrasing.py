@@ -67,6 +67,12 @@ class Sentence:
     def half(self) -> Half:
         return half_of(self.text)
 
+    @property
+    def measure(self) -> str:
+        """The row the sentence is counted in: its fact, apart for a value other than true (a fact stated not
+        documented is measured apart from the fact documented)."""
+        return self.fact if self.value is True else f"{self.fact} = {self.value}"
+
 
 def half_of(text: str) -> Half:
     """The half a sentence belongs to: a fixed hash of its text alone, so a sentence keeps its half."""
@@ -213,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         if not sentences:
             print(f"bench/phrasing: no sentence is in batch {args.batch}", file=sys.stderr)
             return 2
-    facts = sorted({s.fact for s in sentences})
+    facts = sorted({s.measure for s in sentences})
     batches = sorted({s.batch for s in sentences})
     if args.split:
         print(f"{'fact':58} {'batch':>5} {'tuning':>14} {'held out':>14}   (statements + near misses)")
@@ -221,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             for batch in batches:
                 cells = []
                 for half in HALVES:
-                    own = [s for s in sentences if s.fact == fact and s.half == half and s.batch == batch]
+                    own = [s for s in sentences if s.measure == fact and s.half == half and s.batch == batch]
                     cells.append(f"{sum(s.states_fact for s in own)} + {sum(not s.states_fact for s in own)}")
                 if cells != ["0 + 0", "0 + 0"]:
                     print(f"{fact:58} {batch:>5} {cells[0]:>14} {cells[1]:>14}")
@@ -235,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         gives = gives_fact(sentence)
         for group in (sentence.batch, "all"):
             tallies = by_batch.setdefault(group, {})
-            for key in ((sentence.fact, sentence.half), ("overall", sentence.half)):
+            for key in ((sentence.measure, sentence.half), ("overall", sentence.half)):
                 tallies.setdefault(key, Tally()).add(sentence, gives)
         if sentence.half == "tuning" and gives != sentence.states_fact:
             kind = "missed" if sentence.states_fact else "false finding"

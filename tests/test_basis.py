@@ -67,6 +67,20 @@ def test_a_case_fact_stated_not_documented_belongs_to_every_request():
     assert loaded.stated_not_documented(0) == loaded.stated_not_documented(1) == {"clinical.exercise_program"}
 
 
+@pytest.mark.parametrize("request_region, stated", [
+    ("lumbar_spine", frozenset()),  # the absence was stated for the neck only: silent for the low back
+    ("cervical_spine", {"clinical.red_flags"}),
+    (None, {"clinical.red_flags"}),  # a request of no region sees the fact as the case states it
+    ("multiple", {"clinical.red_flags"}),
+])
+def test_a_clinical_fact_stated_not_documented_for_a_region_is_silent_for_another(request_region, stated):
+    case = {"case": {"id": "CM99-0000102", "request_date": DAY},
+            "requests": [{"id": "r1", "text": "MRI", "topic": "imaging", **(
+                {"body_region": request_region} if request_region else {})}],
+            "not_documented": ["clinical.red_flags"], "regional_facts": {"clinical.red_flags": ["cervical_spine"]}}
+    assert load_case_text(yaml.safe_dump(case)).stated_not_documented(0) == stated
+
+
 @pytest.mark.parametrize("listed, message", [
     (["clinical.red_flag"], "unknown: clinical.red_flag"),
     (["requests[3].sessions"], "unknown: requests[3].sessions"),

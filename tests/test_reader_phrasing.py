@@ -63,6 +63,13 @@ KNOWN_MISSES = {
     # Batch 5 (recall-misc): labelled before reading; what the fix left.
     'Imaging demonstrates nerve root compression at the level of the radicular findings on exam.':
         "a rationale sentence naming neither the patient, the record, a side nor a spinal level reads as the guideline's",
+    # Batch 1 of the stated absences (stated-absence): labelled before reading; what the fix left.
+    'There is no evidence of radiculopathy documented by physical examination.':
+        "'no evidence of' in a sentence about an examination is read as the exam's finding (documented false); the "
+        "'documented' after the finding would have to outrank it",
+    'No documentation of suspected fracture, malignancy or infection was found in the records.':
+        "each mention is read as stated absent, but the fracture also feeds the acute-injury facts and the red flags "
+        "fact comes out empty; not traced within this round",
 }
 
 TUNING = [s for s in phrasing.load_set() if s.half == "tuning"]

@@ -782,12 +782,17 @@ class Case(Strict):
     def stated_not_documented(self, index: int) -> frozenset[str]:
         """The fact paths (as rules name them: request.*, clinical.*, patient.*) the letter states are not
         documented, for request `index`."""
+        # "No documentation of failed care for the neck" says nothing of the low back: a clinical fact stated not
+        # documented for other regions than the request's is silent for it, as a value is (facts._scope_to_region).
+        from .facts import concerns_region
+
         own = f"requests[{index}]."
+        region = self.requests[index].body_region
         paths = set()
         for path in self.not_documented:
             if path.startswith(own):
                 paths.add("request." + path[len(own):])
-            elif path.startswith(("clinical.", "patient.")):
+            elif path.startswith(("clinical.", "patient.")) and concerns_region(self.regional_facts.get(path), region):
                 paths.add(path)
         return frozenset(paths)
 

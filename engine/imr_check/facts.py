@@ -209,12 +209,17 @@ def _scope_to_region(case: Case, request: Request, facts: dict[str, Any]) -> Non
     It is not false either (nothing was said of the shoulder). A request whose region is not named, or that
     treats several, sees the fact as the case states it.
     """
-    region = request.body_region
-    if region is None or region in _SEVERAL_REGIONS:
-        return
     for path, regions in case.regional_facts.items():
-        if path in facts and not any(_same_region(found, region) for found in regions):
+        if path in facts and not concerns_region(regions, request.body_region):
             del facts[path]
+
+
+def concerns_region(regions: list[str] | None, region: str | None) -> bool:
+    """Whether a fact stated for `regions` (None: every region) concerns a request for `region` (None or several:
+    every region is the request's)."""
+    if regions is None or region is None or region in _SEVERAL_REGIONS:
+        return True
+    return any(_same_region(found, region) for found in regions)
 
 
 def _same_region(found: str, region: str) -> bool:

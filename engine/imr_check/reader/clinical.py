@@ -230,6 +230,11 @@ def forget_sentences() -> None:
     _body_regions.cache_clear()
 
 
+# The clause a documentation negation governs opens with "that", "whether", "if", "what" or "which" shortly before
+# the mention ("no documentation of what care was tried and failed").
+_CLAUSE_LACKED = re.compile(r"\b(?:that|whether|if|what|which)\b[^.;]{0,40}$", re.I)
+
+
 def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, bool]]:
     """(value, whether it is a missing-record negation) per mention of the concept in the sentence."""
     text = sentence.text
@@ -247,7 +252,11 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
             values.append((concept.value_if_present if concept.mode == PRESENCE else True, False))
         elif mention.status == UNCERTAIN and concept.uncertain_is_present:
             values.append((concept.value_if_present, False))
-        elif mention.status == NEGATED and not concept.negation_is_silent:
+        # A concept deaf to negation still hears the record said to lack the whole clause it reads ("no documentation
+        # that PT failed", "the notes do not indicate that care was tried and failed"): not the finding's negation but
+        # the letter's stated absence. A negation of a noun phrase before it, or one after it, stays silent.
+        elif mention.status == NEGATED and (not concept.negation_is_silent or (
+                says_record_lacks(mention, text) and _CLAUSE_LACKED.search(text, 0, match.start()))):
             if concept.mode == ASSESSMENT:
                 values.append((not mention.documentation_negated or mention.observed, says_record_lacks(mention, text)))
             elif not _NARROWED.search(text[:match.start()]):

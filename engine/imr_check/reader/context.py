@@ -83,8 +83,11 @@ class ContextFile(_Strict):
     finding_not_record: FindingNotRecord
     # "No X is documented", "no X were recorded": a plain negation before the target and one of these after it.
     record_verbs_after_negation: list[Phrase] = Field(default_factory=list)
+    # "Not documented: X, Y": a label that opens the sentence, before a colon, negates the record of the list after it.
+    documentation_labels: list[Phrase] = Field(default_factory=list)
 
-    _record_verbs = field_validator("record_verbs_after_negation")(lambda cls, v: check_phrases(v) if v else v)
+    _record_verbs = field_validator("record_verbs_after_negation", "documentation_labels")(
+        lambda cls, v: check_phrases(v) if v else v)
 
     @model_validator(mode="after")
     def _each_set_once(self) -> "ContextFile":
@@ -119,6 +122,7 @@ class _Lexicon:
     looked_at: re.Pattern[str]
     observed_by: re.Pattern[str] | None
     record_after: re.Pattern[str] | None
+    documentation_label: re.Pattern[str] | None
 
 
 @cache
@@ -162,6 +166,8 @@ def _lexicon() -> _Lexicon:
         if parsed.finding_not_record.observed_by else None,
         record_after=compiled(r"\b(?:" + joined(parsed.record_verbs_after_negation) + r")\b")
         if parsed.record_verbs_after_negation else None,
+        documentation_label=compiled(r"^\W*(?:" + joined(parsed.documentation_labels) + r")\s*:")
+        if parsed.documentation_labels else None,
     )
 
 
@@ -205,6 +211,10 @@ def _observed_by_provider(before_trigger: str, trigger: str) -> bool:
     return bool(lx.observed_by is not None and lx.finding_trigger.search(trigger) and lx.observed_by.search(before_trigger))
 
 
+# A documentation negation's own words naming the record ("no evidence in the records of", "not documented").
+_RECORD_NAMED = re.compile(r"\b(?:records?|documentation|documented|submitted)\b", re.I)
+
+
 def says_record_lacks(mention: Mention, sentence: str) -> bool:
     """Whether a negation says the record does not document what it negates, rather than that it is absent.
 
@@ -214,12 +224,18 @@ def says_record_lacks(mention: Mention, sentence: str) -> bool:
     if not mention.documentation_negated or mention.observed:
         return False
     lx = _lexicon()
+    if _RECORD_NAMED.search(mention.trigger):
+        # "No evidence in the records of ... on examination": the trigger itself says where it is missing.
+        return True
     return not (lx.finding_trigger.search(mention.trigger) and lx.looked_at.search(sentence))
 
 
 def assess(sentence: str, start: int, end: int) -> Mention:
     """Whether the target sentence[start:end] is affirmed, negated or uncertain."""
     lx = _lexicon()
+    label = lx.documentation_label.match(sentence) if lx.documentation_label is not None else None
+    if label is not None and label.end() <= start:
+        return Mention(NEGATED, True, label.group())
     before = _window_before(sentence, start, lx.terminators)
     before_clean = lx.pseudo.sub(lambda m: "_" * len(m.group()), before)
     after = _window_after(sentence, end, lx.terminators)

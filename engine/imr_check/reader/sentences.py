@@ -148,6 +148,9 @@ _ANCHOR = re.compile(
     # So does what an examination found, said the same way ("there is objective evidence of radiculopathy").
     r"|\bthere (?:is|was|are|were) (?:objective|clinical|physical|examination) (?:evidence|findings|signs) (?:of|on)\b"
     r"|\bon file\b|\bin place\b"
+    # What the record holds or lacks, said of it ("the provider did not document", "no deficits were documented").
+    r"|\b(?:did|does|do|has|have|had) not (?:\w+ )?(?:document|record|indicate|describe|mention)\w*"
+    r"|\bno\b[^.;]{0,60}?\b(?:was|were|is|are|has been|have been|had been) (?:\w+ )?(?:documented|recorded)\b"
     # A side of the body is this patient's ("heel walking is weak on the left"), and so is what the provider found or did.
     r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
     r"|notes|noted|reports|reported|documents|documented|describes|described|found|finds)\b"
