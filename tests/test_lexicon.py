@@ -74,12 +74,14 @@ def test_concept_group_for_an_unknown_topic_is_a_load_error(tmp_path, monkeypatc
         "    concepts:\n      - {fact: x, phrases: [y]}\n")
     monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
     lexicon.concept_groups.cache_clear()
+    lexicon._concepts_file.cache_clear()
     try:
         with pytest.raises(RuleLoadError) as error:
             lexicon.concept_groups()
         assert error.value.problems[0].line == 6 and "unknown topic 'acupunture'" in error.value.problems[0].message
     finally:
         lexicon.concept_groups.cache_clear()
+        lexicon._concepts_file.cache_clear()
 
 
 def test_concept_with_an_unknown_key_names_its_line(tmp_path):

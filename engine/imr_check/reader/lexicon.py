@@ -299,6 +299,9 @@ class Group:
     concepts: tuple[Concept, ...]
 
 
+# Read and checked once: concept_groups and each term() read it, and checking every phrase of the file took about a
+# second on each read.
+@cache
 def _concepts_file() -> tuple[ConceptsFile, Any]:
     return load_model(LEXICON_DIR / "concepts.yaml", ConceptsFile)
 
