@@ -257,7 +257,7 @@ def _read_case_facts_for_requests(letter: Letter, parsed: list[Any], rationales:
         if region:
             sections[f"item {item.number} rationale"] = region
     readings = []
-    dated_injury_items: list[int] = []
+    dated_injury_items: set[int] = set()
     for group in lexicon.case_groups_for_requests():
         served = [i for i, p in enumerate(parsed) if group.spec.serves(p.topic)]
         if not served:
@@ -265,7 +265,7 @@ def _read_case_facts_for_requests(letter: Letter, parsed: list[Any], rationales:
         rationale_sentences = [(2, s) for i in served for s in rationales[i]]
         readings.append((list(group.concepts), [(1, s) for s in summary] + rationale_sentences))
         if any(c.path == "clinical.acute_injury" for c in group.concepts):
-            dated_injury_items += [i for i in served if i not in dated_injury_items]
+            dated_injury_items.update(served)
     clinical.read_concept_lists(readings, facts, sections)
     if dated_injury_items:
         # A trauma dated close before the request is an acute injury: a date the lexicon's phrases cannot compare.

@@ -156,8 +156,7 @@ _ANCHOR = re.compile(
     r"|notes|noted|reports|reported|documents|documented|describes|described|found|finds)\b"
     # A named clinician's own plan or opinion, in the present or the past ("the spine surgeon is planning a fusion",
     # "the orthopedist has recommended"); a guideline's clinician speaks in modals ("the physician should consider").
-    r"|\b(?:(?:the|an?|his|her) (?:\w+ ){0,2}?(?:provider|physician|surgeon|doctor|orthopa?edist|neurosurgeon|specialist"
-    r"|clinician|consultant|physiatrist|podiatrist)|Dr\.? [A-Z][a-z]+|neurosurgery|orthopa?edics|pain management) (?:also )?"
+    r"|\b" + _CLINICIAN + r" (?:also )?"
     r"(?:(?:has|had|is|was) )?(?:recommend\w*|request\w*|plan\w*|propos\w*"
     r"|indicat\w*|stat\w*|opin\w*|felt|feels|believ\w*|want\w*|wish\w*|intend\w*|advis\w*|discuss\w*|referr\w*|ordered"
     r"|prescrib\w*|schedul\w*|consider\w*|suggest\w*|offer\w*|contemplat\w*)\b"

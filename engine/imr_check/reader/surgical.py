@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Optional
 
 from . import clinical, lexicon
@@ -82,6 +83,13 @@ def read_comorbidities(sentences: list[Sentence], into: Facts) -> None:
 ACUTE_PHASE = dt.timedelta(weeks=13)
 
 
+@cache
+def _dated_trauma() -> re.Pattern[str]:
+    """A trauma and its date in one clause, either order (the date in group 1 or 2); built once, not per letter."""
+    trauma = lexicon.term("trauma").pattern
+    return re.compile(rf"(?:{trauma})[^.;]{{0,60}}?\b({DATE})|\b({DATE})[^.;]{{0,40}}?(?:{trauma})", re.I)
+
+
 def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], into: Facts,
                       section_regions: Optional[dict[str, str]] = None) -> None:
     """clinical.acute_injury from a trauma the record dates within the acute phase before the request ("s/p fall
@@ -97,8 +105,7 @@ def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], int
     if on_date is None or found_before and "clinical.acute_injury" not in into.regions:
         return
     concept = lexicon.concept("clinical.acute_injury")
-    trauma = lexicon.term("trauma").pattern
-    dated = re.compile(rf"(?:{trauma})[^.;]{{0,60}}?\b({DATE})|\b({DATE})[^.;]{{0,40}}?(?:{trauma})", re.I)
+    dated = _dated_trauma()
     found: list[Sentence] = []
     regions: list[tuple[str, ...]] = []
     for sentence in sentences:
