@@ -11,7 +11,7 @@ from imr_check.facts import request_facts
 from imr_check.reader import read_letter_text
 from imr_check.reader.classify import parse_request, preoperative_tests
 from imr_check.reader.clinical import Facts
-from imr_check.reader.surgical import (read_body_mass_index, read_comorbidities, read_dated_injury,
+from imr_check.reader.surgical import (read_body_mass_index, read_comorbidities, read_dated_traumas,
                                        read_shoulder_abduction)
 from imr_check.reader.text import Sentence
 
@@ -162,25 +162,28 @@ def test_numbers_are_read_on_both_sides_and_out_of_range_values_are_not():
 
 
 @pytest.mark.parametrize("text, expected", [
-    # 13 weeks (91 days) before the request is the acute phase's last day; a day earlier is past it.
-    ("She slipped and twisted the left knee on 11/11/2016.", True),
-    ("She slipped and twisted the left knee on 11/10/2016.", None),
-    ("On 01/30/2017 he fell from the loading dock.", True),
+    ("She slipped and twisted the left knee on 11/10/2016.", [(dt.date(2016, 11, 10), ["knee"])]),
+    ("On 01/30/2017 he fell from the loading dock.", [(dt.date(2017, 1, 30), [])]),
+    # The original injury of a chronic claim is recorded too: how old a trauma is, is the fact layer's to judge.
+    ("He fell from a ladder at work on 03/14/2011.", [(dt.date(2011, 3, 14), [])]),
     ("He denies any fall since 01/30/2017.", None),
     ("The fracture of 01/02/2017 has healed.", None),
-    # A date after the request is no injury before it.
-    ("The fall is dated 02/20/2017.", None),
 ])
-def test_a_trauma_dated_within_the_acute_phase_before_the_request_is_an_acute_injury(text, expected):
+def test_a_trauma_the_record_dates_is_recorded_whatever_its_age(text, expected):
     facts = Facts()
-    read_dated_injury(_sentences(text), dt.date(2017, 2, 10), facts)
-    assert facts.values.get("clinical.acute_injury") is expected
-
-
-def test_a_dated_trauma_without_the_request_s_date_says_nothing():
-    facts = Facts()
-    read_dated_injury(_sentences("On 01/30/2017 he fell from the loading dock."), None, facts)
+    read_dated_traumas(_sentences(text), facts)
+    found = facts.values.get("clinical.dated_traumas")
+    assert (None if found is None else [(t["date"], t["body_regions"]) for t in found]) == expected
     assert "clinical.acute_injury" not in facts.values
+
+
+def test_a_day_dated_twice_is_one_trauma_for_every_region_when_one_sentence_names_none():
+    facts = Facts()
+    read_dated_traumas(_sentences("He twisted his right shoulder on 01/30/2017.", "He fell on 01/30/2017.",
+                                  "She hurt her left wrist in a fall on 12/02/2016."), facts)
+    assert facts.values["clinical.dated_traumas"] == [{"date": dt.date(2016, 12, 2), "body_regions": ["forearm_wrist_hand"]},
+                                                       {"date": dt.date(2017, 1, 30), "body_regions": []}]
+    assert len(facts.evidence["clinical.dated_traumas"]) == 3
 
 
 def test_comorbidities_negated_are_not_read_and_a_clear_history_is_none():
@@ -270,7 +273,7 @@ def _acute_injury_for(summary: str, header: str) -> object:
     ("Last week she fractured her left wrist when she fell in the parking lot.", _WRIST, True),
     ("She fell two weeks ago.", _KNEE, True),
     ("She fell two weeks ago.", _WRIST, True),
-    # A dated trauma (surgical.read_dated_injury) keeps its sentence's region too.
+    # A dated trauma (surgical.read_dated_traumas, made an acute injury by the fact layer) keeps its sentence's region.
     ("On 01/30/2017 she fell in the parking lot and hurt her left wrist.", _KNEE, None),
     ("On 01/30/2017 she fell in the parking lot and hurt her left wrist.", _WRIST, True),
     ("On 01/30/2017 she fell in the parking lot.", _KNEE, True),
@@ -278,15 +281,6 @@ def _acute_injury_for(summary: str, header: str) -> object:
 def test_an_acute_injury_holds_for_the_region_its_sentence_names_and_a_regionless_one_for_every_region(
         summary, header, expected):
     assert _acute_injury_for(summary, header) is expected
-
-
-def test_a_dated_trauma_joins_the_regions_the_phrases_gave_and_a_regionless_one_holds_everywhere():
-    facts = Facts()
-    facts.put("clinical.acute_injury", True, _sentences("An acute tear of the right knee."), ["knee"])
-    read_dated_injury(_sentences("He twisted his right shoulder on 01/30/2017."), dt.date(2017, 2, 10), facts)
-    assert facts.regions["clinical.acute_injury"] == ["knee", "shoulder"]
-    read_dated_injury(_sentences("On 02/01/2017 he fell from the loading dock."), dt.date(2017, 2, 10), facts)
-    assert "clinical.acute_injury" not in facts.regions and facts.values["clinical.acute_injury"] is True
 
 
 # A case fact read for requests (surgical_findings) is read once over every surgery's rationale: two surgeries on two
@@ -309,10 +303,13 @@ def test_two_surgeries_each_keep_the_acute_injury_their_own_rationale_states(ite
     [(_KNEE, "On 01/30/2017 she fell at work. The request is reviewed against the guideline."), _WRIST_SURGERY],
     [_WRIST_SURGERY, (_KNEE, "On 01/30/2017 she fell at work. The request is reviewed against the guideline.")],
 ])
-def test_a_dated_trauma_in_one_surgery_s_rationale_joins_the_other_surgery_s_finding(items):
+def test_a_dated_trauma_in_one_surgery_s_rationale_is_that_item_s_and_the_other_keeps_its_own_finding(items):
     case = read_synthetic("She has pain in the right knee and the left wrist.", items)
-    assert case.clinical.acute_injury is True
-    assert case.regional_facts["clinical.acute_injury"] == ["forearm_wrist_hand", "knee"]
+    assert case.regional_facts["clinical.acute_injury"] == ["forearm_wrist_hand"]
+    knee = next(t for t in case.clinical.dated_traumas if t.date == dt.date(2017, 1, 30))
+    assert knee.body_regions == ["knee"]
+    for index in range(2):
+        assert request_facts(case, index, dt.date(2017, 2, 10)).get("clinical.acute_injury") is True
 
 
 _SHOULDER_SURGERY = ("Right shoulder arthroscopic rotator cuff repair",

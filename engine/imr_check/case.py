@@ -155,6 +155,26 @@ class PainScores(Strict):
     without_medication: PainScore = Field(None, ge=0, le=10)
 
 
+class DatedTrauma(Strict):
+    """A trauma the record dates ("a fall on 01/18/17"), whatever its age. Whether it is recent enough to be an acute
+    injury is the fact layer's to say (facts.py, with the parameter acute_injury_max_weeks of rules/facts.yaml), on
+    the day the request is judged, not the reader's."""
+
+    date: dt.date = Field(description="The day of the trauma")
+    body_regions: list[BodyRegion] = Field(
+        default_factory=list, description="The body regions it injured, as its sentence names them; empty: every region "
+        "(a trauma is listed with its own regions, not in regional_facts, since two traumas may be on other days and "
+        "regions)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, value: Any) -> Any:
+        if isinstance(value, (dt.date, str, int, float)):
+            raise ValueError("a dated trauma is written {date: YYYY-MM-DD, body_regions: [knee]}; without "
+                             "body_regions it is on every region")
+        return value
+
+
 class Clinical(Strict):
     """Case-wide clinical findings the guidelines ask about."""
 
@@ -343,7 +363,12 @@ class Clinical(Strict):
     acute_injury: Documented = Field(
         None, description="The lesion to be operated on is a recent traumatic injury (a fracture, a dislocation, an "
         "acute tear), so the guideline's acute criteria apply rather than those for chronic or degenerative "
-        "conditions; not the original injury of a chronic claim"
+        "conditions; not the original injury of a chronic claim. Also true for a request when a trauma of "
+        "clinical.dated_traumas on its region is at most acute_injury_max_weeks (rules/facts.yaml) before it"
+    )
+    dated_traumas: Optional[list[DatedTrauma]] = Field(
+        None, description="The traumas the record dates (a fall, a twisting injury, a blow, with its day), however long "
+        "ago: the fact layer reads them as case.weeks_since_trauma and, within the acute phase, as an acute injury"
     )
     full_thickness_tear: Documented = Field(
         None, description="Imaging shows a full-thickness rotator cuff tear (false: a partial-thickness tear or "

@@ -20,6 +20,7 @@ from ._data import rules_dir
 from ._yaml import load_yaml_file
 from .errors import InputError
 from .case import Case, Clinical, Patient, Request, SurgeryPerformed
+from .declared_facts import fact_parameter
 from .surgeries import surgery_table
 from .vocabulary import LIMB_JOINTS, lookup_drug
 
@@ -28,7 +29,8 @@ FactKind = Literal["bool", "number", "text", "list"]
 # Request fields that are not clinical facts: identity, free text, and the decisions being predicted.
 _NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr", "request.associated_with", "request.parts"}
 _NOT_FACT_PREFIXES = tuple(sorted(p + "." for p in _NOT_FACTS))
-_DATE_FIELDS_REPLACED = {"request.history.start_date", "clinical.surgery_date"}
+# Dates rules do not compare themselves: the derived facts count weeks or months from them instead.
+_DATE_FIELDS_REPLACED = {"request.history.start_date", "clinical.surgery_date", "clinical.dated_traumas"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ _DERIVED = [
              "stated duration (clinical.symptom_duration_weeks, for the request's region), which the injury date "
              "understates when the symptoms began before it", True),
     FactSpec("case.injury_year", "number", "Calendar year of the injury (statutes apply by injury date)", True),
+    FactSpec("case.weeks_since_trauma", "number",
+             "Weeks from the latest trauma the record dates on the request's region (clinical.dated_traumas; one naming "
+             "no region is on every region) to the request; absent when none is dated on or before the request's day",
+             True),
     FactSpec("request.sessions_given_or_authorized", "number",
              "Sessions already completed plus those UR authorized of this request: the part of the course given or "
              "granted before the sessions requested (what a cap's remainder is counted from)", True),
@@ -95,6 +101,20 @@ DERIVED_FROM = {
         "request.history.functional_improvement.adl_improved",
         "request.history.functional_improvement.work_restrictions_reduced",
         "request.history.functional_improvement.dependence_reduced"),
+}
+
+
+# The figures the fact layer derives a fact with (rules/facts.yaml `parameters`), and the fact each derives. The
+# rule loader checks the file holds exactly these, citing known clauses, whenever a rule reads such a fact.
+FACT_PARAMETERS = {
+    # A trauma dated within the acute phase before the request is an acute injury, however the record words it.
+    "acute_injury_max_weeks": "clinical.acute_injury",
+}
+
+# Where a fact is read from when the case has no evidence of its own for it: a derived fact's sources.
+EVIDENCE_FROM = {
+    "clinical.acute_injury": "clinical.dated_traumas",
+    "case.weeks_since_trauma": "clinical.dated_traumas",
 }
 
 
@@ -287,7 +307,24 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
         facts["case.weeks_symptomatic"] = max(lasted)
     if case.case.injury_date:
         facts["case.injury_year"] = case.case.injury_date.year
+    _derive_acute_injury(case, request, on_date, facts)
     _derive_surgery(case, request, on_date, facts)
+
+
+def _derive_acute_injury(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
+    """case.weeks_since_trauma, and clinical.acute_injury true when that trauma is within the acute phase.
+
+    The phrases' acute injury ("an acute tear") stands as the reader gave it, scoped to the request's region above;
+    a dated trauma adds to it and never takes it away: one past the acute phase (the original injury of a chronic
+    claim) says nothing of whether the lesion is acute, so it leaves the fact as it was, documented or not."""
+    days = [(on_date - trauma.date).days for trauma in case.clinical.dated_traumas or ()
+            if trauma.date <= on_date and concerns_region(trauma.body_regions or None, request.body_region)]
+    if not days:
+        return
+    facts["case.weeks_since_trauma"] = round(min(days) / 7, 1)
+    acute_phase = fact_parameter("acute_injury_max_weeks", on_date)
+    if acute_phase is not None and facts["case.weeks_since_trauma"] <= acute_phase.value:
+        facts["clinical.acute_injury"] = True
 
 
 # Facts no rule reads that are still used, and what for (`imr-check rules --lint` reports any other
@@ -296,6 +333,7 @@ READ_OUTSIDE_RULES = {
     "request.postsurgical_procedure": "the fact layer derives request.postsurgical_course (the schedule row) from it",
     "request.topic": "selects the rules that judge the request; every report shows it",
     "clinical.surgery_performed": "derives request.postsurgical_procedure and request.in_postsurgical_period",
+    "case.weeks_since_trauma": "derives clinical.acute_injury (within acute_injury_max_weeks, rules/facts.yaml)",
     "request.drug.strength": "as written on the request; the drug lexicon reads it with the drug's name",
     "request.drug.drug_class": "derived from the drug lexicon; shown with the drug, kept for drug-class rules",
     # read from letters and shown, with their evidence, in the extracted case (imr-check extract);

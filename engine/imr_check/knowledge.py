@@ -19,7 +19,8 @@ from ._data import guidelines_dir, rules_dir
 from ._files import read_regular
 from ._yaml import YAML_LIMIT, dotted, line_of, load_yaml_file, validation_problems
 from .errors import InputError, Problem, RuleLoadError
-from .facts import FactSpec, fact_specs
+from .declared_facts import facts_file, facts_file_path
+from .facts import FACT_PARAMETERS, FactSpec, fact_specs
 from .surgeries import FILE as SURGERY_FILE, ORIGIN, expand_table_rules, schedule_clause_problems
 from .model import (
     EVERY_TOPIC,
@@ -686,6 +687,9 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
             uses_schedule |= _load_rule_file(path, knowledge, problems, seen_ids, tables)
         if uses_schedule:
             problems.extend(schedule_clause_problems({i: c.clause.title for i, c in knowledge.clauses.items()}))
+        read = {path for rule in knowledge.rules for paths in rule.facts_by_part.values() for path in paths}
+        if read & set(FACT_PARAMETERS.values()):
+            _check_fact_parameters(knowledge, problems)
     except InputError as error:
         problems.extend(error.problems)
     if problems:
@@ -693,6 +697,32 @@ def load_knowledge_from(guideline_paths: list[Path], rule_paths: list[Path]) -> 
         # once per version or row
         raise RuleLoadError(list(dict.fromkeys(problems)))
     return knowledge
+
+
+def _check_fact_parameters(knowledge: Knowledge, problems: list[Problem]) -> None:
+    """The figures the fact layer derives facts with (rules/facts.yaml `parameters`), once some rule reads a fact they
+    derive: exactly those facts.FACT_PARAMETERS names, numbers, citing known clauses."""
+    parsed, data = facts_file()
+    path = facts_file_path()
+    for name, parameter in parsed.parameters.items():
+        where = ("parameters", name)
+        if name not in FACT_PARAMETERS:
+            problems.append(Problem(str(path), line_of(data, where), _dotted(where),
+                                    f"the fact layer reads no parameter {name!r}{suggest(name, tuple(FACT_PARAMETERS))} "
+                                    f"(it reads: {', '.join(sorted(FACT_PARAMETERS))}; a rule's figure belongs in "
+                                    "its rule file)"))
+        values = [parameter.value] if parameter.values is None else list(parameter.values.values())
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            problems.append(Problem(str(path), line_of(data, where), _dotted(where),
+                                    "the fact layer compares this parameter with a number: give one, `value: NUMBER` "
+                                    "or `values: {DATE: NUMBER}`"))
+        for cites, loc in _dated_items(parameter.cites, where + ("cites",)):
+            _check_cites(cites, knowledge, loc, data, path, problems)
+    for name, fact in FACT_PARAMETERS.items():
+        if name not in parsed.parameters:
+            problems.append(Problem(str(path), line_of(data, ("parameters",)), "parameters",
+                                    f"no parameter {name!r}: the fact layer derives {fact} with it, and rules read "
+                                    f"{fact} (write it as `{name}: {{value: NUMBER, cites: [CLAUSE]}}`)"))
 
 
 def rule_files(directory: Path) -> list[Path]:

@@ -132,7 +132,7 @@ def _build_case(letter: Letter) -> Case:
     # The symptoms' duration at the request: a "since 2014" is counted to the date the facts are judged on.
     duration.read_symptom_duration(everything, on_date, facts)
 
-    _read_case_facts_for_requests(letter, parsed, rationales, summary, associated, on_date, facts)
+    _read_case_facts_for_requests(letter, parsed, rationales, summary, associated, facts)
 
     requests = []
     for index, item in enumerate(letter.items):
@@ -236,8 +236,7 @@ def _requested_for_region(path: str, requested: list[int], parsed: list[Any], he
 
 
 def _read_case_facts_for_requests(letter: Letter, parsed: list[Any], rationales: list[list[Sentence]],
-                                  summary: list[Sentence], associated: dict[int, int], on_date: dt.date | None,
-                                  facts: Facts) -> None:
+                                  summary: list[Sentence], associated: dict[int, int], facts: Facts) -> None:
     """The case facts read for requests of some topics (the lexicon's case groups with topics, a dated trauma): once for
     the case, in the rationales of every item of those topics and the whole summary.
 
@@ -268,9 +267,10 @@ def _read_case_facts_for_requests(letter: Letter, parsed: list[Any], rationales:
             dated_injury_items.update(served)
     clinical.read_concept_lists(readings, facts, sections)
     if dated_injury_items:
-        # A trauma dated close before the request is an acute injury: a date the lexicon's phrases cannot compare.
-        surgical.read_dated_injury([s for i in sorted(dated_injury_items) for s in rationales[i]] + summary, on_date,
-                                   facts, sections)
+        # A dated trauma is an acute injury when it is recent: the fact layer compares its date with the request's
+        # (facts.py), which the lexicon's phrases cannot.
+        surgical.read_dated_traumas([s for i in sorted(dated_injury_items) for s in rationales[i]] + summary, facts,
+                                    sections)
 
 
 def _monitored_class_in_use(in_use: list[tuple[str, str]], facts: Any) -> None:

@@ -537,7 +537,7 @@ _LIMB_SPINE = {limb: spine for supplied in NERVE_SUPPLY for limb in supplied if 
 def mention_regions(concept: Concept, sentence: Sentence, section_regions: dict[str, str] | None = None,
                     pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
     """The body regions a regional concept's mention in the sentence is for; empty: every region. `pattern` is the
-    mention's own when a reader other than the concept's phrases found it (surgical.read_dated_injury's dated trauma):
+    mention's own when a reader other than the concept's phrases found it (surgical.read_dated_traumas's dated trauma):
     its clause is the one looked in first."""
     regions = _named_regions(concept, sentence, section_regions, pattern or concept.pattern)
     if concept.limb_includes_spine and regions and all(r in _LIMB_SPINE for r in regions):

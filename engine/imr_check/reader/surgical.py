@@ -78,11 +78,6 @@ def read_comorbidities(sentences: list[Sentence], into: Facts) -> None:
         into.put("patient.comorbidities", [], [said_none])
 
 
-# The acute phase of an injury: its first three months, the line the project draws between the acute and subacute
-# phases and chronic pain (guidelines: mtus.chronic_pain_definition), as the lumbar support rule does.
-ACUTE_PHASE = dt.timedelta(weeks=13)
-
-
 @cache
 def _dated_trauma() -> re.Pattern[str]:
     """A trauma and its date in one clause, either order (the date in group 1 or 2); built once, not per letter."""
@@ -90,39 +85,33 @@ def _dated_trauma() -> re.Pattern[str]:
     return re.compile(rf"(?:{trauma})[^.;]{{0,60}}?\b({DATE})|\b({DATE})[^.;]{{0,40}}?(?:{trauma})", re.I)
 
 
-def read_dated_injury(sentences: list[Sentence], on_date: Optional[dt.date], into: Facts,
-                      section_regions: Optional[dict[str, str]] = None) -> None:
-    """clinical.acute_injury from a trauma the record dates within the acute phase before the request ("s/p fall
-    01/18/17", "twisting injury of the knee on 1/22/17"): the trauma and its date in one clause, affirmed, and not a
-    healed or old lesion (the acute_injury concept's excludes). A date outside the phase (the original injury of a
-    chronic claim) says nothing; the lexicon's phrases read the undated statements.
+def read_dated_traumas(sentences: list[Sentence], into: Facts, section_regions: Optional[dict[str, str]] = None) -> None:
+    """clinical.dated_traumas: each trauma the record dates ("s/p fall 01/18/17", "twisting injury of the knee on
+    1/22/17"), however long ago: the trauma and its date in one clause, affirmed, and not a healed or old lesion (the
+    acute_injury concept's excludes). Whether one is recent enough to be an acute injury is not read here: the fact
+    layer measures it against the request's day (facts.py, acute_injury_max_weeks in rules/facts.yaml), where the
+    figure and its clause can be seen.
 
-    The fact is regional: a dated trauma holds for the regions its clause or sentence names (a wrist fracture is no
-    acute injury of the knee), one naming none in an item's rationale for its item's region (`section_regions`, as
-    clinical.read_concepts), and any other for every region. The regions join those the lexicon's phrases already
-    gave the fact."""
-    found_before = into.values.get("clinical.acute_injury") is True
-    if on_date is None or found_before and "clinical.acute_injury" not in into.regions:
-        return
+    A trauma is for the regions its clause or sentence names (a wrist fracture is no injury of the knee), one naming
+    none in an item's rationale for its item's region (`section_regions`, as clinical.read_concepts), and any other
+    for every region (no regions listed). A day dated in several sentences is one trauma, for every region one of
+    them is for (every region when one names none)."""
     concept = lexicon.concept("clinical.acute_injury")
     dated = _dated_trauma()
     found: list[Sentence] = []
-    regions: list[tuple[str, ...]] = []
+    regions_by_day: dict[dt.date, list[tuple[str, ...]]] = {}
     for sentence in sentences:
         if concept.sentence_excludes is not None and concept.sentence_excludes.search(sentence.text):
             continue
         for match in dated.finditer(sentence.text):
             day = parse_date(match.group(1) or match.group(2))
-            if day is None or not dt.timedelta(0) <= on_date - day <= ACUTE_PHASE:
+            if day is None or assess(sentence.text, match.start(), match.end()).status != AFFIRMED:
                 continue
-            if assess(sentence.text, match.start(), match.end()).status == AFFIRMED:
-                found.append(sentence)
-                regions.append(clinical.mention_regions(concept, sentence, section_regions, pattern=dated))
-                break
+            regions_by_day.setdefault(day, []).append(
+                clinical.mention_regions(concept, sentence, section_regions, pattern=dated))
+            found.append(sentence)
     if not found:
         return
-    if found_before:
-        found = list(dict.fromkeys(into.evidence.get("clinical.acute_injury", []) + found))
-        regions.append(tuple(into.regions["clinical.acute_injury"]))
-    into.put("clinical.acute_injury", True, found,
-             sorted({r for named in regions for r in named}) if all(regions) else [])
+    traumas = [{"date": day, "body_regions": sorted({r for named in regions for r in named}) if all(regions) else []}
+               for day, regions in sorted(regions_by_day.items())]
+    into.put("clinical.dated_traumas", traumas, list(dict.fromkeys(found)))
