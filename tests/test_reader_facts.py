@@ -128,6 +128,16 @@ def clinical(summary: str, name: str, items: list[tuple[str, str]] | None = None
     ("medications_need_monitoring", "Medication list reviewed today: Cymbalta, oxycodone 5 mg prn.", True),
     ("medications_need_monitoring", "Prior medications: Vicodin, Motrin.", None),
     ("medications_need_monitoring", "Meds: Celebrex and a lidocaine patch.", None),
+    # any drug whose monitoring the sentence states (labs, a level, drug testing, titration) is medication to monitor;
+    # an anticoagulant is a monitored class; a drug stopped or only planned is none
+    ("medications_need_monitoring", "She takes ibuprofen 800 mg, with liver function tests every three months.", True),
+    ("medications_need_monitoring", "Nortriptyline is being titrated at bedtime.", True),
+    ("medications_need_monitoring", "The dose of Neurontin was adjusted last month.", True),
+    ("medications_need_monitoring", "He has been on Eliquis since the pulmonary embolism.", True),
+    ("medications_need_monitoring", "The provider prescribes Percocet for breakthrough pain.", True),
+    ("medications_need_monitoring", "Celebrex was stopped after the labs showed a rise in creatinine.", None),
+    ("medications_need_monitoring", "The plan is to titrate Cymbalta if it is tolerated.", None),
+    ("medications_need_monitoring", "Her labs were normal and she uses ice for the pain.", None),
     # the symptom and its persistence read as one mention, in either order; a hedge, a plan or a gain is none
     ("persistent_symptoms", "Right elbow soreness lingers after the brace and stretching.", True),
     ("persistent_symptoms", "Residual numbness in the left foot since the fusion.", True),

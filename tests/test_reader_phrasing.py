@@ -63,6 +63,12 @@ KNOWN_MISSES = {
     # Batch 5 (recall-misc): labelled before reading; what the fix left.
     'Imaging demonstrates nerve root compression at the level of the radicular findings on exam.':
         "a rationale sentence naming neither the patient, the record, a side nor a spinal level reads as the guideline's",
+    # FI batch 10, home exercise batch 7, monitoring batch 3 (recall-fi4): labelled before reading; what the fix left.
+    'The UR summary notes measurable functional improvement with prior acupuncture, including sitting through a 2-hour '
+    'class and a reduced need for medication.':
+        'a sentence naming UR is not read as the record (sentences.py)',
+    'The regimen includes an opioid analgesic and a benzodiazepine that require ongoing monitoring.':
+        "a rationale sentence naming neither the patient nor the record reads as the guideline's (read in the summary)",
     # Batch 1 of the stated absences (stated-absence): labelled before reading; what the fix left.
     'There is no evidence of radiculopathy documented by physical examination.':
         "'no evidence of' in a sentence about an examination is read as the exam's finding (documented false); the "

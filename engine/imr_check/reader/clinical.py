@@ -1248,14 +1248,61 @@ _MEDICATIONS_LISTED = re.compile(_MEDICATION_COLON_HEAD + r"|" + _NOT_PAST_LIST 
                                  r"\b(?:current |present |active )?(?:meds\b|med(?:ication)? list\b)", re.I)
 
 
-def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
-    """Whether the patient takes medication that needs clinical monitoring (opioids, benzodiazepines)."""
+# How a prescriber's management of a drug is written, beside the patient's taking it: the prescriber prescribes it, a
+# regimen holds it, its use is chronic or ongoing ("chronic hydrocodone use").
+_PRESCRIBED = re.compile(r"\bprescrib(?:es|ing)\b|\b(?:drug |medication |analgesic )?regimen (?:includes?|included|"
+                         r"consists? of|contains?)\b|\b(?:chronic|long[- ]term|ongoing|daily|continued) (?:[\w/-]+ ){0,2}?"
+                         r"use\b", re.I)
+# A drug's use being followed, in the sentence that names it (ODG Office visits: medicines that need close monitoring):
+# a laboratory check of its effects or its level (an INR on warfarin, blood counts and renal or liver function on an
+# NSAID or an anticonvulsant, a serum level), drug testing and the prescription record (a urine drug screen, CURES),
+# its dose titrated, escalated, adjusted or tapered, or its effects watched or reassessed. A drug stopped, and a plan
+# for one not yet taken, are left out where the sentence is read.
+_DRUG_MONITORED = re.compile(
+    r"\b(?:PT/)?INRs?\b|\bprothrombin time\b|\bCBCs?\b|\bcomplete blood counts?\b|\bLFTs?\b|\b(?:CMP|BMP|BUN)\b|"
+    r"\bcreatinine\b|\b(?:renal|kidney|liver|hepatic|metabolic|chemistry) (?:panels?|functions?|function tests?|profiles?)\b|"
+    r"\b(?:serum|blood|drug|trough|plasma) (?:levels?|concentrations?)\b|\blevels? (?:checked|drawn|monitored|ordered)\b|"
+    r"\burine drug (?:screens?|tests?|testing)\b|\b(?:UDS|UDT)s?\b|\b(?:urine )?tox(?:icology)? screens?\b|\bCURES\b|"
+    r"\bPDMP\b|\bprescription (?:drug )?monitoring\b|\bpill counts?\b|"
+    r"\btitrat\w*|\bescalat\w*|\b(?:dose|dosage|dosing) (?:\w+ ){0,3}?(?:adjust\w*|chang\w*|increas\w*|decreas\w*|reduc\w*)|"
+    r"\b(?:increased|decreased|reduced|raised|lowered|adjusted) (?:\w+ ){0,3}?(?:from \d|to \d|(?:the )?(?:dose|dosage))|"
+    r"\btaper(?:ing|ed)?\b(?! off)|\bwean(?:ing|ed)?\b(?! off)|"
+    r"\bmonitor(?:ed|ing)?\b|\b(?:reassess\w*|re-?evaluat\w*|watch\w*)\b[^.;]{0,30}?\b(?:side effects?|adverse effects?|"
+    r"response|efficacy|withdrawal|tolerance)\b", re.I)
+# Each alternative of _DRUG_MONITORED holds one of these (lower case): a sentence holding none is not searched, since
+# most sentences hold none and the alternation is tried at every word.
+_DRUG_MONITORED_WORDS = ("inr", "prothrombin", "cbc", "blood count", "lft", "cmp", "bmp", "bun", "creatinine", "panel",
+                         "function", "profile", "level", "concentration", "drug", "uds", "udt", "tox", "cures", "pdmp",
+                         "monitor", "pill count", "titrat", "escalat", "dos", "increased", "decreased", "reduced",
+                         "raised", "lowered", "adjusted", "taper", "wean", "reassess", "evaluat", "watch")
+
+
+def _drug_followed(text: str) -> Optional[re.Match[str]]:
+    lowered = text.lower()
+    return _DRUG_MONITORED.search(text) if any(word in lowered for word in _DRUG_MONITORED_WORDS) else None
+
+
+@lru_cache(maxsize=1)
+def _monitored_drugs() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the drugs that need monitoring by their class, every drug named): the classes' drugs and class words (rules/topics
+    `monitored_medication`: opioids, benzodiazepines) and the anticoagulants (the names patient.anticoagulant_use
+    reads, one vocabulary); every drug of the lexicon and the anticoagulants, for a drug whose monitoring the record
+    states."""
     lexicon = drug_lexicon()
     monitored = _classes_of(topics_where("monitored_medication"))
     names = sorted((n for n, e in lexicon.items() if e.drug_class in monitored), key=len, reverse=True)
-    if not names:
-        return
-    pattern = _names_pattern(names)
+    words = [joined(topic_spec(t).in_use_words) for t in sorted(topics_where("monitored_medication"))
+             if topic_spec(t).in_use_words]
+    anticoagulants = lexicon_concept("patient.anticoagulant_use").pattern.pattern
+    return (_names_pattern(names, *words, anticoagulants),
+            re.compile(_lexicon_names().pattern + "|" + anticoagulants, re.I))
+
+
+def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
+    """Whether the patient takes medication that needs clinical monitoring: a drug of a class that does (opioids,
+    benzodiazepines, anticoagulants) taken or prescribed, or any drug whose monitoring the sentence naming it states
+    (labs, levels, drug testing, titration)."""
+    monitored, any_drug = _monitored_drugs()
     findings: list[Finding] = []
     for tier, sentence in tiered:
         text = sentence.text
@@ -1265,14 +1312,18 @@ def read_medications_need_monitoring(tiered: list[tuple[int, Sentence]], into: F
         if _MEDICATIONS_UNRECORDED.search(text):
             findings.append(Finding(False, sentence, tier, stated_absent=True))
             continue
-        taken = _TAKING.search(text) or _MEDICATIONS_LISTED.search(text)
-        if not taken or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using", text, re.I):
+        taken = _TAKING.search(text) or _MEDICATIONS_LISTED.search(text) or _PRESCRIBED.search(text)
+        followed = _drug_followed(text)
+        if not (taken or followed):
             continue
-        for match in pattern.finditer(text):
-            mention = assess(text, match.start(), match.end())
-            if mention.status == AFFIRMED and not re.search(r"discontinu|stopp|weaned off|tapered off", text, re.I):
-                findings.append(Finding(True, sentence, tier))
-                break
+        if re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using", text, re.I):
+            continue
+        if re.search(r"discontinu|stopp|weaned off|tapered off", text, re.I):
+            continue
+        candidates = ([monitored] if taken else []) + ([any_drug] if followed else [])
+        if any(assess(text, match.start(), match.end()).status == AFFIRMED
+               for pattern in candidates for match in pattern.finditer(text)):
+            findings.append(Finding(True, sentence, tier))
     # A monitored drug named as taken outweighs a letter's saying the regimen was not given (another item's rationale).
     if any(finding.value is True for finding in findings):
         findings = [finding for finding in findings if not finding.stated_absent]
