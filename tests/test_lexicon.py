@@ -66,22 +66,36 @@ def test_literal_phrase_is_the_text_between_word_boundaries(tmp_path):
     assert pattern.search("x a.b y") and not pattern.search("axb") and not pattern.search("xa.b")
 
 
-def test_concept_group_for_an_unknown_topic_is_a_load_error(tmp_path, monkeypatch):
+def _concepts_load_error(tmp_path, monkeypatch, text):
+    """The load error of a concepts.yaml holding `text`, read in place of the shipped one."""
     folder = tmp_path / "lexicon"
     folder.mkdir()
-    (folder / "concepts.yaml").write_text(
-        "groups:\n  g:\n    description: d\n    scope: request\n    sentences: summary\n    topics: [acupunture]\n"
-        "    concepts:\n      - {fact: x, phrases: [y]}\n")
+    (folder / "concepts.yaml").write_text(text)
     monkeypatch.setattr(lexicon, "LEXICON_DIR", folder)
     lexicon.concept_groups.cache_clear()
     lexicon._concepts_file.cache_clear()
     try:
         with pytest.raises(RuleLoadError) as error:
             lexicon.concept_groups()
-        assert error.value.problems[0].line == 6 and "unknown topic 'acupunture'" in error.value.problems[0].message
+        return error.value.problems[0]
     finally:
         lexicon.concept_groups.cache_clear()
         lexicon._concepts_file.cache_clear()
+
+
+def test_concept_group_for_an_unknown_topic_is_a_load_error(tmp_path, monkeypatch):
+    problem = _concepts_load_error(tmp_path, monkeypatch, (
+        "groups:\n  g:\n    description: d\n    scope: request\n    sentences: summary\n    topics: [acupunture]\n"
+        "    concepts:\n      - {fact: x, phrases: [y]}\n"))
+    assert problem.line == 6 and "unknown topic 'acupunture'" in problem.message
+
+
+def test_a_term_built_from_the_shared_tables_given_in_concepts_yaml_is_a_load_error(tmp_path, monkeypatch):
+    # {term:figure} is numbers.yaml's: a second spelling of it in concepts.yaml would drift from the table.
+    problem = _concepts_load_error(tmp_path, monkeypatch, (
+        "terms:\n  figure: '\\d+'\ngroups:\n  g:\n    description: d\n    scope: case\n    sentences: case\n"
+        "    concepts:\n      - {fact: clinical.x, phrases: [y]}\n"))
+    assert problem.line == 2 and "built from numbers.yaml" in problem.message
 
 
 def test_concept_with_an_unknown_key_names_its_line(tmp_path):

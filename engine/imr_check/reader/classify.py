@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Callable, Optional
 
-from .lexicon import WORD_NUMBERS, NamedKinds, number
+from .lexicon import WORD_NUMBERS, NamedKinds, number, words_pattern
 from ..surgeries import surgery_table
 from ..vocabulary import (LIMB_JOINTS, drug_class_topics, drug_mentions, drug_names_in, fallback_topic, lookup_drug, topic as topic_spec, topics,
                           topics_where)
@@ -31,7 +31,7 @@ def _recognisers() -> list[tuple[int, str, re.Pattern[str]]]:
 _REGION_RE = NamedKinds("body_regions")
 _NERVE_ROOTS = NamedKinds("nerve_roots")
 
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = r"(\d+(?:\.\d+)?|" + words_pattern(WORD_NUMBERS) + r")"
 _RANGE = _NUM + r"(?:\s*(?:-|to|or)\s*" + _NUM + r")?"
 
 

@@ -25,7 +25,8 @@ from typing import Any, Callable, Hashable, Iterable, Optional
 from ..surgeries import surgery_table
 from ..vocabulary import NERVE_SUPPLY, drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
-from .lexicon import ASSESSMENT, PRESENCE, Concept, NamedKinds, concept as lexicon_concept, measured_change, number as figure_value
+from .lexicon import (ASSESSMENT, COUNT_WORDS, PRESENCE, WORK_STATUSES, Concept, NamedKinds, concept as lexicon_concept,
+                      measured_change, number as figure_value, words_pattern)
 from .letter import DATE, parse_date
 from ..phrases import joined
 from .text import Sentence
@@ -91,14 +92,13 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
 _COMPLETED = re.compile(r"to date|complet\w+|attend\w+|\bhas had\b|\bhad\b|receiv\w+|undergone|underwent|finish\w+|"
                         r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed",
                         re.I)
-# The number words a count of sessions or visits is written in; their values are lexicon.WORD_NUMBERS'.
-COUNT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-               "fifteen", "sixteen", "eighteen", "twenty", "twenty-four", "thirty")
-_NUMBER = r"(\d{1,3}|" + "|".join(COUNT_WORDS) + ")"
+# A count of sessions or visits, in digits or in the words of lexicon/numbers.yaml.
+_COUNT_WORDS = words_pattern(COUNT_WORDS)
+_NUMBER = r"(\d{1,3}|" + _COUNT_WORDS + ")"
 
 
 def _int(text: str) -> int:
-    """A count _NUMBER matched, in digits or as a word (lexicon.WORD_NUMBERS, the one table of number words)."""
+    """A count _NUMBER matched, in digits or as a word (lexicon/numbers.yaml, the one table of number words)."""
     value = figure_value(text)
     if value is None:
         raise ValueError(f"not a count: {text!r}")
@@ -604,29 +604,21 @@ _PAIN_BOTH = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*/\s*10 wi
                         r"(?:\s*-\s*(\d+(?:\.\d+)?))?\s*/\s*10 with (?:the )?(?:medications?|meds|opioids?)", re.I)
 _PAIN_RATED = re.compile(r"pain\b[^.]{0,40}?\b(?:rated|reported|scored|level|is|was|of|at)\b[^.\d]{0,12}(\d+(?:\.\d+)?)"
                          r"(?:\s*-\s*(\d+(?:\.\d+)?))?\s*(?:/\s*10|out of 10|on a (?:0-)?10)", re.I)
-_WORK = [
-    ("off_work", re.compile(r"temporarily totally disabled|temporary total disability|\bTTD\b|off (?:of )?work|not "
-                            r"(?:currently )?working|totally disabled", re.I)),
-    ("modified_duty", re.compile(r"modified (?:work|duty|activit)|light duty|work restrictions|restricted duty", re.I)),
-    ("full_duty", re.compile(r"full duty|regular duty|usual (?:and customary )?(?:work|duty)|without restrictions", re.I)),
-    ("retired", re.compile(r"\bretired\b", re.I)),
-]
 _MED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:mg\s*)?(?:MED|MME|morphine (?:milligram )?equivalents?)", re.I)
 # "50% pain relief", "50-60% improvement", "relief of 50 percent", "improved by 50%": a range is read at its lower end.
 _RELIEF = re.compile(r"(\d{1,3})\s*(?:-\s*\d{1,3}\s*)?(?:%|percent)\s*(?:pain )?(?:relief|improvement|reduction|"
                      r"decrease|better)|(?:relief|improvement|reduction|decrease|improved|reduced|decreased) (?:in pain )?"
                      r"(?:of|by) (?:about |approximately |over |greater than )?(\d{1,3})\s*(?:-\s*\d{1,3}\s*)?"
                      r"(?:%|percent)", re.I)
-_RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximately |at least |over )?" + r"(\d{1,3}|one|"
-                         r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:-\s*\d{1,3}\s*)?"
-                         r"(days?|weeks?|months?)", re.I)
+_RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximately |at least |over )?" + _NUMBER +
+                         r"\s*(?:-\s*\d{1,3}\s*)?(days?|weeks?|months?)", re.I)
 # A date as records give a start: a full date, a month and year, or a year (`_loose_date` reads each).
 LOOSE_DATE = DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|(?:19|20)\d\d"
 _SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
                     r"\s+(?:at least\s+)?(" + LOOSE_DATE + r")\b", re.I)
 _FOR_DURATION = re.compile(r"\b(?:(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?|"
                            r"(?<=, )(?:at least|more than|over|approximately|about) )"
-                           r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)\s+"
+                           r"(\d{1,3}|" + _COUNT_WORDS + r"|several)\s+"
                            r"(weeks?|months?|years?)\b", re.I)
 # "Treatment has included Norco since ...": the inventory of care names the drug taken.
 _ON_DRUG = re.compile(r"\b(?:taking|using|been on|on this|prescribed|used|utiliz\w+|maintained on|continu\w+|"
@@ -709,7 +701,7 @@ def read_pain_and_work(sentences: list[Sentence], into: Facts) -> None:
             value = float(rated.group(1))
             if 0 <= value <= 10:
                 into.put("clinical.pain.current", value, [sentence])
-        for status, pattern in _WORK:
+        for status, pattern in WORK_STATUSES:
             if pattern.search(sentence.text) and assess(sentence.text, *pattern.search(sentence.text).span()).status \
                     == AFFIRMED:
                 into.put("clinical.work_status", status, [sentence])

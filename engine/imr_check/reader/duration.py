@@ -14,9 +14,9 @@ import re
 from typing import Optional
 
 from .classify import body_regions
-from .clinical import COUNT_WORDS, LOOSE_DATE, MAX_EVIDENCE_SENTENCES, _SPECIFIC, Facts, _loose_date
+from .clinical import LOOSE_DATE, MAX_EVIDENCE_SENTENCES, _SPECIFIC, Facts, _loose_date
 from .context import NEGATED, assess
-from .lexicon import WORD_NUMBERS
+from .lexicon import COUNT_WORDS, words_pattern
 from .letter import parse_date
 from .text import Sentence
 
@@ -25,8 +25,9 @@ PATH = "clinical.symptom_duration_weeks"
 _WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
 # The reader's number words, and the indefinite ones a history is told in ("a year", "several months": the least
 # that can be meant is not known, 3 is taken).
-_COUNT_WORDS = {**{word: WORD_NUMBERS[word] for word in COUNT_WORDS}, "a": 1, "an": 1, "several": 3, "many": 3}
-_COUNT = r"(\d{1,3}(?:\.\d)?|" + "|".join(_COUNT_WORDS) + r")"
+_INDEFINITE_COUNTS = {"a": 1, "an": 1, "several": 3, "many": 3}
+_COUNT_WORDS = {**COUNT_WORDS, **_INDEFINITE_COUNTS}
+_COUNT = r"(\d{1,3}(?:\.\d)?|" + words_pattern(COUNT_WORDS) + "|" + "|".join(_INDEFINITE_COUNTS) + r")"
 _UNIT = r"(days?|weeks?|months?|years?)"
 
 # What a patient has, not what is done for it: the symptoms the timing clauses speak of.

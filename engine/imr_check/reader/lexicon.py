@@ -1,5 +1,6 @@
-"""The reader's lexicons, as data: the concepts (lexicon/concepts.yaml) and the ConText triggers
-(lexicon/context.yaml), validated on load with the line of any problem.
+"""The reader's lexicons, as data: the concepts (lexicon/concepts.yaml), the ConText triggers
+(lexicon/context.yaml), the number words (lexicon/numbers.yaml) and the work statuses (lexicon/work_status.yaml),
+validated on load with the line of any problem.
 
 The Python of the reader is the machinery that applies them (sentences, scope, ConText, evidence); what
 it looks for, and which facts and topics it serves, is written in the YAML for a clinician to review.
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Any, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -62,14 +63,6 @@ class Concept:
 # `before` and `after` (and their optional units, `before_unit` and `after_unit`) are renamed with its index
 # (`before_0`, `after_unit_0`, ...), which `measured_change` reads.
 _MEASURE_GROUP = re.compile(r"\(\?P<(before|after)(_unit)?>")
-# Figures written as words, for every reader that counts ("two hours instead of thirty minutes", "twice a week",
-# "twelve sessions"; classify.py's request quantities too).
-WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18,
-    "twenty": 20, "twenty-four": 24, "thirty": 30, "forty": 40, "forty-five": 45, "forty five": 45, "sixty": 60,
-    "ninety": 90, "once": 1, "twice": 2, "thrice": 3, "single": 1,
-}
 # Units of time in minutes: a tolerance given in hours now and in minutes before is compared in one unit.
 _MINUTES = {"min": 1, "mins": 1, "minute": 1, "minutes": 1, "hr": 60, "hrs": 60, "hour": 60, "hours": 60}
 # A unit's one spelling, singular ("blocks" and "block", "pounds" and "lbs" are one unit).
@@ -97,23 +90,13 @@ def number(text: Optional[str]) -> Optional[float]:
         return None
 
 
-# Work statuses in the order of fewer restrictions, for a status moved from one to another ("from TTD to modified
-# duty", "from light to regular duty"): 9792.20(f)'s reduction in work restrictions, measured by the work status. Off
-# work is looked for first, then full duty, so "full-time" is not read as a part-time status.
-WORK_STATUS_RANKS: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"\bTTD\b|\boff (?:of )?work\b|\bnot working\b|temporar\w* total(?:ly)? disab|total(?:ly)? "
-                r"(?:temporar\w* )?disab", re.I), 0),
-    (re.compile(r"\b(?:full|regular|usual|unrestricted|normal|customary)\b", re.I), 2),
-    (re.compile(r"\b(?:modified|light|restricted|limited|sedentary|transitional|part[- ]time)\b", re.I), 1),
-)
-
-
 def figure(text: Optional[str]) -> Optional[float]:
-    """A measure's figure: a number (`number`) or a work status's rank (WORK_STATUS_RANKS)."""
+    """A measure's figure: a number (`number`) or a work status's rank (`work_status_rank`)."""
     value = number(text)
     if value is not None or text is None:
         return value
-    return next((float(rank) for pattern, rank in WORK_STATUS_RANKS if pattern.search(text)), None)
+    rank = work_status_rank(text)
+    return None if rank is None else float(rank)
 
 
 def measured_change(concept: Concept, match: re.Match[str]) -> int:
@@ -142,6 +125,114 @@ def measured_change(concept: Concept, match: re.Match[str]) -> int:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the number words and the work statuses (lexicon/numbers.yaml, lexicon/work_status.yaml) ----------------------
+# Each is one table that every reader of its words derives from. Their paths are fixed here, not read from
+# LEXICON_DIR later: the readers build their patterns from them when they are imported.
+NUMBERS_FILE = LEXICON_DIR / "numbers.yaml"
+WORK_STATUS_FILE = LEXICON_DIR / "work_status.yaml"
+
+
+def _number_words(words: dict[str, int]) -> dict[str, int]:
+    for word in words:
+        if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", word):
+            raise ValueError(f"{word!r} is not a number word: lower-case letters, parts joined by a hyphen")
+    return words
+
+
+class NumbersFile(_Strict):
+    counts: dict[str, int] = Field(min_length=1)
+    times: dict[str, int] = Field(default_factory=dict)
+
+    _words = field_validator("counts", "times")(lambda cls, v: _number_words(v))
+
+    @model_validator(mode="after")
+    def _each_word_once(self) -> "NumbersFile":
+        both = sorted(set(self.counts) & set(self.times))
+        if both:
+            raise ValueError(f"a word is a count or a number of times, not both: {', '.join(both)}")
+        return self
+
+
+def _with_spaced_spellings(words: dict[str, int]) -> dict[str, int]:
+    """The words as the table writes them and each hyphenated one also with a space ("forty five")."""
+    return {**words, **{word.replace("-", " "): value for word, value in words.items() if "-" in word}}
+
+
+_NUMBERS: NumbersFile = load_model(NUMBERS_FILE, NumbersFile)[0]
+# The words a count is written in ("twelve sessions", "for six weeks", "from one block to six"), and every number
+# word with the words of times ("twice a week", "a single injection"), each with its value.
+COUNT_WORDS: dict[str, int] = _with_spaced_spellings(_NUMBERS.counts)
+WORD_NUMBERS: dict[str, int] = {**COUNT_WORDS, **_with_spaced_spellings(_NUMBERS.times)}
+
+
+def words_pattern(words: Iterable[str]) -> str:
+    """The words as one alternation, the longest first: "sixteen" is not read as "six" where what follows the number
+    in a pattern may start inside a word."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+class WorkStatusSpec(_Strict):
+    # None for a status that is no degree of work restriction (retired); the key must be given.
+    rank: Optional[int] = Field(ge=0)
+    qualifiers: list[Phrase] = Field(default_factory=list)
+    spellings: list[Phrase] = Field(default_factory=list)
+
+    _phrases = field_validator("qualifiers", "spellings")(lambda cls, v: check_phrases(v) if v else v)
+
+    @model_validator(mode="after")
+    def _named(self) -> "WorkStatusSpec":
+        if not self.qualifiers and not self.spellings:
+            raise ValueError("a work status has spellings, qualifiers or both")
+        return self
+
+
+class WorkStatusFile(_Strict):
+    work_words: list[str] = Field(min_length=1)
+    move_words: list[str] = Field(default_factory=list)
+    statuses: dict[str, WorkStatusSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ranks_differ(self) -> "WorkStatusFile":
+        ranks = [spec.rank for spec in self.statuses.values() if spec.rank is not None]
+        if len(ranks) != len(set(ranks)):
+            raise ValueError("two work statuses have one rank; each ranked status has its own")
+        return self
+
+
+_WORK_STATUSES: WorkStatusFile = load_model(WORK_STATUS_FILE, WorkStatusFile)[0]
+
+
+def _status_names(spec: WorkStatusSpec, nouns: list[str], noun_optional: bool) -> str:
+    """A status's spellings, and its qualifiers before a word of work ("light duty", "usual and customary work")."""
+    names = [joined(spec.spellings)] if spec.spellings else []
+    if spec.qualifiers:
+        noun = "(?:" + "|".join(nouns) + ")"
+        names.append("(?:" + joined(spec.qualifiers) + ")(?:[- ]time)?(?: and customary)?"
+                     + (f"(?: {noun})?" if noun_optional else f" {noun}"))
+    return "|".join(names)
+
+
+# Each status as a sentence names it (a qualifier only before a word of work), in the file's order: the case's work
+# status is the first a sentence affirms (clinical.read_pain_and_work).
+WORK_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(r"\b(?:" + _status_names(spec, _WORK_STATUSES.work_words, False) + r")\b", re.I))
+    for name, spec in _WORK_STATUSES.statuses.items())
+# Each ranked status as a status moved from one to another names it (a qualifier alone, or before a word of work or
+# of a move), with its rank.
+_RANKED_STATUSES: tuple[tuple[int, str], ...] = tuple(
+    (spec.rank, _status_names(spec, _WORK_STATUSES.work_words + _WORK_STATUSES.move_words, True))
+    for spec in _WORK_STATUSES.statuses.values() if spec.rank is not None)
+_RANKED_STATUS_PATTERNS = tuple((rank, re.compile(names, re.I)) for rank, names in _RANKED_STATUSES)
+# concepts.yaml's {term:work_status}: every ranked status.
+WORK_STATUS_TERM = "|".join(names for _, names in _RANKED_STATUSES)
+
+
+def work_status_rank(text: str) -> Optional[int]:
+    """The rank of a status {term:work_status} matched (0 off work, 1 restricted, 2 full duty), for a status moved
+    from one to another: 9792.20(f)'s reduction in work restrictions, measured by the work status."""
+    return next((rank for rank, pattern in _RANKED_STATUS_PATTERNS if pattern.fullmatch(text.strip())), None)
 
 
 def _optional_phrases(value: Optional[list[Phrase]]) -> Optional[list[Phrase]]:
@@ -306,6 +397,26 @@ def _concepts_file() -> tuple[ConceptsFile, Any]:
     return load_model(LEXICON_DIR / "concepts.yaml", ConceptsFile)
 
 
+# Terms built from the shared tables, not written in concepts.yaml: a count as a word ("six weeks ago"), a measure's
+# figure in digits or as a word ("from one block to six blocks"), and a ranked work status ("from TTD to modified duty").
+BUILT_TERMS = {"count_word": words_pattern(COUNT_WORDS), "figure": r"\d+(?:\.\d+)?|" + words_pattern(COUNT_WORDS),
+               "work_status": WORK_STATUS_TERM}
+
+
+def _terms() -> dict[str, str]:
+    """concepts.yaml's terms and the built ones (BUILT_TERMS); the file may not give a built one itself."""
+    parsed, data = _concepts_file()
+    clashes = [name for name in BUILT_TERMS if name in parsed.terms]
+    if clashes:
+        path = str(LEXICON_DIR / "concepts.yaml")
+        raise RuleLoadError([Problem(path, line_of(data, ("terms", name)), f"terms.{name}",
+                                     f"{{term:{name}}} is built from {NUMBERS_FILE.name} and {WORK_STATUS_FILE.name}; "
+                                     "change the table there") for name in clashes])
+    # A term of the file may name a built one ({term:count_word}); built terms name none.
+    return {**{name: with_terms(pattern, BUILT_TERMS) if "{term:" in pattern else pattern
+               for name, pattern in parsed.terms.items()}, **BUILT_TERMS}
+
+
 @cache
 def concept_groups() -> dict[str, Group]:
     path = LEXICON_DIR / "concepts.yaml"
@@ -319,7 +430,8 @@ def concept_groups() -> dict[str, Group]:
                                         f"unknown topic {topic!r} (see rules/topics.yaml)"))
     if problems:
         raise RuleLoadError(problems)
-    return {name: Group(name, group, tuple(c.concept(parsed.terms) for c in group.concepts))
+    terms = _terms()
+    return {name: Group(name, group, tuple(c.concept(terms) for c in group.concepts))
             for name, group in parsed.groups.items()}
 
 
@@ -327,8 +439,7 @@ def concept_groups() -> dict[str, Group]:
 def term(name: str) -> re.Pattern[str]:
     """A named alternation of concepts.yaml (`terms`), compiled, for a reader that matches it with what a phrase cannot
     express (a date compared with the request's)."""
-    terms = _concepts_file()[0].terms
-    return re.compile(with_drug_names(with_terms("{term:" + name + "}", terms)), re.I)
+    return re.compile(with_drug_names(with_terms("{term:" + name + "}", _terms())), re.I)
 
 
 def case_concepts() -> list[Concept]:
