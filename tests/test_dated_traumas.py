@@ -34,15 +34,16 @@ def _seen(case, index: int = 0, on: dt.date = _ON) -> tuple[object, object]:
 
 @pytest.mark.parametrize("days_before, expected", [
     (0, (True, 0.0)),
+    (77, (True, 11.0)),
+    # 12 weeks (84 days) is the acute phase's last day; a day more is past it, and says nothing of the lesion.
     (84, (True, 12.0)),
-    # 13 weeks (91 days) is the acute phase's last day; a day more is past it, and says nothing of the lesion.
-    (91, (True, 13.0)),
-    (92, (None, 13.1)),
+    (85, (None, 12.1)),
+    (91, (None, 13.0)),
     (98, (None, 14.0)),
     # A trauma dated after the request is no injury before it.
     (-1, (None, None)),
 ])
-def test_a_trauma_is_an_acute_injury_up_to_13_weeks_before_the_request(days_before, expected):
+def test_a_trauma_is_an_acute_injury_up_to_12_weeks_before_the_request(days_before, expected):
     day = _ON - dt.timedelta(days=days_before)
     assert _seen(_case(f"  dated_traumas: [{{date: {day}}}]\n")) == expected
 
