@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from imr_check import declared_facts, knowledge as knowledge_module
 from imr_check._data import guidelines_dir, rules_dir
@@ -14,9 +15,11 @@ from imr_check.audit.items import evidence_key
 from imr_check.case import load_case_text
 from imr_check.declared_facts import FactsFile
 from imr_check.errors import RuleLoadError
-from imr_check.facts import request_facts
+from imr_check.evaluate import evaluate_case
+from imr_check.facts import request_facts, request_facts_and_derivations
 from imr_check.knowledge import load_knowledge_from
 from imr_check.phrases import load_model
+from imr_check.rulecases import load_cases, run_case
 
 _ON = dt.date(2017, 2, 10)
 
@@ -113,3 +116,67 @@ def test_an_acute_injury_from_a_dated_trauma_is_shown_with_the_trauma_s_sentence
     phrased = _case("  acute_injury: true\n  dated_traumas: [{date: 2017-01-30}]\n",
                     extra=evidence + "  clinical.acute_injury: [{sentence: The wrist fracture is acute.}]\n")
     assert evidence_key(phrased, 0, "clinical.acute_injury") == "clinical.acute_injury"
+
+
+_DEFINITION = "mtus.chronic_pain_definition"
+_RECENT = "  dated_traumas: [{date: 2017-01-30}]\n"
+
+
+def _fixation(clinical: str, procedure: str = "wrist_fracture_fixation"):
+    return load_case_text(
+        f"case: {{request_date: '{_ON}', injury_date: '2013-04-15'}}\n"
+        f"clinical:\n  surgical_lesion_on_imaging: true\n  failed_conservative_care: true\n{clinical}"
+        f"requests:\n  - {{text: Wrist surgery, topic: surgery, body_region: forearm_wrist_hand, procedure: {procedure}}}\n")
+
+
+def test_only_an_acute_injury_the_trauma_s_date_made_is_a_derivation_of_the_parameter():
+    def derived(clinical: str) -> list[str]:
+        return sorted(request_facts_and_derivations(_case(clinical), 0, _ON)[1])
+
+    assert derived(_RECENT) == ["clinical.acute_injury"]
+    assert derived("  acute_injury: false\n" + _RECENT) == ["clinical.acute_injury"]
+    # The phrases already gave the value, or the trauma is past the acute phase: the parameter set nothing.
+    assert derived("  acute_injury: true\n" + _RECENT) == []
+    assert derived("  dated_traumas: [{date: 2011-03-14}]\n") == []
+
+
+def test_a_deciding_rule_that_read_the_derived_acute_injury_cites_the_clause_of_its_12_weeks():
+    result = evaluate_case(_fixation(_RECENT)).requests[0]
+    assert result.determination == "certify"
+    assert _DEFINITION in [c.id for c in result.clauses]
+    fixation = next(c for c in result.criteria if c.rule_id == "surgery.fracture_fixation_for_a_fracture")
+    assert _DEFINITION in fixation.cites
+    assert ("an acute injury: 1.6 weeks from a dated trauma to the request (case.weeks_since_trauma), "
+            "at most 12 (acute_injury_max_weeks)") in fixation.explanation
+
+
+def test_the_clause_is_not_cited_when_the_phrases_gave_the_acute_injury_or_no_deciding_rule_read_it():
+    phrased = evaluate_case(_fixation("  acute_injury: true\n" + _RECENT)).requests[0]
+    assert phrased.determination == "certify"
+    assert _DEFINITION not in [c.id for c in phrased.clauses]
+    assert not any(_DEFINITION in c.cites or "acute_injury_max_weeks" in c.explanation for c in phrased.criteria)
+    # A carpal tunnel release is decided by its nerve studies; the hand's conservative-care criterion, set aside by
+    # the derived acute injury, cites the clause itself, but it decides nothing.
+    release = evaluate_case(_fixation("  electrodiagnostic_confirmation: false\n" + _RECENT,
+                                      "carpal_tunnel_release")).requests[0]
+    assert release.deciding_rules == ["surgery.hand.carpal_tunnel_electrodiagnostic_confirmation"]
+    assert _DEFINITION not in [c.id for c in release.clauses]
+    criteria = {c.rule_id: c for c in release.criteria}
+    assert criteria["surgery.hand.failed_conservative_care"].status == "not_applicable"
+    assert _DEFINITION in criteria["surgery.hand.failed_conservative_care"].cites
+    # A shoulder criterion, set aside because the request is not for the shoulder, never read the acute injury.
+    assert _DEFINITION not in criteria["surgery.shoulder.long_limitation_or_failed_exercise"].cites
+
+
+def test_a_rule_case_can_require_a_clause_not_to_be_cited(tmp_path):
+    spec = {"name": "fixation after a recent fall", "date": str(_ON), "injury_date": "2013-04-15",
+            "clinical": {"surgical_lesion_on_imaging": True, "dated_traumas": [{"date": "2017-01-30"}]},
+            "request": {"text": "Wrist fixation", "topic": "surgery", "body_region": "forearm_wrist_hand",
+                        "procedure": "wrist_fracture_fixation"}}
+    (tmp_path / "cases.yaml").write_text(yaml.safe_dump([
+        {**spec, "expect": {"determination": "certify", "not_cited": [_DEFINITION]}},
+        {**spec, "name": "the same, citing", "expect": {"determination": "certify", "clauses": [_DEFINITION]}}]))
+    refused, cited = load_cases(tmp_path / "cases.yaml")
+    [problem] = run_case(refused)
+    assert problem.startswith(f"clause {_DEFINITION!r} cited, expected not (cited: [")
+    assert run_case(cited) == []

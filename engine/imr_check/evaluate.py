@@ -24,7 +24,7 @@ from ._durable import Firing, RuleEngine, RuleTooComplex
 from .case import Case
 from .conditions import disagreements, open_facts_of, truth_of
 from .errors import RuleLoadError
-from .facts import case_date, fact_specs, is_stated_absent, label_of, request_facts
+from .facts import ParameterDerivation, case_date, fact_specs, is_stated_absent, label_of, request_facts_and_derivations
 from .knowledge import Knowledge, KnownGap, LoadedRule, load_knowledge
 from .model import SupportsUpTo
 from .results import (
@@ -64,18 +64,20 @@ def evaluate_case(case: Case, knowledge: Knowledge | None = None, today: dt.date
         day, basis = today or dt.date.today(), "today"
     # A request with parts is judged part by part: each part is the request with its own region and study.
     judged, owners = _with_parts_as_requests(case)
-    facts = [request_facts(judged, i, day) for i in range(len(judged.requests))]
+    read = [request_facts_and_derivations(judged, i, day) for i in range(len(judged.requests))]
+    facts, derivations = [f for f, _ in read], [d for _, d in read]
     stated = [judged.stated_not_documented(i) for i in range(len(judged.requests))]
     engine, request_topics = engine_for(knowledge), [r.topic for r in judged.requests]
     firings = engine.evaluate(facts, request_topics, day, stated)
-    each = [_request_result(judged, i, facts[i], firings[i], knowledge, day) for i in range(len(judged.requests))]
+    each = [_request_result(judged, i, facts[i], derivations[i], firings[i], knowledge, day)
+            for i in range(len(judged.requests))]
     # A drug given with another is judged again, in one more pass, once the other's answer is known.
     again = _with_companion_answers(judged, facts, each)
     if again:
         refired = engine.evaluate([facts[i] for i in again], [request_topics[i] for i in again], day,
                                   [stated[i] for i in again])
         for i, fired in zip(again, refired):
-            each[i] = _request_result(judged, i, facts[i], fired, knowledge, day)
+            each[i] = _request_result(judged, i, facts[i], derivations[i], fired, knowledge, day)
     results = []
     for index, request in enumerate(case.requests):
         own = [each[i] for i, owner in enumerate(owners) if owner == index]
@@ -211,6 +213,13 @@ def _status(rule: LoadedRule, fired: set[Firing]) -> tuple[str, list[str]]:
     return "not_documented", ["require", *undocumented]
 
 
+def _parts_read(rule: LoadedRule, status: str, fired: set[Firing]) -> tuple[str, ...]:
+    """The parts of a rule whose facts its status rests on: a `when` found false sets the rest aside unread."""
+    if status == "not_applicable" and Firing(rule.key, "when", False) in fired:
+        return ("when",)
+    return ("when", "unless", "require")
+
+
 def _render(template: str, rule: LoadedRule, facts: dict[str, Any]) -> str:
     def value(match: re.Match) -> str:
         name = match.group(1)
@@ -305,8 +314,8 @@ def _missing_of_part(rule: LoadedRule, part: str, facts: dict[str, Any], stated:
                               for path in open_facts_of(condition, facts, want, stated, rule.parameters)))
 
 
-def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Firing],
-                    knowledge: Knowledge, day: dt.date) -> RequestResult:
+def _request_result(case: Case, index: int, facts: dict[str, Any], derivations: dict[str, ParameterDerivation],
+                    fired: set[Firing], knowledge: Knowledge, day: dt.date) -> RequestResult:
     request = case.requests[index]
     specs = fact_specs()
     served = knowledge.rules_for(request.topic)
@@ -335,6 +344,13 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
             for item in rule_missing:
                 missing.setdefault(item.fact, item)
         used = {p: facts[p] for paths in rule.facts_by_part.values() for p in paths if p in facts}
+        # A value the fact layer set from a parameter of rules/facts.yaml rests on that parameter's clauses too: the
+        # criterion that read it cites them and says how the value was reached.
+        derived = {path: derivations[path] for part in _parts_read(rule, status, fired)
+                   for path in rule.facts_by_part.get(part, ()) if path in derivations and path in facts}
+        explanation = _render(rule.rule.explain, rule, facts)
+        if derived:
+            explanation += " (" + "; ".join(d.sentence(path, facts, day) for path, d in derived.items()) + ")"
         criteria.append(CriterionResult(
             rule_id=rule.id,
             title=rule.rule.title,
@@ -342,8 +358,8 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
             conclusion=_conclusion(rule, facts) if status in _BLOCKING else ("supports" if status == "met" else "-"),
             facts_used=used,
             missing=rule_missing,
-            cites=_rule_clauses(rule),
-            explanation=_render(rule.rule.explain, rule, facts),
+            cites=list(dict.fromkeys(_rule_clauses(rule) + [c for d in derived.values() for c in d.clauses(day)])),
+            explanation=explanation,
             guideline_version=rule.guideline_version,
         ))
 
@@ -357,9 +373,9 @@ def _request_result(case: Case, index: int, facts: dict[str, Any], fired: set[Fi
         # None of the rules applies, and the rule files say which kind of request this is and why no rule judges it.
         reason = KNOWN_GAP_REASON + "; ".join(gap.what for gap in gaps)
     requested = _requested_quantity(facts)
-    in_force_by_id = {r.id: r for r in in_force}  # one version of each rule is in force on a day
-    decided_rules = [in_force_by_id[r] for r in deciding]
-    clause_ids = [c for rule in decided_rules for c in _rule_clauses(rule)]
+    # One version of each rule is in force on a day, so a rule id names one criterion.
+    cites_by_rule = {criterion.rule_id: criterion.cites for criterion in criteria}
+    clause_ids = [c for rule_id in deciding for c in cites_by_rule[rule_id]]
     return RequestResult(
         **_request_and_outcomes(case, index, determination),
         reason=reason,

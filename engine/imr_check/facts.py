@@ -207,8 +207,41 @@ def case_date(case: Case) -> dt.date | None:
     return case.case.request_date or case.case.ur_decision_date
 
 
+@dataclass(frozen=True)
+class ParameterDerivation:
+    """A fact value the fact layer set by comparing a measure of the case with a parameter of rules/facts.yaml: a
+    result that read the value cites the parameter's clauses and shows the comparison."""
+
+    parameter: str
+    measure: str
+    comparison: str
+
+    def sentence(self, fact: str, facts: dict[str, Any], on_date: dt.date) -> str:
+        """The comparison as the result explains it, with the measure and the figure of the day."""
+        figure = fact_parameter(self.parameter, on_date)
+        unit = f" {figure.unit}" if figure is not None and figure.unit else ""
+        limit = _figure(figure.value) if figure is not None else "not documented"
+        return (f"{label_of(fact)}: {_figure(facts[self.measure])}{unit} ({self.measure}), "
+                f"{self.comparison} {limit} ({self.parameter})")
+
+    def clauses(self, on_date: dt.date) -> list[str]:
+        figure = fact_parameter(self.parameter, on_date)
+        return list(figure.cites) if figure is not None else []
+
+
+def _figure(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def request_facts(case: Case, index: int, on_date: dt.date) -> dict[str, Any]:
     """Every documented fact for one request, by dotted path, with the derived facts filled in."""
+    return request_facts_and_derivations(case, index, on_date)[0]
+
+
+def request_facts_and_derivations(case: Case, index: int, on_date: dt.date
+                                  ) -> tuple[dict[str, Any], dict[str, ParameterDerivation]]:
+    """The request's facts, and the fact paths whose value a parameter of rules/facts.yaml set (a value the
+    phrases gave, which the comparison only agrees with, is the phrases' and is not among them)."""
     request = case.requests[index]
     facts: dict[str, Any] = {}
     _flatten(request, "request", facts)
@@ -218,8 +251,9 @@ def request_facts(case: Case, index: int, on_date: dt.date) -> dict[str, Any]:
         if path in _DATE_FIELDS_REPLACED or path in _NOT_FACTS or path.startswith(_NOT_FACT_PREFIXES):
             del facts[path]
     _scope_to_region(case, request, facts)
-    _derive(case, request, on_date, facts)
-    return facts
+    derivations: dict[str, ParameterDerivation] = {}
+    _derive(case, request, on_date, facts, derivations)
+    return facts, derivations
 
 
 def _scope_to_region(case: Case, request: Request, facts: dict[str, Any]) -> None:
@@ -247,7 +281,8 @@ def _same_region(found: str, region: str) -> bool:
     return found == region or found in _WIDER_REGIONS.get(region, ()) or region in _WIDER_REGIONS.get(found, ())
 
 
-def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
+def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any],
+            derivations: dict[str, ParameterDerivation]) -> None:
     if "request.sessions" not in facts and request.frequency_per_week and request.duration_weeks:
         total = request.frequency_per_week * request.duration_weeks
         if total == int(total):
@@ -307,11 +342,15 @@ def _derive(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any
         facts["case.weeks_symptomatic"] = max(lasted)
     if case.case.injury_date:
         facts["case.injury_year"] = case.case.injury_date.year
-    _derive_acute_injury(case, request, on_date, facts)
+    _derive_acute_injury(case, request, on_date, facts, derivations)
     _derive_surgery(case, request, on_date, facts)
 
 
-def _derive_acute_injury(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
+_ACUTE_FROM_TRAUMA = ParameterDerivation("acute_injury_max_weeks", "case.weeks_since_trauma", "at most")
+
+
+def _derive_acute_injury(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any],
+                         derivations: dict[str, ParameterDerivation]) -> None:
     """case.weeks_since_trauma, and clinical.acute_injury true when that trauma is within the acute phase.
 
     The phrases' acute injury ("an acute tear") stands as the reader gave it, scoped to the request's region above;
@@ -324,6 +363,8 @@ def _derive_acute_injury(case: Case, request: Request, on_date: dt.date, facts: 
     facts["case.weeks_since_trauma"] = round(min(days) / 7, 1)
     acute_phase = fact_parameter("acute_injury_max_weeks", on_date)
     if acute_phase is not None and facts["case.weeks_since_trauma"] <= acute_phase.value:
+        if facts.get("clinical.acute_injury") is not True:
+            derivations["clinical.acute_injury"] = _ACUTE_FROM_TRAUMA
         facts["clinical.acute_injury"] = True
 
 

@@ -5,7 +5,8 @@ A file is a list of cases. A case: `name` (a sentence), optional `date` (the req
 documented, as a case file lists them: `clinical.exercise_program`, `requests[0].sessions`), one
 `request` (or `requests`, the first one checked), and
 `expect`: `determination`, and optionally `rules` (the deciding rule ids, exactly), `clauses`
-(cited clause ids that must be among the result's), `criteria` ({rule id: status}), `missing`
+(cited clause ids that must be among the result's), `not_cited` (clause ids that must not be among
+them), `criteria` ({rule id: status}), `missing`
 (fact paths that must be listed as missing), `supported_quantity`, `version` (a guideline
 version the result must have used) and `basis` (what the determination rests on).
 
@@ -28,8 +29,8 @@ from .errors import InputError, Problem
 from .evaluate import KNOWN_GAP_REASON, evaluate_case
 from .knowledge import Knowledge
 
-EXPECT_KEYS = ("determination", "rules", "clauses", "criteria", "missing", "supported_quantity", "version", "basis",
-               "not_encoded")
+EXPECT_KEYS = ("determination", "rules", "clauses", "not_cited", "criteria", "missing", "supported_quantity", "version",
+               "basis", "not_encoded")
 
 CASE_KEYS = ("name", "date", "patient", "clinical", "request", "requests", "expect", "injury_date", "not_documented")
 # A case without a date is a pre-screen, judged by the guideline in force on this fixed day, so a
@@ -118,6 +119,9 @@ def run_case(case: RuleCase, knowledge: Knowledge | None = None) -> list[str]:
     for clause in expect.get("clauses", []):
         if clause not in cited:
             problems.append(f"clause {clause!r} not cited (cited: {sorted(cited)})")
+    for clause in expect.get("not_cited", []):
+        if clause in cited:
+            problems.append(f"clause {clause!r} cited, expected not (cited: {sorted(cited)})")
     statuses = {c.rule_id: c.status for c in result.criteria}
     for rule_id, status in (expect.get("criteria") or {}).items():
         if statuses.get(rule_id) != status:
