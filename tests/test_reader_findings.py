@@ -331,6 +331,46 @@ def test_a_region_s_surgery_ruled_out_says_nothing_of_another_region() -> None:
     assert fact_for(case, 1, "clinical.surgery_considered") is None
 
 
+_KNEE_AND_SHOULDER = [("MRI of the right knee", "The patient has pain."), ("MRI of the right shoulder", "The patient has pain.")]
+
+
+# One sentence affirming a regional fact and one denying it, each of its own region, tie in the vote: each region keeps
+# what its own sentence settles as far as one value per fact allows (the affirmed one, for its region).
+@pytest.mark.parametrize("summary, path, affirmed_for", [
+    ("Her right knee became locked and could not be straightened. The shoulder examination showed no red flags.",
+     "clinical.red_flags", 0),
+    ("She is not a candidate for an operation on the knee. An orthopedist is considering surgery on the right "
+     "shoulder.", "clinical.surgery_considered", 1),
+])
+def test_a_tie_between_two_regions_keeps_the_affirmed_region_s_value(summary: str, path: str, affirmed_for: int) -> None:
+    case = read(summary, _KNEE_AND_SHOULDER)
+    region = ["knee", "shoulder"][affirmed_for]
+    assert case.regional_facts[path] == [region]
+    assert [e.sentence for e in case.evidence[path]] == [s.rstrip(".") + "." for s in summary.split(". ") if region in s]
+    assert fact_for(case, affirmed_for, path) is True
+    # the denied region sees the fact not documented, not the other region's value
+    assert fact_for(case, 1 - affirmed_for, path) is None
+
+
+@pytest.mark.parametrize("summary, path", [
+    # both sides of one region
+    ("Her right knee became locked and could not be straightened. No red flags were found on examination of the "
+     "knee.", "clinical.red_flags"),
+    ("She is not a candidate for an operation on the knee. An orthopedist is considering knee surgery.",
+     "clinical.surgery_considered"),
+    # a region and the limb it is part of
+    ("Her right knee became locked and could not be straightened. No red flags were found in the lower extremity.",
+     "clinical.red_flags"),
+    # a denial naming no region speaks of every region
+    ("Her right knee became locked and could not be straightened. No red flags were found on examination.",
+     "clinical.red_flags"),
+])
+def test_a_tie_within_one_region_or_with_no_region_stays_a_tie(summary: str, path: str) -> None:
+    case = read(summary, _KNEE_AND_SHOULDER)
+    assert case.value_at(path) is None and path not in case.regional_facts
+    assert fact_for(case, 0, path) is None and fact_for(case, 1, path) is None
+
+
 def test_a_rationale_s_region_less_statement_is_about_its_own_item() -> None:
     case = read("The patient has knee and shoulder pain.",
                 [("MRI of the right knee", "The patient is now a surgical candidate."),

@@ -22,6 +22,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Iterable, Optional
 
+from ..facts import concerns_region
 from ..surgeries import surgery_table
 from ..vocabulary import NERVE_SUPPLY, drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
@@ -274,7 +275,8 @@ def _measured_mention(concept: Concept, match: re.Match[str], text: str) -> list
 
 
 def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
-    """The highest tier's majority value and its sentences; None when absent or tied."""
+    """The highest tier's majority value and its sentences; None when absent or tied (a regional fact tied between
+    findings of disjoint regions is settled per region: _resolved_with_regions)."""
     if not findings:
         return None
     top = max(f.tier for f in findings)
@@ -320,15 +322,15 @@ def read_concepts(concepts: list[Concept], tiered: list[tuple[int, Sentence]], p
     A regional concept keeps the body regions the mentions of the chosen value are for: those the mention's clause
     or sentence names, else the regions the finding names by itself (the concept's `regions`), else the region of
     the item whose rationale the sentence is in (`section_regions`: a rationale's sentence is about its own item).
-    A mention with no region makes the fact hold for every region.
+    A mention with no region makes the fact hold for every region; a tie between mentions of disjoint regions keeps
+    the affirmed value for its regions (_resolved_with_regions).
     """
     number = _concept_list_number(concepts)
     regional = {c.path for c in concepts if c.regional}
     for path, findings in _findings_by_path(concepts, number, tiered, section_regions)[0].items():
-        chosen = resolve(findings)
-        if chosen is None:
-            continue
-        into.put(prefix + path, chosen[0], chosen[1], _chosen_regions(findings, chosen[0]) if path in regional else [])
+        chosen = _resolved_with_regions(findings, path in regional)
+        if chosen is not None:
+            into.put(prefix + path, *chosen)
 
 
 def read_concept_lists(readings: list[tuple[list[Concept], list[tuple[int, Sentence]]]], into: Facts,
@@ -397,10 +399,48 @@ def read_concepts_in_scope(concepts: list[Concept], scope: Scope, prefix: str, i
 
 
 def _resolved_with_regions(findings: list[Finding], regional: bool) -> tuple[Any, list[Sentence], list[str]] | None:
+    """`resolve`, with the regions a regional fact's value holds for (_chosen_regions).
+
+    A regional fact tied between findings that name disjoint regions ("the knee gives way", "nothing alarming about
+    the shoulder") is no conflict: each side speaks of its own region. The case holds one value per fact and the
+    regions it holds for, so the affirmed value is kept with its regions, and a request for the other region sees the
+    fact not documented (facts._scope_to_region) rather than a value from another region. The affirmed side is the
+    one kept because rules need a documented finding: for such a criterion a denial and silence both leave it unmet
+    (only the basis differs), whereas a lost affirmation would change it. A tie within one region (or between a region
+    and one within it), or with a finding naming no region (it speaks of every region), stays a tie.
+    """
     chosen = resolve(findings)
+    if chosen is None and regional:
+        chosen = _affirmed_of_disjoint_tie(findings)
     if chosen is None:
         return None
     return chosen[0], chosen[1], _chosen_regions(findings, chosen[0]) if regional else []
+
+
+def _affirmed_of_disjoint_tie(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
+    """The affirmed value and its sentences when the highest tier ties it with other values whose findings all name
+    regions disjoint from its own; None otherwise."""
+    if not findings:
+        return None
+    top = max(f.tier for f in findings)
+    tier = [f for f in findings if f.tier == top]
+    counts: dict[Any, int] = {}
+    for finding in tier:
+        counts[finding.value] = counts.get(finding.value, 0) + 1
+    most = max(counts.values())
+    tied = [value for value, count in counts.items() if count == most]
+    if len(tied) < 2 or not any(value is True for value in tied):
+        return None
+    named: list[set[str]] = []
+    for value in tied:
+        regions = [f.regions for f in tier if f.value == value]
+        if not all(regions):
+            return None
+        named.append({r for found in regions for r in found})
+    if any(concerns_region(list(one), region) for i, one in enumerate(named) for other in named[i + 1:]
+           for region in other):
+        return None
+    return True, list(dict.fromkeys(f.sentence for f in tier if f.value is True))
 
 
 # Where one clause of a sentence ends and the next begins, for the treatment each is about.
