@@ -72,6 +72,26 @@ def test_in_a_move_a_qualifier_alone_or_before_a_word_of_a_move_ranks_but_names_
     assert _work_status_read("She has limited capacity to sit.") is None
 
 
+@pytest.mark.parametrize(("text", "status"), [
+    # A course is told in the order it happened: the last status the sentence affirms is the status now.
+    ("His work status went from TTD to light duty.", "modified_duty"),
+    ("She was off work for a month after the surgery but is back at her regular job.", "full_duty"),
+    # A status the clause follows ("after", "following") came before it.
+    ("He returned to full duty after three months off work.", "full_duty"),
+    # Work "with restrictions" is restricted work; "with no restrictions" is full duty.
+    ("Return to work with restrictions: no lifting over 20 pounds.", "modified_duty"),
+    ("He was released to full duty with no restrictions.", "full_duty"),
+    # Each status is read in its own clause: a negation in the next clause does not reach back.
+    ("She remains TTD, and a return to work is not documented.", "off_work"),
+    # A planned or conditional status, and a job's demands, are no status now.
+    ("The goal is a return to modified duty next month.", None),
+    ("He will be released to full duty if the strength testing is normal.", None),
+    ("Her job as a nurse requires full duty lifting of patients.", None),
+])
+def test_the_status_now_is_the_last_a_sentence_affirms_as_current(text, status):
+    assert _work_status_read(text) == status
+
+
 def test_retired_is_a_status_without_a_rank():
     # Retirement is no degree of work restriction: a move to or from it is no 9792.20(f) reduction in restrictions.
     assert lexicon.work_status_rank("retired") is None

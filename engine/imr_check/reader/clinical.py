@@ -741,11 +741,57 @@ def read_pain_and_work(sentences: list[Sentence], into: Facts) -> None:
             value = float(rated.group(1))
             if 0 <= value <= 10:
                 into.put("clinical.pain.current", value, [sentence])
-        for status, pattern in WORK_STATUSES:
-            if pattern.search(sentence.text) and assess(sentence.text, *pattern.search(sentence.text).span()).status \
-                    == AFFIRMED:
-                into.put("clinical.work_status", status, [sentence])
-                break
+        status = work_status_now(sentence.text)
+        if status is not None:
+            into.put("clinical.work_status", status, [sentence])
+
+
+# A work status is read in its own clause: "remains TTD, and a return to work is not documented" negates the return,
+# not the TTD, and "was off work for a month but returned to her usual job" names two statuses, one a clause each.
+_STATUS_CLAUSE = re.compile(r";|,\s*(?:and|but|so|while|whereas|although|though)\b|\b(?:but|whereas|yet)\b", re.I)
+# A status planned, hoped for or conditional is not the status now ("goal: return to full duty", "if the employer cannot
+# accommodate, he will be taken off work", "consider light duty"): the trigger stands before the status in its clause.
+# "Will remain off work" is the status now, kept.
+_STATUS_NOT_YET_BEFORE = re.compile(
+    r"\b(?:if|unless|once(?! (?:again|more|a|per|daily|weekly|monthly)\b)|would|goals?|plan(?:s|ned)? (?:to|for)|consider\w*|anticipat\w*|expect\w*|hop(?:e|es|ed|ing)"
+    r"|aim\w*|intend\w*)\b|\bwill\b(?! (?:remain|continue|stay|be kept)\b)", re.I)
+# ... or a condition after it ("released to full duty if the exam is normal").
+_STATUS_CONDITION_AFTER = re.compile(r"\b(?:if|unless|once(?! (?:again|more|a|per|daily|weekly|monthly)\b)|provided)\b",
+                                     re.I)
+# A status held before and not now: "previously on modified duty". Not "had been": a summary reports the record in the
+# past perfect ("it was noted that he had been released to full duty").
+_STATUS_BEFORE = re.compile(r"\b(?:previously|formerly|in the past|history of)\b", re.I)
+# An earlier status that the clause's own status follows: "back to full duty after six weeks off work".
+_STATUS_EARLIER = re.compile(r"\b(?:after|following)\b(?:\W+\w+){0,5}?\W*$", re.I)
+# What the job demands is not the worker's status: "his job as a mechanic requires full duty lifting".
+_JOB_DEMANDS = re.compile(r"\b(?:job|position|occupation)\b(?: (?:as|at) (?:an? |the )?[\w-]+)?(?: \w+)? "
+                          r"(?:requires?|required|requiring|involves?|involved|demands?|entails?)\b"
+                          r"|\bjob (?:demands|duties|description|requirements)\b", re.I)
+
+
+def work_status_now(text: str) -> Optional[str]:
+    """The work status a sentence gives the worker now: the last status affirmed as current in its clause.
+
+    A record tells a worker's course in the order it happened ("off work after surgery, then back to light duty",
+    "moved from TTD to modified duty"), so the last status it affirms is the status now; a planned, conditional or
+    past status, and a job's demands, give none.
+    """
+    mentions = sorted({(m.start(), -m.end(), status) for status, pattern in WORK_STATUSES
+                       for m in pattern.finditer(text)})
+    bounds = [0, *(m.end() for m in _STATUS_CLAUSE.finditer(text)), len(text)]
+    current = None
+    for start, negative_end, status in mentions:
+        end = -negative_end
+        clause_start = max(b for b in bounds if b <= start)
+        clause_end = min(b for b in bounds if b >= end)
+        clause = text[clause_start:clause_end]
+        before, after = text[clause_start:start], text[end:clause_end]
+        if (_STATUS_NOT_YET_BEFORE.search(before) or _STATUS_CONDITION_AFTER.search(after)
+                or _STATUS_BEFORE.search(before) or _STATUS_EARLIER.search(before) or _JOB_DEMANDS.search(clause)):
+            continue
+        if assess(clause, start - clause_start, end - clause_start).status == AFFIRMED:
+            current = status
+    return current
 
 
 def treatment_pattern(topic: str, request_text: str) -> Optional[re.Pattern[str]]:

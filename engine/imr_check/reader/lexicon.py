@@ -214,8 +214,8 @@ def _status_names(spec: WorkStatusSpec, nouns: list[str], noun_optional: bool) -
     return "|".join(names)
 
 
-# Each status as a sentence names it (a qualifier only before a word of work), in the file's order: the case's work
-# status is the first a sentence affirms (clinical.read_pain_and_work).
+# Each status as a sentence names it (a qualifier only before a word of work): the case's work status is the last a
+# sentence affirms as current (clinical.work_status_now).
 WORK_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(r"\b(?:" + _status_names(spec, _WORK_STATUSES.work_words, False) + r")\b", re.I))
     for name, spec in _WORK_STATUSES.statuses.items())

@@ -205,12 +205,13 @@ _GENERAL = re.compile(
     r" (?:the )?(?:[\w-]+ ){0,4}?(?:MTUS|ODG|ACOEM|guidelines?)\b",
     re.I,
 )
-# Another person's history is no finding of the patient's (ConText's experiencer): a family history, or a relative whose
-# own condition or treatment the sentence states ("her brother had a drug problem"; not "her husband helps her dress").
+# Another person's history is no finding of the patient's (ConText's experiencer): a family history, or a relative or
+# coworker whose own condition, treatment or work the sentence states ("her brother had a drug problem", "his coworker
+# was placed on light duty"; not "her husband helps her dress").
 _OTHER_PERSON = re.compile(
     r"\bfamily (?:medical )?history\b|\bhistory in the family\b"
     r"|^(?:(?:his|her|their|the patient's|the claimant's) )(?:mother|father|parents?|sisters?|brothers?|siblings?|sons?"
-    r"|daughters?|grand(?:mother|father|parents?)|aunts?|uncles?|cousins?|husband|wife|spouse)\b"
+    r"|daughters?|grand(?:mother|father|parents?)|aunts?|uncles?|cousins?|husband|wife|spouse|co-?workers?|colleagues?)\b"
     # An aside about the relative may stand between ("his brother, who lives with him, has had a fusion").
     r"(?=(?:,[^,.;]{1,80},)?(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
     # A relative's own reaction to a drug ("her father could not tolerate codeine") is the relative's history.
