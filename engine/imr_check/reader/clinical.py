@@ -274,16 +274,22 @@ def _measured_mention(concept: Concept, match: re.Match[str], text: str) -> list
     return [(concept.value_if_present if change > 0 else not concept.value_if_present, False)]
 
 
-def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
-    """The highest tier's majority value and its sentences; None when absent or tied (a regional fact tied between
-    findings of disjoint regions is settled per region: _resolved_with_regions)."""
-    if not findings:
-        return None
+def _top_tier(findings: list[Finding]) -> tuple[list[Finding], dict[Any, int]]:
+    """The findings of the highest tier, and how many of them give each value (in the order first given)."""
     top = max(f.tier for f in findings)
     tier = [f for f in findings if f.tier == top]
     counts: dict[Any, int] = {}
     for finding in tier:
         counts[finding.value] = counts.get(finding.value, 0) + 1
+    return tier, counts
+
+
+def resolve(findings: list[Finding]) -> tuple[Any, list[Sentence]] | None:
+    """The highest tier's majority value and its sentences; None when absent or tied (a regional fact tied between
+    findings of disjoint regions is settled per region: _resolved_with_regions)."""
+    if not findings:
+        return None
+    tier, counts = _top_tier(findings)
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return None
@@ -422,11 +428,7 @@ def _affirmed_of_disjoint_tie(findings: list[Finding]) -> tuple[Any, list[Senten
     regions disjoint from its own; None otherwise."""
     if not findings:
         return None
-    top = max(f.tier for f in findings)
-    tier = [f for f in findings if f.tier == top]
-    counts: dict[Any, int] = {}
-    for finding in tier:
-        counts[finding.value] = counts.get(finding.value, 0) + 1
+    tier, counts = _top_tier(findings)
     most = max(counts.values())
     tied = [value for value, count in counts.items() if count == most]
     if len(tied) < 2 or not any(value is True for value in tied):
