@@ -158,3 +158,15 @@ def test_a_word_both_a_count_and_a_number_of_times_is_a_load_error(tmp_path):
     with pytest.raises(RuleLoadError, match="a count or a number of times, not both: one"):
         load_model(path, lexicon.NumbersFile)
 
+
+
+@pytest.mark.parametrize("word, value", [("seventeen", 17), ("nineteen", 19), ("fifty", 50), ("twenty-one", 21),
+                                         ("thirty six", 36), ("ninety-nine", 99)])
+def test_a_ten_makes_its_compounds_without_the_table_listing_them(word, value):
+    assert lexicon.number(word) == value
+    assert re.fullmatch(clinical._NUMBER, word) and clinical._int(word) == value
+
+
+def test_a_compound_is_read_whole_not_as_its_ten():
+    assert re.match(lexicon.words_pattern(lexicon.WORD_NUMBERS), "sixty-five").group() == "sixty-five"
+    assert "ten-four" not in lexicon.WORD_NUMBERS and "twenty-twelve" not in lexicon.WORD_NUMBERS

@@ -155,6 +155,14 @@ class NumbersFile(_Strict):
         return self
 
 
+def _with_compounds(words: dict[str, int]) -> dict[str, int]:
+    """The words with each ten's compounds as English writes them ("twenty" and "four" make "twenty-four")."""
+    tens = {word: value for word, value in words.items() if value in range(20, 100, 10)}
+    units = {word: value for word, value in words.items() if value in range(1, 10)}
+    return {**words, **{f"{ten}-{unit}": ten_value + unit_value
+                        for ten, ten_value in tens.items() for unit, unit_value in units.items()}}
+
+
 def _with_spaced_spellings(words: dict[str, int]) -> dict[str, int]:
     """The words as the table writes them and each hyphenated one also with a space ("forty five")."""
     return {**words, **{word.replace("-", " "): value for word, value in words.items() if "-" in word}}
@@ -163,7 +171,7 @@ def _with_spaced_spellings(words: dict[str, int]) -> dict[str, int]:
 _NUMBERS: NumbersFile = load_model(NUMBERS_FILE, NumbersFile)[0]
 # The words a count is written in ("twelve sessions", "for six weeks", "from one block to six"), and every number
 # word with the words of times ("twice a week", "a single injection"), each with its value.
-COUNT_WORDS: dict[str, int] = _with_spaced_spellings(_NUMBERS.counts)
+COUNT_WORDS: dict[str, int] = _with_spaced_spellings(_with_compounds(_NUMBERS.counts))
 WORD_NUMBERS: dict[str, int] = {**COUNT_WORDS, **_with_spaced_spellings(_NUMBERS.times)}
 
 
