@@ -51,6 +51,31 @@ def test_a_bad_set_is_refused_with_exit_2(tmp_path, capsys, content):
     assert capsys.readouterr().err.startswith("error:")
 
 
+@pytest.mark.parametrize("batch", ["0", "two", "true", "1.5"])
+def test_a_batch_that_is_not_a_whole_number_from_1_is_refused(tmp_path, capsys, batch):
+    lines = tmp_path / "lines.yaml"
+    lines.write_text(f"lines:\n  - {{line: 'Widget 3 visits', topic: massage, batch: {batch}}}\n")
+    assert bench.main(["--lines", str(lines)]) == 2
+    assert "lines[1]: `batch` must be a whole number from 1" in capsys.readouterr().err
+
+
+def test_each_batch_is_counted_apart_and_batch_limits_the_figures_to_one(tmp_path, capsys):
+    lines = tmp_path / "lines.yaml"
+    lines.write_text("lines:\n  - {line: 'Acupuncture x6', topic: acupuncture}\n"
+                     "  - {line: 'Massage therapy x4', topic: massage, batch: 2}\n"
+                     "  - {line: 'Chiropractic care x6', topic: chiropractic, batch: 2}\n")
+    assert bench.main(["--lines", str(lines)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("all batches") and "\nbatch 1\n" in out and "\nbatch 2\n" in out
+    assert bench.main(["--lines", str(lines), "--batch", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("batch 2") and "batch 1" not in out
+    lines_row = next(row for row in out.splitlines() if row.startswith("lines "))
+    assert sum(int(figure) for figure in lines_row.split()[1:]) == 2
+    assert bench.main(["--lines", str(lines), "--batch", "3"]) == 2
+    assert "no line of batch 3; the batches are [1, 2]" in capsys.readouterr().err
+
+
 def test_a_missing_set_is_refused_with_exit_2(tmp_path, capsys):
     assert bench.main(["--lines", str(tmp_path / "none.yaml")]) == 2
     assert "cannot read" in capsys.readouterr().err
