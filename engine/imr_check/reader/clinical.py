@@ -90,9 +90,10 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
         into.put("clinical.surgery_performed", found[0][0], [f[2] for f in found])
 
 
+# "S/p" (status post) is the clinician's shorthand for a treatment already given.
 _COMPLETED = re.compile(r"to date|complet\w+|attend\w+|\bhas had\b|\bhad\b|receiv\w+|undergone|underwent|finish\w+|"
-                        r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed",
-                        re.I)
+                        r"prior|previous\w*|already|has been treated|have included|has included|included|tried|trialed|"
+                        r"\bs/p\b|\bstatus post\b", re.I)
 # A count of sessions or visits, in digits or in the words of lexicon/numbers.yaml.
 _COUNT_WORDS = words_pattern(COUNT_WORDS)
 _NUMBER = r"(\d{1,3}|" + _COUNT_WORDS + ")"
@@ -863,9 +864,13 @@ def _sessions_completed(treatment: re.Pattern[str], tier: int, sentence: Sentenc
 
 
 _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(?:on|in) \d|to date|has had|had (?:\w+ ){0,3}(?:sessions?|visits?|treatments?)|received|undergone|"
-                             r"underwent|completed|attended|tried|trialed|prior|previous\w*|history of|has been "
+                             r"underwent|completed|attended|tried|trialed|\bs/p\b|\bstatus post\b|\b(?:has|have|had|never) used\b|"
+                             r"prior|previous\w*|history of|has been "
                              r"(?:taking|using|on|treated with)|continu\w+ (?:to take|taking|with|on)|currently "
-                             r"(?:taking|using|on)|includ\w+|benefit\w* from|since", re.I)
+                             r"(?:taking|using|on)|includ\w+|benefit\w* from|since|"
+                             # a response it gave, in the past tense ("acupuncture was helpful"; "would be" is hoped)
+                             r"\b(?:was|were) (?:\w+ )?(?:helpful|beneficial|effective)\b|\bhelped\b|"
+                             r"\b(?:provided|gave) (?:[\w%]+ ){0,3}(?:relief|benefit|improvement)\b", re.I)
 # A treatment refilled, renewed or taken on an ongoing basis is continued: counted only when affirmed ("no
 # documentation to support its ongoing use" says nothing of whether it was used).
 _CONTINUED_USE = re.compile(r"\brefill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? of\b|\bongoing (?:use|treatment|therapy)\b|"
@@ -886,7 +891,9 @@ _KEPT_ON = re.compile(r"\b(?:continu(?:e|es|ed|ing)|refill(?:s|ed|ing)?|renew(?:
 _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed|prescription|documentation|time)|newly "
                              r"prescribed|new prescription|initial prescription|(?:do|does|did) not show (?:a|any) "
                              r"(?:prescription|history|reports?)|not (?:been )?previously (?:prescribed|tried|used)|"
-                             r"no (?:prior|previous|history of) (?:\w+ ){0,2}(?:use|trial|treatment|sessions?|therapy)",
+                             r"no (?:prior|previous|history of) (?:\w+ ){0,2}(?:use|trial|treatment|sessions?|therapy)|"
+                             # a count of none ("zero PT visits to date"), not of those left ("0 visits remaining")
+                             r"\b(?:zero|0) (?:\w+ ){0,2}(?:sessions?|visits?|treatments?)\b(?! (?:remain|left))",
                              re.I)
 # A treatment the record starts now: a trial of it, its start or initiation. Counted only when affirmed ("it is
 # unclear whether X was started", "no documentation that X was started" say neither).
