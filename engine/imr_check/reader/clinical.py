@@ -870,7 +870,9 @@ _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(
                              r"(?:taking|using|on)|includ\w+|benefit\w* from|since|"
                              # a response it gave, in the past tense ("acupuncture was helpful"; "would be" is hoped)
                              r"\b(?:was|were) (?:\w+ )?(?:helpful|beneficial|effective)\b|\bhelped\b|"
-                             r"\b(?:provided|gave) (?:[\w%]+ ){0,3}(?:relief|benefit|improvement)\b", re.I)
+                             r"\b(?:provided|gave) (?:[\w%]+ ){0,3}(?:relief|benefit|improvement)\b|"
+                             # delivered, in the perfect passive ("no chiropractic care has been rendered")
+                             r"\b(?:has|have|had) been (?:rendered|provided|given|performed|administered)\b", re.I)
 # A treatment refilled, renewed or taken on an ongoing basis is continued: counted only when affirmed ("no
 # documentation to support its ongoing use" says nothing of whether it was used).
 _CONTINUED_USE = re.compile(r"\brefill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? of\b|\bongoing (?:use|treatment|therapy)\b|"
@@ -893,8 +895,16 @@ _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed
                              r"(?:prescription|history|reports?)|not (?:been )?previously (?:prescribed|tried|used)|"
                              r"no (?:prior|previous|history of) (?:\w+ ){0,2}(?:use|trial|treatment|sessions?|therapy)|"
                              # a count of none ("zero PT visits to date"), not of those left ("0 visits remaining")
-                             r"\b(?:zero|0) (?:\w+ ){0,2}(?:sessions?|visits?|treatments?)\b(?! (?:remain|left))",
+                             r"\b(?:zero|0) (?:\w+ ){0,2}(?:sessions?|visits?|treatments?)\b(?! (?:remain|left))|"
+                             # the requested course is the first ("a request for an initial course of", "the first
+                             # set of visits is requested"); a first refill continues a drug
+                             r"\brequest\w*\b(?:(?!\b(?:and|but)\b)[^.;]){0,25}\b(?:initial|first)\b(?! refill)|"
+                             r"\b(?:initial|first)\b(?! refill)[^.;]{0,40}\b(?:is|are|being) requested\b",
                              re.I)
+# The treatment named, then said not given ("physical therapy has not been tried", "acupuncture was never started").
+_NOT_GIVEN_AFTER = re.compile(r"^(?:[\w-]+ ){0,3}?(?:has|have|had|was|were) (?:not|never) (?:yet )?(?:been )?"
+                              r"(?:tried|trialed|attempted|provided|given|rendered|done|performed|received|started|"
+                              r"initiated|completed|prescribed)\b", re.I)
 # A treatment the record starts now: a trial of it, its start or initiation. Counted only when affirmed ("it is
 # unclear whether X was started", "no documentation that X was started" say neither).
 _STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial (?:of|with)\b|\bto (?:start|begin|initiate|try)\b|"
@@ -903,6 +913,9 @@ _STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial (?:of|with)\b|\bto (?:
                           re.I)
 
 
+# The record cannot tell whether it was given ("unclear whether", "not known if"): unlike "no documentation of prior
+# acupuncture", which reads as a course not given, this says neither.
+_UNKNOWN_WHETHER = re.compile(r"\b(?:unclear|uncertain|unknown|not (?:known|clear|certain)) (?:whether|if)\b", re.I)
 # "No documentation of the response to prior acupuncture": the response is missing, not the treatment.
 _RESPONSE_TO = re.compile(r"\b(?:responses?|results?|benefits?|efficacy|improvements?|outcomes?|effects?|gains?|relief)\b"
                           r"[^.;]{0,40}\b(?:to|from|of|with|after)\b[^.;]{0,40}$", re.I)
@@ -977,7 +990,8 @@ def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
         if drug else None
     if kept_on is not None and assess(text, kept_on.start(), kept_on.end()).status == AFFIRMED:
         return [Finding(True, sentence, tier)]
-    if named and _PRIOR_NEGATIVE.search(text):
+    if named and (_PRIOR_NEGATIVE.search(text) or any(
+            _NOT_GIVEN_AFTER.search(text[name.end():].lstrip()) for name in treatment.finditer(text))):
         return [Finding(False, sentence, tier)]
     if named and _STARTED_NOW.search(text):
         return [Finding(False, sentence, tier)] if assess(text, named.start(), named.end()).status == AFFIRMED else []
@@ -1015,6 +1029,8 @@ def _prior_treatment(treatment: re.Pattern[str], tier: int, sentence: Sentence,
         mention = assess(text, name.start(), name.end())
         if mention.status == AFFIRMED:
             return [Finding(True, sentence, tier)]
+        if mention.status == NEGATED and _UNKNOWN_WHETHER.search(text[:name.start()]):
+            return []  # "it is unclear whether she has had therapy": neither had nor not had
         if mention.status == NEGATED and not _RESPONSE_TO.search(text[:name.start()]):
             # "No documentation of prior acupuncture" stays false, not stated-not-documented: a course the record
             # does not show has not been given, as the summary's inventory of care is read, and that is how a
