@@ -1451,9 +1451,31 @@ def class_pattern(drug_class: str) -> re.Pattern[str]:
     return _names_pattern(names, *([joined(class_words)] if class_words else []))
 
 
+# A drug written as a prescription line, its strength then how often it is taken ("oxycodone IR 5 mg q4-6h prn",
+# "Butrans 5 mcg/hr patch changed every 7 days", "Norco 10/325 1 po tid"; a strength in mg or mcg, or a combination's
+# "10/325", not a date): the drug is taken, or started.
+_DOSE_AND_SIG = re.compile(r"(?:\b\d+(?:\.\d+)?\s*(?:mg|mcg(?:/h(?:ou)?r)?|mg/hr|ml)\b|\b\d+(?:\.\d+)?/\d{3}\b)[^.;]{0,30}?"
+                           r"\b(?:q\s?\d+(?:-\d+)?\s?h(?:rs?|ours?)?|q(?:am|pm|hs|d|day|week)|bid|tid|qid|qhs|hs|prn|po|daily|"
+                           r"nightly|at bedtime|once|twice|(?:one|two|three|four|\d) times|every)\b", re.I)
+# A drug begun now is a drug in use ("start tramadol ER", "was started on Norco"), and a course of the class kept up
+# ("on chronic opioid therapy", "long-term use of hydrocodone").
+_STARTED_OR_KEPT_UP = re.compile(r"\b(?:start(?:s|ed|ing)?|initiat(?:e|es|ed|ing)|began|begun)\b|\b(?:chronic|long[- ]term|"
+                                 r"ongoing|maintenance|daily|continued) (?:[\w/-]+ ){0,2}?(?:therapy|treatment|regimen|use)\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def _taken_through_skin(drug_class: str) -> bool:
+    """A patch of this class is taken for its systemic effect (a transdermal opioid): a topical topic yields it."""
+    return any(spec.topical and isinstance(spec.yields_to_drug, list) and drug_class in spec.yields_to_drug
+               for spec in topics().values())
+
+
 def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]], into: Facts) -> None:
-    """Whether the patient takes a drug of the class: a medication list or 'taking X', negated or not."""
+    """Whether the patient takes a drug of the class: a medication list, 'taking X', a prescription line or a
+    drug started, negated or not."""
     pattern = class_pattern(drug_class)
+    applied_to_skin = (r"\b(?:topical|cream|gel|ointment|lotion|compound\w*)\b" if _taken_through_skin(drug_class)
+                       else r"\b(?:topical|cream|gel|patch|ointment|lotion|compound\w*)\b")
     findings: list[Finding] = []
     for tier, sentence in tiered:
         text = sentence.text
@@ -1462,10 +1484,13 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
         if _NO_MEDICATION.search(text):
             findings.append(Finding(False, sentence, tier))
             continue
-        if not _TAKING.search(text) or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using",
-                                                                                           text, re.I):
+        # Not the prescriber's act ("prior to prescribing an opioid"): a sentence that says what a prescriber should
+        # have done before prescribing is about the request, and its negation is not of the drug.
+        taken = (_TAKING.search(text) or _MEDICATIONS_LISTED.search(text) or _DOSE_AND_SIG.search(text)
+                 or _STARTED_OR_KEPT_UP.search(text))
+        if not taken or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using", text, re.I):
             continue
-        if re.search(r"\b(?:topical|cream|gel|patch|ointment|lotion|compound\w*)\b", text, re.I):
+        if re.search(applied_to_skin, text, re.I):
             continue  # a topical product is not the oral drug a PPI is given with
         for match in pattern.finditer(text):
             mention = assess(text, match.start(), match.end())
