@@ -340,3 +340,26 @@ def test_whether_a_drug_starts_or_continues_a_course_is_read_from_its_own_words(
                                                                                  prior) -> None:
     case = read_synthetic(summary, [("Duloxetine 30mg #30", rationale)])
     assert fact(case, "requests[0].history.prior_treatment") == prior
+
+
+# A note's own order opening its fragment, a "will begin", a "new medication", a trial of a counted span start a drug;
+# a list headed "meds" or reviewed at the visit, the pain a drug lowers, its last refill continue one. A start the
+# fragment dates in the past, no new medication, a benefit only hoped for say neither.
+@pytest.mark.parametrize("summary, rationale, prior", [
+    ("Start duloxetine 20 mg daily.", "The patient has back pain.", False),
+    ("Plan: started on duloxetine at this visit.", "The patient has back pain.", False),
+    ("He will begin duloxetine next week.", "The patient has back pain.", False),
+    ("Duloxetine 30 mg qd, a new medication for him.", "The patient has back pain.", False),
+    ("A 4-week trial of duloxetine is planned.", "The patient has back pain.", False),
+    ("He reports low back pain.", "This is a request for a first trial of duloxetine.", False),
+    ("Meds: duloxetine 30 mg, baclofen 10 mg.", "The patient has back pain.", True),
+    ("Medications reviewed: duloxetine, meloxicam.", "The patient has back pain.", True),
+    ("Duloxetine lowers her pain to 5/10.", "The patient has back pain.", True),
+    ("Duloxetine was last refilled in December.", "The patient has back pain.", True),
+    ("Started on duloxetine in 2014.", "The patient has back pain.", None),
+    ("No new medications; he has back pain.", "The patient has back pain.", None),
+    ("Duloxetine would lower his pain.", "The patient has back pain.", None),
+])
+def test_a_drug_s_start_or_continuation_in_a_note_s_fragments(summary: str, rationale: str, prior) -> None:
+    case = read_synthetic(summary, [("Duloxetine 30mg #30", rationale)])
+    assert fact(case, "requests[0].history.prior_treatment") == prior

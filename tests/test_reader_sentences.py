@@ -106,3 +106,16 @@ def test_a_recommendation_by_a_clinician_is_not_a_conclusion(text: str, expected
 ])
 def test_a_rationale_sentence_about_this_patient_s_plan_is_a_fact(text: str, expected: str) -> None:
     assert kind(Sentence(text, 0, "item 1 rationale"), in_rationale=True) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The request under review is this case's: "this is a request for", something "is requested".
+    ("This is a request for a lumbar brace.", FACT),
+    ("A repeat MRI of the knee was requested.", FACT),
+    ("This request is for topical diclofenac.", FACT),
+    # A guideline's request is general: no request of this case is named.
+    ("Lumbar supports have no lasting benefit beyond the acute phase of symptom relief.", GUIDELINE),
+    ("Repeat imaging adds little unless the symptoms have changed.", GUIDELINE),
+])
+def test_a_rationale_sentence_naming_this_case_s_request_is_a_fact(text: str, expected: str) -> None:
+    assert kind(Sentence(text, 0, "item 1 rationale"), in_rationale=True) == expected

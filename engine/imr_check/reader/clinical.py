@@ -45,9 +45,12 @@ _NOT_PAST_LIST = (r"(?<!prior )(?<!previous )(?<!past )(?<!former )(?<!requested
 # "medications: " (not a list of those stopped, past or asked for), and the inventory of care ("treatment has
 # included"). reader.clinical reads the items (_MEDICATION_LIST, _INVENTORY_OF_DRUGS) and a class named in them
 # (class_use_pattern).
-_MEDICATION_LIST_HEAD = (_NOT_PAST_LIST + r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?medications? "
+_MEDICATION_LIST_HEAD = (_NOT_PAST_LIST + r"\b(?:(?:current|present|active|recently prescribed|prescribed) )?"
+                         r"(?:medications?|meds) "
                          r"(?:list )?(?:(?:has|have) )?(?:include[sd]?|including|are|were|consist(?:s|ed)? of|listed as)\b:?")
-_MEDICATION_COLON_HEAD = _NOT_PAST_LIST + r"\bmedications?(?: list)?:"
+# "Meds reviewed and unchanged:", "Medications reconciled:": a list reviewed at the visit is still the list taken.
+_MEDICATION_COLON_HEAD = (_NOT_PAST_LIST + r"\b(?:medications?|meds)(?: list)?(?: (?:reviewed|reconciled|unchanged)"
+                          r"(?:,? and (?:reviewed|reconciled|unchanged))?)?:")
 _INVENTORY_HEAD = (r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?(?:has |have )?"
                    r"(?:included|includes?|consist(?:s|ed) of)\b:?")
 
@@ -891,7 +894,8 @@ _KEPT_ON = re.compile(r"\b(?:continu(?:e|es|ed|ing)|refill(?:s|ed|ing)?|renew(?:
 
 # A treatment the record shows starting now: a first prescription, no earlier reports of it.
 _PRIOR_NEGATIVE = re.compile(r"starting (?:the use of|on)|first[- ](?:prescribed|prescription|documentation|time)|newly "
-                             r"prescribed|new prescription|initial prescription|(?:do|does|did) not show (?:a|any) "
+                             r"prescribed|new prescription|initial prescription|(?<!no )\bnew (?:medications?|meds?|drugs?)\b|"
+                             r"(?:do|does|did) not show (?:a|any) "
                              r"(?:prescription|history|reports?)|not (?:been )?previously (?:prescribed|tried|used)|"
                              r"no (?:prior|previous|history of) (?:\w+ ){0,2}(?:use|trial|treatment|sessions?|therapy)|"
                              # a count of none ("zero PT visits to date"), not of those left ("0 visits remaining")
@@ -907,9 +911,13 @@ _NOT_GIVEN_AFTER = re.compile(r"^(?:[\w-]+ ){0,3}?(?:has|have|had|was|were) (?:n
                               r"initiated|completed|prescribed)\b", re.I)
 # A treatment the record starts now: a trial of it, its start or initiation. Counted only when affirmed ("it is
 # unclear whether X was started", "no documentation that X was started" say neither).
-_STARTED_NOW = re.compile(r"\b(?:a|an) (?:\w+ ){0,2}trial (?:of|with)\b|\bto (?:start|begin|initiate|try)\b|"
+_STARTED_NOW = re.compile(r"\b(?:a|an) (?:[\w-]+ ){0,2}trial (?:of|with)\b|\b(?:to|will) (?:start|begin|initiate|try)\b|"
                           r"\b(?:was|were|is|be|been) (?:started|initiated|begun)\b(?! (?:on|in|since) \w*\d)|"
-                          r"\bnew(?:ly)? start|\b(?:recommend\w*|suggest\w*|plan\w*) (?:starting|initiating|beginning|trying)\b",
+                          r"\bnew(?:ly)? start|\b(?:recommend\w*|suggest\w*|plan\w*) (?:starting|initiating|beginning|trying)\b|"
+                          # A note's own order or act, opening its fragment ("Start naproxen", "Rx: started on Norco
+                          # today"), unless the fragment dates the start in the past ("started on Norco in 2014").
+                          r"(?:^|[:;]\s*)(?:start|begin|initiate|started|initiated|began)\b"
+                          r"(?![^.;]*(?:\b(?:in|on|since) (?:" + LOOSE_DATE + r")|\bago\b))",
                           re.I)
 
 
@@ -960,7 +968,12 @@ _PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|
 # is helpful"): a reviewer reads it as the drug continued. Drugs only: a therapy's helpfulness may be hoped for.
 _DRUG_TAKEN = re.compile(r"\b(?:takes|uses|(?:is|are|was|were)(?: still| currently)? (?:taking|using)|report(?:s|ed|ing)? (?:taking|using)|"
                          r"relief (?:with|from)|helpful|helps|helped|provid\w+ (?:[\w%]+ ){0,3}relief|"
-                         r"(?:improve\w*|better) (?:with|on)|tolerat(?:es|ed|ing))\b", re.I)
+                         r"(?:improve\w*|better) (?:with|on)|tolerat(?:es|ed|ing)|"
+                         # the pain it lowers ("Norco brings her pain from 8/10 to 4/10"), its last refill ("Norco was
+                         # last refilled on ...")
+                         r"(?:brings?|brought|reduc(?:es|ed)|lower(?:s|ed)|decreas(?:es|ed)) "
+                         r"(?:(?:her|his|their|the) )?pain|"
+                         r"(?:is|are|was|were|been)(?: last| recently)? (?:refilled|renewed))\b", re.I)
 # A benefit hoped for is not one had ("Norco would be helpful").
 _HOPED_FOR = re.compile(r"\b(?:would|could|may|might|should|hope\w*|expect\w*|intend\w*)\b", re.I)
 

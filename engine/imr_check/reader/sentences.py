@@ -134,6 +134,8 @@ _ANCHOR = re.compile(
     r"|\bprogress (?:note|report)|\b(?:was|were) noted\b|\bon \d|\bdated\b|\bthere (?:is|was|are|were|has been|have been) (?:no|a lack|lack"
     r"|not|little|an? )|\bnot (?:documented|provided|known|noted|specified|clear|indicated|quantified|recorded|submitted)|\bprior\b|\bprevious"
     r"|\bthe request(?:ed)?\b|\bcurrent(?:ly)?\b|\bto date\b|\bcontinues?\b|\b\d+/10\b|\bunclear\b|\bRFA\b"
+    # The request under review is this case's ("this is a request for ...", "a repeat MRI was requested").
+    r"|\bthis (?:is an? )?request\b|\b(?:is|are|was|were|being) requested\b"
     # A study's result that names a side or a spinal level is this patient's ("the MRI showing L5-S1 foraminal stenosis"),
     # and so is the latest of the record's notes ("the most recent note describes ...").
     r"|\b(?:MRI|CT|EMG|NCS|NCV|imaging|electrodiagnostic (?:study|studies|testing)|x-?rays?|radiographs?)\b[^.;]{0,30}?"
