@@ -83,9 +83,6 @@ KNOWN_MISSES = {
     'Tx: PT x 18 visits (2014), home exercise, NSAIDs.':
         "would need a count of visits with a past year and no verb read as a course had; 'Tx:' heads a plan as often "
         "as a history",
-    # Prior treatment batch 2 (the lead): labelled before reading; what the fix left.
-    'This is a request for the first set of physical therapy visits after the injury.':
-        "the rationale's restatement of the request is not read for the treatment's history",
 }
 
 TUNING = [s for s in phrasing.load_set() if s.half == "tuning"]
