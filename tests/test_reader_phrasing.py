@@ -34,6 +34,8 @@ KNOWN_MISSES = {
     # any fact is read, even where it recounts the record; and "has been recommended" reads as a conclusion.
     "The UR summary states a lumbar discectomy is being contemplated.":
         "a sentence naming UR is not read as the record (sentences.py)",
+    "Per the UR summary, the patient is status post lumbar fusion L5-S1 with persistent axial pain.":
+        "a sentence naming UR is not read as the record (sentences.py)",
     "Per the UR summary, a right shoulder arthroscopy has been recommended.":
         "a sentence naming UR is not read as the record, and 'has been recommended' is a conclusion (sentences.py)",
     "The UR summary notes osteoarthritic changes in both knees on radiographs.":
