@@ -17,9 +17,6 @@ import phrasing  # noqa: E402
 
 # Tuning sentences the reader still misses, and why they are left: fixing them would take more than a pattern.
 KNOWN_MISSES = {
-    "The request is for post-surgical physical therapy after the right ankle ORIF.":
-        "clinical.is_post_surgical's plan words (request, planned, scheduled) exclude the whole sentence; telling the "
-        "care requested from the operation already done needs them scoped to the clause that names the operation",
     "The opioid causes nausea, which is managed with ondansetron.":
         "a rationale sentence naming neither the patient nor the record reads as the guideline's",
     "Drainage from the lumbar incision raises suspicion of a wound infection.":
