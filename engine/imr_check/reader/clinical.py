@@ -245,10 +245,16 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
     text = sentence.text
     if concept.sentence_needs and not concept.sentence_needs.search(text):
         return []
-    if concept.sentence_excludes and concept.sentence_excludes.search(text):
+    excludes, spared = concept.sentence_excludes, concept.excludes_from_mention_when
+    excluded = bool(excludes and excludes.search(text))
+    if excluded and spared is None:
         return []
     values = []
     for match in concept.pattern.finditer(text):
+        # Only an exclude from the mention on silences a mention the concept spares (one naming the operation done).
+        if excluded and not (spared and spared.search(match.group())
+                             and excludes and not excludes.search(text, match.start())):
+            continue
         if concept.better is not None:
             values.extend(_measured_mention(concept, match, text))
             continue

@@ -57,6 +57,10 @@ class Concept:
     # (`lower` for a disability score, `higher` for a tolerance or a strength). A gain gives the concept's value, a
     # loss its opposite, no change nothing (`measured_change`).
     better: Optional[str] = None
+    # A mention this matches inside is silenced only by an exclude from the mention on, not by one before it: the
+    # plan word of a request ("the request is for ... PT after the ankle ORIF") speaks of the care asked for, not of
+    # the operation the mention names as done.
+    excludes_from_mention_when: Optional[re.Pattern[str]] = None
 
 
 # A measured concept's phrases are compiled into one alternation, where a group name may appear once: each phrase's
@@ -269,11 +273,12 @@ class ConceptSpec(_Strict):
     nerve_supply: bool = False
     limb_includes_spine: bool = False
     better: Optional[Literal["lower", "higher"]] = None
+    excludes_from_mention_when: Optional[list[Phrase]] = None
     # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
     examples: list[Example] = Field(default_factory=list)
 
     _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
-    _needs = field_validator("needs", "excludes")(lambda cls, v: _optional_phrases(v))
+    _needs = field_validator("needs", "excludes", "excludes_from_mention_when")(lambda cls, v: _optional_phrases(v))
 
     @model_validator(mode="after")
     def _measured_phrases(self) -> "ConceptSpec":
@@ -301,7 +306,8 @@ class ConceptSpec(_Strict):
                        self.negation_is_silent,
                        self.regional or bool(self.regions) or self.nerve_supply or self.limb_includes_spine,
                        tuple(self.regions), self.nerve_supply, limb_includes_spine=self.limb_includes_spine,
-                       better=self.better)
+                       better=self.better,
+                       excludes_from_mention_when=compiled(self.excludes_from_mention_when))
 
 
 # "{drugs:CLASS}" in a phrase stands for every name of the class in rules/drugs.yaml (brand and generic), so a concept
