@@ -1647,7 +1647,7 @@ def read_first_line_neuropathic_trial(tiered: list[tuple[int, Sentence]], into: 
 # --- an earlier study of the same kind and region ------------------------------------------------
 
 _STUDY_WORDS = {
-    "mri": r"\bMRI\b|magnetic resonance",
+    "mri": r"\bMRI\b|magnetic resonance|\bMR (?:imaging|scan)",
     "ct": r"\bCT\b|computed tomograph|\bCAT scan",
     "x_ray": r"x-?rays?\b|radiographs?\b|radiographic",
     "bone_scan": r"bone scan",
