@@ -39,6 +39,12 @@ KNOWN_MISSES = {
         "a sentence naming UR is not read as the record (sentences.py)",
     "The UR summary notes a complete rotator cuff tear on the shoulder MRI.":
         "a sentence naming UR is not read as the record (sentences.py)",
+    # Batch 2 (drug2): labelled before reading; the tuning misses the drug2 fix left.
+    "Per the UR summary, the claimant has used Voltaren gel on both knees since 2020.":
+        "a sentence naming UR is not read as the record (sentences.py)",
+    "Given her ongoing use of Ultram, a random urine toxicology screen is appropriate.":
+        "'is appropriate' makes the sentence a conclusion, and a conclusion's premise ('given ...') is not read "
+        "(sentences.py)",
     # Batch 2 (recall-drugs): labelled before reading; the tuning misses and false findings recall-drugs-fix left,
     # each with what reading it would take. Each is a finding for the next round, not an accepted limit.
     'After acupuncture he reduced tramadol from 4 to 1 tablet daily and sleeps 6 hours.':

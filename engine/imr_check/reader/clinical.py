@@ -884,7 +884,7 @@ _PRIOR_POSITIVE = re.compile(r"(?:was|were|had been) prescribed\b[^.;]{0,60}?\b(
                              r"\b(?:has|have|had) been (?:rendered|provided|given|performed|administered)\b", re.I)
 # A treatment refilled, renewed or taken on an ongoing basis is continued: counted only when affirmed ("no
 # documentation to support its ongoing use" says nothing of whether it was used).
-_CONTINUED_USE = re.compile(r"\brefill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? of\b|\bongoing (?:use|treatment|therapy)\b|"
+_CONTINUED_USE = re.compile(r"\b(?:re)?fill(?:s|ed)? (?:of|for)\b|\brenew(?:al|ed)? of\b|\bongoing (?:use|treatment|therapy)\b|"
                             r"\b(?:continued|chronic) (?:use|treatment|therapy) (?:of|with)\b|\bmaintained on\b|"
                             r"\b(?:is|was|remains) on\b|\b(?:depend(?:s|ed|ing|ent)|rel(?:ies|ied|ying)) on\b", re.I)
 
@@ -970,6 +970,12 @@ def class_use_pattern(topic: str) -> Optional[re.Pattern[str]]:
 _PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|proposed)", re.I)
 
 
+# A drug's dose changed to a new one ("gabapentin increased to 600 mg", "Norco reduced from 4 to 3 tabs daily",
+# "weaned down to 10 mg a day"): the dose is of a drug being taken. A dose to be changed is read where plans are.
+_DOSE_CHANGED = (r"(?:increased|decreased|reduced|raised|lowered|adjusted|titrated|tapered|weaned)(?: (?:down|up|back))?"
+                 r"(?: from \d[\w./ ]{0,20}?)? to \d+")
+
+
 # A drug taken now, or the relief it gives ("takes Norco", "reports using gabapentin", "relief with Norco", "Norco
 # is helpful"): a reviewer reads it as the drug continued. Drugs only: a therapy's helpfulness may be hoped for.
 _DRUG_TAKEN = re.compile(r"\b(?:takes|uses|(?:is|are|was|were)(?: still| currently)? (?:taking|using)|report(?:s|ed|ing)? (?:taking|using)|"
@@ -979,7 +985,8 @@ _DRUG_TAKEN = re.compile(r"\b(?:takes|uses|(?:is|are|was|were)(?: still| current
                          # last refilled on ...")
                          r"(?:brings?|brought|reduc(?:es|ed)|lower(?:s|ed)|decreas(?:es|ed)) "
                          r"(?:(?:her|his|their|the) )?pain|"
-                         r"(?:is|are|was|were|been)(?: last| recently)? (?:refilled|renewed))\b", re.I)
+                         r"(?:is|are|was|were|been)(?: last| recently)? (?:refilled|renewed)|"
+                         + _DOSE_CHANGED + r")\b", re.I)
 # A benefit hoped for is not one had ("Norco would be helpful").
 _HOPED_FOR = re.compile(r"\b(?:would|could|may|might|should|hope\w*|expect\w*|intend\w*)\b", re.I)
 
@@ -1350,7 +1357,7 @@ def read_pain_condition(diagnoses: list[str], evidence: list[Sentence], into: Fa
 
 # --- medication the record shows needs monitoring ------------------------------------------------
 
-_TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:is|was|remains|been) on|prescribed|maintained on|dependent on|medications? (?:include|included|"
+_TAKING = re.compile(r"\b(?:taking|takes|using|uses|(?:ongoing|continued|chronic|long[- ]term) use of|(?:is|was|remains|been) on|prescribed|maintained on|dependent on|medications? (?:include|included|"
                      r"consist\w*|are|were|list)|medication regimen|current medications?|continu\w+|refill\w*|"
                      r"utiliz\w+|treated with)\b", re.I)
 # The record says no drug is taken ("takes no medications", "was not utilizing medications"), none excepted.
@@ -1506,7 +1513,7 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
         # Not the prescriber's act ("prior to prescribing an opioid"): a sentence that says what a prescriber should
         # have done before prescribing is about the request, and its negation is not of the drug.
         taken = (_TAKING.search(text) or _MEDICATIONS_LISTED.search(text) or _DOSE_AND_SIG.search(text)
-                 or _STARTED_OR_KEPT_UP.search(text))
+                 or _STARTED_OR_KEPT_UP.search(text) or re.search(_DOSE_CHANGED, text, re.I))
         if not taken or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using", text, re.I):
             continue
         if re.search(applied_to_skin, text, re.I):

@@ -215,7 +215,7 @@ _OTHER_PERSON = re.compile(
     r"|^(?:(?:his|her|their|the patient's|the claimant's) )(?:mother|father|parents?|sisters?|brothers?|siblings?|sons?"
     r"|daughters?|grand(?:mother|father|parents?)|aunts?|uncles?|cousins?|husband|wife|spouse|co-?workers?|colleagues?)\b"
     # An aside about the relative may stand between ("his brother, who lives with him, has had a fusion").
-    r"(?=(?:,[^,.;]{1,80},)?(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|underwent"
+    r"(?=(?:,[^,.;]{1,80},)?(?: (?:\w+ )?(?:has|had|have|was|were|is|suffers?|suffered|died|developed|takes|took|uses|used|underwent"
     # A relative's own reaction to a drug ("her father could not tolerate codeine") is the relative's history.
     r"|(?:could|can|did|does)(?: not|n't) tolerate|tolerated|reacted"
     # The relative's own injury or course of care ("her husband failed therapy for his back", "his son broke an ankle").
