@@ -150,11 +150,14 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"error: {args.lines}: no line of batch {args.batch}; the batches are {batches}", file=sys.stderr)
             return 2
         entries, batches = [entry for entry in entries if batch_of(entry) == args.batch], [args.batch]
-    counts, misses = measure(entries)
+    # Each line is read once: the figures of all batches are the sum of each batch's.
+    by_batch = {batch: measure([entry for entry in entries if batch_of(entry) == batch]) for batch in batches}
+    counts = {half: sum((batch_counts[half] for batch_counts, _ in by_batch.values()), Counter()) for half in HALVES}
+    misses = [miss for _, batch_misses in by_batch.values() for miss in batch_misses]
     print(("all batches\n" if len(batches) > 1 else f"batch {batches[0]}\n") + "\n".join(report(counts)))
     if len(batches) > 1:
-        for batch in batches:
-            print(f"\nbatch {batch}\n" + "\n".join(report(measure([e for e in entries if batch_of(e) == batch])[0])))
+        for batch, (batch_counts, _) in by_batch.items():
+            print(f"\nbatch {batch}\n" + "\n".join(report(batch_counts)))
     if args.misses:
         print(f"\ntuning misses ({len(misses)}):")
         print("\n".join(misses))

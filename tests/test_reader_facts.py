@@ -1020,3 +1020,14 @@ def test_opioid_class_use_is_continued_treatment(summary: str, prior: bool | Non
 ])
 def test_extended_release_read_from_the_product_name(text: str, expected: bool) -> None:
     assert parse_request(text).drug.is_extended_release is expected
+
+
+@pytest.mark.parametrize("words, study", [("CAT scan of the lumbar spine", "ct"), ("MR imaging of the knee", "mri"),
+                                          ("radiographic series of the hip", "x_ray")])
+def test_an_earlier_imaging_study_is_named_as_a_request_names_it(words: str, study: str) -> None:
+    from imr_check.reader import clinical
+    from imr_check.reader.classify import parse_request
+
+    assert parse_request(words).study == study
+    assert clinical._study_pattern(study).search(words)
+    assert clinical._study_pattern("eeg") is None  # no earlier study is read for a study outside the list

@@ -252,8 +252,7 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
     values = []
     for match in concept.pattern.finditer(text):
         # Only an exclude from the mention on silences a mention the concept spares (one naming the operation done).
-        if excluded and not (spared and spared.search(match.group())
-                             and excludes and not excludes.search(text, match.start())):
+        if excluded and not (spared and spared.search(match.group()) and not excludes.search(text, match.start())):
             continue
         if concept.better is not None:
             values.extend(_measured_mention(concept, match, text))
@@ -972,8 +971,8 @@ _PLAN_ONLY = re.compile(r"\b(?:request(?:ed|s)? for|recommend\w*|will\b|planned|
 
 # A drug's dose changed to a new one ("gabapentin increased to 600 mg", "Norco reduced from 4 to 3 tabs daily",
 # "weaned down to 10 mg a day"): the dose is of a drug being taken. A dose to be changed is read where plans are.
-_DOSE_CHANGED = (r"(?:increased|decreased|reduced|raised|lowered|adjusted|titrated|tapered|weaned)(?: (?:down|up|back))?"
-                 r"(?: from \d[\w./ ]{0,20}?)? to \d+")
+_DOSE_CHANGED = re.compile(r"(?:increased|decreased|reduced|raised|lowered|adjusted|titrated|tapered|weaned)"
+                           r"(?: (?:down|up|back))?(?: from \d[\w./ ]{0,20}?)? to \d+", re.I)
 
 
 # A drug taken now, or the relief it gives ("takes Norco", "reports using gabapentin", "relief with Norco", "Norco
@@ -986,7 +985,7 @@ _DRUG_TAKEN = re.compile(r"\b(?:takes|uses|(?:is|are|was|were)(?: still| current
                          r"(?:brings?|brought|reduc(?:es|ed)|lower(?:s|ed)|decreas(?:es|ed)) "
                          r"(?:(?:her|his|their|the) )?pain|"
                          r"(?:is|are|was|were|been)(?: last| recently)? (?:refilled|renewed)|"
-                         + _DOSE_CHANGED + r")\b", re.I)
+                         + _DOSE_CHANGED.pattern + r")\b", re.I)
 # A benefit hoped for is not one had ("Norco would be helpful").
 _HOPED_FOR = re.compile(r"\b(?:would|could|may|might|should|hope\w*|expect\w*|intend\w*)\b", re.I)
 
@@ -1510,10 +1509,10 @@ def read_class_use(drug_class: str, path: str, tiered: list[tuple[int, Sentence]
         if _NO_MEDICATION.search(text):
             findings.append(Finding(False, sentence, tier))
             continue
-        # Not the prescriber's act ("prior to prescribing an opioid"): a sentence that says what a prescriber should
-        # have done before prescribing is about the request, and its negation is not of the drug.
+        # The words of a drug taken, none of them the prescriber's act: "prior to prescribing an opioid" says what a
+        # prescriber should do before the request, and its negation is not of the drug.
         taken = (_TAKING.search(text) or _MEDICATIONS_LISTED.search(text) or _DOSE_AND_SIG.search(text)
-                 or _STARTED_OR_KEPT_UP.search(text) or re.search(_DOSE_CHANGED, text, re.I))
+                 or _STARTED_OR_KEPT_UP.search(text) or _DOSE_CHANGED.search(text))
         if not taken or re.search(_NOT_YET, text, re.I) and not re.search(r"current|taking|using", text, re.I):
             continue
         if re.search(applied_to_skin, text, re.I):
@@ -1653,12 +1652,10 @@ def read_first_line_neuropathic_trial(tiered: list[tuple[int, Sentence]], into: 
 
 # --- an earlier study of the same kind and region ------------------------------------------------
 
-_STUDY_WORDS = {
-    "mri": r"\bMRI\b|magnetic resonance|\bMR (?:imaging|scan)",
-    "ct": r"\bCT\b|computed tomograph|\bCAT scan",
-    "x_ray": r"x-?rays?\b|radiographs?\b|radiographic",
-    "bone_scan": r"bone scan",
-    "ultrasound": r"ultrasound|sonogra",
+# The imaging studies whose earlier one is read, named as a request names them (lexicon/requests.yaml `studies`), so
+# the two cannot drift apart; the electrodiagnostic studies are not in that list and are named here.
+_IMAGING_STUDIES = ("mri", "ct", "x_ray", "bone_scan", "ultrasound")
+_ELECTRODIAGNOSTIC_WORDS = {
     "emg": r"\bEMG\b|electromyogra|electrodiagnostic",
     "ncs": r"\bNC[SV]\b|nerve conduction|electrodiagnostic",
     "emg_ncs": r"\bEMG\b|electromyogra|\bNC[SV]\b|nerve conduction|electrodiagnostic",
@@ -1686,12 +1683,20 @@ _REQUEST_DATED = re.compile(r"\b(?:authori[sz]ation|RFA|request)\s+(?:was\s+)?(?
                             r"(?:\s+on)?\b", re.I)
 
 
+@lru_cache(maxsize=None)
+def _study_pattern(study: str) -> Optional[re.Pattern[str]]:
+    """The names of a study whose earlier one is read; None for a study no earlier one is read for."""
+    if study in _IMAGING_STUDIES:
+        return next(pattern for kind, pattern in NamedKinds("studies") if kind == study)
+    words = _ELECTRODIAGNOSTIC_WORDS.get(study)
+    return re.compile(words, re.I) if words else None
+
+
 def read_prior_study(study: str, region: str, scope: Scope, into: Facts, prefix: str) -> None:
     """history.prior_treatment for a study: the same study of the same body region was done before."""
-    words = _STUDY_WORDS.get(study)
-    if words is None or region in ("multiple", "other"):
+    pattern = _study_pattern(study)
+    if pattern is None or region in ("multiple", "other"):
         return
-    pattern = re.compile(words, re.I)
     chosen = _by_tier(("prior_study", study, region), scope,
                       lambda tier, sentence: _prior_study(study, region, pattern, tier, sentence), resolve)
     if chosen is not None:
