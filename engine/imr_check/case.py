@@ -224,7 +224,8 @@ class Clinical(Strict):
     significant_change_in_symptoms: Documented = Field(
         None, description="A significant change in symptoms or findings since the last evaluation or study"
     )
-    is_post_surgical: Documented = Field(None, description="The request follows a surgery (post-operative care)")
+    is_post_surgical: Documented = Field(
+        None, description="The request follows a surgery (post-operative care), on the regions regional_facts names")
     surgery_performed: Optional[SurgeryPerformed] = Field(
         None,
         description="The surgery already done (the most recent the record names): " + surgery_table().labels("performed"),

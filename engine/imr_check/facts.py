@@ -70,6 +70,10 @@ _DERIVED = [
              True),
     FactSpec("case.months_since_surgery", "number", "Months from the surgery already done to the request", True),
     FactSpec("case.weeks_since_surgery", "number", "Weeks from the surgery already done to the request", True),
+    FactSpec("case.is_post_surgical_any_region", "bool",
+             "The patient has had a surgery, on whatever body region (clinical.is_post_surgical as the whole case "
+             "states it): for a clause that follows the patient's recovery from any operation (post-operative pain, "
+             "nausea after anaesthesia), where clinical.is_post_surgical is the request's own region's", True),
     FactSpec("request.postsurgical_procedure", "text",
              "The surgery therapy would follow: the one it is requested with (request.procedure), else the surgery "
              "already done (clinical.surgery_performed) when the request treats no other body region", True,
@@ -97,6 +101,7 @@ DERIVED_FROM = {
     "request.sessions_given_or_authorized": ("request.history.sessions_completed",),
     "request.total_sessions": ("request.history.sessions_completed", "request.sessions"),
     "request.drug.total_weeks_of_use": ("request.history.weeks_on_treatment", "request.drug.days_supply"),
+    "case.is_post_surgical_any_region": ("clinical.is_post_surgical",),
     "request.history.functional_improvement.demonstrated": (
         "request.history.functional_improvement.adl_improved",
         "request.history.functional_improvement.work_restrictions_reduced",
@@ -113,6 +118,7 @@ FACT_PARAMETERS = {
 
 # Where a fact is read from when the case has no evidence of its own for it: a derived fact's sources.
 EVIDENCE_FROM = {
+    "case.is_post_surgical_any_region": "clinical.is_post_surgical",
     "clinical.acute_injury": "clinical.dated_traumas",
     "case.weeks_since_trauma": "clinical.dated_traumas",
 }
@@ -452,7 +458,13 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     # Known from the case itself (a request is tied to a surgery or not), so never missing.
     facts["request.for_planned_surgery"] = (request.associated_service in _FOR_AFTER_THE_OPERATION
                                             and request.associated_with is not None)
-    after_surgery = clinical.is_post_surgical
+    if clinical.is_post_surgical is not None:
+        facts["case.is_post_surgical_any_region"] = clinical.is_post_surgical
+    # As the request's region sees it (_scope_to_region): a surgery stated for other regions only is not its own.
+    after_surgery = facts.get("clinical.is_post_surgical")
+    if after_surgery is None and clinical.is_post_surgical is True:
+        facts["request.in_postsurgical_period"] = False
+        return
     if after_surgery is None and done is not None:
         after_surgery = True
     if after_surgery is None:

@@ -72,12 +72,14 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
     found: list[tuple[str, Optional[dt.date], Sentence]] = []
     for _, sentence in sorted(tiered, key=lambda pair: -pair[0]):
         text = sentence.text
-        if concept.sentence_excludes and concept.sentence_excludes.search(text):
-            continue
         for match in concept.pattern.finditer(text):
-            if assess(text, match.start(), match.end()).status != AFFIRMED:
+            if _excluded(concept, text, match) or assess(text, match.start(), match.end()).status != AFFIRMED:
                 continue
             window = text[max(0, match.start() - 10):match.end() + 80]
+            if concept.sentence_excludes is not None and concept.sentence_excludes.search(text):
+                # A sentence with a plan word is read clause by clause (_excluded): the surgery is named in the
+                # mention's own clause, not the one planned after it ("s/p knee arthroscopy; a TKA is scheduled").
+                window = window[:_clause_of(text, match)[1] - max(0, match.start() - 10)]
             named = next(((name, m) for name, pattern in _SURGERIES if (m := pattern.search(window))), None)
             if named is None:
                 continue
@@ -245,14 +247,12 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
     text = sentence.text
     if concept.sentence_needs and not concept.sentence_needs.search(text):
         return []
-    excludes, spared = concept.sentence_excludes, concept.excludes_from_mention_when
-    excluded = bool(excludes and excludes.search(text))
-    if excluded and spared is None:
+    if concept.sentence_excludes and concept.sentence_excludes.search(text) and \
+            concept.excludes_from_mention_when is None:
         return []
     values = []
     for match in concept.pattern.finditer(text):
-        # Only an exclude from the mention on silences a mention the concept spares (one naming the operation done).
-        if excluded and not (spared and spared.search(match.group()) and not excludes.search(text, match.start())):
+        if _excluded(concept, text, match):
             continue
         if concept.better is not None:
             values.extend(_measured_mention(concept, match, text))
@@ -272,6 +272,34 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
             elif not _NARROWED.search(text[:match.start()]):
                 values.append((not concept.value_if_present, says_record_lacks(mention, text)))
     return values
+
+
+# Where the clause of a mention naming an operation ends, for the plan words that silence it: "s/p lumbar fusion
+# 2021; a right TKA is scheduled", "status post right CTR, and the left is pending" tell the first operation done.
+_PLAN_CLAUSE_BREAK = re.compile(r"[;,]|\b(?:and|but|while|whereas|although|though)\b", re.I)
+
+
+def _clause_of(text: str, match: re.Match[str]) -> tuple[int, int]:
+    """Where the clause of a mention starts (after the last break before it) and ends (at the first break after it)."""
+    start = max((m.end() for m in _PLAN_CLAUSE_BREAK.finditer(text, 0, match.start())), default=0)
+    return start, next((m.start() for m in _PLAN_CLAUSE_BREAK.finditer(text, match.end())), len(text))
+
+
+def _excluded(concept: Concept, text: str, match: re.Match[str]) -> bool:
+    """Whether an exclude of the concept silences the mention: any in the sentence, or, for a mention naming what the
+    concept spares (an operation, `excludes_from_mention_when`), one in the mention's own clause from the mention on,
+    or before it unless the mention places the operation before the care (`excludes_before_spared_when`)."""
+    excludes = concept.sentence_excludes
+    if excludes is None or not excludes.search(text):
+        return False
+    spared = concept.excludes_from_mention_when
+    if spared is None or not spared.search(match.group()):
+        return True
+    start, stop = _clause_of(text, match)
+    if excludes.search(text[:stop], match.start()):
+        return True
+    before = concept.excludes_before_spared_when
+    return bool(excludes.search(text[:match.start()], start)) and not (before and before.match(match.group()))
 
 
 def _measured_mention(concept: Concept, match: re.Match[str], text: str) -> list[tuple[bool, bool]]:
@@ -618,13 +646,21 @@ def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[s
     text = sentence.text
     clause = _NERVE_CLAUSE if concept.nerve_supply else _CLAUSE
     clauses = []
+    operated: list[str] = []
     for match in pattern.finditer(text):
+        # An operation the mention itself names is on its own region, whatever else its clause names ("a left knee
+        # arthroscopy on 12/01/2016 and chronic low back pain").
+        if concept.operation_regions and (region := _operation_region(match.group())):
+            operated.append(region)
+            continue
         # A mention that runs over a break ("Plan: right shoulder PT and an L4-5 ESI") is the finding it ends in: its
         # clause starts at the last break before its end, not before its start.
         start = max((m.end() for m in clause.finditer(text, 0, match.end()) if m.end() < match.end()), default=0)
         stop = next((m.start() for m in clause.finditer(text, match.end())), len(text))
         clauses.append(text[start:stop])
-    named = tuple(dict.fromkeys(r for clause in clauses for r in named_in(clause)))
+    named = tuple(dict.fromkeys([*operated, *(r for clause in clauses for r in named_in(clause))]))
+    if not named and concept.operation_regions:
+        named = tuple(dict.fromkeys(r for clause in clauses if (r := _operation_region(clause))))
     if not named and concept.nerve_supply and concept.regions:
         # A sign of one group of roots names its region itself (Spurling's: the neck), before the rest of the sentence.
         return concept.regions
@@ -636,6 +672,12 @@ def _named_regions(concept: Concept, sentence: Sentence, section_regions: dict[s
         return concept.regions
     own = (section_regions or {}).get(sentence.section)
     return (own,) if own and own not in _SPECIFIC else ()
+
+
+def _operation_region(text: str) -> Optional[str]:
+    """The body region of the first operation the text names (rules/surgeries.yaml, most specific first)."""
+    regions = surgery_table().regions()
+    return next((regions[name] for name, pattern in _SURGERIES if name in regions and pattern.search(text)), None)
 
 
 # --- numbers and named values ------------------------------------------------------------------

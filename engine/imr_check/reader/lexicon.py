@@ -57,10 +57,18 @@ class Concept:
     # (`lower` for a disability score, `higher` for a tolerance or a strength). A gain gives the concept's value, a
     # loss its opposite, no change nothing (`measured_change`).
     better: Optional[str] = None
-    # A mention this matches inside is silenced only by an exclude from the mention on, not by one before it: the
-    # plan word of a request ("the request is for ... PT after the ankle ORIF") speaks of the care asked for, not of
-    # the operation the mention names as done.
+    # A mention this matches inside (one naming an operation) is silenced by an exclude in its own clause only, and
+    # there by one from the mention on: "s/p lumbar fusion 2021; a TKA is scheduled" tells the fusion done, "the TKA
+    # scheduled for June" does not tell the TKA done.
     excludes_from_mention_when: Optional[re.Pattern[str]] = None
+    # Such a mention is silenced by an exclude before it in its clause too, unless it matches this at its start:
+    # placing the operation before the care ("the request is for PT after the ankle ORIF", "status post ..."), the
+    # plan word is the care's; naming the operation alone ("authorized: a knee arthroscopy on 3/2/2017"), it is the
+    # operation's.
+    excludes_before_spared_when: Optional[re.Pattern[str]] = None
+    # A regional mention whose clause names no body region is on the region of the operation it names (rules/
+    # surgeries.yaml `region`: a TKA is the knee's, a CTR the wrist's) before the rest of its sentence is looked in.
+    operation_regions: bool = False
 
 
 # A measured concept's phrases are compiled into one alternation, where a group name may appear once: each phrase's
@@ -274,11 +282,22 @@ class ConceptSpec(_Strict):
     limb_includes_spine: bool = False
     better: Optional[Literal["lower", "higher"]] = None
     excludes_from_mention_when: Optional[list[Phrase]] = None
+    excludes_before_spared_when: Optional[list[Phrase]] = None
+    operation_regions: bool = False
     # Sentences a reviewer can check the phrases against; tests/test_lexicon.py reads each one.
     examples: list[Example] = Field(default_factory=list)
 
     _phrases = field_validator("phrases")(lambda cls, v: check_phrases(v))
-    _needs = field_validator("needs", "excludes", "excludes_from_mention_when")(lambda cls, v: _optional_phrases(v))
+    _needs = field_validator("needs", "excludes", "excludes_from_mention_when",
+                             "excludes_before_spared_when")(lambda cls, v: _optional_phrases(v))
+
+    @model_validator(mode="after")
+    def _spared_mentions(self) -> "ConceptSpec":
+        if self.excludes_before_spared_when is not None and self.excludes_from_mention_when is None:
+            raise ValueError("excludes_before_spared_when narrows excludes_from_mention_when, which is missing")
+        if (self.excludes_from_mention_when is not None) and not self.excludes:
+            raise ValueError("excludes_from_mention_when spares mentions from `excludes`, which is missing")
+        return self
 
     @model_validator(mode="after")
     def _measured_phrases(self) -> "ConceptSpec":
@@ -304,10 +323,13 @@ class ConceptSpec(_Strict):
         return Concept(self.fact, compiled(phrases), self.mode, self.value,  # type: ignore[arg-type]
                        compiled(self.needs), compiled(self.excludes), self.uncertain_is_present,
                        self.negation_is_silent,
-                       self.regional or bool(self.regions) or self.nerve_supply or self.limb_includes_spine,
+                       self.regional or bool(self.regions) or self.nerve_supply or self.limb_includes_spine
+                       or self.operation_regions,
                        tuple(self.regions), self.nerve_supply, limb_includes_spine=self.limb_includes_spine,
                        better=self.better,
-                       excludes_from_mention_when=compiled(self.excludes_from_mention_when))
+                       excludes_from_mention_when=compiled(self.excludes_from_mention_when),
+                       excludes_before_spared_when=compiled(self.excludes_before_spared_when),
+                       operation_regions=self.operation_regions)
 
 
 # "{drugs:CLASS}" in a phrase stands for every name of the class in rules/drugs.yaml (brand and generic), so a concept
@@ -372,9 +394,9 @@ class ConceptGroup(_Strict):
             raise ValueError("a case fact read for requests is read once, in their rationales and the whole summary "
                              "(sentences: summary): the summary's sentences about a treatment are one request's")
         if self.scope != "case" and any(c.regional or c.regions or c.nerve_supply or c.limb_includes_spine
-                                        for c in self.concepts):
-            raise ValueError("a regional concept (regional, regions, nerve_supply, limb_includes_spine) is a case "
-                             "fact: a request has its own region")
+                                        or c.operation_regions for c in self.concepts):
+            raise ValueError("a regional concept (regional, regions, nerve_supply, limb_includes_spine, "
+                             "operation_regions) is a case fact: a request has its own region")
         return self
 
     def serves(self, topic: str) -> bool:
