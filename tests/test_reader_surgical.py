@@ -377,3 +377,14 @@ def test_post_operative_equipment_without_a_surgery_item_is_judged_as_equipment_
     assert {c.rule_id: c.status for c in cold_result.criteria}["dme.cold_therapy_after_surgery"] == "met"
     assert brace_result.determination == "undetermined"
     assert brace_result.reason.endswith("Braces after surgery, or for after a surgery requested with them")
+
+
+def test_a_tens_unit_for_after_the_operation_is_tied_to_it_and_one_for_the_back_is_not():
+    after = HEADER.replace("MRI of the lumbar spine: Upheld", "TENS unit, 30 day rental: Upheld").replace(
+        "There are no red flags.", "He will use the unit at home in the weeks following the shoulder surgery.")
+    unit = next(r for r in read_letter_text(after, "t1.txt").requests if r.text == "TENS unit, 30 day rental")
+    assert (unit.topic, unit.associated_with, unit.associated_service) == ("tens", "item1", "post_operative_equipment")
+    plain = HEADER.replace("MRI of the lumbar spine: Upheld", "TENS unit, 30 day rental: Upheld").replace(
+        "There are no red flags.", "The unit is for his chronic low back pain.")
+    unit = next(r for r in read_letter_text(plain, "t2.txt").requests if r.text == "TENS unit, 30 day rental")
+    assert unit.associated_with is None
