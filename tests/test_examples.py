@@ -200,6 +200,9 @@ PRESCREEN_EXPECT = {
         "clearance": ("certify", None, []),
         "assistant": ("certify", None, []),
         "therapy": ("modify", 12, []),
+        "cold-therapy-unit": ("certify", None, []),
+        "knee-brace": ("undetermined", None, []),
+        "antibiotic": ("undetermined", None, []),
     },
     "prescreen-acupuncture-two-kinds-of-absence": {
         "improvement-stated-not-documented": ("non_certify", None,
@@ -241,6 +244,18 @@ def test_the_two_kinds_of_absence_example_differs_only_in_its_basis(results):
     stated, silent = results[path].requests
     assert (stated.basis, silent.basis) == ("stated_not_documented", "silence")
     assert (stated.determination, stated.reason) == (silent.determination, silent.reason)
+
+
+def test_what_is_for_after_the_arthroplasty_is_judged_on_its_own_kind_s_criteria(results):
+    path = next(p for p in PRESCREENS if p.stem == "prescreen-knee-arthroplasty-and-its-chain")
+    by_id = {r.request_id: r for r in results[path].requests}
+    assert set(by_id["cold-therapy-unit"].deciding_rules) == {"dme.cold_therapy_after_surgery", "dme.cold_therapy_seven_days"}
+    certified = "the surgery it belongs to (arthroplasty: Right total knee arthroplasty) is certified; on its own criteria: "
+    assert by_id["knee-brace"].reason == certified + (
+        "the guidelines give no criterion for this request: Braces after surgery, or for after a surgery requested with them")
+    assert by_id["antibiotic"].reason == certified + (
+        "the guidelines give no criterion for this request: A drug for after the operation whose class has no topic of "
+        "its own (an antibiotic against wound infection, a blood thinner against clots)")
 
 
 def test_prescreens_show_missing_documentation_and_a_modify(results):

@@ -266,6 +266,27 @@ def test_given_with_must_name_a_topic(tmp_path):
         _load(tmp_path, text, TopicsFile)
 
 
+def test_yields_to_must_name_another_topic(tmp_path):
+    text = "topics:\n  a: {title: A, fallback: true}\n  b: {title: B, yields_to: [equipment]}\n"
+    with pytest.raises(RuleLoadError, match=r"yields_to names 'equipment', which is not another topic \(known: a, b\)"):
+        _load(tmp_path, text, TopicsFile)
+    with pytest.raises(RuleLoadError, match=r"b: yields_to names 'b'"):
+        _load(tmp_path, text.replace("[equipment]", "[b]"), TopicsFile)
+
+
+def test_a_peri_operative_request_yields_to_the_equipment_it_names_and_not_otherwise():
+    from imr_check.reader.classify import classify_topic
+
+    # The equipment's own phrases decide (a cold unit, a walker); a request naming none stays the operation's.
+    assert classify_topic("Post-operative cold therapy unit for 10 days") == "durable_medical_equipment"
+    assert classify_topic("Post-op rolling walker") == "durable_medical_equipment"
+    assert classify_topic("Post-op H-wave unit") == "tens"
+    assert classify_topic("Post-op physical therapy 8 visits") == "surgical_associated_service"
+    assert classify_topic("Pre-op chest x-ray and EKG") == "surgical_associated_service"
+    # Without a peri-operative word the equipment is equipment anyway.
+    assert classify_topic("Rolling walker") == "durable_medical_equipment"
+
+
 def test_a_drug_class_placeholder_stands_for_every_name_of_the_class_in_the_drug_lexicon():
     pattern = re.compile(lexicon.with_drug_names(r"\b(?:{drugs:nsaid})\b"), re.I)
     # Brand and generic names alike, including drugs no concept listed by hand (sulindac, Daypro).

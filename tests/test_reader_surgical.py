@@ -343,3 +343,48 @@ def test_two_groups_reading_one_fact_pool_their_findings_and_count_a_sentence_on
     facts = Facts()
     read_concept_lists([(loose, [(1, shared)]), (strict, [(1, shared), (1, denied)])], facts)
     assert "clinical.joint_instability" not in facts.values
+
+
+# Equipment and drugs for after an operation take their own kind's topic (rules/topics.yaml `yields_to`), tied to the
+# surgery; a drug whose class has no topic (an antibiotic) stays a surgical service.
+@pytest.mark.parametrize("header, expected", [
+    ("Post-op cryotherapy unit, 7 day rental", ("durable_medical_equipment", "cold_therapy_unit", "post_operative_equipment")),
+    ("Post-operative shoulder immobilizer", ("durable_medical_equipment", "brace", "post_operative_equipment")),
+    ("Post-operative interferential unit, 30 day rental", ("tens", None, "post_operative_equipment")),
+    ("Post-op cephalexin 500 mg #20", ("surgical_associated_service", None, "post_operative_medication")),
+    ("Post-op Xarelto 10 mg daily for 14 days", ("surgical_associated_service", None, "post_operative_medication")),
+    ("Post-operative Percocet 5/325 #30", ("opioid", None, "post_operative_medication")),
+])
+def test_post_operative_equipment_and_drugs_are_read_as_their_own_kind_tied_to_the_surgery(header, expected):
+    letter = HEADER.replace("MRI of the lumbar spine: Upheld", f"{header}: Upheld")
+    by_text = {r.text: r for r in read_letter_text(letter, "p1.txt").requests}
+    item = by_text[header]
+    assert (item.topic, item.equipment, item.associated_service) == expected
+    assert (item.associated_with, item.procedure) == ("item1", "subacromial_decompression")
+
+
+def test_post_operative_equipment_without_a_surgery_item_is_judged_as_equipment_on_the_surgery_already_done():
+    from imr_check import evaluate_case
+
+    summary = "The patient underwent a right knee arthroscopy with partial medial meniscectomy on 01/10/2017."
+    case = read_synthetic(summary, [("Post-op cryotherapy unit, 7 day rental", "It is for the weeks after the knee surgery."),
+                                    ("Post-op hinged knee brace", "The knee is swollen after the operation.")])
+    cold, brace = case.requests
+    assert (cold.topic, cold.equipment, cold.associated_with) == ("durable_medical_equipment", "cold_therapy_unit", None)
+    assert (brace.topic, brace.equipment, brace.body_region) == ("durable_medical_equipment", "brace", "knee")
+    cold_result, brace_result = evaluate_case(case).requests
+    assert cold_result.determination == "certify"
+    assert {c.rule_id: c.status for c in cold_result.criteria}["dme.cold_therapy_after_surgery"] == "met"
+    assert brace_result.determination == "undetermined"
+    assert brace_result.reason.endswith("Braces after surgery, or for after a surgery requested with them")
+
+
+def test_a_tens_unit_for_after_the_operation_is_tied_to_it_and_one_for_the_back_is_not():
+    after = HEADER.replace("MRI of the lumbar spine: Upheld", "TENS unit, 30 day rental: Upheld").replace(
+        "There are no red flags.", "He will use the unit at home in the weeks following the shoulder surgery.")
+    unit = next(r for r in read_letter_text(after, "t1.txt").requests if r.text == "TENS unit, 30 day rental")
+    assert (unit.topic, unit.associated_with, unit.associated_service) == ("tens", "item1", "post_operative_equipment")
+    plain = HEADER.replace("MRI of the lumbar spine: Upheld", "TENS unit, 30 day rental: Upheld").replace(
+        "There are no red flags.", "The unit is for his chronic low back pain.")
+    unit = next(r for r in read_letter_text(plain, "t2.txt").requests if r.text == "TENS unit, 30 day rental")
+    assert unit.associated_with is None

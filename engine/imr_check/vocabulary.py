@@ -108,6 +108,9 @@ class Topic(_Strict):
     description: str = ""
     recognise: list[Recognition] = Field(default_factory=list)
     yields_to_drug: Union[Literal["any"], list[str], None] = None
+    # The topics a request matched by this topic's phrases goes to when its text is also one of theirs by their own
+    # phrases: equipment for after an operation is judged as that equipment (ODG's DME entries), not as the operation.
+    yields_to: list[str] = Field(default_factory=list)
     drug: bool = False
     fallback: bool = False
     parts: list[Literal[PART_NAMES]] = Field(default_factory=list)  # type: ignore[valid-type]
@@ -153,6 +156,10 @@ class TopicsFile(_Strict):
             if topic.given_with is not None and topic.given_with not in self.topics:
                 raise ValueError(f"topic {topic_id}: given_with names {topic.given_with!r}, which is not a topic "
                                  f"(known: {', '.join(sorted(self.topics))})")
+            for other in topic.yields_to:
+                if other not in self.topics or other == topic_id:
+                    raise ValueError(f"topic {topic_id}: yields_to names {other!r}, which is not another topic "
+                                     f"(known: {', '.join(sorted(self.topics))})")
         return self
 
 

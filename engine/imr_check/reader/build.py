@@ -384,7 +384,7 @@ def _serves_the_surgery(item: Item, parsed: Any, surgery: Any, rationale: list[S
     if topic == "durable_medical_equipment" and parsed.equipment in _OPERATIVE_EQUIPMENT:
         return True
     said_after = bool(_AFTER_SURGERY.search(text)) or any(_AFTER_SURGERY.search(s.text) for s in rationale)
-    if topic in ("physical_therapy", "durable_medical_equipment"):
+    if topic in ("physical_therapy", "durable_medical_equipment", "tens"):
         return said_after or bool(_POSTSURGICAL_GUIDELINE.search(item.maximus_guideline or ""))
     if topic_spec(topic).drug:
         return said_after

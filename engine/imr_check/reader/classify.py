@@ -346,11 +346,20 @@ def classify_topic(text: str) -> str:
                 drug_topic = _drug_topic(text)
                 if drug_topic is not None and (yields == "any" or drug_topic in yields):
                     return drug_topic
-            return topic
+            return _yielded_topic(lowered, topic, topics()[topic].yields_to) or topic
     drug_topic = _drug_topic(text)
     if drug_topic:
         return drug_topic
     return fallback_topic()
+
+
+def _yielded_topic(lowered: str, matched: str, yields_to: list[str]) -> Optional[str]:
+    """The topic the request would have without the topic it matched, when that one is of `yields_to`; else None.
+
+    "Post-op cold therapy unit" is the cold unit's; "post-op stay in the surgical unit" is no equipment, since a
+    level of care outranks the equipment words there, as it does without "post-op"."""
+    rest = next((topic for _, topic, pattern in _recognisers() if topic != matched and pattern.search(lowered)), None)
+    return rest if rest in yields_to else None
 
 
 @cache
