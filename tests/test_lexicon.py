@@ -207,6 +207,13 @@ def test_context_trigger_with_an_unknown_category_names_its_line(tmp_path):
     ("There is no evidence of muscle spasm in the records.", "muscle spasm", True),
     ("Her examination showed no evidence of muscle spasm.", "muscle spasm", False),
     ("He denies muscle spasm.", "muscle spasm", False),
+    # The record named as the subject of "lack": what it lacks is missing from it; a patient who lacks it has none.
+    ("The submitted notes lack any mention of muscle spasm.", "muscle spasm", True),
+    ("The progress reports lack a description of muscle spasm.", "muscle spasm", True),
+    ("The patient lacks muscle spasm on palpation.", "muscle spasm", False),
+    # What the record does not let the reviewer judge.
+    ("Therapy notes were not submitted, so any muscle spasm cannot be assessed.", "muscle spasm", True),
+    ("Absent a documented muscle spasm, the trigger point injection is not indicated.", "muscle spasm", True),
 ])
 def test_a_finding_is_told_from_a_record_said_to_lack_it(sentence, target, record_lacks):
     from imr_check.reader.context import assess, says_record_lacks

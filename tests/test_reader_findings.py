@@ -256,6 +256,27 @@ def test_an_opening_phrase_of_a_conclusion_is_no_statement() -> None:
     assert fact_sentences([sentence], in_rationale=True) == []
 
 
+@pytest.mark.parametrize("conclusion", ["further visits are not supported", "further visits are supported"])
+def test_an_opening_that_says_the_record_lacks_something_is_kept(conclusion: str) -> None:
+    sentence = Sentence(f"Without documentation of functional improvement from prior visits, {conclusion}.", 0,
+                        "item 1 rationale")
+    kept = fact_sentences([sentence], in_rationale=True)
+    assert [s.text for s in kept] == ["Without documentation of functional improvement from prior visits"]
+
+
+@pytest.mark.parametrize("text", ["Absent red flags, imaging of the low back is not recommended.",
+                                  "Without further documentation, the request is not supported."])
+def test_an_opening_that_names_no_missing_documentation_is_no_statement(text: str) -> None:
+    assert fact_sentences([Sentence(text, 0, "item 1 rationale")], in_rationale=True) == []
+
+
+def test_a_missing_record_before_a_conclusion_is_read_as_stated_not_documented() -> None:
+    case = read("The patient has low back pain.", [("MRI of the lumbar spine",
+                                                    "Without documentation of a focal neurologic deficit, repeat "
+                                                    "imaging is not warranted.")])
+    assert "clinical.neurological_deficit" in case.stated_not_documented(0)
+
+
 # --- 6b. a criterion judged in general terms is a conclusion; a finding stated by the reviewer is a fact --------
 
 @pytest.mark.parametrize("text", [

@@ -84,6 +84,34 @@ KNOWN_MISSES = {
     'No documentation of suspected fracture, malignancy or infection was found in the records.':
         "each mention is read as stated absent, but the fracture also feeds the acute-injury facts and the red flags "
         "fact comes out empty; not traced within this round",
+    # Batch 2 of the stated absences, batch 6 of functional improvement (absence2): labelled before reading; what the
+    # fix left.
+    "Per UR, no objective neurologic deficit was documented.":
+        "a sentence naming UR is not read as the record (sentences.py)",
+    "Per UR, objective radiculopathy was not documented on exam.":
+        "a sentence naming UR is not read as the record (sentences.py)",
+    "Per the UR reviewer, the notes did not identify red flags.":
+        "a sentence naming UR is not read as the record (sentences.py)",
+    "Per the UR report, the notes did not mention any intent to proceed with surgery.":
+        "a sentence naming UR is not read as the record (sentences.py)",
+    "Absent: objective neurologic findings such as weakness, dermatomal numbness or reflex loss.":
+        "a bare 'Absent:' label opens an examination's list of findings the patient lacks (documented false) as "
+        "often as a reviewer's list of what the record lacks; only 'missing'/'lacking' labels are the record's",
+    "Absent: objective radicular findings on exam.":
+        "a bare 'Absent:' label opens an examination's list of findings the patient lacks (documented false) as "
+        "often as a reviewer's list of what the record lacks; only 'missing'/'lacking' labels are the record's",
+    "Radicular symptoms are reported, but corroborating examination findings have not been documented.":
+        "would need 'examination findings' after 'but' taken as the radicular findings the first clause names",
+    "Absent a documented surgical plan, imaging for preoperative planning is not indicated.":
+        "the opening is read as what the record lacks, but 'surgical plan' is not in the vocabulary of a surgery in view",
+    "The provider fails to document improved ADLs or reduced work restrictions after the first acupuncture series.":
+        "the sentence is read for what the record lacks, but 'improved ADLs' and 'reduced work restrictions' with no "
+        "figure are not in the functional-improvement vocabulary",
+    "Documentation of a clinically meaningful gain in daily activities was not provided.":
+        "the sentence is read for what the record lacks, but 'gain in daily activities' is not in the "
+        "functional-improvement vocabulary",
+    "Absent from the records: range of motion, lifting tolerance or ADL comparisons before and after the prior visits.":
+        "would need a list of the measures a comparison would use read as functional improvement itself",
     # Prior treatment batch 1 (prior-blind): labelled before reading; what the fix left.
     'Tx: PT x 18 visits (2014), home exercise, NSAIDs.':
         "would need a count of visits with a past year and no verb read as a course had; 'Tx:' heads a plan as often "

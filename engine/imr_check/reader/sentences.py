@@ -151,7 +151,7 @@ _ANCHOR = re.compile(
     r"|\bthere (?:is|was|are|were) (?:objective|clinical|physical|examination) (?:evidence|findings|signs) (?:of|on)\b"
     r"|\bon file\b|\bin place\b"
     # What the record holds or lacks, said of it ("the provider did not document", "no deficits were documented").
-    r"|\b(?:did|does|do|has|have|had) not (?:\w+ )?(?:document|record|indicate|describe|mention)\w*"
+    r"|\b(?:(?:did|does|do|has|have|had) not|fail(?:s|ed)? to) (?:\w+ )?(?:document|record|indicate|describe|mention)\w*"
     r"|\bno\b[^.;]{0,60}?\b(?:was|were|is|are|has been|have been|had been) (?:\w+ )?(?:documented|recorded)\b"
     # A side of the body is this patient's ("heel walking is weak on the left"), and so is what the provider found or did.
     r"|\b(?:on|of|at|in|to) the (?:left|right)\b|\bthe (?:provider|physician|surgeon|clinician) (?:suspects|suspected"
@@ -257,10 +257,33 @@ _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 
 # Where a statement ends and a conclusion drawn from it begins: "X has failed, which warrants ...", "...; therefore".
 # A comma alone may end an opening phrase ("In the absence of such documentation, the request ..."), whose
-# words are the conclusion's own: only a clause that a conclusion follows with "which", "and", "so" is kept.
+# words are the conclusion's own: only a clause that a conclusion follows with "which", "and", "so" is kept, and an
+# opening that names documentation the record lacks (_RECORD_LACK_OPENING).
 _CLAUSE_BREAK = re.compile(r",\s+(?=(?:which|so|thus|therefore|hence|as such|making)\b)"
                            r"|,?\s+(?=and (?:therefore|thus|so|as such|the|this|these|further|additional|continued|a|an)\b)"
                            r"|;\s+|\s+-\s+", re.I)
+
+
+# "Without documentation of functional improvement, further visits are not supported": an opening phrase that says
+# the record lacks something is the reviewer's statement about this record, whichever way the conclusion after it goes.
+# Only a lack of documentation that names what is lacking: "absent red flags, imaging is not recommended" is the
+# guideline's general condition, and "in the absence of such documentation" names nothing.
+_RECORD_LACK_OPENING = re.compile(
+    r"^(?:without|absent|in the absence of|lacking)\s+(?:(?:any|a|an|the|clear|objective|such|sufficient|adequate)\s+)*"
+    r"(?:documentation|documented|evidence|indication)(?:\s+[^\s,;]+)+?(?=,\s)", re.I)
+
+
+def _record_lack_before_conclusion(sentence: Sentence, conclusion_start: int) -> Sentence | None:
+    """The opening phrase of a concluding sentence that says the record lacks something (_RECORD_LACK_OPENING).
+
+    Read as a summary's sentence would be (the conclusion after it says it is about this request), unless it is the
+    guideline's or the utilization reviewer's.
+    """
+    opening = _RECORD_LACK_OPENING.match(sentence.text)
+    if opening is None or opening.end() > conclusion_start:
+        return None
+    statement = Sentence(opening.group(), sentence.start, sentence.section)
+    return statement if kind(statement, False) == FACT else None
 
 
 def statement_before_conclusion(sentence: Sentence, in_rationale: bool) -> Sentence | None:
@@ -268,7 +291,8 @@ def statement_before_conclusion(sentence: Sentence, in_rationale: bool) -> Sente
 
     "Conservative care has failed, which warrants further evaluation" keeps "Conservative care has failed". Only
     the clauses before the first conclusion phrase are kept, and only when they read as a statement of fact by
-    themselves; a conclusion's polarity moves no clause boundary, so the reader stays blind to it.
+    themselves; a conclusion's polarity moves no clause boundary, so the reader stays blind to it. Without such a
+    clause, an opening phrase saying the record lacks something is kept ("Without documentation of X, ...").
     """
     text = sentence.text
     conclusion = _conclusion(text)
@@ -278,7 +302,7 @@ def statement_before_conclusion(sentence: Sentence, in_rationale: bool) -> Sente
     for cut in _CLAUSE_BREAK.finditer(text, 0, conclusion.start()):
         pass
     if cut is None:
-        return None
+        return _record_lack_before_conclusion(sentence, conclusion.start())
     head = text[:cut.start()].rstrip()
     if len(head.split()) < 3:
         return None
