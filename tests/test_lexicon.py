@@ -10,6 +10,7 @@ from imr_check.errors import RuleLoadError
 from imr_check.phrases import load_model
 from imr_check.reader import lexicon
 from imr_check.reader.classify import classify_topic
+from imr_check.surgeries import surgery_table
 from imr_check.vocabulary import TopicsFile, _topic_problems, fallback_topic, topics
 
 
@@ -328,3 +329,12 @@ def test_the_home_program_term_reaches_every_phrase_that_names_it():
 def test_a_drug_class_placeholder_naming_no_class_is_a_load_error():
     with pytest.raises(RuleLoadError, match=r"\{drugs:nsaids\} names no drug class"):
         lexicon.with_drug_names(r"\b{drugs:nsaids}\b")
+
+
+@pytest.mark.parametrize("procedure", sorted(surgery_table().procedures))
+def test_every_surgery_of_the_surgery_table_is_an_operation_to_the_reader(procedure):
+    # rules/surgeries.yaml is where a surgery is added; a surgery the reader's {term:operation} does not name could be
+    # requested, yet never be read as planned (surgery considered) or done (post-surgical) in a record.
+    operation = re.compile(lexicon.with_terms("{term:operation}", lexicon._terms()), re.I)
+    label = surgery_table().procedures[procedure].label
+    assert operation.search(label), f"{procedure}: {{term:operation}} does not name {label!r}"
