@@ -319,6 +319,31 @@ def test_a_term_that_is_no_regular_expression_is_a_load_error(tmp_path):
         _load(tmp_path, text, lexicon.ConceptsFile)
 
 
+def test_a_term_written_as_a_list_is_the_alternation_of_its_entries(tmp_path):
+    text = "terms:\n  chores:\n    - 'laundry'\n    - 'cook(?:s|ing)?'\ngroups: {}\n"
+    parsed, _ = _load(tmp_path, text, lexicon.ConceptsFile)
+    pattern = re.compile(lexicon.with_terms(r"back to {term:chores}\b", parsed.terms), re.I)
+    assert pattern.search("She is back to cooking.") and pattern.search("Back to laundry.")
+    assert not pattern.search("She is back to work.")
+
+
+def test_a_list_term_entry_that_is_no_regular_expression_is_named_in_the_load_error(tmp_path):
+    text = "terms:\n  chores:\n    - 'laundry'\n    - 'cook(ing'\ngroups: {}\n"
+    with pytest.raises(RuleLoadError, match=r"terms.chores is not a regular expression: .*'cook\(ing'"):
+        _load(tmp_path, text, lexicon.ConceptsFile)
+
+
+def test_every_daily_activity_of_the_functional_improvement_vocabulary_is_one_the_composition_reads():
+    # The composed concept reads any entry of the list after a word of return: a word added there reaches it.
+    activities = lexicon.term("daily_activity")
+    regained = lexicon.concept_groups()["improvement"].concepts
+    composed = next(c for c in regained if c.sentence_needs is not None and "regain" in c.sentence_needs.pattern)
+    for activity in ("grocery shopping", "yard work", "caring for her grandchildren", "typing", "golf"):
+        assert activities.fullmatch(activity)
+        assert composed.pattern.search(f"Since the therapy she is back to {activity}.")
+    assert not activities.fullmatch("walking")
+
+
 def test_the_home_program_term_reaches_every_phrase_that_names_it():
     # The concepts' patterns hold the expanded alternation, never the placeholder.
     patterns = [c.pattern.pattern for g in lexicon.concept_groups().values() for c in g.concepts]

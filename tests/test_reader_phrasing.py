@@ -64,10 +64,6 @@ KNOWN_MISSES = {
         "would need the definition's parts stated not documented to make the whole stated (the ADL part is silent)",
     'Age > 65, on ibuprofen.':
         "would need an age given as a comparison ('> 65') read as the age risk factor",
-    # Batch 7 (recall-work): labelled before reading; what the fix left.
-    'After the physical therapy he is able to drive again and takes tramadol only once a day.':
-        "the regained ability is read (the ADL half); 'only once a day' gives the dose now and no earlier one, so it is "
-        "not read as less dependence, and 9792.20(f) asks for both",
     # Batch 5 (recall-misc): labelled before reading; what the fix left.
     'Imaging demonstrates nerve root compression at the level of the radicular findings on exam.':
         "a rationale sentence naming neither the patient, the record, a side nor a spinal level reads as the guideline's",
@@ -77,6 +73,11 @@ KNOWN_MISSES = {
         'a sentence naming UR is not read as the record (sentences.py)',
     'The regimen includes an opioid analgesic and a benzodiazepine that require ongoing monitoring.':
         "a rationale sentence naming neither the patient nor the record reads as the guideline's (read in the summary)",
+    # FI batch 11 (fi11): labelled before reading; what the composed reading left.
+    'He returned to his regular job as a warehouse loader after completing 8 therapy sessions.':
+        "would need a bare 'therapy' taken as the requested physical therapy; the reader asks a treatment sentence to name it",
+    'ER visits for back pain have stopped and he takes half the tramadol he did before acupuncture.':
+        "the halved dose is read as less dependence, but no activity or work status is named, and 9792.20(f) asks for both",
     # Batch 1 of the stated absences (stated-absence): labelled before reading; what the fix left.
     'There is no evidence of radiculopathy documented by physical examination.':
         "'no evidence of' in a sentence about an examination is read as the exam's finding (documented false); the "

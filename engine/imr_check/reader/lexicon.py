@@ -404,19 +404,28 @@ class ConceptGroup(_Strict):
 
 
 class ConceptsFile(_Strict):
-    # Named alternations the phrases share ({term:NAME}); each must compile on its own.
+    # Named alternations the phrases share ({term:NAME}); each must compile on its own. A term is one pattern, or a
+    # list of them (a vocabulary read one entry a line, such as the daily activities), kept as their alternation.
     terms: dict[str, str] = Field(default_factory=dict)
     groups: dict[str, ConceptGroup]
 
-    @field_validator("terms")
+    @field_validator("terms", mode="before")
     @classmethod
-    def _terms_compile(cls, terms: dict[str, str]) -> dict[str, str]:
+    def _terms_compile(cls, terms: Any) -> Any:
+        if not isinstance(terms, dict):
+            return terms
+        as_patterns = {}
         for name, pattern in terms.items():
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"terms.{name} is not a regular expression: {error}") from None
-        return terms
+            entries = pattern if isinstance(pattern, list) else [pattern]
+            for entry in entries:
+                if not isinstance(entry, str):
+                    raise ValueError(f"terms.{name} is a regular expression or a list of them (got {entry!r})")
+                try:
+                    re.compile(entry)
+                except re.error as error:
+                    raise ValueError(f"terms.{name} is not a regular expression: {error}: {entry!r}") from None
+            as_patterns[name] = "|".join(entries)
+        return as_patterns
 
 
 @dataclass(frozen=True)
