@@ -27,21 +27,11 @@ KNOWN_MISSES = {
     "Dermatomal sensory loss at right S1 and an absent right Achilles reflex were found on examination.":
         "a sensory or reflex loss in a dermatome is read as a neurological deficit, not a radicular sign: the neck "
         "imaging rule tells a root sign from a deficit an entrapment may explain (the ESI rule accepts either)",
-    # A sentence naming the utilization review is UR's side of the dispute (sentences.UTILIZATION_REVIEW), dropped before
-    # any fact is read, even where it recounts the record; and "has been recommended" reads as a conclusion.
-    "The UR summary states a lumbar discectomy is being contemplated.":
-        "a sentence naming UR is not read as the record (sentences.py)",
-    "Per the UR summary, the patient is status post lumbar fusion L5-S1 with persistent axial pain.":
-        "a sentence naming UR is not read as the record (sentences.py)",
+    # A sentence that gives UR as its source is read as the record (sentences.record_per_utilization_review), but
+    # "has been recommended" reads as a conclusion, and a UR sentence with a conclusion stays UR's.
     "Per the UR summary, a right shoulder arthroscopy has been recommended.":
-        "a sentence naming UR is not read as the record, and 'has been recommended' is a conclusion (sentences.py)",
-    "The UR summary notes osteoarthritic changes in both knees on radiographs.":
-        "a sentence naming UR is not read as the record (sentences.py)",
-    "The UR summary notes a complete rotator cuff tear on the shoulder MRI.":
-        "a sentence naming UR is not read as the record (sentences.py)",
+        "'has been recommended' is a conclusion, and a UR sentence with a conclusion is UR's (sentences.py)",
     # Batch 2 (drug2): labelled before reading; the tuning misses the drug2 fix left.
-    "Per the UR summary, the claimant has used Voltaren gel on both knees since 2020.":
-        "a sentence naming UR is not read as the record (sentences.py)",
     "Given her ongoing use of Ultram, a random urine toxicology screen is appropriate.":
         "'is appropriate' makes the sentence a conclusion, and a conclusion's premise ('given ...') is not read "
         "(sentences.py)",
@@ -53,7 +43,8 @@ KNOWN_MISSES = {
     'Objective functional gains with therapy: grip strength up 15 lbs and sitting tolerance doubled.':
         "would need a bare 'therapy' taken as the requested physical therapy; the reader asks a treatment sentence to name it",
     'Per the UR summary, prior chiropractic care improved her ability to perform household chores.':
-        'a sentence naming UR is not read as the record (sentences.py)',
+        "read as the record now (UR as its source), but an ability improved with no figure or comparison is not read "
+        "as functional improvement",
     'No objective functional gains were reported.':
         "a bare summary line is read for what the record lacks (recall-fi), but 'no X was reported' stays a plain "
         "negation: it is also how a patient's denial is written ('no numbness was reported')",
@@ -68,9 +59,6 @@ KNOWN_MISSES = {
     'Imaging demonstrates nerve root compression at the level of the radicular findings on exam.':
         "a rationale sentence naming neither the patient, the record, a side nor a spinal level reads as the guideline's",
     # FI batch 10, home exercise batch 7, monitoring batch 3 (recall-fi4): labelled before reading; what the fix left.
-    'The UR summary notes measurable functional improvement with prior acupuncture, including sitting through a 2-hour '
-    'class and a reduced need for medication.':
-        'a sentence naming UR is not read as the record (sentences.py)',
     'The regimen includes an opioid analgesic and a benzodiazepine that require ongoing monitoring.':
         "a rationale sentence naming neither the patient nor the record reads as the guideline's (read in the summary)",
     # FI batch 11 (fi11): labelled before reading; what the composed reading left.
@@ -88,13 +76,13 @@ KNOWN_MISSES = {
     # Batch 2 of the stated absences, batch 6 of functional improvement (absence2): labelled before reading; what the
     # fix left.
     "Per UR, no objective neurologic deficit was documented.":
-        "a sentence naming UR is not read as the record (sentences.py)",
+        "UR's 'not documented' is its reason for the denial, not this record's statement (sentences.py)",
     "Per UR, objective radiculopathy was not documented on exam.":
-        "a sentence naming UR is not read as the record (sentences.py)",
+        "UR's 'not documented' is its reason for the denial, not this record's statement (sentences.py)",
     "Per the UR reviewer, the notes did not identify red flags.":
-        "a sentence naming UR is not read as the record (sentences.py)",
+        "UR's 'not documented' is its reason for the denial, not this record's statement (sentences.py)",
     "Per the UR report, the notes did not mention any intent to proceed with surgery.":
-        "a sentence naming UR is not read as the record (sentences.py)",
+        "UR's 'not documented' is its reason for the denial, not this record's statement (sentences.py)",
     "Absent: objective neurologic findings such as weakness, dermatomal numbness or reflex loss.":
         "a bare 'Absent:' label opens an examination's list of findings the patient lacks (documented false) as "
         "often as a reviewer's list of what the record lacks; only 'missing'/'lacking' labels are the record's",
@@ -118,8 +106,6 @@ KNOWN_MISSES = {
         "would need a count of visits with a past year and no verb read as a course had; 'Tx:' heads a plan as often "
         "as a history",
     # Surgery considered batch 8, invasive procedure batch 7 (surg8): labelled before reading; what the fix left.
-    'UR summary: the requesting surgeon plans a laminectomy and discectomy at L5-S1 and asks for an updated MRI.':
-        'a sentence naming UR is not read as the record (sentences.py)',
     'Tx plan: right SI joint injection under fluoroscopy.':
         "the SI joint is a region of its own (vocabulary.BodyRegion), not the lumbar spine's, so a lumbar MRI does not "
         "see it",

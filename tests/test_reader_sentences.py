@@ -119,3 +119,31 @@ def test_a_rationale_sentence_about_this_patient_s_plan_is_a_fact(text: str, exp
 ])
 def test_a_rationale_sentence_naming_this_case_s_request_is_a_fact(text: str, expected: str) -> None:
     assert kind(Sentence(text, 0, "item 1 rationale"), in_rationale=True) == expected
+
+
+@pytest.mark.parametrize("text, kept", [
+    # UR as the source of a statement of the record: the statement is read, without the attribution...
+    ("Per the UR report, she has had 10 chiropractic visits for the neck.", "she has had 10 chiropractic visits for the neck."),
+    ("According to the prior reviewer, he had a left knee arthroscopy in 2014.", "he had a left knee arthroscopy in 2014."),
+    ("The utilization review summary states that the EMG of 05/2016 showed a left L5 radiculopathy.",
+     "the EMG of 05/2016 showed a left L5 radiculopathy."),
+    ("UR summary: the patient works modified duty with a 20 lb lifting limit.",
+     "the patient works modified duty with a 20 lb lifting limit."),
+    # ...but UR's decision, its reasons, its "not documented" and the guideline it quoted stay UR's.
+    ("UR non-certified the cervical MRI because red flags were not documented.", None),
+    ("Per UR, the request for 12 visits was modified to 6.", None),
+    ("The prior reviewer noted no neurological deficit, so the EMG was not supported.", None),
+    ("Per the UR report, there is no documentation of a home exercise program.", None),
+    ("The UR physician states that the MTUS allows 6 visits of chiropractic care for a trial.", None),
+    ("The UR reviewer authorized 4 sessions of acupuncture on 02/01/2016.", None),
+    # A UR sentence without an attribution frame is UR's, whatever it recounts.
+    ("UR reviewed the notes and spoke with the physician's assistant.", None),
+])
+def test_a_sentence_giving_ur_as_its_source_is_read_as_the_record(text: str, kept: str | None) -> None:
+    from imr_check.reader.sentences import fact_sentences
+
+    for section in ("summary", "item 1 rationale"):
+        read = fact_sentences([Sentence(text, 40, section)], in_rationale=section != "summary")
+        assert [s.text for s in read] == ([kept] if kept else [])
+        # The statement's offset is where it sits in the letter, for its evidence.
+        assert all(s.start == 40 + text.index(s.text) for s in read)

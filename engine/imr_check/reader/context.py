@@ -230,6 +230,23 @@ def says_record_lacks(mention: Mention, sentence: str) -> bool:
     return not (lx.finding_trigger.search(mention.trigger) and lx.looked_at.search(sentence))
 
 
+def names_record_lack(sentence: str) -> bool:
+    """Whether a sentence says the record lacks something, by any of context.yaml's documentation negations.
+
+    "No evidence of a tear" in a sentence about a study is the study's finding, not the record's lack (as in
+    says_record_lacks); "no deficit was documented" is the record's, by a plain negation before a record verb.
+    """
+    lx = _lexicon()
+    if lx.documentation_label is not None and lx.documentation_label.match(sentence) or lx.doc_backward.search(sentence):
+        return True
+    for trigger in lx.doc_negation.finditer(sentence):
+        if _RECORD_NAMED.search(trigger.group()) or not (lx.finding_trigger.search(trigger.group())
+                                                         and lx.looked_at.search(sentence)):
+            return True
+    record_verb = lx.record_after.search(sentence) if lx.record_after is not None else None
+    return bool(record_verb and lx.forward.search(sentence, 0, record_verb.start()))
+
+
 def assess(sentence: str, start: int, end: int) -> Mention:
     """Whether the target sentence[start:end] is affirmed, negated or uncertain."""
     lx = _lexicon()

@@ -7,6 +7,12 @@ into the prediction, guideline text is about patients in general, and UR's reaso
 the dispute. They are dropped before any fact is read. What remains is the clinical case summary
 and the rationale's statements of fact.
 
+A sentence that gives the utilization review as its source of the record ("Per the UR report, she has had 12 PT
+visits") is the record as UR summarised it, and the clinical statement after that attribution is read as the
+summary's. UR's decision and its reasons are not: a sentence naming UR that decides (certified, modified, not
+supported), says the record lacks something, or speaks of a guideline stays dropped whole. UR is always the side
+that denied, so its "not documented" is its reason, not this record's silence or statement.
+
 The conclusion patterns are polarity-blind (they match "is" and "is not", "supported" and "not
 supported" alike), so swapping a conclusion's polarity cannot change which sentences are read.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from .context import names_record_lack
 from .text import Sentence
 
 FACT, CONCLUSION, GUIDELINE, UTILIZATION_REVIEW, BOILERPLATE, OTHER_PERSON = (
@@ -89,6 +96,51 @@ _UTILIZATION_REVIEW = re.compile(
     r"|\bcit(?:ing|ed) (?:the )?(?:MTUS|ODG|ACOEM|guidelines)",
     re.I,
 )
+# The utilization review named as the source of what follows: "Per the UR report,", "According to the prior
+# reviewer,", "As noted in the UR determination,", "The UR summary states that", "UR summary:".
+_UR_SOURCE = (
+    r"(?:the )?(?:(?:prior|previous|initial|most recent|recent) )?(?:UR|utilization review|peer review)(?:'s)?"
+    r"(?: (?:report|summary|review|determination|decision|letter|notes?|physician|reviewer|doctor|nurse|records?))?"
+    r"|(?:the )?(?:prior|previous) (?:UR |utilization )?(?:reviewer|review|determination)(?:'s (?:report|summary|notes?))?")
+_UR_DATED = r"(?:\s+(?:dated|of|on) \d{1,2}[/-]\d{1,2}[/-]\d{2,4})?"
+_UR_ATTRIBUTION = re.compile(
+    r"^(?:(?:also|additionally|further(?:more)?|of note|in addition|moreover)\s*,?\s+)?(?:"
+    r"(?:as )?(?:per|according to)\s+(?:" + _UR_SOURCE + r")" + _UR_DATED + r"\s*,?"
+    r"|as (?:noted|stated|documented|described|summarized|reported|indicated) (?:in|by)\s+(?:" + _UR_SOURCE + r")"
+    + _UR_DATED + r"\s*,"
+    r"|(?:" + _UR_SOURCE + r")" + _UR_DATED + r"\s+(?:also\s+)?(?:notes|noted|states|stated|indicates|indicated|documents"
+    r"|documented|describes|described|reports|reported|mentions|mentioned|summarizes|summarized|recounts|recounted"
+    r"|reflects|reflected|lists|listed)(?:\s+that)?\s*[:,]?"
+    r"|(?:the )?(?:UR|utilization review) (?:summary|report|notes?|records?)\s*:"
+    r")\s+", re.I)
+# What, after a UR attribution, is UR's decision about the request rather than the record: a decision verb, or a
+# verdict on medical necessity. "Modified duty" is the patient's work status, and "denies" the patient's denial.
+_UR_DECISION = re.compile(
+    r"\b(?:non-?certif\w*|certif(?:y|ies|ied|ication)|denial|modif(?:y|ies|ied|ication)(?!\s+(?:duty|duties|work|job"
+    r"|activit\w*|restrictions?))|approv\w*|authoriz\w*|(?:was|were|is|are|be|been)\s+(?:not\s+)?(?:\w+ly\s+)?"
+    r"(?:supported|necessary|indicated|warranted|recommended|appropriate|justified)|not (?:medically )?(?:supported"
+    r"|necessary|indicated|warranted|appropriate|justified))\b", re.I)
+_GUIDELINE_NAMED = re.compile(r"\b(?:guidelines?|MTUS|ODG|ACOEM|criteri(?:on|a))\b", re.I)
+
+
+def record_per_utilization_review(sentence: Sentence) -> Sentence | None:
+    """The clinical statement of a sentence that gives the utilization review as its source, without the attribution.
+
+    None when the sentence is UR's decision or its reasons: after the attribution it decides, says the record lacks
+    something, names a guideline, names UR again, or is anything but a statement of fact. The attribution says the
+    statement is about this case, so a rationale's statement is read as the summary's would be.
+    """
+    frame = _UR_ATTRIBUTION.match(sentence.text)
+    if frame is None:
+        return None
+    text = sentence.text[frame.end():]
+    if len(text.split()) < 3 or _UR_DECISION.search(text) or names_record_lack(text) or _GUIDELINE_NAMED.search(text) \
+            or _GENERIC_SUBJECT.search(text) or _LITERATURE.search(text):
+        return None
+    statement = Sentence(text, sentence.start + frame.end(), sentence.section)
+    return statement if kind(statement, in_rationale=False) == FACT else None
+
+
 _GUIDELINE_SUBJECT = re.compile(
     r"^(?:\(|(?:the |per |according to |as per |in |under |also |additionally,? |furthermore,? |moreover,? |"
     r"referring to |regarding |with regard to |20\d\d |california |ca |cal |/)*(?:mtus|acoem|odg|official "
@@ -326,6 +378,10 @@ def fact_sentences(sentences: list[Sentence], in_rationale: bool) -> list[Senten
             sentence_kind = GUIDELINE
         if sentence_kind == FACT:
             kept.append(sentence)
+        elif sentence_kind == UTILIZATION_REVIEW and not quoting_guideline:
+            statement = record_per_utilization_review(sentence)
+            if statement is not None:
+                kept.append(statement)
         elif sentence_kind == CONCLUSION and not quoting_guideline:
             statement = statement_before_conclusion(sentence, in_rationale)
             if statement is not None:
