@@ -96,9 +96,6 @@ KNOWN_MISSES = {
     "The provider fails to document improved ADLs or reduced work restrictions after the first acupuncture series.":
         "the sentence is read for what the record lacks, but 'improved ADLs' and 'reduced work restrictions' with no "
         "figure are not in the functional-improvement vocabulary",
-    "Documentation of a clinically meaningful gain in daily activities was not provided.":
-        "the sentence is read for what the record lacks, but 'gain in daily activities' is not in the "
-        "functional-improvement vocabulary",
     "Absent from the records: range of motion, lifting tolerance or ADL comparisons before and after the prior visits.":
         "would need a list of the measures a comparison would use read as functional improvement itself",
     # Prior treatment batch 1 (prior-blind): labelled before reading; what the fix left.
