@@ -93,6 +93,37 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
         into.put("clinical.surgery_date", day, [sentence])
     elif found and len({f[0] for f in found}) == 1:
         into.put("clinical.surgery_performed", found[0][0], [f[2] for f in found])
+    _put_surgeries_done(found, into)
+
+
+def _put_surgeries_done(found: list[tuple[str, Optional[dt.date], Sentence]], into: Facts) -> None:
+    """clinical.surgeries_performed: every surgery found, each with its region (rules/surgeries.yaml), its day and the
+    sentences naming it, so a region's therapy can follow its own operation (facts.py).
+
+    One operation on one day is one surgery however often it is named. An undated mention of an operation the record
+    also dates is that operation named again (the summary's "s/p" of the rationale's dated surgery), not another one;
+    the same operation on two days (both wrists) is two."""
+    if not found:
+        return
+    by_key: dict[tuple[str, Optional[dt.date]], list[Sentence]] = {}
+    for surgery, day, sentence in found:
+        by_key.setdefault((surgery, day), []).append(sentence)
+    for surgery, day in [key for key in by_key if key[1] is None]:
+        days = sorted(d for name, d in by_key if name == surgery and d is not None)
+        if days:
+            by_key[(surgery, days[-1])].extend(by_key.pop((surgery, None)))
+    regions = surgery_table().regions()
+    # Dated ones in the order of their days, then the undated in the order first named.
+    keys = sorted(by_key, key=lambda key: (key[1] is None, key[1] or dt.date.min))
+    done = [{"surgery": surgery, **({"body_region": regions[surgery]} if surgery in regions else {}),
+             **({"date": day} if day is not None else {})} for surgery, day in keys]
+    into.put("clinical.surgeries_performed", done,
+             list(dict.fromkeys(sentence for key in keys for sentence in by_key[key])))
+    for index, key in enumerate(keys):
+        sentences = list(dict.fromkeys(by_key[key]))
+        into.evidence[f"clinical.surgeries_performed[{index}]"] = sentences[:MAX_EVIDENCE_SENTENCES]
+        if len(sentences) > MAX_EVIDENCE_SENTENCES:
+            into.omitted[f"clinical.surgeries_performed[{index}]"] = len(sentences) - MAX_EVIDENCE_SENTENCES
 
 
 # "S/p" (status post) is the clinician's shorthand for a treatment already given.
