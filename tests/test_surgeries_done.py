@@ -145,3 +145,51 @@ def test_undated_operations_on_one_region_cannot_be_put_in_order():
     facts = request_facts(case, 0, UR_DAY)
     assert "request.postsurgical_procedure" not in facts
     assert facts["request.in_postsurgical_period"] is True
+
+
+def test_a_post_surgical_fact_is_shown_with_the_sentence_of_the_surgery_it_follows():
+    from imr_check.audit.items import evidence_key
+
+    case = read_synthetic(TWO_DATED, [WRIST_PT, KNEE_PT, LUMBAR_PT])
+    assert evidence_key(case, 1, "request.in_postsurgical_period") == "clinical.surgeries_performed[0]"
+    assert evidence_key(case, 0, "request.postsurgical_procedure") == "clinical.surgeries_performed[1]"
+    # The lumbar request follows the latest of all, another region's: its sentence is why it is not after surgery.
+    assert evidence_key(case, 2, "request.in_postsurgical_period") == "clinical.surgeries_performed[1]"
+
+
+@pytest.mark.parametrize("summary, expected", [
+    # One mention of surgery done, two operations listed after it: each takes the day written after it.
+    ("He is s/p left CTR in 2015; right knee arthroscopy on 10/03/2016.",
+     [("knee_arthroscopy", dt.date(2016, 10, 3)), ("carpal_tunnel_release", None)]),
+    ("She is status post a left knee meniscectomy on 09/02/2016 and a right carpal tunnel release on 12/19/2016.",
+     [("knee_meniscectomy", dt.date(2016, 9, 2)), ("carpal_tunnel_release", dt.date(2016, 12, 19))]),
+    ("Her surgical history includes a right carpal tunnel release (12/19/2016) and a left knee meniscectomy "
+     "(09/02/2016).",
+     [("knee_meniscectomy", dt.date(2016, 9, 2)), ("carpal_tunnel_release", dt.date(2016, 12, 19))]),
+    # The operation planned in the next clause is not one done.
+    ("Status post right carpal tunnel release on 12/19/2016; a left knee arthroscopy is scheduled.",
+     [("carpal_tunnel_release", dt.date(2016, 12, 19))]),
+])
+def test_operations_listed_after_one_mention_are_each_a_surgery_done(summary, expected):
+    case = read_synthetic(summary, [WRIST_PT, KNEE_PT])
+    assert [(s.surgery, s.date) for s in case.clinical.surgeries_performed] == expected
+    # Each operation's region is after surgery, so a knee listed second is the knee request's.
+    regions = {s.body_region for s in case.clinical.surgeries_performed}
+    assert regions <= set(case.regional_facts["clinical.is_post_surgical"])
+    wrist, knee = (request_facts(case, index, UR_DAY) for index in range(2))
+    assert wrist["request.postsurgical_procedure"] == "carpal_tunnel_release"
+    assert knee.get("request.postsurgical_procedure") == next(
+        (s.surgery for s in case.clinical.surgeries_performed if s.body_region == "knee"), None)
+
+
+def test_names_of_one_operation_are_one_surgery_and_a_region_s_two_days_two():
+    summary = "He is status post right shoulder arthroscopy with rotator cuff repair and acromioplasty on 01/12/2016."
+    case = read_synthetic(summary, [("Physical therapy 12 sessions right shoulder", REVIEWED)])
+    assert [(s.surgery, s.date) for s in case.clinical.surgeries_performed] == [
+        ("rotator_cuff_repair", dt.date(2016, 1, 12))]
+    summary = "She underwent a left knee arthroscopy on 01/05/2015 and a left total knee arthroplasty on 11/03/2016."
+    case, (knee,) = facts_of(summary, [KNEE_PT])
+    assert [s.surgery for s in case.clinical.surgeries_performed] == ["knee_arthroscopy", "knee_arthroplasty"]
+    # The knee follows its latest operation: the arthroplasty, three months before (within its four).
+    assert knee["request.postsurgical_procedure"] == "knee_arthroplasty"
+    assert knee["request.in_postsurgical_period"] is True

@@ -468,6 +468,22 @@ def surgery_followed(clinical: Clinical, region: str | None) -> SurgeryDone | No
                 SurgeryDone(surgery=clinical.surgery_performed, date=clinical.surgery_date))
 
 
+# The derived facts that follow one surgery done: shown with that surgery's sentences (surgery_evidence_key).
+FOLLOW_THE_SURGERY = ("request.postsurgical_procedure", "request.postsurgical_course", "request.in_postsurgical_period")
+
+
+def surgery_evidence_key(case: Case, index: int) -> str | None:
+    """The evidence key of the surgery request `index` follows: its entry of clinical.surgeries_performed, or
+    clinical.surgery_performed in a case naming one surgery without the list; None when it follows none."""
+    followed = surgery_followed(case.clinical, case.requests[index].body_region)
+    if followed is None:
+        return None
+    if case.clinical.surgeries_performed is None:
+        return "clinical.surgery_performed"
+    return next((f"clinical.surgeries_performed[{i}]" for i, s in enumerate(case.clinical.surgeries_performed)
+                 if s == followed), None)
+
+
 def _months_between(start: dt.date | None, on_date: dt.date) -> float | None:
     return round((on_date - start).days / 30.4375, 1) if start is not None and on_date >= start else None
 
