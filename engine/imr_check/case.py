@@ -175,6 +175,43 @@ class DatedTrauma(Strict):
         return value
 
 
+class SurgeryDone(Strict):
+    """A surgery the record says was done: the operation, its body region and its day when the record dates it.
+
+    A case lists every one (clinical.surgeries_performed), since two operations may be on other regions and days:
+    therapy for a region follows that region's surgery, not the latest of all (facts.py)."""
+
+    surgery: SurgeryPerformed = Field(description="The operation, as rules/surgeries.yaml names it")
+    body_region: Optional[BodyRegion] = Field(
+        None, description="Where it was done: the surgery's region in rules/surgeries.yaml (filled from it when not "
+        "given, and must agree with it); for one the table gives no region (other), the region a case names")
+    date: Optional[dt.date] = Field(None, description="The day of the surgery; absent when the record does not date it")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _region_of_the_table(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        known = surgery_table().regions().get(value.get("surgery"))
+        given = value.get("body_region")
+        if known is None:
+            return value
+        if given is None:
+            return {**value, "body_region": known}
+        if given != known:
+            raise ValueError(f"a {value['surgery']} is on the {known} (rules/surgeries.yaml), not the {given}")
+        return value
+
+
+def latest_surgery(done: list[SurgeryDone]) -> Optional[SurgeryDone]:
+    """The latest of the surgeries done: the last dated; undated ones only when they all name the same operation
+    (two undated operations cannot be put in order)."""
+    dated = [s for s in done if s.date is not None]
+    if dated:
+        return max(dated, key=lambda s: s.date or dt.date.min)
+    return done[0] if done and len({s.surgery for s in done}) == 1 else None
+
+
 class Clinical(Strict):
     """Case-wide clinical findings the guidelines ask about."""
 
@@ -231,6 +268,41 @@ class Clinical(Strict):
         description="The surgery already done (the most recent the record names): " + surgery_table().labels("performed"),
     )
     surgery_date: Optional[dt.date] = Field(None, description="The date of the surgery already done")
+    surgeries_performed: Optional[list[SurgeryDone]] = Field(
+        None, description="Every surgery the record says was done, each with its region and day (when dated). "
+        "clinical.surgery_performed and clinical.surgery_date are the latest of them (filled from the list when not "
+        "given); therapy for a region follows the latest surgery on that region (request.postsurgical_procedure, "
+        "request.in_postsurgical_period)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _latest_from_the_list(cls, value: Any) -> Any:
+        """A case that lists the surgeries done and names no single one has the latest of them as the one."""
+        if not isinstance(value, dict) or not value.get("surgeries_performed") or "surgery_performed" in value:
+            return value
+        try:
+            done = [s if isinstance(s, SurgeryDone) else SurgeryDone.model_validate(s)
+                    for s in value["surgeries_performed"]]
+        except (ValidationError, TypeError):
+            return value  # the field's own validation reports it, with its location
+        latest = latest_surgery(done)
+        if latest is None:
+            return value
+        return {**value, "surgery_performed": latest.surgery,
+                **({"surgery_date": latest.date} if latest.date is not None and "surgery_date" not in value else {})}
+
+    @model_validator(mode="after")
+    def _the_one_is_the_latest(self) -> "Clinical":
+        if not self.surgeries_performed or self.surgery_performed is None:
+            return self
+        latest = latest_surgery(self.surgeries_performed)
+        if latest is None:
+            if self.surgery_performed not in {s.surgery for s in self.surgeries_performed}:
+                raise ValueError(f"surgery_performed ({self.surgery_performed}) is one of surgeries_performed")
+        elif (self.surgery_performed, self.surgery_date) != (latest.surgery, latest.date):
+            raise ValueError(f"surgery_performed and surgery_date are the latest of surgeries_performed "
+                             f"({latest.surgery}, {latest.date or 'undated'}), or are left out")
+        return self
     surgery_extensive: Documented = Field(
         None, description="The surgery already done was an extensive procedure, with a recovery that may need "
         "post-operative opioids for up to three months (false: a less extensive one, two to three weeks); a clinical "

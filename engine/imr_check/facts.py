@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from ._data import rules_dir
 from ._yaml import load_yaml_file
 from .errors import InputError
-from .case import Case, Clinical, Patient, Request, SurgeryPerformed
+from .case import Case, Clinical, Patient, Request, SurgeryDone, SurgeryPerformed, latest_surgery
 from .declared_facts import fact_parameter
 from .surgeries import surgery_table
 from .vocabulary import LIMB_JOINTS, lookup_drug
@@ -30,7 +30,8 @@ FactKind = Literal["bool", "number", "text", "list"]
 _NOT_FACTS = {"request.id", "request.text", "request.ur", "request.imr", "request.associated_with", "request.parts"}
 _NOT_FACT_PREFIXES = tuple(sorted(p + "." for p in _NOT_FACTS))
 # Dates rules do not compare themselves: the derived facts count weeks or months from them instead.
-_DATE_FIELDS_REPLACED = {"request.history.start_date", "clinical.surgery_date", "clinical.dated_traumas"}
+_DATE_FIELDS_REPLACED = {"request.history.start_date", "clinical.surgery_date", "clinical.dated_traumas",
+                         "clinical.surgeries_performed"}
 
 
 @dataclass(frozen=True)
@@ -433,24 +434,74 @@ def _surgery_regions() -> dict[str, str]:
     return surgery_table().regions()
 
 
-def _on_region(surgery: str, region: str | None) -> bool:
-    """Whether therapy for `region` (None: not named) can follow the surgery."""
-    regions = _surgery_regions()
-    if region is None or region in _SEVERAL_REGIONS or surgery not in regions:
+def _on_region(surgery: str, region: str | None, surgery_region: str | None = None) -> bool:
+    """Whether therapy for `region` (None: not named) can follow the surgery (on `surgery_region` when the table
+    gives the surgery none)."""
+    where = _surgery_regions().get(surgery, surgery_region)
+    if region is None or region in _SEVERAL_REGIONS or where is None:
         return True
-    return regions[surgery] == region or regions[surgery] in _WIDER_REGIONS.get(region, ())
+    return where == region or where in _WIDER_REGIONS.get(region, ())
+
+
+def surgeries_done(clinical: Clinical) -> list[SurgeryDone]:
+    """The surgeries done: the case's list, else the one surgery a case names without it."""
+    if clinical.surgeries_performed is not None:
+        return list(clinical.surgeries_performed)
+    if clinical.surgery_performed is not None:
+        return [SurgeryDone(surgery=clinical.surgery_performed, date=clinical.surgery_date)]
+    return []
+
+
+def surgery_followed(clinical: Clinical, region: str | None) -> SurgeryDone | None:
+    """The surgery therapy for `region` follows: the latest done on that region, so an operation on another region,
+    older or newer, neither ends nor starts its post-surgical period. A request naming no region (or several)
+    follows the latest of all (clinical.surgery_performed); so does one for a region no listed surgery is on, and
+    that surgery, being another region's, does not put it after surgery (_on_region). None: no surgery named, or
+    several undated ones on the region, which cannot be put in order."""
+    done = surgeries_done(clinical)
+    own = [s for s in done if _on_region(s.surgery, region, s.body_region)]
+    if region is not None and region not in _SEVERAL_REGIONS and own:
+        return latest_surgery(own)
+    if clinical.surgery_performed is None:
+        return None
+    return next((s for s in done if (s.surgery, s.date) == (clinical.surgery_performed, clinical.surgery_date)),
+                SurgeryDone(surgery=clinical.surgery_performed, date=clinical.surgery_date))
+
+
+# The derived facts that follow one surgery done: shown with that surgery's sentences (surgery_evidence_key).
+FOLLOW_THE_SURGERY = ("request.postsurgical_procedure", "request.postsurgical_course", "request.in_postsurgical_period")
+
+
+def surgery_evidence_key(case: Case, index: int) -> str | None:
+    """The evidence key of the surgery request `index` follows: its entry of clinical.surgeries_performed, or
+    clinical.surgery_performed in a case naming one surgery without the list; None when it follows none."""
+    followed = surgery_followed(case.clinical, case.requests[index].body_region)
+    if followed is None:
+        return None
+    if case.clinical.surgeries_performed is None:
+        return "clinical.surgery_performed"
+    return next((f"clinical.surgeries_performed[{i}]" for i, s in enumerate(case.clinical.surgeries_performed)
+                 if s == followed), None)
+
+
+def _months_between(start: dt.date | None, on_date: dt.date) -> float | None:
+    return round((on_date - start).days / 30.4375, 1) if start is not None and on_date >= start else None
 
 
 def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
     clinical = case.clinical
+    # The weeks since surgery stay the latest operation's of all: the only rules reading them (MTUS Opioids 2016
+    # section 1.4, rules/opioid_2016.yaml) follow the recovery from an operation on whatever region.
     if clinical.surgery_date is not None and on_date >= clinical.surgery_date:
         facts["case.months_since_surgery"] = round((on_date - clinical.surgery_date).days / 30.4375, 1)
         facts["case.weeks_since_surgery"] = round((on_date - clinical.surgery_date).days / 7, 1)
-    done = clinical.surgery_performed
+    followed = surgery_followed(clinical, request.body_region)
+    done = followed.surgery if followed is not None else None
+    done_region = followed.body_region if followed is not None else None
     if request.procedure is not None and request.procedure != "other":
         facts["request.postsurgical_procedure"] = request.procedure
     elif done is not None and done != "other" and request.body_region not in _SEVERAL_REGIONS \
-            and _on_region(done, request.body_region):
+            and _on_region(done, request.body_region, done_region):
         facts["request.postsurgical_procedure"] = done
     course = surgery_table().schedule_row_of(facts.get("request.postsurgical_procedure", ""))
     if course is not None:
@@ -472,8 +523,8 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     within = after_surgery
     if after_surgery and done is not None:
         period = postsurgical_periods().get(done)
-        months = facts.get("case.months_since_surgery")
-        within = _on_region(done, request.body_region) and not (
+        months = _months_between(followed.date if followed is not None else None, on_date)
+        within = _on_region(done, request.body_region, done_region) and not (
             period is not None and months is not None and months > period)
     facts["request.in_postsurgical_period"] = within
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..case import Case, load_case
 from ..errors import EngineError, IncompleteLetter, InputError
 from ..evaluate import engine_for, evaluate_case
-from ..facts import EVIDENCE_FROM, request_facts
+from ..facts import EVIDENCE_FROM, FOLLOW_THE_SURGERY, request_facts, surgery_evidence_key
 from ..knowledge import load_knowledge
 from ..results import RequestResult
 from ..vocabulary import drug_lexicon, fallback_topic, topics
@@ -180,12 +180,16 @@ def _row(case: Case, index: int, result: RequestResult, case_id: str, path: str)
 def evidence_key(case: Case, index: int, path: str) -> str | None:
     """The case's evidence key of a fact path; request facts are keyed by the request's position. A fact with no
     evidence of its own that the fact layer derives from another (an acute injury from a dated trauma) is shown with
-    its source's."""
+    its source's; a post-surgical fact with the sentences of the surgery it follows."""
     keys = [path]
     if path.startswith("request."):
         keys.insert(0, f"requests[{index}]." + path[len("request."):])
     if path in EVIDENCE_FROM:
         keys.append(EVIDENCE_FROM[path])
+    # The request's own region's surgery, which may not be the case's latest (clinical.surgery_performed).
+    surgery = surgery_evidence_key(case, index) if path in FOLLOW_THE_SURGERY else None
+    if surgery is not None:
+        keys.append(surgery)
     return next((key for key in keys if key in case.evidence), None)
 
 

@@ -57,7 +57,7 @@ _INVENTORY_HEAD = (r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?
 
 # The surgery already done, by the names letters give it (the vocabulary orders the most specific first), and its date.
 _SURGERIES = surgery_table().recognisers("in_record")  # rules/surgeries.yaml, `in_record`
-_SURGERY_DATE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:on|dated|performed on|done on)\s+(" + DATE + ")", re.I)
+_SURGERY_DATE_AFTER = re.compile(r"^(?:[^.;]{0,60}?\b(?:on|dated|performed on|done on)\s+|\s*\(\s*)(" + DATE + ")", re.I)
 _SURGERY_DATE_BEFORE = re.compile(r"\b(?:on|dated)\s+(" + DATE + r")\W+(?:\w+\W+){0,8}?$", re.I)
 
 
@@ -75,17 +75,20 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
         for match in concept.pattern.finditer(text):
             if _excluded(concept, text, match) or assess(text, match.start(), match.end()).status != AFFIRMED:
                 continue
-            window = text[max(0, match.start() - 10):match.end() + 80]
+            start = max(0, match.start() - 10)
+            # Bounded, so a sentence of many mentions is not read in time quadratic in its length.
+            reach = text[start:match.end() + _LISTED_REACH]
             if concept.sentence_excludes is not None and concept.sentence_excludes.search(text):
                 # A sentence with a plan word is read clause by clause (_excluded): the surgery is named in the
                 # mention's own clause, not the one planned after it ("s/p knee arthroscopy; a TKA is scheduled").
-                window = window[:_clause_of(text, match)[1] - max(0, match.start() - 10)]
-            named = next(((name, m) for name, pattern in _SURGERIES if (m := pattern.search(window))), None)
-            if named is None:
-                continue
-            tail = window[named[1].end():]
-            day = _SURGERY_DATE_AFTER.search(tail) or _SURGERY_DATE_BEFORE.search(text[:match.start()])
-            found.append((named[0], parse_date(day.group(1)) if day else None, sentence))
+                reach = reach[:_clause_of(text, match)[1] - start]
+            named = _operations_listed(reach, match.end() + 80 - start)
+            for index, (surgery, _, end) in enumerate(named):
+                # Each operation's day is the one written after it, before the next operation is named.
+                tail = reach[end:named[index + 1][1]] if index + 1 < len(named) else reach[end:]
+                day = _SURGERY_DATE_AFTER.search(tail) or (
+                    _SURGERY_DATE_BEFORE.search(text[:match.start()]) if index == 0 else None)
+                found.append((surgery, parse_date(day.group(1)) if day else None, sentence))
     dated = [f for f in found if f[1] is not None]
     if dated:
         surgery, day, sentence = max(dated, key=lambda f: f[1])
@@ -93,6 +96,84 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
         into.put("clinical.surgery_date", day, [sentence])
     elif found and len({f[0] for f in found}) == 1:
         into.put("clinical.surgery_performed", found[0][0], [f[2] for f in found])
+    _put_surgeries_done(found, into)
+
+
+# Between two operations of one list of those done ("a right CTR on 05/12/2016 and a left knee arthroscopy"): the
+# first one's day, then a few words joining them, no sentence break.
+_LISTED_DATE = re.compile(r"^[^.;]{0,30}?\b(?:on|dated|performed on|done on|in)\s+(?:" + DATE + r"|(?:19|20)\d\d)\b", re.I)
+_LISTED_GAP = 40
+_LISTED_REACH = 600
+_PRIORITY = {name: rank for rank, (name, _) in enumerate(_SURGERIES)}
+
+
+def _operations_listed(reach: str, first_within: int) -> list[tuple[str, int, int]]:
+    """The operations a mention of surgery done names, in the order written: the first ending within `first_within`
+    characters of `reach` (the mention's own reach), then each one listed right after the one before it. Where two
+    names overlap, the vocabulary's more specific (higher priority) one is the operation. Names of one region joined
+    with no day between them are one operation ("a shoulder arthroscopy with rotator cuff repair"), by its most
+    specific name, as one named alone; another region's, or one after a day, is another operation."""
+    regions = surgery_table().regions()
+    hits: list[tuple[str, int, int]] = []
+    for name, pattern in _SURGERIES:
+        for m in pattern.finditer(reach):
+            if not any(m.start() < end and begin < m.end() for _, begin, end in hits):
+                hits.append((name, m.start(), m.end()))
+    hits.sort(key=lambda hit: hit[1])
+    listed: list[tuple[str, int, int]] = []
+    for hit in hits:
+        if not listed:
+            if hit[2] > first_within:
+                break
+            listed.append(hit)
+            continue
+        previous = listed[-1]
+        gap = reach[previous[2]:hit[1]]
+        dated = _LISTED_DATE.match(gap)
+        joining = gap[dated.end():] if dated else gap
+        if "." in gap or len(joining) > _LISTED_GAP:
+            break
+        if dated is None and regions.get(hit[0]) is not None and regions.get(hit[0]) == regions.get(previous[0]):
+            name = min(previous[0], hit[0], key=_PRIORITY.__getitem__)
+            listed[-1] = (name, previous[1], hit[2])
+        else:
+            listed.append(hit)
+    return listed
+
+
+def _put_surgeries_done(found: list[tuple[str, Optional[dt.date], Sentence]], into: Facts) -> None:
+    """clinical.surgeries_performed: every surgery found, each with its region (rules/surgeries.yaml), its day and the
+    sentences naming it, so a region's therapy can follow its own operation (facts.py).
+
+    One operation on one day is one surgery however often it is named. An undated mention of an operation the record
+    also dates is that operation named again (the summary's "s/p" of the rationale's dated surgery), not another one;
+    the same operation on two days (both wrists) is two."""
+    if not found:
+        return
+    by_key: dict[tuple[str, Optional[dt.date]], list[Sentence]] = {}
+    for surgery, day, sentence in found:
+        by_key.setdefault((surgery, day), []).append(sentence)
+    for surgery, day in [key for key in by_key if key[1] is None]:
+        days = sorted(d for name, d in by_key if name == surgery and d is not None)
+        if days:
+            by_key[(surgery, days[-1])].extend(by_key.pop((surgery, None)))
+    regions = surgery_table().regions()
+    # Dated ones in the order of their days, then the undated in the order first named.
+    keys = sorted(by_key, key=lambda key: (key[1] is None, key[1] or dt.date.min))
+    done = [{"surgery": surgery, **({"body_region": regions[surgery]} if surgery in regions else {}),
+             **({"date": day} if day is not None else {})} for surgery, day in keys]
+    into.put("clinical.surgeries_performed", done,
+             list(dict.fromkeys(sentence for key in keys for sentence in by_key[key])))
+    post_surgical = into.regions.get("clinical.is_post_surgical")
+    if into.values.get("clinical.is_post_surgical") is True and post_surgical:
+        # Each operation done puts its own region after surgery, also one listed after the mention's first.
+        into.regions["clinical.is_post_surgical"] = list(dict.fromkeys(
+            [*post_surgical, *(entry["body_region"] for entry in done if "body_region" in entry)]))
+    for index, key in enumerate(keys):
+        sentences = list(dict.fromkeys(by_key[key]))
+        into.evidence[f"clinical.surgeries_performed[{index}]"] = sentences[:MAX_EVIDENCE_SENTENCES]
+        if len(sentences) > MAX_EVIDENCE_SENTENCES:
+            into.omitted[f"clinical.surgeries_performed[{index}]"] = len(sentences) - MAX_EVIDENCE_SENTENCES
 
 
 # "S/p" (status post) is the clinician's shorthand for a treatment already given.
