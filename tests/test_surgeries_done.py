@@ -159,8 +159,9 @@ def test_a_post_surgical_fact_is_shown_with_the_sentence_of_the_surgery_it_follo
 
 @pytest.mark.parametrize("summary, expected", [
     # One mention of surgery done, two operations listed after it: each takes the day written after it.
+    # A year alone dates the operation by its span, first of the two here.
     ("He is s/p left CTR in 2015; right knee arthroscopy on 10/03/2016.",
-     [("knee_arthroscopy", dt.date(2016, 10, 3)), ("carpal_tunnel_release", None)]),
+     [("carpal_tunnel_release", None), ("knee_arthroscopy", dt.date(2016, 10, 3))]),
     ("She is status post a left knee meniscectomy on 09/02/2016 and a right carpal tunnel release on 12/19/2016.",
      [("knee_meniscectomy", dt.date(2016, 9, 2)), ("carpal_tunnel_release", dt.date(2016, 12, 19))]),
     ("Her surgical history includes a right carpal tunnel release (12/19/2016) and a left knee meniscectomy "

@@ -186,6 +186,29 @@ class SurgeryDone(Strict):
         None, description="Where it was done: the surgery's region in rules/surgeries.yaml (filled from it when not "
         "given, and must agree with it); for one the table gives no region (other), the region a case names")
     date: Optional[dt.date] = Field(None, description="The day of the surgery; absent when the record does not date it")
+    earliest_date: Optional[dt.date] = Field(
+        None, description="For a surgery the record dates by its month or year alone (\"in 09/2016\", \"2014\"), "
+        "the first day it can have been; latest_date the last. Without date: the day itself is not known")
+    latest_date: Optional[dt.date] = None
+
+    @model_validator(mode="after")
+    def _one_span(self) -> "SurgeryDone":
+        if (self.earliest_date is None) != (self.latest_date is None):
+            raise ValueError("a partial surgery date gives both earliest_date and latest_date")
+        if self.earliest_date is not None and self.latest_date is not None:
+            if self.date is not None:
+                raise ValueError("a surgery has its day (date) or the span it can be in (earliest_date, latest_date)")
+            if self.earliest_date > self.latest_date:
+                raise ValueError("a surgery's earliest_date is not after its latest_date")
+        return self
+
+    def span(self) -> Optional[tuple[dt.date, dt.date]]:
+        """The first and last day the surgery can have been; None when the record does not date it."""
+        if self.date is not None:
+            return self.date, self.date
+        if self.earliest_date is not None and self.latest_date is not None:
+            return self.earliest_date, self.latest_date
+        return None
 
     @model_validator(mode="before")
     @classmethod
@@ -204,11 +227,12 @@ class SurgeryDone(Strict):
 
 
 def latest_surgery(done: list[SurgeryDone]) -> Optional[SurgeryDone]:
-    """The latest of the surgeries done: the last dated; undated ones only when they all name the same operation
+    """The latest of the surgeries done: the last dated, one dated by its month or year alone by the first day it
+    can be (so "in 2016" is not put after a day of 2016); undated ones only when they all name the same operation
     (two undated operations cannot be put in order)."""
-    dated = [s for s in done if s.date is not None]
+    dated = [(span, s) for s in done if (span := s.span()) is not None]
     if dated:
-        return max(dated, key=lambda s: s.date or dt.date.min)
+        return max(dated, key=lambda pair: pair[0][0])[1]
     return done[0] if done and len({s.surgery for s in done}) == 1 else None
 
 

@@ -488,6 +488,18 @@ def _months_between(start: dt.date | None, on_date: dt.date) -> float | None:
     return round((on_date - start).days / 30.4375, 1) if start is not None and on_date >= start else None
 
 
+def _past_the_period(surgery: SurgeryDone, period: float, on_date: dt.date) -> bool:
+    """Whether the request comes after the surgery's post-surgical period of `period` months. A surgery dated by its
+    month or year alone is past it only when its last possible day is ("a 2014 repair" on a 2016 request); one whose
+    span straddles the period's end ("in 09/2016" against a 6-week period in 10/2016) is not known to be, and counts
+    within it as an undated one does."""
+    span = surgery.span()
+    if span is None:
+        return False
+    months = _months_between(span[1], on_date)
+    return months is not None and months > period
+
+
 def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[str, Any]) -> None:
     clinical = case.clinical
     # The weeks since surgery stay the latest operation's of all: the only rules reading them (MTUS Opioids 2016
@@ -523,9 +535,8 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     within = after_surgery
     if after_surgery and done is not None:
         period = postsurgical_periods().get(done)
-        months = _months_between(followed.date if followed is not None else None, on_date)
         within = _on_region(done, request.body_region, done_region) and not (
-            period is not None and months is not None and months > period)
+            period is not None and followed is not None and _past_the_period(followed, period, on_date))
     facts["request.in_postsurgical_period"] = within
 
 

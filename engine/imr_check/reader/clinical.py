@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Iterable, Optional
 
 from ..facts import concerns_region
+from ..case import SurgeryDone, latest_surgery
 from ..surgeries import surgery_table
 from ..vocabulary import NERVE_SUPPLY, drug_class_topics, drug_lexicon, lookup_drug, topic as topic_spec, topics, topics_where
 from .context import AFFIRMED, NEGATED, UNCERTAIN, Mention, assess, says_record_lacks
@@ -55,10 +56,36 @@ _INVENTORY_HEAD = (r"\b(?:treatments?|therapies) (?:to date |thus far |so far )?
                    r"(?:included|includes?|consist(?:s|ed) of)\b:?")
 
 
+# A date as records give a start or an event: a full date, a month and year, or a year (`date_span` reads each).
+PARTIAL_DATE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|(?:19|20)\d\d"
+LOOSE_DATE = DATE + "|" + PARTIAL_DATE
+
 # The surgery already done, by the names letters give it (the vocabulary orders the most specific first), and its date.
 _SURGERIES = surgery_table().recognisers("in_record")  # rules/surgeries.yaml, `in_record`
-_SURGERY_DATE_AFTER = re.compile(r"^(?:[^.;]{0,60}?\b(?:on|dated|performed on|done on)\s+|\s*\(\s*)(" + DATE + ")", re.I)
+# A full day a little after the operation ("... performed on 10/01/2016"); a month or year only right after it ("a
+# CTR in 09/2016", "an ACL reconstruction (2012)", "s/p CTR 2014"), as further on it may date something else.
+_SURGERY_DATE_AFTER = re.compile(
+    r"^(?:[^.;]{0,60}?\b(?:on|dated|performed on|done on)\s+|\s*\(\s*)(" + DATE + ")|"
+    r"^(?:\s*,?\s*(?:(?:performed |done )?(?:on|in)|dated)\s+|\s*\(\s*|\s*,?\s*)(" + PARTIAL_DATE + r")(?![/\d])", re.I)
 _SURGERY_DATE_BEFORE = re.compile(r"\b(?:on|dated)\s+(" + DATE + r")\W+(?:\w+\W+){0,8}?$", re.I)
+# A month or year told before the operation's name, as its attribute: "a 2013 rotator cuff repair", "her March 2015
+# knee arthroscopy", "a 2013 right carpal tunnel release".
+_SURGERY_DATE_ATTRIBUTE = re.compile(r"\b(?:a|an|the|his|her|their)\s+(" + PARTIAL_DATE + r")\s+(?:(?:left|right|bilateral)\s+)?$",
+                                     re.I)
+
+
+def _surgery_span(tail: str, before: str, lead: str) -> Optional[tuple[dt.date, dt.date]]:
+    """The first and last day of an operation's date: written after its name (`tail`, up to the next operation named),
+    as its attribute just before it (`before`), or for the mention's first operation a day leading the sentence
+    (`lead`, "On 10/01/2016 she underwent ...")."""
+    after = _SURGERY_DATE_AFTER.search(tail)
+    if after:
+        return date_span(after.group(1) or after.group(2))
+    attribute = _SURGERY_DATE_ATTRIBUTE.search(before)
+    if attribute:
+        return date_span(attribute.group(1))
+    leading = _SURGERY_DATE_BEFORE.search(lead) if lead else None
+    return date_span(leading.group(1)) if leading else None
 
 
 def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> None:
@@ -83,25 +110,28 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
                 # mention's own clause, not the one planned after it ("s/p knee arthroscopy; a TKA is scheduled").
                 reach = reach[:_clause_of(text, match)[1] - start]
             named = _operations_listed(reach, match.end() + 80 - start)
-            for index, (surgery, _, end) in enumerate(named):
+            for index, (surgery, begin, end) in enumerate(named):
                 # Each operation's day is the one written after it, before the next operation is named.
                 tail = reach[end:named[index + 1][1]] if index + 1 < len(named) else reach[end:]
-                day = _SURGERY_DATE_AFTER.search(tail) or (
-                    _SURGERY_DATE_BEFORE.search(text[:match.start()]) if index == 0 else None)
-                found.append((surgery, parse_date(day.group(1)) if day else None, sentence))
-    dated = [f for f in found if f[1] is not None]
-    if dated:
-        surgery, day, sentence = max(dated, key=lambda f: f[1])
-        into.put("clinical.surgery_performed", surgery, [sentence])
-        into.put("clinical.surgery_date", day, [sentence])
-    elif found and len({f[0] for f in found}) == 1:
-        into.put("clinical.surgery_performed", found[0][0], [f[2] for f in found])
-    _put_surgeries_done(found, into)
+                before = reach[named[index - 1][2] if index else 0:begin]
+                found.append((surgery, _surgery_span(tail, before, text[:match.start()] if index == 0 else ""),
+                              sentence))
+    listed = _surgeries_found(found)
+    done = [SurgeryDone.model_validate(entry) for entry, _ in listed]
+    latest = latest_surgery(done)
+    if latest is not None:
+        # The one surgery is the latest of the list (case.Clinical checks they agree); a day only when it is known.
+        sentences = listed[done.index(latest)][1]
+        into.put("clinical.surgery_performed", latest.surgery, sentences if latest.date is None else sentences[:1])
+        if latest.date is not None:
+            into.put("clinical.surgery_date", latest.date, sentences[:1])
+    _put_surgeries_done(listed, into)
 
 
 # Between two operations of one list of those done ("a right CTR on 05/12/2016 and a left knee arthroscopy"): the
 # first one's day, then a few words joining them, no sentence break.
-_LISTED_DATE = re.compile(r"^[^.;]{0,30}?\b(?:on|dated|performed on|done on|in)\s+(?:" + DATE + r"|(?:19|20)\d\d)\b", re.I)
+_LISTED_DATE = re.compile(r"^[^.;]{0,30}?(?:\b(?:on|dated|performed on|done on|in)\s+|\(\s*|(?<![\w/-]))"
+                          r"(?:" + LOOSE_DATE + r")(?![/\d])", re.I)
 _LISTED_GAP = 40
 _LISTED_REACH = 600
 _PRIORITY = {name: rank for rank, (name, _) in enumerate(_SURGERIES)}
@@ -141,39 +171,59 @@ def _operations_listed(reach: str, first_within: int) -> list[tuple[str, int, in
     return listed
 
 
-def _put_surgeries_done(found: list[tuple[str, Optional[dt.date], Sentence]], into: Facts) -> None:
-    """clinical.surgeries_performed: every surgery found, each with its region (rules/surgeries.yaml), its day and the
-    sentences naming it, so a region's therapy can follow its own operation (facts.py).
+def _surgeries_found(found: list[tuple[str, Optional[tuple[dt.date, dt.date]], Sentence]]
+                     ) -> list[tuple[dict[str, Any], list[Sentence]]]:
+    """Every surgery found, as an entry of clinical.surgeries_performed (its region from rules/surgeries.yaml, its day
+    or the span of a month or year) with the sentences naming it; dated ones in the order of their first possible
+    days, then the undated in the order first named.
 
-    One operation on one day is one surgery however often it is named. An undated mention of an operation the record
-    also dates is that operation named again (the summary's "s/p" of the rationale's dated surgery), not another one;
-    the same operation on two days (both wrists) is two."""
-    if not found:
-        return
-    by_key: dict[tuple[str, Optional[dt.date]], list[Sentence]] = {}
-    for surgery, day, sentence in found:
-        by_key.setdefault((surgery, day), []).append(sentence)
-    for surgery, day in [key for key in by_key if key[1] is None]:
-        days = sorted(d for name, d in by_key if name == surgery and d is not None)
+    One operation on one date is one surgery however often it is named. An undated mention of an operation the record
+    also dates is that operation named again (the summary's "s/p" of the rationale's dated surgery), not another one,
+    and so is one by a month or year holding the operation's day ("a CTR in 2016" of "a CTR on 05/12/2016"); the
+    same operation on two days (both wrists) is two."""
+    by_key: dict[tuple[str, Optional[tuple[dt.date, dt.date]]], list[Sentence]] = {}
+    for surgery, span, sentence in found:
+        by_key.setdefault((surgery, span), []).append(sentence)
+    for surgery, span in [key for key in by_key if key[1] is None or key[1][0] != key[1][1]]:
+        days = sorted(d for name, d in by_key if name == surgery and d is not None and d[0] == d[1]
+                      and (span is None or span[0] <= d[0] <= span[1]))
+        if span is None and not days:
+            # An undated mention of an operation dated only by its month or year: that one, the latest.
+            days = sorted(d for name, d in by_key if name == surgery and d is not None)
         if days:
-            by_key[(surgery, days[-1])].extend(by_key.pop((surgery, None)))
+            by_key[(surgery, days[-1])].extend(by_key.pop((surgery, span)))
     regions = surgery_table().regions()
-    # Dated ones in the order of their days, then the undated in the order first named.
-    keys = sorted(by_key, key=lambda key: (key[1] is None, key[1] or dt.date.min))
-    done = [{"surgery": surgery, **({"body_region": regions[surgery]} if surgery in regions else {}),
-             **({"date": day} if day is not None else {})} for surgery, day in keys]
+    keys = sorted(by_key, key=lambda key: (key[1] is None, key[1][0] if key[1] else dt.date.min))
+    return [({"surgery": surgery, **({"body_region": regions[surgery]} if surgery in regions else {}), **_dated(span)},
+             list(dict.fromkeys(by_key[(surgery, span)]))) for surgery, span in keys]
+
+
+def _put_surgeries_done(listed: list[tuple[dict[str, Any], list[Sentence]]], into: Facts) -> None:
+    """clinical.surgeries_performed: every surgery found (_surgeries_found), each with the sentences naming it, so a
+    region's therapy can follow its own operation (facts.py)."""
+    if not listed:
+        return
+    done = [entry for entry, _ in listed]
     into.put("clinical.surgeries_performed", done,
-             list(dict.fromkeys(sentence for key in keys for sentence in by_key[key])))
+             list(dict.fromkeys(sentence for _, sentences in listed for sentence in sentences)))
     post_surgical = into.regions.get("clinical.is_post_surgical")
     if into.values.get("clinical.is_post_surgical") is True and post_surgical:
         # Each operation done puts its own region after surgery, also one listed after the mention's first.
         into.regions["clinical.is_post_surgical"] = list(dict.fromkeys(
             [*post_surgical, *(entry["body_region"] for entry in done if "body_region" in entry)]))
-    for index, key in enumerate(keys):
-        sentences = list(dict.fromkeys(by_key[key]))
+    for index, (_, sentences) in enumerate(listed):
         into.evidence[f"clinical.surgeries_performed[{index}]"] = sentences[:MAX_EVIDENCE_SENTENCES]
         if len(sentences) > MAX_EVIDENCE_SENTENCES:
             into.omitted[f"clinical.surgeries_performed[{index}]"] = len(sentences) - MAX_EVIDENCE_SENTENCES
+
+
+def _dated(span: Optional[tuple[dt.date, dt.date]]) -> dict[str, dt.date]:
+    """A surgery's date fields: its day, or the first and last day of the month or year it was in."""
+    if span is None:
+        return {}
+    if span[0] == span[1]:
+        return {"date": span[0]}
+    return {"earliest_date": span[0], "latest_date": span[1]}
 
 
 # "S/p" (status post) is the clinician's shorthand for a treatment already given.
@@ -786,8 +836,6 @@ _RELIEF = re.compile(r"(\d{1,3})\s*(?:-\s*\d{1,3}\s*)?(?:%|percent)\s*(?:pain )?
                      r"(?:%|percent)", re.I)
 _RELIEF_FOR = re.compile(r"(?:for|lasting|lasted|over|x)\s+(?:about |approximately |at least |over )?" + _NUMBER +
                          r"\s*(?:-\s*\d{1,3}\s*)?(days?|weeks?|months?)", re.I)
-# A date as records give a start: a full date, a month and year, or a year (`_loose_date` reads each).
-LOOSE_DATE = DATE + r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{4}|\d{1,2}/\d{4}|(?:19|20)\d\d"
 _SINCE = re.compile(r"\b(?:since|as early as|as of|starting|started(?: on| in)?|began(?: on| in)?|initiated(?: on| in)?)"
                     r"\s+(?:at least\s+)?(" + LOOSE_DATE + r")\b", re.I)
 _FOR_DURATION = re.compile(r"\b(?:(?:for|over|x)\s+(?:at least |more than |over |approximately |about |the (?:past|last) )?|"
@@ -1380,22 +1428,36 @@ def _names_the_drug_dated(treatment: re.Pattern[str], text: str, at: int,
 
 
 def _loose_date(text: str) -> Optional[dt.date]:
+    """The first day a date of LOOSE_DATE can be: a start told by its month or year began no later."""
+    span = date_span(text)
+    return span[0] if span else None
+
+
+def date_span(text: str) -> Optional[tuple[dt.date, dt.date]]:
+    """The first and last day a date of LOOSE_DATE can be: one day for a full date, the month's days for a month and
+    year ("March 2015", "09/2016"), the year's for a year alone ("2014")."""
     exact = parse_date(text)
     if exact:
-        return exact
+        return exact, exact
     match = _MONTH_YEAR.fullmatch(text.strip())
     if not match:
         return None
     from .letter import _MONTHS
 
     try:
+        if match.group(5):
+            year = int(match.group(5))
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
         if match.group(1):
-            month = _MONTHS.get(match.group(1).lower()[:3]) if match.group(1).lower() not in _MONTHS else \
-                _MONTHS[match.group(1).lower()]
-            return dt.date(int(match.group(2)), month, 1) if month else None
-        if match.group(3):
-            return dt.date(int(match.group(4)), int(match.group(3)), 1)
-        return dt.date(int(match.group(5)), 1, 1)
+            name = match.group(1).lower()
+            month = _MONTHS.get(name) or _MONTHS.get(name[:3])
+            year = int(match.group(2))
+        else:
+            month, year = int(match.group(3)), int(match.group(4))
+        if not month:
+            return None
+        first = dt.date(year, month, 1)
+        return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     except ValueError:
         return None
 
