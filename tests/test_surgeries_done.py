@@ -184,8 +184,8 @@ def test_operations_listed_after_one_mention_are_each_a_surgery_done(summary, ex
 
 
 def test_names_of_one_operation_are_one_surgery_and_a_region_s_two_days_two():
-    summary = "He is status post right shoulder arthroscopy with rotator cuff repair and acromioplasty on 01/12/2016."
-    case = read_synthetic(summary, [("Physical therapy 12 sessions right shoulder", REVIEWED)])
+    summary = "He is status post left shoulder arthroscopy with a rotator cuff repair and acromioplasty on 01/12/2016."
+    case = read_synthetic(summary, [("Physical therapy 12 sessions left shoulder", REVIEWED)])
     assert [(s.surgery, s.date) for s in case.clinical.surgeries_performed] == [
         ("rotator_cuff_repair", dt.date(2016, 1, 12))]
     summary = "She underwent a left knee arthroscopy on 01/05/2015 and a left total knee arthroplasty on 11/03/2016."
