@@ -504,8 +504,9 @@ def _derive_surgery(case: Case, request: Request, on_date: dt.date, facts: dict[
     clinical = case.clinical
     # The weeks since surgery stay the latest operation's of all: the only rules reading them (MTUS Opioids 2016
     # section 1.4, rules/opioid_2016.yaml) follow the recovery from an operation on whatever region.
-    if clinical.surgery_date is not None and on_date >= clinical.surgery_date:
-        facts["case.months_since_surgery"] = round((on_date - clinical.surgery_date).days / 30.4375, 1)
+    months = _months_between(clinical.surgery_date, on_date)
+    if months is not None and clinical.surgery_date is not None:
+        facts["case.months_since_surgery"] = months
         facts["case.weeks_since_surgery"] = round((on_date - clinical.surgery_date).days / 7, 1)
     followed = surgery_followed(clinical, request.body_region)
     done = followed.surgery if followed is not None else None

@@ -358,6 +358,8 @@ def _yielded_topic(lowered: str, matched: str, yields_to: list[str]) -> Optional
 
     "Post-op cold therapy unit" is the cold unit's; "post-op stay in the surgical unit" is no equipment, since a
     level of care outranks the equipment words there, as it does without "post-op"."""
+    if not yields_to:
+        return None
     rest = next((topic for _, topic, pattern in _recognisers() if topic != matched and pattern.search(lowered)), None)
     return rest if rest in yields_to else None
 

@@ -99,13 +99,15 @@ def read_surgery_performed(tiered: list[tuple[int, Sentence]], into: Facts) -> N
     found: list[tuple[str, Optional[dt.date], Sentence]] = []
     for _, sentence in sorted(tiered, key=lambda pair: -pair[0]):
         text = sentence.text
+        plan_worded = _has_exclude(concept, text)
         for match in concept.pattern.finditer(text):
-            if _excluded(concept, text, match) or assess(text, match.start(), match.end()).status != AFFIRMED:
+            if plan_worded and _excluded(concept, text, match) or \
+                    assess(text, match.start(), match.end()).status != AFFIRMED:
                 continue
             start = max(0, match.start() - 10)
             # Bounded, so a sentence of many mentions is not read in time quadratic in its length.
             reach = text[start:match.end() + _LISTED_REACH]
-            if concept.sentence_excludes is not None and concept.sentence_excludes.search(text):
+            if plan_worded:
                 # A sentence with a plan word is read clause by clause (_excluded): the surgery is named in the
                 # mention's own clause, not the one planned after it ("s/p knee arthroscopy; a TKA is scheduled").
                 reach = reach[:_clause_of(text, match)[1] - start]
@@ -378,12 +380,12 @@ def _find_mentions(concept: Concept, sentence: Sentence) -> list[tuple[bool, boo
     text = sentence.text
     if concept.sentence_needs and not concept.sentence_needs.search(text):
         return []
-    if concept.sentence_excludes and concept.sentence_excludes.search(text) and \
-            concept.excludes_from_mention_when is None:
+    excluding = _has_exclude(concept, text)
+    if excluding and concept.excludes_from_mention_when is None:
         return []
     values = []
     for match in concept.pattern.finditer(text):
-        if _excluded(concept, text, match):
+        if excluding and _excluded(concept, text, match):
             continue
         if concept.better is not None:
             values.extend(_measured_mention(concept, match, text))
@@ -416,12 +418,17 @@ def _clause_of(text: str, match: re.Match[str]) -> tuple[int, int]:
     return start, next((m.start() for m in _PLAN_CLAUSE_BREAK.finditer(text, match.end())), len(text))
 
 
+def _has_exclude(concept: Concept, text: str) -> bool:
+    """Whether the sentence holds one of the concept's excludes (searched once a sentence, not once a mention)."""
+    return concept.sentence_excludes is not None and concept.sentence_excludes.search(text) is not None
+
+
 def _excluded(concept: Concept, text: str, match: re.Match[str]) -> bool:
-    """Whether an exclude of the concept silences the mention: any in the sentence, or, for a mention naming what the
-    concept spares (an operation, `excludes_from_mention_when`), one in the mention's own clause from the mention on,
-    or before it unless the mention places the operation before the care (`excludes_before_spared_when`)."""
+    """Whether an exclude of the sentence (one _has_exclude found) silences the mention: any, or, for a mention naming
+    what the concept spares (an operation, `excludes_from_mention_when`), one in the mention's own clause from the
+    mention on, or before it unless the mention places the operation before the care (`excludes_before_spared_when`)."""
     excludes = concept.sentence_excludes
-    if excludes is None or not excludes.search(text):
+    if excludes is None:
         return False
     spared = concept.excludes_from_mention_when
     if spared is None or not spared.search(match.group()):
